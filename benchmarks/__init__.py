@@ -1,0 +1,1 @@
+"""Benchmarks for mesbook; ``article_loop`` doubles as the tests' reference implementation."""

@@ -1,0 +1,40 @@
+"""mesbook — the article's open-interest MES options bot, exact and then honest.
+
+The five functions of the article keep its names, parameters and behaviour::
+
+    >>> import mesbook as mb
+    >>> data = mb.simulate_market_data(500, seed=7)
+    >>> data = mb.generate_signals(mb.calculate_indicators(data))
+    >>> result = mb.run_trading_simulation(data)
+    >>> result.summary()            # doctest: +SKIP
+
+Money is in dollars, prices and strikes in index points; each docstring says which.
+Educational software: not trading advice.
+"""
+from .backtest import run_trading_simulation
+from .constants import (
+    FUTURES_MULTIPLIER,
+    INITIAL_CASH,
+    NUM_PERIODS,
+    OI_GRADIENT_WINDOW,
+    OI_LONG_SMA_WINDOW,
+    OI_SHORT_SMA_WINDOW,
+    OPTION_PREMIUM_FIXED,
+    STRIKE_INTERVAL,
+)
+from .contract import get_atm_strike
+from .indicators import calculate_indicators
+from .market_data import load_market_data, simulate_market_data, validate_market_data
+from .pipeline import run_article
+from .results import SimulationResult, Summary
+from .signals import generate_signals
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FUTURES_MULTIPLIER", "INITIAL_CASH", "NUM_PERIODS", "OI_GRADIENT_WINDOW", "OI_LONG_SMA_WINDOW",
+    "OI_SHORT_SMA_WINDOW", "OPTION_PREMIUM_FIXED", "STRIKE_INTERVAL",
+    "SimulationResult", "Summary",
+    "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
+    "run_trading_simulation", "simulate_market_data", "validate_market_data",
+]

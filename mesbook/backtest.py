@@ -1,0 +1,132 @@
+"""The article's trading simulation, vectorized.
+
+One option at a time. On each bar, in this order:
+
+1. an open option is closed on an opposing signal (a PUT on BUY, a CALL on SELL) or on the last bar,
+   for P&L = intrinsic value × multiplier − premium (dollars);
+2. if flat, not on the last bar, and cash ≥ premium: BUY opens an ATM call and SELL an ATM put at this
+   bar's futures price, paying the premium in cash;
+3. equity = cash + intrinsic value × multiplier of the open option (the article marks options at
+   intrinsic value only).
+
+Every trade therefore runs from one signal that changes direction to the next one, or to the end.
+The simulation loops neither over bars nor over trades.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
+from .contract import get_atm_strike, intrinsic_value
+from .results import TRADE_COLUMNS, SimulationResult, count_signals
+from .signals import BUY_CODE, SELL_CODE, codes_from_labels
+from .validation import check_frame, check_number
+
+_DIRECTION = np.array([0, 1, -1], dtype=np.int8)  # signal code -> +1 call, -1 put, 0 none
+
+
+def position_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entry bars, exit bars and option signs (+1 call, −1 put) of the article's trades, ignoring cash.
+
+    A trade opens on every BUY/SELL that differs from the last BUY/SELL before it (never on the last
+    bar) and closes where the next one opens, or on the last bar.
+    """
+    n = len(codes)
+    direction = _DIRECTION[codes]
+    candidates = np.flatnonzero(direction[: n - 1] != 0)
+    signs = direction[candidates]
+    changes = np.r_[True, signs[1:] != signs[:-1]] if len(signs) else np.zeros(0, dtype=bool)
+    entries = candidates[changes]
+    exits = np.r_[entries[1:], n - 1].astype(np.int64) if len(entries) else np.zeros(0, dtype=np.int64)
+    return entries, exits, signs[changes].astype(np.int64)
+
+
+def affordable_trades(pnl: np.ndarray, initial_cash: float, premium: float) -> int:
+    """How many leading trades the account can pay for.
+
+    Cash before trade k is ``initial_cash`` plus the P&L of trades 0..k−1; once it is below the premium
+    the bot is flat and its cash never changes again, so every later trade is skipped too.
+    """
+    cash_before = initial_cash + np.r_[0.0, np.cumsum(pnl[:-1])] if len(pnl) else np.zeros(0)
+    short = np.flatnonzero(cash_before < premium)
+    return int(short[0]) if len(short) else len(pnl)
+
+
+def equity_curve(exits: np.ndarray, pnl: np.ndarray, unrealized: np.ndarray, initial_cash: float) -> np.ndarray:
+    """Account value per bar, dollars: initial cash + P&L realized so far + ``unrealized``.
+
+    ``pnl`` is each trade's realized P&L, booked on its exit bar; ``unrealized`` is, per bar, the open
+    trade's value minus what was paid for it (0 when flat).
+    """
+    realized = np.zeros(len(unrealized))
+    realized[exits] = pnl
+    return initial_cash + np.cumsum(realized) + unrealized
+
+
+def open_trade_index(n: int, entries: np.ndarray, exits: np.ndarray) -> np.ndarray:
+    """For each bar, the index of the trade open at its close, or −1 when flat."""
+    bars = np.arange(n)
+    k = np.searchsorted(entries, bars, side="right") - 1
+    open_ = (k >= 0) & (bars < exits[np.maximum(k, 0)]) if len(entries) else np.zeros(n, dtype=bool)
+    return np.where(open_, k, -1)
+
+
+def run_trading_simulation(
+    df: pd.DataFrame,
+    initial_cash: float = INITIAL_CASH,
+    premium: float = OPTION_PREMIUM_FIXED,
+    multiplier: float = FUTURES_MULTIPLIER,
+    strike_interval: float = STRIKE_INTERVAL,
+) -> SimulationResult:
+    """Replay the article's option-buying bot over a frame with ``futures_price`` and ``signal``.
+
+    ``initial_cash`` and ``premium`` are dollars (the premium is per option, 12.5 = 2.5 points × $5);
+    ``multiplier`` is dollars per index point; ``strike_interval`` is index points. Returns a
+    :class:`~mesbook.results.SimulationResult`; the input frame is not modified.
+    """
+    initial_cash = check_number("initial_cash", initial_cash)
+    premium = check_number("premium", premium)
+    multiplier = check_number("multiplier", multiplier, strict=True)
+    check_frame(df, positive=("futures_price",))
+    if "signal" not in df.columns:
+        raise ValueError("missing column 'signal'; run generate_signals(df) first")
+    codes = codes_from_labels(df["signal"])
+    price = df["futures_price"].to_numpy(dtype=float)
+    times = pd.DatetimeIndex(df["timestamp"])
+    n = len(price)
+
+    entries, exits, signs = position_runs(codes)
+    strikes = get_atm_strike(price[entries], strike_interval)
+    pnl = intrinsic_value(signs, price[exits], strikes) * multiplier - premium
+    keep = affordable_trades(pnl, initial_cash, premium)
+    entries, exits, signs, strikes, pnl = entries[:keep], exits[:keep], signs[:keep], strikes[:keep], pnl[:keep]
+
+    holding = open_trade_index(n, entries, exits)
+    unrealized = np.zeros(n)
+    bars = np.flatnonzero(holding >= 0)
+    k = holding[bars]
+    unrealized[bars] = intrinsic_value(signs[k], price[bars], strikes[k]) * multiplier - premium
+    equity = equity_curve(exits, pnl, unrealized, initial_cash)
+    trades = pd.DataFrame(
+        {
+            "entry_time": times[entries],
+            "exit_time": times[exits],
+            "entry_bar": entries,
+            "exit_bar": exits,
+            "option_type": np.where(signs > 0, "CALL", "PUT"),
+            "strike": strikes,
+            "entry_price": price[entries],
+            "exit_price": price[exits],
+            "premium": np.full(keep, premium),
+            "pnl": pnl,
+        },
+        columns=list(TRADE_COLUMNS),
+    )
+    return SimulationResult(
+        final_value=float(equity[-1]),
+        trades=trades,
+        equity=pd.Series(equity, index=pd.Index(times, name="timestamp"), name="equity"),
+        initial_cash=initial_cash,
+        signal_counts=count_signals(codes),
+    )

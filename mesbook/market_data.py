@@ -1,0 +1,100 @@
+"""Market data: the article's synthetic generator and a validating CSV loader.
+
+A market frame has one row per bar and the columns ``timestamp`` (datetime, strictly increasing),
+``futures_price`` (index points, > 0) and ``open_interest`` (contracts, > 0).
+"""
+from __future__ import annotations
+
+import os
+from typing import Union
+
+import numpy as np
+import pandas as pd
+
+from .constants import NUM_PERIODS
+from .validation import check_frame, check_int
+
+#: Columns every market frame carries.
+MARKET_COLUMNS: tuple[str, str, str] = ("timestamp", "futures_price", "open_interest")
+
+SeedLike = Union[int, np.random.Generator, None]
+
+
+def simulate_market_data(num_periods: int = NUM_PERIODS, seed: SeedLike = None, start: str = "2023-01-01") -> pd.DataFrame:
+    """Generate the article's synthetic MES futures prices and open interest.
+
+    Both series are independent Gaussian random walks on business days from ``start``:
+    price steps N(0.1, 1.5) points from 4000, floored at 100 points; OI steps N(10, 100) contracts
+    from 20,000, floored at 1,000 contracts.
+
+    ``seed=None`` reproduces the article exactly, drawing from NumPy's global random state (so two
+    calls differ unless ``np.random.seed`` is set). An int or a ``numpy.random.Generator`` draws from
+    ``numpy.random.default_rng(seed)``: first the ``num_periods`` price steps, then the OI steps, so a
+    seeded call is bit-identical on every run.
+    """
+    num_periods = check_int("num_periods", num_periods)
+    try:
+        dates = pd.date_range(start=start, periods=num_periods, freq="B")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"start must be a date such as '2023-01-01', got {start!r}") from exc
+    if seed is None:
+        draw = np.random.normal
+    elif isinstance(seed, (int, np.integer, np.random.Generator)) and not isinstance(seed, bool):
+        draw = np.random.default_rng(seed).normal
+    else:
+        raise TypeError(f"seed must be None, an int or a numpy Generator, got {type(seed).__name__}")
+    price_steps = draw(loc=0.1, scale=1.5, size=num_periods)
+    oi_steps = draw(loc=10, scale=100, size=num_periods)
+    return pd.DataFrame(
+        {
+            "timestamp": dates,
+            "futures_price": np.maximum(4000 + np.cumsum(price_steps), 100),
+            "open_interest": np.maximum(20000 + np.cumsum(oi_steps), 1000),
+        }
+    )
+
+
+def validate_market_data(df: pd.DataFrame) -> pd.DataFrame:
+    """Raise ``TypeError``/``ValueError`` unless ``df`` is a valid market frame; return it unchanged."""
+    return check_frame(df, positive=("futures_price", "open_interest"))
+
+
+def load_market_data(path: Union[str, os.PathLike]) -> pd.DataFrame:
+    """Read a market CSV with columns ``timestamp``, ``futures_price``, ``open_interest``.
+
+    Extra columns are kept. Timestamps are parsed with ``pandas.to_datetime``; the result is validated
+    (no missing values, prices and OI > 0, timestamps strictly increasing) and any problem raises a
+    ``ValueError`` naming the column and the first bad row.
+    """
+    try:
+        raw = pd.read_csv(path)
+    except FileNotFoundError as exc:
+        raise ValueError(f"no CSV file at {os.fspath(path)!r}; check the path") from exc
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"could not read {os.fspath(path)!r} as CSV: {exc}") from exc
+    missing = [c for c in MARKET_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ValueError(
+            f"{os.fspath(path)!r} is missing column(s) {missing}; it has {list(raw.columns)}. "
+            f"The header must include {', '.join(MARKET_COLUMNS)}"
+        )
+    df = raw.copy()
+    parsed = pd.to_datetime(df["timestamp"], errors="coerce")
+    unparsable = parsed.isna() & df["timestamp"].notna()
+    if unparsable.any():
+        row = int(np.flatnonzero(unparsable.to_numpy())[0])
+        raise ValueError(
+            f"column 'timestamp' has a value that is not a date at row {row}: {df['timestamp'].iloc[row]!r}; "
+            "use ISO dates such as 2024-03-15"
+        )
+    df["timestamp"] = parsed
+    for column in ("futures_price", "open_interest"):
+        numbers = pd.to_numeric(df[column], errors="coerce")
+        unparsable = numbers.isna() & df[column].notna()
+        if unparsable.any():
+            row = int(np.flatnonzero(unparsable.to_numpy())[0])
+            raise ValueError(
+                f"column {column!r} has a value that is not a number at row {row}: {df[column].iloc[row]!r}"
+            )
+        df[column] = numbers.astype(float)
+    return validate_market_data(df)

@@ -1,0 +1,104 @@
+"""The result of a simulation and its one-screen summary."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from .constants import SIGNAL_LABELS
+
+#: Columns of a trade log, one row per round trip (money in dollars, prices in index points).
+TRADE_COLUMNS: tuple[str, ...] = (
+    "entry_time", "exit_time", "entry_bar", "exit_bar", "option_type", "strike",
+    "entry_price", "exit_price", "premium", "pnl",
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The article's closing printout: performance in dollars and how often each signal fired."""
+
+    initial_cash: float
+    final_value: float
+    num_trades: int
+    wins: int
+    signal_counts: dict[str, int]
+
+    @property
+    def net_pnl(self) -> float:
+        """Final value minus initial cash, dollars."""
+        return self.final_value - self.initial_cash
+
+    @property
+    def win_rate(self) -> float:
+        """Share of round trips with P&L > 0 (0.0 when there were no trades)."""
+        return self.wins / self.num_trades if self.num_trades else 0.0
+
+    def as_series(self) -> pd.Series:
+        """The summary as a labelled Series (handy for tables and comparisons)."""
+        rows = {
+            "initial cash ($)": self.initial_cash,
+            "final value ($)": self.final_value,
+            "net P&L ($)": self.net_pnl,
+            "trades": self.num_trades,
+            "win rate (%)": 100 * self.win_rate,
+        }
+        rows.update({f"{label} signals": self.signal_counts.get(label, 0) for label in SIGNAL_LABELS})
+        return pd.Series(rows, dtype=object, name="summary")
+
+    def __repr__(self) -> str:
+        lines = [
+            f"{'initial cash':<16}{self.initial_cash:>14,.2f} $",
+            f"{'final value':<16}{self.final_value:>14,.2f} $",
+            f"{'net P&L':<16}{self.net_pnl:>+14,.2f} $",
+            f"{'trades':<16}{self.num_trades:>14d}",
+            f"{'win rate':<16}{100 * self.win_rate:>13.1f} %",
+            "signals         " + ", ".join(f"{k} {self.signal_counts.get(k, 0)}" for k in ("BUY", "SELL", "HOLD")),
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a backtest returns.
+
+    ``final_value`` — account value after the last bar, dollars.
+    ``trades`` — one row per round trip (see ``TRADE_COLUMNS``); ``pnl`` in dollars, after premium and
+    any costs. ``equity`` — account value (cash + open option value) at each bar's close, dollars,
+    indexed by timestamp. ``stats`` — optional statistics table (see :mod:`mesbook.metrics`).
+    """
+
+    final_value: float
+    trades: pd.DataFrame
+    equity: pd.Series
+    initial_cash: float
+    signal_counts: dict[str, int]
+    total_costs: float = 0.0
+    stats: Optional[pd.Series] = field(default=None, repr=False)
+
+    @property
+    def net_pnl(self) -> float:
+        """Final value minus initial cash, dollars."""
+        return self.final_value - self.initial_cash
+
+    def summary(self) -> Summary:
+        """The article's summary numbers."""
+        pnl = self.trades["pnl"].to_numpy()
+        return Summary(
+            initial_cash=self.initial_cash,
+            final_value=self.final_value,
+            num_trades=len(pnl),
+            wins=int((pnl > 0).sum()),
+            signal_counts=dict(self.signal_counts),
+        )
+
+    def __repr__(self) -> str:
+        return f"SimulationResult ({len(self.equity)} bars)\n{self.summary()!r}"
+
+
+def count_signals(codes: np.ndarray) -> dict[str, int]:
+    """How many bars carry each signal label."""
+    counts = np.bincount(codes, minlength=len(SIGNAL_LABELS))
+    return {label: int(counts[i]) for i, label in enumerate(SIGNAL_LABELS)}

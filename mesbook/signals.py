@@ -1,0 +1,69 @@
+"""The article's trading rule: an OI moving-average crossover confirmed by OI momentum.
+
+* BUY (buy an ATM call) when the short OI average crosses above the long one on this bar
+  (short > long now, short ≤ long on the previous bar) and OI momentum is positive
+  (``oi_change`` > 0 or ``oi_gradient`` > 0);
+* SELL (buy an ATM put) on the mirror image: a cross below with negative momentum;
+* HOLD otherwise, and always on bar 0, which has no previous bar.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .constants import SIGNAL_LABELS
+from .indicators import INDICATOR_COLUMNS
+from .validation import check_frame
+
+# Integer codes behind the signal labels: 0 HOLD, 1 BUY, 2 SELL (positions in SIGNAL_LABELS).
+HOLD_CODE, BUY_CODE, SELL_CODE = 0, 1, 2
+
+
+def signal_codes(short: np.ndarray, long: np.ndarray, change: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """Vectorized rule on plain arrays; returns int8 codes (0 HOLD, 1 BUY, 2 SELL)."""
+    above, below = short > long, short < long
+    was_at_or_below = np.r_[False, short[:-1] <= long[:-1]]
+    was_at_or_above = np.r_[False, short[:-1] >= long[:-1]]
+    buy = above & was_at_or_below & ((change > 0) | (gradient > 0))
+    sell = below & was_at_or_above & ((change < 0) | (gradient < 0))
+    codes = np.zeros(len(short), dtype=np.int8)
+    codes[buy] = BUY_CODE
+    codes[sell & ~buy] = SELL_CODE
+    return codes
+
+
+def labels_from_codes(codes: np.ndarray) -> pd.Categorical:
+    """Turn signal codes into a categorical of "HOLD"/"BUY"/"SELL" strings."""
+    return pd.Categorical.from_codes(codes, categories=list(SIGNAL_LABELS))
+
+
+def generate_signals(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` with a ``signal`` column of "BUY", "SELL" or "HOLD".
+
+    ``df`` needs the columns made by :func:`calculate_indicators`. The column is a pandas categorical
+    whose values are those three strings. The input is not modified.
+    """
+    check_frame(df, numeric=INDICATOR_COLUMNS, timestamp=False)
+    columns = [df[c].to_numpy(dtype=float) for c in ("oi_short_sma", "oi_long_sma", "oi_change", "oi_gradient")]
+    out = df.copy()
+    out["signal"] = labels_from_codes(signal_codes(*columns))
+    return out
+
+
+def codes_from_labels(signal: pd.Series) -> np.ndarray:
+    """Map a ``signal`` column (strings or categorical) back to int8 codes, rejecting unknown labels."""
+    if isinstance(signal.dtype, pd.CategoricalDtype) and list(signal.cat.categories) == list(SIGNAL_LABELS):
+        codes = signal.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise ValueError("column 'signal' has missing values; every bar needs BUY, SELL or HOLD")
+        return codes.astype(np.int8)
+    values = signal.to_numpy(dtype=object)
+    codes = np.full(len(values), -1, dtype=np.int8)
+    for code, label in enumerate(SIGNAL_LABELS):
+        codes[values == label] = code
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise ValueError(
+            f"column 'signal' has {values[row]!r} at row {row}; allowed values are {', '.join(SIGNAL_LABELS)}"
+        )
+    return codes
