@@ -65,11 +65,18 @@ def equity_curve(exits: np.ndarray, pnl: np.ndarray, unrealized: np.ndarray, ini
 
 
 def open_trade_index(n: int, entries: np.ndarray, exits: np.ndarray) -> np.ndarray:
-    """For each bar, the index of the trade open at its close, or −1 when flat."""
-    bars = np.arange(n)
-    k = np.searchsorted(entries, bars, side="right") - 1
-    open_ = (k >= 0) & (bars < exits[np.maximum(k, 0)]) if len(entries) else np.zeros(n, dtype=bool)
-    return np.where(open_, k, -1)
+    """For each bar, the index of the trade open at its close, or −1 when flat.
+
+    The article's trades are back to back (one closes on the bar the next opens), so the bot holds an
+    option on every bar from the first entry up to, not including, the last exit.
+    """
+    holding = np.full(n, -1, dtype=np.int64)
+    if len(entries):
+        marks = np.zeros(n, dtype=np.int64)
+        marks[entries] = 1
+        span = slice(entries[0], exits[-1])
+        holding[span] = np.cumsum(marks[span]) - 1
+    return holding
 
 
 def run_trading_simulation(
@@ -104,9 +111,10 @@ def run_trading_simulation(
 
     holding = open_trade_index(n, entries, exits)
     unrealized = np.zeros(n)
-    bars = np.flatnonzero(holding >= 0)
-    k = holding[bars]
-    unrealized[bars] = intrinsic_value(signs[k], price[bars], strikes[k]) * multiplier - premium
+    if keep:
+        span = slice(entries[0], exits[-1])
+        k = holding[span]
+        unrealized[span] = intrinsic_value(signs[k], price[span], strikes[k]) * multiplier - premium
     equity = equity_curve(exits, pnl, unrealized, initial_cash)
     trades = pd.DataFrame(
         {

@@ -47,7 +47,7 @@ def calculate_indicators(
     check_windows(short_sma_window, long_sma_window, gradient_window)
     check_frame(df, positive=("open_interest",), timestamp=False)
     oi = df["open_interest"].astype(float)
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: adding columns never touches the caller's frame
     out["oi_change"] = np.nan_to_num(oi.diff().to_numpy(), nan=0.0)
     out["oi_gradient"] = centred_gradient(oi.to_numpy())
     out["oi_short_sma"] = np.nan_to_num(rolling_mean(oi, short_sma_window), nan=0.0)

@@ -100,5 +100,4 @@ class SimulationResult:
 
 def count_signals(codes: np.ndarray) -> dict[str, int]:
     """How many bars carry each signal label."""
-    counts = np.bincount(codes, minlength=len(SIGNAL_LABELS))
-    return {label: int(counts[i]) for i, label in enumerate(SIGNAL_LABELS)}
+    return {label: int(np.count_nonzero(codes == code)) for code, label in enumerate(SIGNAL_LABELS)}

@@ -45,7 +45,7 @@ def generate_signals(df: pd.DataFrame) -> pd.DataFrame:
     """
     check_frame(df, numeric=INDICATOR_COLUMNS, timestamp=False)
     columns = [df[c].to_numpy(dtype=float) for c in ("oi_short_sma", "oi_long_sma", "oi_change", "oi_gradient")]
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: adding columns never touches the caller's frame
     out["signal"] = labels_from_codes(signal_codes(*columns))
     return out
 

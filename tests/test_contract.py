@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from mesbook import get_atm_strike
+from mesbook.contract import intrinsic_value, points_to_dollars
+
+
+def test_article_example():
+    assert get_atm_strike(4503.25, 5) == 4505.0
+
+
+@pytest.mark.parametrize("price, strike", [(4502.5, 4500.0), (4507.5, 4510.0), (4502.49, 4500.0), (4502.51, 4505.0)])
+def test_ties_round_to_even_like_python(price, strike):
+    assert get_atm_strike(price) == strike == round(price / 5) * 5
+
+
+@given(st.lists(st.floats(100, 10_000, allow_nan=False), min_size=1, max_size=50))
+def test_array_matches_scalar_and_is_nearest(prices):
+    arr = np.array(prices)
+    strikes = get_atm_strike(arr)
+    assert np.array_equal(strikes, [get_atm_strike(p) for p in prices])
+    assert np.all(np.abs(strikes - arr) <= 2.5 + 1e-9)
+    assert np.all(strikes % 5 == 0)
+
+
+def test_input_not_mutated():
+    arr = np.array([4501.0, 4503.0])
+    get_atm_strike(arr)
+    assert arr.tolist() == [4501.0, 4503.0]
+
+
+@pytest.mark.parametrize("bad", [0, -5, float("nan")])
+def test_bad_interval(bad):
+    with pytest.raises(ValueError, match="strike_interval"):
+        get_atm_strike(4500.0, bad)
+
+
+def test_bad_prices():
+    with pytest.raises(ValueError, match="futures_price"):
+        get_atm_strike(-1.0)
+    with pytest.raises(ValueError, match="futures_price"):
+        get_atm_strike(np.array([4500.0, np.nan]))
+    with pytest.raises(TypeError, match="futures_price"):
+        get_atm_strike("4500")
+
+
+def test_intrinsic_and_dollars():
+    assert intrinsic_value(1, 4510.0, 4500.0) == 10.0
+    assert intrinsic_value(-1, 4510.0, 4500.0) == 0.0
+    assert intrinsic_value(-1, 4490.0, 4500.0) == 10.0
+    assert points_to_dollars(2.5) == 12.5

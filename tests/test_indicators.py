@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mesbook import calculate_indicators, simulate_market_data
+from mesbook.indicators import INDICATOR_COLUMNS
+from benchmarks.article_loop import loop_indicators
+from conftest import frame_from
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 10, 30, 31, 500])
+def test_matches_the_article_reference(n):
+    df = simulate_market_data(n, seed=n)
+    pd.testing.assert_frame_equal(calculate_indicators(df), loop_indicators(df, 10, 30))
+
+
+def test_values_on_a_small_series():
+    out = calculate_indicators(frame_from([1, 2, 3, 4, 5], [10, 12, 11, 15, 20]), 2, 3)
+    assert out["oi_change"].tolist() == [0, 2, -1, 4, 5]
+    assert out["oi_gradient"].tolist() == [2, 0.5, 1.5, 4.5, 5]  # centred inside, one-sided at the ends
+    assert out["oi_short_sma"].tolist() == [0, 11, 11.5, 13, 17.5]
+    assert out["oi_long_sma"].tolist() == [0, 0, 11, 38 / 3, 46 / 3]
+
+
+def test_centred_gradient_reads_the_next_bar():
+    base = frame_from(np.ones(10) * 4000, np.arange(10, 20))
+    changed = base.copy()
+    changed.loc[6, "open_interest"] = 1000
+    diff = calculate_indicators(changed, 2, 3)["oi_gradient"] != calculate_indicators(base, 2, 3)["oi_gradient"]
+    assert diff.tolist()[5] is True  # bar 5 changes when only bar 6 changed
+
+
+def test_input_not_mutated_and_new_columns_added(market):
+    before = market.copy()
+    out = calculate_indicators(market)
+    pd.testing.assert_frame_equal(market, before)
+    assert set(INDICATOR_COLUMNS) <= set(out.columns) and out is not market
+    assert not out[list(INDICATOR_COLUMNS)].isna().any().any()
+
+
+def test_gradient_window_is_accepted_but_unused(market):
+    pd.testing.assert_frame_equal(calculate_indicators(market, 10, 30, 5), calculate_indicators(market, 10, 30, 50))
+
+
+@pytest.mark.parametrize(
+    "windows, error, match",
+    [
+        ((0, 30, 5), ValueError, "short_sma_window"),
+        ((10, -1, 5), ValueError, "long_sma_window"),
+        ((10, 30, 0), ValueError, "gradient_window"),
+        ((30, 30, 5), ValueError, "smaller than long_sma_window"),
+        ((31, 30, 5), ValueError, "smaller than long_sma_window"),
+        ((2.5, 30, 5), TypeError, "short_sma_window"),
+    ],
+)
+def test_bad_windows(market, windows, error, match):
+    with pytest.raises(error, match=match):
+        calculate_indicators(market, *windows)
+
+
+def test_bad_frames(market):
+    with pytest.raises(TypeError, match="DataFrame"):
+        calculate_indicators(market["open_interest"])
+    with pytest.raises(ValueError, match="empty"):
+        calculate_indicators(market.iloc[:0])
+    with pytest.raises(ValueError, match="missing column"):
+        calculate_indicators(market.drop(columns="open_interest"))
+    bad = market.copy()
+    bad.loc[3, "open_interest"] = np.nan
+    with pytest.raises(ValueError, match="'open_interest' has missing or infinite values, first at row 3"):
+        calculate_indicators(bad)
+    bad = market.copy()
+    bad["open_interest"] = bad["open_interest"].astype(str)
+    with pytest.raises(TypeError, match="must be numeric"):
+        calculate_indicators(bad)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mesbook import load_market_data, simulate_market_data
+from mesbook.market_data import MARKET_COLUMNS
+
+
+def test_layout_and_calendar():
+    df = simulate_market_data(30, seed=1)
+    assert list(df.columns) == list(MARKET_COLUMNS)
+    assert df["timestamp"].iloc[0] == pd.Timestamp("2023-01-02")  # first business day from 2023-01-01
+    assert (df["timestamp"].dt.day_of_week < 5).all()
+    assert df["timestamp"].is_monotonic_increasing and df["timestamp"].is_unique
+
+
+def test_seeded_draw_order_is_documented():
+    rng = np.random.default_rng(5)
+    price_steps, oi_steps = rng.normal(0.1, 1.5, 40), rng.normal(10, 100, 40)
+    df = simulate_market_data(40, seed=5)
+    np.testing.assert_array_equal(df["futures_price"], np.maximum(4000 + np.cumsum(price_steps), 100))
+    np.testing.assert_array_equal(df["open_interest"], np.maximum(20000 + np.cumsum(oi_steps), 1000))
+
+
+def test_seeded_runs_are_bit_identical_and_unseeded_use_global_state():
+    pd.testing.assert_frame_equal(simulate_market_data(300, seed=9), simulate_market_data(300, seed=9))
+    np.random.seed(3)
+    first = simulate_market_data(50)
+    np.random.seed(3)
+    pd.testing.assert_frame_equal(first, simulate_market_data(50))
+    assert not simulate_market_data(50).equals(simulate_market_data(50))
+
+
+def test_floors_hold():
+    df = simulate_market_data(20_000, seed=2)
+    assert df["futures_price"].min() >= 100 and df["open_interest"].min() >= 1000
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-5, ValueError), (2.5, TypeError), ("10", TypeError), (True, TypeError)])
+def test_bad_num_periods(bad, error):
+    with pytest.raises(error, match="num_periods"):
+        simulate_market_data(bad)
+
+
+def test_bad_seed_and_start():
+    with pytest.raises(TypeError, match="seed"):
+        simulate_market_data(10, seed="abc")
+    with pytest.raises(ValueError, match="start"):
+        simulate_market_data(10, seed=1, start="not a date")
+
+
+def test_csv_round_trip(tmp_path):
+    df = simulate_market_data(120, seed=4)
+    path = tmp_path / "market.csv"
+    df.to_csv(path, index=False)
+    loaded = load_market_data(path)
+    pd.testing.assert_frame_equal(loaded, df, check_freq=False)
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("timestamp,futures_price\n2024-01-01,4000\n", r"missing column\(s\) \['open_interest'\]"),
+        ("timestamp,futures_price,open_interest\n2024-01-01,4000,\n", "'open_interest' has missing"),
+        ("timestamp,futures_price,open_interest\n2024-01-02,4000,10\n2024-01-01,4001,11\n", "out-of-order timestamp at row 1"),
+        ("timestamp,futures_price,open_interest\n2024-01-02,4000,10\n2024-01-02,4001,11\n", "duplicate timestamp at row 1"),
+        ("timestamp,futures_price,open_interest\n2024-01-02,-4000,10\n", "'futures_price' must be > 0"),
+        ("timestamp,futures_price,open_interest\n2024-01-02,4000,0\n", "'open_interest' must be > 0"),
+        ("timestamp,futures_price,open_interest\nyesterday,4000,10\n", "not a date at row 0"),
+        ("timestamp,futures_price,open_interest\n2024-01-02,abc,10\n", "'futures_price' has a value that is not a number at row 0"),
+        ("timestamp,futures_price,open_interest\n", "empty"),
+        ("", "could not read"),
+    ],
+)
+def test_csv_validation_names_column_and_row(tmp_path, text, message):
+    with pytest.raises(ValueError, match=message):
+        load_market_data(_write(tmp_path, text))
+
+
+def test_missing_file_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="no CSV file"):
+        load_market_data(tmp_path / "nope.csv")

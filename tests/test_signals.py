@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mesbook import calculate_indicators, generate_signals, simulate_market_data
+from mesbook.signals import codes_from_labels
+from benchmarks.article_loop import loop_indicators, loop_signals
+
+
+@pytest.mark.parametrize("n, seed", [(1, 0), (2, 1), (30, 2), (31, 3), (500, 4), (5000, 5)])
+def test_matches_the_article_reference(n, seed):
+    ind = calculate_indicators(simulate_market_data(n, seed=seed))
+    expected = loop_signals(loop_indicators(simulate_market_data(n, seed=seed), 10, 30))["signal"]
+    got = generate_signals(ind)["signal"]
+    assert got.astype(str).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_matches_reference_with_other_windows(seed):
+    rng = np.random.default_rng(seed)
+    short = int(rng.integers(1, 20))
+    long = short + int(rng.integers(1, 30))
+    df = simulate_market_data(400, seed=seed)
+    got = generate_signals(calculate_indicators(df, short, long))["signal"].astype(str)
+    assert got.tolist() == loop_signals(loop_indicators(df, short, long))["signal"].tolist()
+
+
+def test_bar_zero_holds_and_labels_are_known(market):
+    sig = generate_signals(calculate_indicators(market))["signal"]
+    assert sig.iloc[0] == "HOLD"
+    assert set(sig.astype(str)) <= {"BUY", "SELL", "HOLD"}
+
+
+def test_warm_up_fill_creates_a_crossover_at_bar_short_minus_one():
+    # Rising OI: the short average appears at bar 9 while the long one is still 0 -> a BUY that never crossed.
+    df = simulate_market_data(100, seed=0).assign(open_interest=np.linspace(20_000, 21_000, 100))
+    sig = generate_signals(calculate_indicators(df))["signal"]
+    assert sig.iloc[9] == "BUY"
+    assert (sig.iloc[10:] == "HOLD").all()  # on a straight line the averages never cross again
+
+
+def test_input_not_mutated(market):
+    ind = calculate_indicators(market)
+    before = ind.copy()
+    generate_signals(ind)
+    pd.testing.assert_frame_equal(ind, before)
+
+
+def test_needs_indicator_columns(market):
+    with pytest.raises(ValueError, match="missing column.*calculate_indicators|missing column"):
+        generate_signals(market)
+
+
+def test_codes_from_labels_accepts_strings_and_rejects_unknown():
+    assert codes_from_labels(pd.Series(["HOLD", "BUY", "SELL"])).tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="'signal' has 'buy' at row 1"):
+        codes_from_labels(pd.Series(["HOLD", "buy"]))
