@@ -214,12 +214,12 @@ def black76_greeks(futures, strike, years, rate, vol, is_call) -> Greeks:
     live = (vol * b.sqrt_t) > 0
     expired = years == 0
     density = b.discount * futures * _pdf(b.d1)  # e^{-rT}·F·φ(d1) = e^{-rT}·K·φ(d2)
-    delta = b.discount * b.sign * ndtr(b.sign * b.d1)
+    delta = b.discount * b.sign * ndtr(b.sign * b.d1) + 0.0  # + 0.0 turns -0.0 into 0.0
     gamma = np.where(live, density / np.where(live, futures**2 * vol * b.sqrt_t, 1.0), 0.0)
     vega = density * b.sqrt_t
     decay = np.where(expired, 0.0, density * vol / (2.0 * np.where(expired, 1.0, b.sqrt_t)))
     theta = np.where(expired, 0.0, rate * b.price - decay)
-    rho = -years * b.price
+    rho = -years * b.price + 0.0
     return Greeks(*(_out(g, scalar) for g in (delta, gamma, vega, theta, rho)))
 
 
@@ -258,36 +258,38 @@ def implied_volatility(
         rate=_numeric("rate", rate, minimum=None),
         is_call=_flag(is_call),
     )
-    premium, futures, strike, years, rate, is_call = args
+    premium, futures, strike, years, rate, is_call = (a.ravel() for a in args)  # 1-D for the index work
     market = (futures, strike, years, rate)
 
-    lo = np.full(premium.shape, low)
-    hi = np.full(premium.shape, high)
-    floor = _black(*market, lo, is_call)
-    solvable = (years > 0) & (floor.price <= premium) & (_black(*market, hi, is_call).price >= premium)
+    floor = _black(*market, np.full(premium.shape, low), is_call)
+    ceiling = _black(*market, np.full(premium.shape, high), is_call)
+    solvable = (years > 0) & (floor.price <= premium) & (ceiling.price >= premium)
 
     # Start from the at-the-money approximation σ√T ≈ √(2π)·(time value)/F, clipped into the bracket.
     time_value = premium / floor.discount - intrinsic_value(floor.sign, futures, strike)
     guess = np.sqrt(2.0 * np.pi) * time_value / (futures * np.where(years > 0, floor.sqrt_t, 1.0))
-    vol = np.clip(np.nan_to_num(guess, nan=0.5 * (low + high)), low, high)
+    vol = np.where(solvable, np.clip(guess, low, high), np.nan)
+    lo = np.full(premium.shape, low)
+    hi = np.full(premium.shape, high)
 
-    active = solvable.copy()
+    active = np.flatnonzero(solvable)  # iterate only on the elements still moving
     for _ in range(_IV_MAX_ITERATIONS):
-        if not active.any():
+        if active.size == 0:
             break
-        b = _black(*market, vol, is_call)
-        error = b.price - premium
-        lo = np.where(active & (error < 0), vol, lo)
-        hi = np.where(active & (error > 0), vol, hi)
-        slope = b.discount * futures * _pdf(b.d1) * b.sqrt_t  # vega, points per 1.00 of vol
-        safe_slope = np.where(slope > 0, slope, 1.0)
-        newton = vol - error / safe_slope
-        inside = (slope > 0) & (newton > lo) & (newton < hi)
-        step_to = np.where(error == 0, vol, np.where(inside, newton, 0.5 * (lo + hi)))
-        moved = np.abs(step_to - vol)
-        vol = np.where(active, step_to, vol)
-        active &= (moved > tol) & (hi - lo > tol)
-    return _out(np.where(solvable, vol, np.nan), scalar)
+        x, a, z = vol[active], lo[active], hi[active]
+        b = _black(*(m[active] for m in market), x, is_call[active])
+        error = b.price - premium[active]
+        a = np.where(error < 0, x, a)
+        z = np.where(error > 0, x, z)
+        slope = b.discount * futures[active] * _pdf(b.d1) * b.sqrt_t  # vega, points per 1.00 of vol
+        # Take the Newton step only if it lands strictly inside the bracket (tested before dividing).
+        fits = np.abs(error) < slope * (z - a)
+        newton = x - error / np.where(fits, slope, 1.0)
+        inside = fits & (newton > a) & (newton < z)
+        step_to = np.where(error == 0, x, np.where(inside, newton, 0.5 * (a + z)))
+        vol[active], lo[active], hi[active] = step_to, a, z
+        active = active[(np.abs(step_to - x) > tol) & (z - a > tol)]
+    return _out(vol.reshape(args[0].shape), scalar)
 
 
 # --------------------------------------------------------------------------------------------------
