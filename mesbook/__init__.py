@@ -23,10 +23,21 @@ from .constants import (
     STRIKE_INTERVAL,
 )
 from .contract import get_atm_strike
+from .engine import run_backtest
 from .indicators import calculate_indicators
 from .market_data import load_market_data, simulate_market_data, validate_market_data
 from .pipeline import run_article
+from .pricing import (
+    Greeks,
+    american_price,
+    black76_greeks,
+    black76_price,
+    implied_volatility,
+    premium_dollars,
+    price_option,
+)
 from .results import SimulationResult, Summary
+from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 from .signals import generate_signals
 
 __version__ = "0.1.0"
@@ -34,7 +45,9 @@ __version__ = "0.1.0"
 __all__ = [
     "FUTURES_MULTIPLIER", "INITIAL_CASH", "NUM_PERIODS", "OI_GRADIENT_WINDOW", "OI_LONG_SMA_WINDOW",
     "OI_SHORT_SMA_WINDOW", "OPTION_PREMIUM_FIXED", "STRIKE_INTERVAL",
-    "SimulationResult", "Summary",
+    "ARTICLE", "REALISTIC", "BacktestSettings", "Commission", "Greeks", "SimulationResult", "Summary",
+    "american_price", "black76_greeks", "black76_price", "implied_volatility", "premium_dollars", "price_option",
+    "run_backtest",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",
 ]

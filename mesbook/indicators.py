@@ -34,6 +34,45 @@ def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
     return values.rolling(window=window).mean().to_numpy()
 
 
+def oi_indicators(
+    open_interest: pd.Series,
+    short_sma_window: int,
+    long_sma_window: int,
+    gradient_window: int,
+    *,
+    warmup: str = "fill_zero",
+    gradient: str = "centred",
+    lag: int = 0,
+) -> dict[str, np.ndarray]:
+    """The four indicator arrays, with the article's choices or honest ones (contracts, per bar).
+
+    ``warmup="fill_zero"`` fills undefined warm-up values with 0 (the article); ``"skip"`` leaves them
+    NaN so that no signal can fire before every indicator exists. ``gradient="centred"`` is
+    ``numpy.gradient`` (reads bar i+1, the article); ``"backward"`` is (OI[i] − OI[i−w]) / w over
+    ``gradient_window`` bars, which reads only the past. ``lag`` shifts OI by that many bars first, so
+    bar i sees the figure of bar i − lag (a publication delay). Windows are not validated here.
+    """
+    oi = open_interest.astype(float)
+    if lag:
+        oi = oi.shift(lag)
+    values = oi.to_numpy()
+    if gradient == "centred":
+        grad = centred_gradient(values)
+    else:
+        earlier = np.full(len(values), np.nan)
+        earlier[gradient_window:] = values[:-gradient_window]
+        grad = (values - earlier) / gradient_window
+    columns = {
+        "oi_change": np.r_[np.nan, np.diff(values)][: len(values)],
+        "oi_gradient": grad,
+        "oi_short_sma": rolling_mean(oi, short_sma_window),
+        "oi_long_sma": rolling_mean(oi, long_sma_window),
+    }
+    if warmup == "fill_zero":
+        columns = {name: np.nan_to_num(column, nan=0.0) for name, column in columns.items()}
+    return columns
+
+
 def calculate_indicators(
     df: pd.DataFrame,
     short_sma_window: int = OI_SHORT_SMA_WINDOW,
@@ -46,10 +85,7 @@ def calculate_indicators(
     """
     check_windows(short_sma_window, long_sma_window, gradient_window)
     check_frame(df, positive=("open_interest",), timestamp=False)
-    oi = df["open_interest"].astype(float)
     out = df.copy(deep=False)  # copy-on-write: adding columns never touches the caller's frame
-    out["oi_change"] = np.nan_to_num(oi.diff().to_numpy(), nan=0.0)
-    out["oi_gradient"] = centred_gradient(oi.to_numpy())
-    out["oi_short_sma"] = np.nan_to_num(rolling_mean(oi, short_sma_window), nan=0.0)
-    out["oi_long_sma"] = np.nan_to_num(rolling_mean(oi, long_sma_window), nan=0.0)
+    for name, column in oi_indicators(df["open_interest"], short_sma_window, long_sma_window, gradient_window).items():
+        out[name] = column
     return out

@@ -241,8 +241,9 @@ def implied_volatility(
     below the no-arbitrage floor e^{-rT}·max(0, ±(F − K)), above the ceiling e^{-rT}·F (calls) or
     e^{-rT}·K (puts), outside the prices that ``low``/``high`` produce, or at ``years == 0`` (the
     premium no longer depends on vol). A negative ``price`` is below the floor, so it gives NaN too.
-    Near-intrinsic deep in-the-money premiums carry little vol information: expect the vol to be only
-    as precise as the premium's rounding allows.
+    Premiums many standard deviations in or out of the money carry almost no vol information (vega is
+    tiny next to the premium's rounding error): their vol is only as precise as that rounding allows,
+    and a deep in-the-money premium that rounds below the ``low``-vol price comes back NaN.
     """
     low = check_number("low", low, strict=True)
     high = check_number("high", high, strict=True)
@@ -338,7 +339,8 @@ def american_price(
     raw lattice value is returned. Either way the result is floored at the intrinsic value, since an
     American option can be exercised at once.
 
-    Cost is O(n_options · steps²) time; memory is bounded by pricing the options in chunks.
+    Cost is O(n_options · steps²) time; memory is bounded by pricing the options in chunks. The lattice
+    spans F·e^{±vol·√(years·steps)}, so absurd inputs (vol·√years above about 50 at 200 steps) overflow.
     """
     steps = check_int("steps", steps)
     if not isinstance(control_variate, (bool, np.bool_)):
@@ -358,7 +360,8 @@ def american_price(
         lattice_european = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0)
         exact = _black(futures, strike, years, rate, vol, is_call).price
         lattice = exact + np.maximum(lattice - lattice_european, 0.0)
-    price = np.maximum(lattice, intrinsic_value(sign, futures, strike))
+    intrinsic = intrinsic_value(sign, futures, strike)
+    price = np.where(years > 0, np.maximum(lattice, intrinsic), intrinsic)  # exact intrinsic at expiry
     return _out(price.reshape(shape), scalar)
 
 

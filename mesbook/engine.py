@@ -1,0 +1,360 @@
+"""The backtest with every switch: the article's bot, or an honest version of it, or anything between.
+
+:func:`run_backtest` takes a market frame and a :class:`~mesbook.settings.BacktestSettings`. With
+``ARTICLE`` it reproduces :func:`mesbook.run_trading_simulation` (tested); with ``REALISTIC`` it trades
+on information it could have had, at prices it could have paid. Money is in dollars, prices in index
+points. The loop runs over trades, not bars: each trade's bars are priced in one vectorized call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from .backtest import equity_curve
+from .calendar import option_expiries, select_expiry
+from .constants import (
+    FUTURES_MULTIPLIER,
+    INITIAL_CASH,
+    OI_GRADIENT_WINDOW,
+    OI_LONG_SMA_WINDOW,
+    OI_SHORT_SMA_WINDOW,
+    STRIKE_INTERVAL,
+)
+from .contract import get_atm_strike, intrinsic_value
+from .indicators import oi_indicators
+from .metrics import compute_stats
+from .pricing import black76_greeks, price_option
+from .results import TRADE_COLUMNS, SimulationResult, count_signals
+from .settings import ARTICLE, BacktestSettings
+from .signals import signal_codes
+from .validation import check_frame, check_number, check_windows
+from .volatility import realized_volatility
+
+#: Extra trade-log columns of :func:`run_backtest` (beyond the article's).
+ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_premium", "exit_premium",
+                                   "gross_pnl", "costs")
+# Listed strikes either side of the ideal one compared by the target-delta rule.
+_DELTA_SEARCH_STRIKES = 2
+
+
+def decision_codes(
+    data: pd.DataFrame, settings: BacktestSettings, short_sma_window: int, long_sma_window: int, gradient_window: int
+) -> np.ndarray:
+    """Signal codes per bar (0 HOLD, 1 BUY, 2 SELL) as the settings compute them, before any fill delay."""
+    ind = oi_indicators(
+        data["open_interest"], short_sma_window, long_sma_window, gradient_window,
+        warmup=settings.warmup, gradient=settings.gradient, lag=settings.oi_lag,
+    )
+    codes = signal_codes(ind["oi_short_sma"], ind["oi_long_sma"], ind["oi_change"], ind["oi_gradient"])
+    if settings.roll_filter_bars:
+        codes[roll_window_mask(pd.DatetimeIndex(data["timestamp"]), settings.roll_filter_bars)] = 0
+    return codes
+
+
+def roll_window_mask(times: pd.DatetimeIndex, bars: int) -> np.ndarray:
+    """True on the ``bars`` bars that follow each quarterly expiry (when OI drops mechanically)."""
+    n = len(times)
+    starts = times.searchsorted(option_expiries(times[0], times[-1], "quarterly"), side="right")
+    edges = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, np.minimum(starts + bars, n), -1)
+    return np.cumsum(edges[:n]) > 0
+
+
+@dataclass(frozen=True)
+class _Market:
+    """Per-bar arrays the trade loop reads (prices in points, vol per year, day numbers)."""
+
+    close: np.ndarray
+    fill: np.ndarray
+    vol: np.ndarray
+    day: np.ndarray
+    times: pd.DatetimeIndex
+
+
+def _market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: float) -> _Market:
+    close = data["futures_price"].to_numpy(dtype=float)
+    if settings.fill_price == "open":
+        check_frame(data, positive=("open_price",), timestamp=False)
+        fill = data["open_price"].to_numpy(dtype=float)
+    else:
+        fill = close
+    if settings.volatility == "column":
+        check_frame(data, positive=(settings.vol_column,), timestamp=False)
+        vol = data[settings.vol_column].to_numpy(dtype=float)
+    elif settings.volatility == "realized":
+        vol = realized_volatility(close, settings.vol_window, periods_per_year)
+        vol = np.where(np.isfinite(vol) & (vol > 0), vol, settings.constant_vol)  # warm-up: the constant
+    else:
+        vol = np.full(len(close), settings.constant_vol)
+    times = pd.DatetimeIndex(data["timestamp"])
+    day = times.values.astype("datetime64[D]").astype(np.int64)
+    return _Market(close, fill, vol, day, times)
+
+
+class _Pricer:
+    """Option values in points per contract, vectorized over bars and trades.
+
+    ``expiry_day`` is a day number (days since 1970-01-01), or NaN for the article's options that never
+    expire; those are priced as one-year options, so they carry time value but never decay.
+    """
+
+    def __init__(self, settings: BacktestSettings, market: _Market):
+        self.s, self.m = settings, market
+
+    def years(self, bars: np.ndarray, expiry_day: np.ndarray) -> np.ndarray:
+        days = np.where(np.isnan(expiry_day), 365.0, expiry_day - self.m.day[bars])
+        return np.maximum(days, 0.0) / 365.0
+
+    def model(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign) -> np.ndarray:
+        return np.asarray(price_option(futures, strike, self.years(bars, expiry_day), self.s.rate, self.m.vol[bars],
+                                       np.asarray(sign) > 0, style=self.s.exercise), dtype=float)
+
+    def mark(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign) -> np.ndarray:
+        """Value of an open option at the given bars and futures prices (intrinsic or model)."""
+        if self.s.mark == "intrinsic":
+            return intrinsic_value(sign, futures, strike)
+        return self.model(bars, futures, strike, expiry_day, sign)
+
+    def entry_mid(self, bars: np.ndarray, strike: np.ndarray, expiry_day: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        """Mid premium at entry, points: the fixed premium or the model price at the fill price."""
+        if self.s.pricing == "fixed":
+            return np.full(len(bars), self.s.fixed_premium_points)
+        return self.model(bars, self.m.fill[bars], strike, expiry_day, sign)
+
+    def strike(self, bars: np.ndarray, expiry_day: np.ndarray, sign: np.ndarray, interval: float) -> np.ndarray:
+        """Strike chosen at each entry bar by the settings' rule, points."""
+        futures = self.m.fill[bars]
+        atm = get_atm_strike(futures, interval)
+        if self.s.strike == "atm":
+            return atm
+        if self.s.strike == "offset":
+            return np.maximum(atm + sign * self.s.strike_offset * interval, interval)
+        # Invert Black-76's delta for the ideal strike, then pick the best listed strike next to it.
+        years, vol = self.years(bars, expiry_day), self.m.vol[bars]
+        spread = vol * np.sqrt(np.maximum(years, 1e-8))
+        target = np.clip(self.s.target_delta * np.exp(self.s.rate * years), 1e-6, 1 - 1e-6)
+        d1 = sign * ndtri(target)
+        ideal = futures * np.exp(-d1 * spread + 0.5 * spread**2)
+        grid = get_atm_strike(ideal, interval)[:, None] + interval * np.arange(-_DELTA_SEARCH_STRIKES, _DELTA_SEARCH_STRIKES + 1)
+        grid = np.maximum(grid, interval)
+        delta = black76_greeks(futures[:, None], grid, years[:, None], self.s.rate, vol[:, None], (sign > 0)[:, None]).delta
+        pick = np.argmin(np.abs(np.abs(delta) - self.s.target_delta), axis=1)
+        return grid[np.arange(len(bars)), pick]
+
+
+def run_backtest(
+    data: pd.DataFrame,
+    settings: BacktestSettings = ARTICLE,
+    *,
+    short_sma_window: int = OI_SHORT_SMA_WINDOW,
+    long_sma_window: int = OI_LONG_SMA_WINDOW,
+    gradient_window: int = OI_GRADIENT_WINDOW,
+    initial_cash: float = INITIAL_CASH,
+    multiplier: float = FUTURES_MULTIPLIER,
+    strike_interval: float = STRIKE_INTERVAL,
+    periods_per_year: float = 252,
+) -> SimulationResult:
+    """Backtest the OI crossover bot on ``data`` under ``settings``; returns a result with statistics.
+
+    ``data`` is a market frame (``timestamp``, ``futures_price``, ``open_interest``; plus ``open_price``
+    for open fills or a volatility column when the settings ask for them). Trade-log money columns are
+    dollars: ``premium`` (paid per contract), ``gross_pnl`` (before costs), ``costs`` (commissions plus
+    spread and slippage measured against the model mid) and ``pnl`` (= gross_pnl − costs);
+    ``entry_premium``/``exit_premium`` are points per contract. ``stats`` is
+    :func:`mesbook.metrics.compute_stats` of the run. The input frame is not modified.
+    """
+    if not isinstance(settings, BacktestSettings):
+        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    check_windows(short_sma_window, long_sma_window, gradient_window)
+    initial_cash = check_number("initial_cash", initial_cash)
+    multiplier = check_number("multiplier", multiplier, strict=True)
+    strike_interval = check_number("strike_interval", strike_interval, strict=True)
+    check_frame(data, positive=("futures_price", "open_interest"))
+
+    codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
+    n = len(codes)
+    executed = np.zeros(n, dtype=np.int8)  # the signal of bar t is acted on at bar t + fill_delay
+    if settings.fill_delay < n:
+        executed[settings.fill_delay:] = codes[: n - settings.fill_delay]
+    market = _market_arrays(data, settings, periods_per_year)
+    trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
+    equity = pd.Series(equity_curve(trades["exit_bar"].to_numpy(), trades["pnl"].to_numpy(), unrealized, initial_cash),
+                       index=pd.Index(market.times, name="timestamp"), name="equity")
+    stats = compute_stats(equity, trades, prices=pd.Series(market.close, index=equity.index),
+                          periods_per_year=periods_per_year, initial_cash=initial_cash)
+    return SimulationResult(
+        final_value=float(equity.iloc[-1]),
+        trades=trades,
+        equity=equity,
+        initial_cash=initial_cash,
+        signal_counts=count_signals(codes),
+        total_costs=float(trades["costs"].sum()),
+        stats=stats,
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What each signal event would do if it opened a trade, computed for all events at once."""
+
+    strike: np.ndarray
+    expiry_day: np.ndarray
+    entry_mid: np.ndarray
+    exit_bar: np.ndarray
+    reason: np.ndarray
+    exit_mid: np.ndarray
+
+
+def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: _Pricer, interval: float, n: int) -> _Plan:
+    """Strike, expiry, entry price and scheduled exit (next opposite signal, expiry or last bar) per event."""
+    s, m = pricer.s, pricer.m
+    change = np.flatnonzero(np.r_[signs[1:] != signs[:-1], True])
+    next_opposite = change[np.searchsorted(change, np.arange(len(events)))] + 1
+    has_opposite = next_opposite < len(events)
+    exit_bar = np.where(has_opposite, events[np.minimum(next_opposite, len(events) - 1)], n - 1)
+    reason = np.where(has_opposite, "signal", "end").astype(object)
+    expiry_day = np.full(len(events), np.nan)
+    if s.expiry_cycle:
+        expiry = select_expiry(m.times[events], max(s.min_days_to_expiry, 1), s.expiry_cycle)
+        expiry_day = expiry.values.astype("datetime64[D]").astype(np.int64).astype(float)
+        expiry_bar = np.searchsorted(m.day, expiry_day, side="left")
+        expires = expiry_bar <= exit_bar
+        exit_bar = np.where(expires, expiry_bar, exit_bar)
+        reason[expires] = "expiry"
+    strike = pricer.strike(events, expiry_day, signs, interval)
+    entry_mid = pricer.entry_mid(events, strike, expiry_day, signs)
+    futures = np.where(reason == "signal", m.fill[exit_bar], m.close[exit_bar])
+    exit_mid = pricer.mark(exit_bar, futures, strike, expiry_day, signs)
+    settled = reason == "expiry"
+    exit_mid[settled] = intrinsic_value(signs[settled], futures[settled], strike[settled])
+    return _Plan(strike, expiry_day, entry_mid, exit_bar, reason, exit_mid)
+
+
+def _trade_loop(
+    executed: np.ndarray, m: _Market, s: BacktestSettings, initial_cash: float, multiplier: float, interval: float
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Open and close options event by event; returns (trade log, unrealized P&L per bar in dollars).
+
+    Everything that does not depend on the account (strikes, prices, scheduled exits) is computed for all
+    events up front, so the loop only keeps the books. Rules that watch the option between entry and exit
+    (stop-loss, take-profit, underlying stop, the drawdown switch) look at each trade's bars in the loop.
+    """
+    n = len(executed)
+    events = np.flatnonzero(executed[: n - 1] != 0)
+    signs = np.where(executed[events] == 1, 1, -1)
+    pricer = _Pricer(s, m)
+    plan = _plan_events(events, signs, pricer, interval, n)
+    watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
+    watch_path = watch_value or s.underlying_stop_points is not None
+    extra = (s.half_spread_ticks + s.slippage_ticks) * s.tick_size  # points paid away on each side
+    fee = s.commission.per_side
+    rows: list[tuple] = []
+    cash = peak = initial_cash
+    i = 0
+    while i < len(events):
+        if s.max_drawdown is not None and peak > 0 and (peak - cash) / peak >= s.max_drawdown:
+            break
+        bar, sign = int(events[i]), int(signs[i])
+        mid, strike, expiry_day = float(plan.entry_mid[i]), float(plan.strike[i]), float(plan.expiry_day[i])
+        paid = mid + extra
+        contracts = _size(s, cash, paid * multiplier, fee)
+        outlay = contracts * (paid * multiplier + fee)
+        if contracts < 1 or cash < outlay:
+            i += 1
+            continue
+        exit_bar, reason, exit_mid = int(plan.exit_bar[i]), str(plan.reason[i]), float(plan.exit_mid[i])
+        if watch_path:
+            bars = np.arange(bar + 1, exit_bar)
+            marks = pricer.mark(bars, m.close[bars], strike, expiry_day, sign) if watch_value else None
+            trigger = _first_trigger(s, marks, paid, sign * (m.close[bars] - m.fill[bar]))
+            if trigger is not None:
+                exit_bar, reason = bar + 1 + trigger[0], trigger[1]
+                exit_mid = float(pricer.mark(np.array([exit_bar]), m.close[[exit_bar]], strike, expiry_day, sign)[0])
+            if marks is not None and len(marks):
+                held = marks[: exit_bar - bar - 1]
+                peak = max(peak, cash + contracts * float(held.max(initial=0.0)) * multiplier - outlay)
+        if reason == "expiry":  # settles at intrinsic value; nothing to pay when it expires worthless
+            received, exit_fee = exit_mid, (fee if exit_mid > 0 else 0.0)
+        else:
+            received, exit_fee = max(exit_mid - extra, 0.0), fee
+        pnl = contracts * (received * multiplier - exit_fee) - outlay
+        costs = contracts * (fee + exit_fee + ((paid - mid) + (exit_mid - received)) * multiplier)
+        peak = max(peak, cash + pnl)
+        cash += pnl
+        exit_price = m.fill[exit_bar] if reason == "signal" else m.close[exit_bar]
+        rows.append((bar, exit_bar, sign, strike, m.fill[bar], exit_price, paid * multiplier, pnl, contracts,
+                     expiry_day, reason, paid, received, pnl + costs, costs, outlay))
+        i = int(np.searchsorted(events, exit_bar, side="left"))
+    trades = _trade_frame(rows, m)
+    return trades, _unrealized(trades, pricer, n, multiplier)
+
+
+def _unrealized(trades: pd.DataFrame, pricer: _Pricer, n: int, multiplier: float) -> np.ndarray:
+    """Per bar, the open trade's marked value minus what it cost, dollars (0 when flat)."""
+    unrealized = np.zeros(n)
+    lengths = (trades["exit_bar"] - trades["entry_bar"]).to_numpy()
+    total = int(lengths.sum())
+    if not total:
+        return unrealized
+    k = np.repeat(np.arange(len(trades)), lengths)
+    starts = np.cumsum(lengths) - lengths
+    bars = np.arange(total) - starts[k] + trades["entry_bar"].to_numpy()[k]
+    per_bar = {name: trades[name].to_numpy(dtype=float)[k] for name in ("strike", "expiry_day", "contracts", "outlay")}
+    sign = np.where(trades["option_type"].to_numpy() == "CALL", 1, -1)[k]
+    marks = pricer.mark(bars, pricer.m.close[bars], per_bar["strike"], per_bar["expiry_day"], sign)
+    unrealized[bars] = per_bar["contracts"] * marks * multiplier - per_bar["outlay"]
+    return unrealized
+
+
+def _size(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:
+    """Contracts to buy: fixed, or by share of equity, capped by the premium at risk."""
+    contracts = s.contracts
+    if s.equity_fraction is not None and cost_per_contract + fee > 0:
+        contracts = int(s.equity_fraction * equity // (cost_per_contract + fee))
+    if s.max_premium_at_risk is not None and cost_per_contract > 0:
+        contracts = min(contracts, int(s.max_premium_at_risk // cost_per_contract))
+    return contracts
+
+
+def _first_trigger(
+    s: BacktestSettings, marks: Optional[np.ndarray], paid: float, favourable_move: np.ndarray
+) -> Optional[tuple[int, str]]:
+    """First bar (offset into the trade's bars after entry) where a risk rule fires, and which rule."""
+    rules = []
+    if s.stop_loss is not None:
+        rules.append((marks <= (1 - s.stop_loss) * paid, "stop_loss"))
+    if s.take_profit is not None:
+        rules.append((marks >= (1 + s.take_profit) * paid, "take_profit"))
+    if s.underlying_stop_points is not None:
+        rules.append((favourable_move <= -s.underlying_stop_points, "underlying_stop"))
+    hits = [(int(np.argmax(mask)), name) for mask, name in rules if mask.any()]
+    return min(hits) if hits else None
+
+
+_ROW_FIELDS = ("entry_bar", "exit_bar", "sign", "strike", "entry_price", "exit_price", "premium", "pnl", "contracts",
+               "expiry_day", "exit_reason", "entry_premium", "exit_premium", "gross_pnl", "costs", "outlay")
+
+
+def _trade_frame(rows: list[tuple], m: _Market) -> pd.DataFrame:
+    """The trade log: the article's columns, then the engine's, then two bookkeeping columns."""
+    raw = pd.DataFrame(rows, columns=list(_ROW_FIELDS))
+    entry = raw["entry_bar"].to_numpy(dtype=np.int64)
+    exit_ = raw["exit_bar"].to_numpy(dtype=np.int64)
+    expiry_day = raw["expiry_day"].to_numpy(dtype=float)
+    floats = {c: raw[c].to_numpy(dtype=float) for c in ("strike", "entry_price", "exit_price", "premium", "pnl",
+                                                          "entry_premium", "exit_premium", "gross_pnl", "costs", "outlay")}
+    frame = pd.DataFrame({
+        "entry_time": m.times[entry], "exit_time": m.times[exit_], "entry_bar": entry, "exit_bar": exit_,
+        "option_type": np.where(raw["sign"].to_numpy() > 0, "CALL", "PUT"),
+        **floats,
+        "contracts": raw["contracts"].to_numpy(dtype=np.int64),
+        "expiry": pd.to_datetime(expiry_day, unit="D"),
+        "exit_reason": raw["exit_reason"].to_numpy(dtype=object),
+        "expiry_day": expiry_day,
+    })
+    return frame[list(TRADE_COLUMNS) + list(ENGINE_COLUMNS) + ["expiry_day", "outlay"]]

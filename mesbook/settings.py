@@ -1,0 +1,192 @@
+"""One settings object for the backtest, with the article's choices and honest ones as presets.
+
+``ARTICLE`` reproduces the article's script exactly; ``REALISTIC`` switches every simplification off.
+Any single switch can be flipped with :meth:`BacktestSettings.replace`, which is how the book measures
+what each simplification is worth.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .validation import check_int, check_number
+
+WARMUP_MODES = ("fill_zero", "skip")
+GRADIENT_MODES = ("centred", "backward")
+FILL_PRICES = ("close", "open")
+PRICING_MODES = ("fixed", "black76")
+MARK_MODES = ("intrinsic", "model")
+EXERCISE_STYLES = ("european", "american")
+VOLATILITY_SOURCES = ("constant", "realized", "column")
+EXPIRY_CYCLES = (None, "quarterly", "monthly", "weekly")
+STRIKE_RULES = ("atm", "offset", "delta")
+
+
+@dataclass(frozen=True)
+class Commission:
+    """Fees per contract per side (opening or closing one option), dollars.
+
+    The defaults are illustrative retail numbers for one MES option, not a quote: CME exchange fee
+    $0.30, clearing and NFA regulatory fees $0.12, broker commission $0.50 — $0.92 a side.
+    """
+
+    exchange: float = 0.30
+    clearing_nfa: float = 0.12
+    broker: float = 0.50
+
+    def __post_init__(self) -> None:
+        for name in ("exchange", "clearing_nfa", "broker"):
+            check_number(f"commission.{name}", getattr(self, name))
+
+    @property
+    def per_side(self) -> float:
+        """All fees for one contract, one side, dollars."""
+        return self.exchange + self.clearing_nfa + self.broker
+
+
+NO_COMMISSION = Commission(0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class BacktestSettings:
+    """Every switch of :func:`mesbook.engine.run_backtest`. Defaults are the article's.
+
+    Signals
+        ``warmup`` — "fill_zero" (article: warm-up gaps become 0, a false crossover) or "skip" (no
+        signal until every indicator exists). ``gradient`` — "centred" (article's ``numpy.gradient``,
+        reads the next bar) or "backward" over ``gradient_window``. ``oi_lag`` — bars before an OI figure
+        may be used (daily OI is published the next morning: 1). ``roll_filter_bars`` — no new trades
+        for this many bars after each quarterly expiry, when OI drops mechanically (0: off).
+    Fills
+        ``fill_delay`` — bars between a signal and its fill (article: 0, the same close).
+        ``fill_price`` — "close" or "open" (the latter needs an ``open_price`` column).
+    Option prices (points)
+        ``pricing`` — "fixed" (article: ``fixed_premium_points`` = 2.5 for every option) or "black76".
+        ``mark`` — open options valued at "intrinsic" (article) or by the "model".
+        ``exercise`` — "european" (Black-76) or "american" (binomial tree, slower).
+        ``volatility`` — "constant" (``constant_vol``, per year), "realized" (from the last
+        ``vol_window`` daily returns, annualized) or "column" (``vol_column`` of the data, per year).
+        ``rate`` — risk-free rate per year, continuous. ``expiry_cycle`` — None (article: options never
+        expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry at least
+        ``min_days_to_expiry`` calendar days away. ``strike`` — "atm" (article), "offset" (``strike_offset``
+        strikes out of the money; negative = in the money) or "delta" (|delta| nearest ``target_delta``).
+        ``tick_size`` — premium tick, points (MES options: 0.05 = $0.25).
+    Costs
+        ``commission`` — a :class:`Commission` (dollars per contract per side). ``slippage_ticks`` and
+        ``half_spread_ticks`` — paid on each side, in premium ticks.
+    Size and risk
+        ``contracts`` — options per trade; ``equity_fraction`` — if set, size each trade to spend at most
+        this share of equity on premium. ``max_premium_at_risk`` — dollars per trade cap.
+        ``stop_loss`` / ``take_profit`` — exit when the option's marked value falls to (1 − stop_loss) or
+        rises to (1 + take_profit) times its entry price. ``underlying_stop_points`` — exit when the
+        future moves this many points against the position. ``max_drawdown`` — once equity is this
+        fraction below its peak, open no new trades.
+    """
+
+    warmup: str = "fill_zero"
+    gradient: str = "centred"
+    oi_lag: int = 0
+    roll_filter_bars: int = 0
+    fill_delay: int = 0
+    fill_price: str = "close"
+    pricing: str = "fixed"
+    fixed_premium_points: float = 2.5
+    mark: str = "intrinsic"
+    exercise: str = "european"
+    volatility: str = "constant"
+    constant_vol: float = 0.18
+    vol_window: int = 20
+    vol_column: str = "volatility"
+    rate: float = 0.0
+    expiry_cycle: Optional[str] = None
+    min_days_to_expiry: int = 7
+    strike: str = "atm"
+    strike_offset: int = 0
+    target_delta: float = 0.5
+    tick_size: float = 0.05
+    commission: Commission = field(default=NO_COMMISSION)
+    slippage_ticks: float = 0.0
+    half_spread_ticks: float = 0.0
+    contracts: int = 1
+    equity_fraction: Optional[float] = None
+    max_premium_at_risk: Optional[float] = None
+    stop_loss: Optional[float] = None
+    take_profit: Optional[float] = None
+    underlying_stop_points: Optional[float] = None
+    max_drawdown: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        choices = {
+            "warmup": WARMUP_MODES, "gradient": GRADIENT_MODES, "fill_price": FILL_PRICES, "pricing": PRICING_MODES,
+            "mark": MARK_MODES, "exercise": EXERCISE_STYLES, "volatility": VOLATILITY_SOURCES,
+            "expiry_cycle": EXPIRY_CYCLES, "strike": STRIKE_RULES,
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name}={getattr(self, name)!r} is not an option; choose one of {allowed}")
+        for name in ("oi_lag", "roll_filter_bars", "fill_delay", "min_days_to_expiry"):
+            check_int(name, getattr(self, name), minimum=0)
+        check_int("vol_window", self.vol_window, minimum=2)
+        check_int("contracts", self.contracts, minimum=1)
+        if isinstance(self.strike_offset, bool) or not isinstance(self.strike_offset, int):
+            raise TypeError(f"strike_offset must be an integer number of strikes, got {self.strike_offset!r}")
+        check_number("fixed_premium_points", self.fixed_premium_points)
+        check_number("constant_vol", self.constant_vol, strict=True)
+        check_number("rate", self.rate, minimum=-1.0)
+        check_number("tick_size", self.tick_size, strict=True)
+        check_number("slippage_ticks", self.slippage_ticks)
+        check_number("half_spread_ticks", self.half_spread_ticks)
+        if not 0 < check_number("target_delta", self.target_delta) < 1:
+            raise ValueError(f"target_delta must be between 0 and 1, got {self.target_delta}")
+        if not isinstance(self.commission, Commission):
+            raise TypeError(f"commission must be a Commission, got {type(self.commission).__name__}")
+        for name in ("equity_fraction", "max_premium_at_risk", "stop_loss", "take_profit", "underlying_stop_points",
+                     "max_drawdown"):
+            if getattr(self, name) is not None:
+                check_number(name, getattr(self, name), strict=True)
+        for name in ("equity_fraction", "stop_loss", "max_drawdown"):
+            if getattr(self, name) is not None and getattr(self, name) > 1:
+                raise ValueError(f"{name} is a fraction between 0 and 1, got {getattr(self, name)}")
+        if self.pricing == "fixed" and (self.mark == "model" or self.exercise == "american"):
+            raise ValueError("mark='model' and exercise='american' need pricing='black76'; set pricing='black76' too")
+
+    def replace(self, **changes: object) -> "BacktestSettings":
+        """A copy with ``changes`` applied; an unknown name raises ``ValueError`` listing the valid ones."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            valid = ", ".join(f.name for f in dataclasses.fields(self))
+            raise ValueError(f"unknown setting(s) {unknown}; valid settings are: {valid}")
+        return dataclasses.replace(self, **changes)
+
+    def differences(self, other: "BacktestSettings") -> dict[str, tuple[object, object]]:
+        """Settings whose values differ: name -> (this value, other value)."""
+        return {
+            f.name: (getattr(self, f.name), getattr(other, f.name))
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(other, f.name)
+        }
+
+
+#: The article, exactly: zero-filled warm-up, centred gradient, same-close fills, fixed 2.5-point premium
+#: marked at intrinsic value, no expiry, no costs, one option at a time.
+ARTICLE = BacktestSettings()
+
+#: Every simplification switched off: honest signals (no warm-up trades, backward gradient, OI used the
+#: morning after), next-bar fills, Black-76 with realized volatility and a 4 % rate, quarterly expiries at
+#: least two weeks out (theta is real), commissions, a one-tick half spread and one tick of slippage.
+REALISTIC = BacktestSettings(
+    warmup="skip",
+    gradient="backward",
+    oi_lag=1,
+    fill_delay=1,
+    pricing="black76",
+    mark="model",
+    volatility="realized",
+    rate=0.04,
+    expiry_cycle="quarterly",
+    min_days_to_expiry=14,
+    commission=Commission(),
+    slippage_ticks=1.0,
+    half_spread_ticks=1.0,
+)

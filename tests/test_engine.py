@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+import mesbook as mb
+from mesbook.engine import run_backtest
+from mesbook.pricing import black76_greeks, black76_price
+from mesbook.settings import ARTICLE, REALISTIC, Commission
+from conftest import frame_from
+
+
+@pytest.mark.parametrize("n", [1, 2, 30, 31, 500, 5000])
+def test_article_preset_reproduces_the_article_simulation(n):
+    data = mb.simulate_market_data(n, seed=n)
+    _, expected = mb.run_article(data)
+    got = run_backtest(data, ARTICLE)
+    assert got.final_value == pytest.approx(expected.final_value, abs=1e-9)
+    np.testing.assert_allclose(got.equity.to_numpy(), expected.equity.to_numpy(), atol=1e-9)
+    columns = ["entry_bar", "exit_bar", "option_type", "strike", "premium", "pnl"]
+    pd.testing.assert_frame_equal(got.trades[columns], expected.trades[columns], check_dtype=False)
+    assert got.total_costs == 0
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_article_preset_with_other_windows(seed):
+    data = mb.simulate_market_data(300, seed=seed)
+    short = 2 + seed % 7
+    _, expected = mb.run_article(data, short_sma_window=short, long_sma_window=short + 5)
+    got = run_backtest(data, ARTICLE, short_sma_window=short, long_sma_window=short + 5)
+    np.testing.assert_allclose(got.equity.to_numpy(), expected.equity.to_numpy(), atol=1e-9)
+
+
+def test_fill_delay_equals_the_article_on_shifted_signals():
+    frame, _ = mb.run_article(mb.simulate_market_data(800, seed=4))
+    shifted = frame.assign(signal=frame["signal"].astype(str).shift(1, fill_value="HOLD"))
+    expected = mb.run_trading_simulation(shifted)
+    got = run_backtest(frame[["timestamp", "futures_price", "open_interest"]], ARTICLE.replace(fill_delay=1))
+    np.testing.assert_allclose(got.equity.to_numpy(), expected.equity.to_numpy(), atol=1e-9)
+
+
+def test_commission_costs_two_sides_per_trade():
+    data = mb.simulate_market_data(600, seed=5)
+    fees = Commission(exchange=0.3, clearing_nfa=0.1, broker=0.6)
+    plain, charged = run_backtest(data, ARTICLE), run_backtest(data, ARTICLE.replace(commission=fees))
+    np.testing.assert_allclose(charged.trades["pnl"], plain.trades["pnl"] - 2 * fees.per_side)
+    np.testing.assert_allclose(charged.trades["gross_pnl"], plain.trades["pnl"])
+    assert charged.total_costs == pytest.approx(2 * fees.per_side * len(plain.trades))
+    assert charged.stats["Total Costs [$]"] == pytest.approx(charged.total_costs)
+
+
+def test_spread_and_slippage_widen_both_sides():
+    data = mb.simulate_market_data(600, seed=6)
+    got = run_backtest(data, ARTICLE.replace(half_spread_ticks=2, slippage_ticks=1))
+    extra = 3 * 0.05
+    assert np.allclose(got.trades["entry_premium"], 2.5 + extra)
+    intrinsic = got.trades["exit_premium"]  # received = max(intrinsic - extra, 0)
+    assert (intrinsic >= 0).all()
+    np.testing.assert_allclose(got.trades["gross_pnl"] - got.trades["costs"], got.trades["pnl"])
+
+
+def test_black76_entries_are_priced_by_the_model():
+    data = mb.simulate_market_data(1500, seed=7)
+    settings = ARTICLE.replace(pricing="black76", mark="model", expiry_cycle="monthly", rate=0.03, constant_vol=0.2)
+    got = run_backtest(data, settings)
+    t = got.trades
+    years = (t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365
+    model = black76_price(t["entry_price"].to_numpy(), t["strike"].to_numpy(), years, 0.03, 0.2,
+                          (t["option_type"] == "CALL").to_numpy())
+    np.testing.assert_allclose(t["entry_premium"], model)
+    assert (t["expiry"] >= t["entry_time"] + pd.Timedelta(days=7)).all()
+    expired = t[t["exit_reason"] == "expiry"]
+    assert len(expired) and (expired["exit_time"] >= expired["expiry"]).all()
+    sign = np.where(expired["option_type"] == "CALL", 1, -1)
+    np.testing.assert_allclose(expired["exit_premium"], np.maximum(0, sign * (expired["exit_price"] - expired["strike"])))
+
+
+def test_stop_loss_and_take_profit_fire_where_they_should():
+    data = mb.simulate_market_data(3000, seed=8)
+    settings = REALISTIC.replace(stop_loss=0.3, take_profit=0.5)
+    got = run_backtest(data, settings)
+    reasons = set(got.trades["exit_reason"])
+    assert {"stop_loss", "take_profit"} <= reasons
+    for _, trade in got.trades[got.trades["exit_reason"] == "stop_loss"].iterrows():
+        assert trade["exit_premium"] + 0.1 <= 0.7 * trade["entry_premium"] + 0.1 + 1e-9 or trade["exit_premium"] == 0
+
+
+def test_drawdown_switch_stops_new_trades():
+    data = mb.simulate_market_data(3000, seed=9)
+    free, capped = run_backtest(data, REALISTIC, initial_cash=200), run_backtest(data, REALISTIC.replace(max_drawdown=0.05), initial_cash=200)
+    assert len(capped.trades) < len(free.trades)
+    last_entry = capped.trades["entry_bar"].iloc[-1]
+    equity = capped.equity.to_numpy()
+    peak_before = np.maximum.accumulate(equity)[last_entry - 1]
+    assert (peak_before - equity[last_entry - 1]) / peak_before < 0.05 + 1e-12
+
+
+def test_sizing_by_equity_and_premium_cap():
+    data = mb.simulate_market_data(800, seed=10)
+    sized = run_backtest(data, REALISTIC.replace(equity_fraction=0.02))
+    t = sized.trades
+    assert (t["contracts"] > 1).all()
+    equity_before = sized.equity.shift(1, fill_value=sized.initial_cash).to_numpy()[t["entry_bar"]]
+    assert (t["contracts"] * t["premium"] <= 0.02 * equity_before + 1e-6).all()
+    capped = run_backtest(data, REALISTIC.replace(equity_fraction=0.02, max_premium_at_risk=100.0))
+    assert (capped.trades["contracts"] * capped.trades["premium"] <= 100.0 + 1e-9).all()
+
+
+def test_delta_and_offset_strikes():
+    data = mb.simulate_market_data(800, seed=12)
+    otm = run_backtest(data, REALISTIC.replace(strike="offset", strike_offset=2)).trades
+    sign = np.where(otm["option_type"] == "CALL", 1, -1)
+    assert (sign * (otm["strike"] - otm["entry_price"]) > 5).all()
+    settings = REALISTIC.replace(strike="delta", target_delta=0.25, volatility="constant", constant_vol=0.2)
+    t = run_backtest(data, settings).trades
+    years = ((t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365)[:, None]
+    is_call = (t["option_type"] == "CALL").to_numpy()[:, None]
+    grid = t["strike"].to_numpy()[:, None] + np.array([-5.0, 0.0, 5.0])  # the chosen strike and its neighbours
+    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, 0.04, 0.2, is_call).delta
+    assert (np.argmin(np.abs(np.abs(delta) - 0.25), axis=1) == 1).all()
+
+
+def test_open_fills_need_an_open_column():
+    data = mb.simulate_market_data(100, seed=1)
+    with pytest.raises(ValueError, match="open_price"):
+        run_backtest(data, ARTICLE.replace(fill_price="open"))
+    with_open = data.assign(open_price=data["futures_price"].shift(1, fill_value=4000.0))
+    assert run_backtest(with_open, ARTICLE.replace(fill_price="open", fill_delay=1)).final_value > 0
+
+
+switches = {
+    "warmup": ["fill_zero", "skip"], "gradient": ["centred", "backward"], "oi_lag": [0, 1], "fill_delay": [0, 1],
+    "pricing": ["fixed", "black76"], "expiry_cycle": [None, "quarterly", "weekly"], "slippage_ticks": [0.0, 2.0],
+    "commission": [Commission(0, 0, 0), Commission()], "stop_loss": [None, 0.4], "take_profit": [None, 0.8],
+    "underlying_stop_points": [None, 15.0], "max_drawdown": [None, 0.001], "equity_fraction": [None, 0.01],
+    "roll_filter_bars": [0, 5], "volatility": ["constant", "realized"], "strike": ["atm", "offset", "delta"],
+}
+
+
+@given(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in switches.items()}), st.integers(0, 10_000),
+       st.sampled_from([30.0, 2_000.0, 100_000.0]))
+def test_accounting_identity_under_every_combination(changes, seed, cash):
+    if changes["pricing"] == "black76":
+        changes["mark"] = "model"
+    settings = ARTICLE.replace(**changes)
+    data = mb.simulate_market_data(400, seed=seed)
+    before = data.copy()
+    result = run_backtest(data, settings, short_sma_window=5, long_sma_window=15, initial_cash=cash)
+    pd.testing.assert_frame_equal(data, before)
+    t = result.trades
+    assert t["pnl"].sum() == pytest.approx(result.final_value - cash, abs=1e-6)
+    assert (t["gross_pnl"] - t["costs"]).sum() == pytest.approx(result.final_value - cash, abs=1e-6)
+    assert result.equity.iloc[-1] == result.final_value
+    assert np.all(t["entry_bar"].to_numpy() < t["exit_bar"].to_numpy())
+    assert np.all(t["entry_bar"].to_numpy()[1:] >= t["exit_bar"].to_numpy()[:-1])  # one position at a time
+    assert (t["costs"] >= -1e-9).all() and (t["pnl"] >= -t["contracts"] * t["premium"] - t["costs"] - 1e-9).all()
+    flat = np.ones(len(data), dtype=bool)
+    for entry, exit_ in zip(t["entry_bar"], t["exit_bar"]):
+        flat[entry:exit_] = False
+    realized = np.cumsum(np.bincount(t["exit_bar"], weights=t["pnl"], minlength=len(data)))
+    np.testing.assert_allclose(result.equity.to_numpy()[flat], cash + realized[flat], atol=1e-6)  # flat: equity = cash
+
+
+def test_seeded_runs_are_bit_identical():
+    data = mb.simulate_market_data(2000, seed=3)
+    a, b = run_backtest(data, REALISTIC), run_backtest(data, REALISTIC)
+    pd.testing.assert_series_equal(a.equity, b.equity)
+    pd.testing.assert_frame_equal(a.trades, b.trades)
+
+
+def _scramble_after(data: pd.DataFrame, t: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = data.copy()
+    for column in ("futures_price", "open_interest"):
+        tail = out[column].to_numpy()[t + 1:].copy()
+        rng.shuffle(tail)
+        out.loc[out.index[t + 1:], column] = tail * rng.uniform(0.9, 1.1, len(tail))
+    return out
+
+
+def _leaks(settings, data, cut_points) -> list[int]:
+    full = run_backtest(data, settings).equity.to_numpy()
+    leaking = []
+    for t in cut_points:
+        scrambled = run_backtest(_scramble_after(data, t, t), settings).equity.to_numpy()
+        truncated = run_backtest(data.iloc[: t + 1], settings).equity.to_numpy()
+        if not (np.array_equal(full[: t + 1], scrambled[: t + 1]) and np.array_equal(full[:t], truncated[:t])):
+            leaking.append(t)
+    return leaking
+
+
+def test_honest_settings_never_look_ahead():
+    data = mb.simulate_market_data(600, seed=21)
+    result = run_backtest(data, REALISTIC)
+    cuts = sorted(set(result.trades["entry_bar"]) | set(result.trades["entry_bar"] - 1) | set(range(40, 600, 37)))
+    assert _leaks(REALISTIC, data, cuts) == []
+
+
+def test_article_preset_leaks_the_next_bar():
+    # The centred gradient only decides a signal on a crossover bar where the OI change alone does not,
+    # so audit every crossover bar: some of the article's decisions change when the future changes.
+    data = mb.simulate_market_data(600, seed=21)
+    ind = mb.calculate_indicators(data)
+    short, long = ind["oi_short_sma"].to_numpy(), ind["oi_long_sma"].to_numpy()
+    crossed = np.r_[False, (np.sign(short[1:] - long[1:]) != np.sign(short[:-1] - long[:-1]))]
+    assert _leaks(ARTICLE, data, np.flatnonzero(crossed)) == [346, 518]
+
+
+def test_bad_arguments():
+    data = mb.simulate_market_data(50, seed=1)
+    with pytest.raises(TypeError, match="BacktestSettings"):
+        run_backtest(data, "realistic")
+    with pytest.raises(ValueError, match="smaller than long_sma_window"):
+        run_backtest(data, REALISTIC, short_sma_window=30, long_sma_window=30)
+    with pytest.raises(ValueError, match="initial_cash"):
+        run_backtest(data, REALISTIC, initial_cash=-5)
+    with pytest.raises(ValueError, match="'volatility'"):
+        run_backtest(data, REALISTIC.replace(volatility="column"))
+    with pytest.raises(ValueError, match="missing column"):
+        run_backtest(data.drop(columns="open_interest"), REALISTIC)
