@@ -12,6 +12,16 @@ Money is in dollars, prices and strikes in index points; each docstring says whi
 Educational software: not trading advice.
 """
 from .backtest import run_trading_simulation
+from .calendar import (
+    contract_code,
+    days_to_expiry,
+    front_contract,
+    option_expiries,
+    roll_dates,
+    select_expiry,
+    third_friday,
+    years_to_expiry,
+)
 from .constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -27,6 +37,14 @@ from .engine import run_backtest
 from .indicators import calculate_indicators
 from .market_data import load_market_data, simulate_market_data, validate_market_data
 from .pipeline import run_article
+from .real_data import (
+    adjust_unit_break,
+    find_unit_breaks,
+    load_cftc_open_interest,
+    load_sp500_prices,
+    roll_drops,
+    weekly_market_from_real_data,
+)
 from .pricing import (
     Greeks,
     american_price,
@@ -39,6 +57,7 @@ from .pricing import (
 from .results import SimulationResult, Summary
 from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 from .signals import generate_signals
+from .synthetic import MarketPaths, simulate_paths, simulate_realistic_market
 
 __version__ = "0.1.0"
 
@@ -48,6 +67,11 @@ __all__ = [
     "ARTICLE", "REALISTIC", "BacktestSettings", "Commission", "Greeks", "SimulationResult", "Summary",
     "american_price", "black76_greeks", "black76_price", "implied_volatility", "premium_dollars", "price_option",
     "run_backtest",
+    "contract_code", "days_to_expiry", "front_contract", "option_expiries", "roll_dates", "select_expiry",
+    "third_friday", "years_to_expiry",
+    "adjust_unit_break", "find_unit_breaks", "load_cftc_open_interest", "load_sp500_prices", "roll_drops",
+    "weekly_market_from_real_data",
+    "MarketPaths", "simulate_paths", "simulate_realistic_market",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",
 ]
