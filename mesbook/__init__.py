@@ -36,6 +36,18 @@ from .contract import get_atm_strike
 from .engine import run_backtest
 from .indicators import calculate_indicators
 from .market_data import load_market_data, simulate_market_data, validate_market_data
+from .metrics import (
+    annualized_return,
+    annualized_volatility,
+    bar_returns,
+    check_accounting,
+    compute_stats,
+    drawdown,
+    drawdown_periods,
+    format_stats,
+    sharpe_ratio,
+    sortino_ratio,
+)
 from .pipeline import run_article
 from .real_data import (
     adjust_unit_break,
@@ -72,6 +84,8 @@ __all__ = [
     "adjust_unit_break", "find_unit_breaks", "load_cftc_open_interest", "load_sp500_prices", "roll_drops",
     "weekly_market_from_real_data",
     "MarketPaths", "simulate_paths", "simulate_realistic_market",
+    "annualized_return", "annualized_volatility", "bar_returns", "check_accounting", "compute_stats", "drawdown",
+    "drawdown_periods", "format_stats", "sharpe_ratio", "sortino_ratio",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",
 ]
