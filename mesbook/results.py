@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .constants import SIGNAL_LABELS
+from .metrics import compute_stats
 
 #: Columns of a trade log, one row per round trip (money in dollars, prices in index points).
 TRADE_COLUMNS: tuple[str, ...] = (
@@ -82,6 +83,17 @@ class SimulationResult:
     def net_pnl(self) -> float:
         """Final value minus initial cash, dollars."""
         return self.final_value - self.initial_cash
+
+    def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: float = 252) -> pd.Series:
+        """The statistics table: ``stats`` when the backtest computed it, otherwise computed now.
+
+        ``prices`` (the underlying, points) adds the buy-and-hold return; see
+        :func:`mesbook.metrics.compute_stats` for every row's definition and unit.
+        """
+        if self.stats is not None and prices is None:
+            return self.stats
+        return compute_stats(self.equity, self.trades, prices=prices, periods_per_year=periods_per_year,
+                             initial_cash=self.initial_cash)
 
     def summary(self) -> Summary:
         """The article's summary numbers."""

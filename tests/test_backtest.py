@@ -137,3 +137,11 @@ def test_bad_frames(market):
         run_trading_simulation(bad)
     with pytest.raises(TypeError, match="'timestamp' must hold datetimes"):
         run_trading_simulation(frame.assign(timestamp=frame["timestamp"].astype(str)))
+
+
+def test_statistics_on_demand_reconcile_with_the_summary():
+    frame, result = run_article(seed=5)
+    stats = result.statistics(prices=frame.set_index("timestamp")["futures_price"])
+    assert stats["# Trades"] == result.summary().num_trades
+    assert stats["Equity Final [$]"] == pytest.approx(result.final_value)
+    assert stats["Net P&L [$]"] == pytest.approx(result.trades["pnl"].sum())
