@@ -22,7 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: $(STAMP)
+# The browser tests (tests/test_browser.py) read the built book, so the book is built first (fresh each time).
+test: $(STAMP) book
 	$(BIN)/python -m pytest tests book --nbval-lax --sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
 bench: $(STAMP)

@@ -11,6 +11,8 @@ The five functions of the article keep its names, parameters and behaviour::
 Money is in dollars, prices and strikes in index points; each docstring says which.
 Educational software: not trading advice.
 """
+from .attribution import Attribution, attribute_pnl
+from .audit import AuditResult, article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
 from .backtest import run_trading_simulation
 from .calendar import (
     contract_code,
@@ -36,6 +38,7 @@ from .contract import get_atm_strike
 from .engine import run_backtest
 from .indicators import calculate_indicators
 from .market_data import load_market_data, simulate_market_data, validate_market_data
+from .ladder import HONEST, ladder_pnl, ladder_steps, realism_ladder
 from .metrics import (
     annualized_return,
     annualized_volatility,
@@ -48,6 +51,8 @@ from .metrics import (
     sharpe_ratio,
     sortino_ratio,
 )
+from .montecarlo import MonteCarloResult, monte_carlo
+from .parallel import parallel_map, task_seeds
 from .pipeline import run_article
 from .real_data import (
     adjust_unit_break,
@@ -69,7 +74,9 @@ from .pricing import (
 from .results import SimulationResult, Summary
 from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 from .signals import generate_signals
+from .sweep import sweep_heatmap, sweep_windows
 from .synthetic import MarketPaths, simulate_paths, simulate_realistic_market
+from .walkforward import walk_forward
 
 __version__ = "0.1.0"
 
@@ -86,6 +93,9 @@ __all__ = [
     "MarketPaths", "simulate_paths", "simulate_realistic_market",
     "annualized_return", "annualized_volatility", "bar_returns", "check_accounting", "compute_stats", "drawdown",
     "drawdown_periods", "format_stats", "sharpe_ratio", "sortino_ratio",
+    "Attribution", "attribute_pnl", "AuditResult", "article_signals", "backtest_equity", "backtest_signals",
+    "crossover_bars", "lookahead_audit", "HONEST", "ladder_pnl", "ladder_steps", "realism_ladder",
+    "MonteCarloResult", "monte_carlo", "parallel_map", "task_seeds", "sweep_heatmap", "sweep_windows", "walk_forward",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",
 ]

@@ -14,13 +14,15 @@ The simulation loops neither over bars nor over trades.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from .constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
 from .contract import get_atm_strike, intrinsic_value
 from .results import TRADE_COLUMNS, SimulationResult, count_signals
-from .signals import BUY_CODE, SELL_CODE, codes_from_labels
+from .signals import codes_from_labels
 from .validation import check_frame, check_number
 
 _DIRECTION = np.array([0, 1, -1], dtype=np.int8)  # signal code -> +1 call, -1 put, 0 none
@@ -79,6 +81,56 @@ def open_trade_index(n: int, entries: np.ndarray, exits: np.ndarray) -> np.ndarr
     return holding
 
 
+@dataclass(frozen=True)
+class ArrayRun:
+    """The article's trades on one price series: entry and exit bars, option signs (+1 call, −1 put),
+    strikes (points) and P&L per trade (dollars) — only the trades the account could pay for."""
+
+    entries: np.ndarray
+    exits: np.ndarray
+    signs: np.ndarray
+    strikes: np.ndarray
+    pnl: np.ndarray
+
+
+def article_run(
+    price: np.ndarray,
+    codes: np.ndarray,
+    *,
+    initial_cash: float = INITIAL_CASH,
+    premium: float = OPTION_PREMIUM_FIXED,
+    multiplier: float = FUTURES_MULTIPLIER,
+    strike_interval: float = STRIKE_INTERVAL,
+) -> ArrayRun:
+    """The article's trades for signal ``codes`` executed at ``price`` (index points), on plain arrays.
+
+    ``premium`` is dollars per option. No validation: callers check their inputs once at the boundary.
+    """
+    entries, exits, signs = position_runs(codes)
+    strikes = get_atm_strike(price[entries], strike_interval)
+    pnl = intrinsic_value(signs, price[exits], strikes) * multiplier - premium
+    keep = affordable_trades(pnl, initial_cash, premium)
+    return ArrayRun(entries[:keep], exits[:keep], signs[:keep], strikes[:keep], pnl[:keep])
+
+
+def article_equity(
+    run: ArrayRun,
+    price: np.ndarray,
+    *,
+    initial_cash: float = INITIAL_CASH,
+    premium: float = OPTION_PREMIUM_FIXED,
+    multiplier: float = FUTURES_MULTIPLIER,
+) -> np.ndarray:
+    """Account value per bar (dollars) of an :class:`ArrayRun`: cash plus the open option at intrinsic value."""
+    n = len(price)
+    unrealized = np.zeros(n)
+    if len(run.entries):
+        span = slice(run.entries[0], run.exits[-1])
+        k = open_trade_index(n, run.entries, run.exits)[span]
+        unrealized[span] = intrinsic_value(run.signs[k], price[span], run.strikes[k]) * multiplier - premium
+    return equity_curve(run.exits, run.pnl, unrealized, initial_cash)
+
+
 def run_trading_simulation(
     df: pd.DataFrame,
     initial_cash: float = INITIAL_CASH,
@@ -101,33 +153,23 @@ def run_trading_simulation(
     codes = codes_from_labels(df["signal"])
     price = df["futures_price"].to_numpy(dtype=float)
     times = pd.DatetimeIndex(df["timestamp"])
-    n = len(price)
 
-    entries, exits, signs = position_runs(codes)
-    strikes = get_atm_strike(price[entries], strike_interval)
-    pnl = intrinsic_value(signs, price[exits], strikes) * multiplier - premium
-    keep = affordable_trades(pnl, initial_cash, premium)
-    entries, exits, signs, strikes, pnl = entries[:keep], exits[:keep], signs[:keep], strikes[:keep], pnl[:keep]
-
-    holding = open_trade_index(n, entries, exits)
-    unrealized = np.zeros(n)
-    if keep:
-        span = slice(entries[0], exits[-1])
-        k = holding[span]
-        unrealized[span] = intrinsic_value(signs[k], price[span], strikes[k]) * multiplier - premium
-    equity = equity_curve(exits, pnl, unrealized, initial_cash)
+    run = article_run(price, codes, initial_cash=initial_cash, premium=premium, multiplier=multiplier,
+                      strike_interval=strike_interval)
+    equity = article_equity(run, price, initial_cash=initial_cash, premium=premium, multiplier=multiplier)
+    entries, exits = run.entries, run.exits
     trades = pd.DataFrame(
         {
             "entry_time": times[entries],
             "exit_time": times[exits],
             "entry_bar": entries,
             "exit_bar": exits,
-            "option_type": np.where(signs > 0, "CALL", "PUT"),
-            "strike": strikes,
+            "option_type": np.where(run.signs > 0, "CALL", "PUT"),
+            "strike": run.strikes,
             "entry_price": price[entries],
             "exit_price": price[exits],
-            "premium": np.full(keep, premium),
-            "pnl": pnl,
+            "premium": np.full(len(entries), premium),
+            "pnl": run.pnl,
         },
         columns=list(TRADE_COLUMNS),
     )

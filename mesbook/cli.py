@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -46,8 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point; returns the process exit code (0 ok, 2 bad input)."""
+    """Entry point; returns the process exit code (0 ok, 1 output pipe closed, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except BrokenPipeError:  # e.g. `python -m mesbook | head -1`: the reader left, so leave quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the article's job for parsed arguments, printing the summary; returns the exit code."""
     try:
         data = load_market_data(args.csv) if args.csv else None
         frame, result = run_article(
@@ -75,7 +85,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
             plot_run(frame, result).savefig(args.plot, dpi=120, bbox_inches="tight")
             print(f"figure: {args.plot}")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # unwritable path, or a figure format matplotlib does not know
         print(f"mesbook: error: cannot write output: {exc}", file=sys.stderr)
         return 2
     return 0

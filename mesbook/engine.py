@@ -30,7 +30,7 @@ from .metrics import compute_stats
 from .pricing import black76_greeks, price_option
 from .results import TRADE_COLUMNS, SimulationResult, count_signals
 from .settings import ARTICLE, BacktestSettings
-from .signals import signal_codes
+from .signals import delay_codes, signal_codes
 from .validation import check_frame, check_number, check_windows
 from .volatility import realized_volatility
 
@@ -66,7 +66,7 @@ def roll_window_mask(times: pd.DatetimeIndex, bars: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Market:
+class Market:
     """Per-bar arrays the trade loop reads (prices in points, vol per year, day numbers)."""
 
     close: np.ndarray
@@ -76,7 +76,7 @@ class _Market:
     times: pd.DatetimeIndex
 
 
-def _market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: float) -> _Market:
+def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: float) -> Market:
     close = data["futures_price"].to_numpy(dtype=float)
     if settings.fill_price == "open":
         check_frame(data, positive=("open_price",), timestamp=False)
@@ -93,17 +93,17 @@ def _market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_y
         vol = np.full(len(close), settings.constant_vol)
     times = pd.DatetimeIndex(data["timestamp"])
     day = times.values.astype("datetime64[D]").astype(np.int64)
-    return _Market(close, fill, vol, day, times)
+    return Market(close, fill, vol, day, times)
 
 
-class _Pricer:
+class Pricer:
     """Option values in points per contract, vectorized over bars and trades.
 
     ``expiry_day`` is a day number (days since 1970-01-01), or NaN for the article's options that never
     expire; those are priced as one-year options, so they carry time value but never decay.
     """
 
-    def __init__(self, settings: BacktestSettings, market: _Market):
+    def __init__(self, settings: BacktestSettings, market: Market):
         self.s, self.m = settings, market
 
     def years(self, bars: np.ndarray, expiry_day: np.ndarray) -> np.ndarray:
@@ -178,10 +178,8 @@ def run_backtest(
 
     codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
     n = len(codes)
-    executed = np.zeros(n, dtype=np.int8)  # the signal of bar t is acted on at bar t + fill_delay
-    if settings.fill_delay < n:
-        executed[settings.fill_delay:] = codes[: n - settings.fill_delay]
-    market = _market_arrays(data, settings, periods_per_year)
+    executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
+    market = market_arrays(data, settings, periods_per_year)
     trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
     equity = pd.Series(equity_curve(trades["exit_bar"].to_numpy(), trades["pnl"].to_numpy(), unrealized, initial_cash),
                        index=pd.Index(market.times, name="timestamp"), name="equity")
@@ -210,7 +208,7 @@ class _Plan:
     exit_mid: np.ndarray
 
 
-def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: _Pricer, interval: float, n: int) -> _Plan:
+def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval: float, n: int) -> _Plan:
     """Strike, expiry, entry price and scheduled exit (next opposite signal, expiry or last bar) per event."""
     s, m = pricer.s, pricer.m
     change = np.flatnonzero(np.r_[signs[1:] != signs[:-1], True])
@@ -236,7 +234,7 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: _Pricer, interva
 
 
 def _trade_loop(
-    executed: np.ndarray, m: _Market, s: BacktestSettings, initial_cash: float, multiplier: float, interval: float
+    executed: np.ndarray, m: Market, s: BacktestSettings, initial_cash: float, multiplier: float, interval: float
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Open and close options event by event; returns (trade log, unrealized P&L per bar in dollars).
 
@@ -247,7 +245,7 @@ def _trade_loop(
     n = len(executed)
     events = np.flatnonzero(executed[: n - 1] != 0)
     signs = np.where(executed[events] == 1, 1, -1)
-    pricer = _Pricer(s, m)
+    pricer = Pricer(s, m)
     plan = _plan_events(events, signs, pricer, interval, n)
     watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
     watch_path = watch_value or s.underlying_stop_points is not None
@@ -294,7 +292,7 @@ def _trade_loop(
     return trades, _unrealized(trades, pricer, n, multiplier)
 
 
-def _unrealized(trades: pd.DataFrame, pricer: _Pricer, n: int, multiplier: float) -> np.ndarray:
+def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
     """Per bar, the open trade's marked value minus what it cost, dollars (0 when flat)."""
     unrealized = np.zeros(n)
     lengths = (trades["exit_bar"] - trades["entry_bar"]).to_numpy()
@@ -340,7 +338,7 @@ _ROW_FIELDS = ("entry_bar", "exit_bar", "sign", "strike", "entry_price", "exit_p
                "expiry_day", "exit_reason", "entry_premium", "exit_premium", "gross_pnl", "costs", "outlay")
 
 
-def _trade_frame(rows: list[tuple], m: _Market) -> pd.DataFrame:
+def _trade_frame(rows: list[tuple], m: Market) -> pd.DataFrame:
     """The trade log: the article's columns, then the engine's, then two bookkeeping columns."""
     raw = pd.DataFrame(rows, columns=list(_ROW_FIELDS))
     entry = raw["entry_bar"].to_numpy(dtype=np.int64)

@@ -34,6 +34,17 @@ def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
     return values.rolling(window=window).mean().to_numpy()
 
 
+def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
+    """OI as known ``lag`` bars later (float contracts): bar i holds the figure of bar i − lag, NaN before."""
+    oi = open_interest.astype(float)
+    return oi.shift(lag) if lag else oi
+
+
+def fill_warmup(values: np.ndarray, warmup: str) -> np.ndarray:
+    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``)."""
+    return np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
+
+
 def oi_indicators(
     open_interest: pd.Series,
     short_sma_window: int,
@@ -52,9 +63,7 @@ def oi_indicators(
     ``gradient_window`` bars, which reads only the past. ``lag`` shifts OI by that many bars first, so
     bar i sees the figure of bar i − lag (a publication delay). Windows are not validated here.
     """
-    oi = open_interest.astype(float)
-    if lag:
-        oi = oi.shift(lag)
+    oi = lagged_oi(open_interest, lag)
     values = oi.to_numpy()
     if gradient == "centred":
         grad = centred_gradient(values)
@@ -68,9 +77,7 @@ def oi_indicators(
         "oi_short_sma": rolling_mean(oi, short_sma_window),
         "oi_long_sma": rolling_mean(oi, long_sma_window),
     }
-    if warmup == "fill_zero":
-        columns = {name: np.nan_to_num(column, nan=0.0) for name, column in columns.items()}
-    return columns
+    return {name: fill_warmup(column, warmup) for name, column in columns.items()}
 
 
 def calculate_indicators(

@@ -70,6 +70,8 @@ def load_market_data(path: Union[str, os.PathLike]) -> pd.DataFrame:
         raw = pd.read_csv(path)
     except FileNotFoundError as exc:
         raise ValueError(f"no CSV file at {os.fspath(path)!r}; check the path") from exc
+    except OSError as exc:  # a directory, no permission, ...
+        raise ValueError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}; pass the path of a CSV file") from exc
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ValueError(f"could not read {os.fspath(path)!r} as CSV: {exc}") from exc
     missing = [c for c in MARKET_COLUMNS if c not in raw.columns]

@@ -50,6 +50,16 @@ def generate_signals(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def delay_codes(codes: np.ndarray, delay: int) -> np.ndarray:
+    """Codes acted on ``delay`` bars after they were decided (HOLD in front); ``delay=0`` returns ``codes``."""
+    if not delay:
+        return codes
+    executed = np.zeros(len(codes), dtype=codes.dtype)
+    if delay < len(codes):
+        executed[delay:] = codes[: len(codes) - delay]
+    return executed
+
+
 def codes_from_labels(signal: pd.Series) -> np.ndarray:
     """Map a ``signal`` column (strings or categorical) back to int8 codes, rejecting unknown labels."""
     if isinstance(signal.dtype, pd.CategoricalDtype) and list(signal.cat.categories) == list(SIGNAL_LABELS):

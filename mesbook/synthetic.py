@@ -22,6 +22,7 @@ import pandas as pd
 from .calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
 from .constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
 from .indicators import rolling_mean
+from .market_data import simulate_market_data
 from .validation import check_int, check_number
 
 #: Trading days per year, used to turn annual drift and volatility into per-bar figures.
@@ -319,3 +320,25 @@ def _check_output(futures_price: np.ndarray, open_interest: np.ndarray) -> None:
             raise ValueError(
                 f"the parameters drove {name} to 0 or infinity; lower annual_vol, oi_noise, coupling or num_periods"
             )
+
+
+#: Market generators of the Monte Carlo and ladder studies.
+GENERATORS: tuple[str, str] = ("article", "realistic")
+#: Start date of every simulated path (business days), as in the article.
+PATH_START = "2023-01-01"
+
+
+def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence, coupling: float = 0.0) -> pd.DataFrame:
+    """One market frame from ``generator`` ("article" or "realistic") for one task seed.
+
+    "article" is :func:`mesbook.simulate_market_data` drawn from ``default_rng(seed)`` (path ``i`` of
+    :func:`simulate_paths` for child ``i``); "realistic" is
+    :func:`mesbook.synthetic.simulate_realistic_market` with that seed and ``coupling``.
+    """
+    if generator == "article":
+        if coupling != 0:
+            raise ValueError("the article generator draws price and OI independently; coupling needs generator='realistic'")
+        return simulate_market_data(num_periods, seed=np.random.default_rng(seed), start=PATH_START)
+    if generator == "realistic":
+        return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling)
+    raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")

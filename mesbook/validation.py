@@ -81,7 +81,8 @@ def check_frame(
 
 def _first_bad_row(series: pd.Series, mask: np.ndarray) -> str:
     position = int(np.flatnonzero(mask)[0])
-    return f"row {position} (index {series.index[position]!r}, value {series.iloc[position]!r})"
+    plain = lambda x: x.item() if isinstance(x, np.generic) else x  # 5.0, not np.float64(5.0)
+    return f"row {position} (index {plain(series.index[position])!r}, value {plain(series.iloc[position])!r})"
 
 
 def _check_numeric(series: pd.Series, column: str, positive: bool) -> None:

@@ -1,0 +1,210 @@
+"""Look-ahead audit: does a decision at bar t change when the future after t changes?
+
+A backtest may only act on what was known at each bar. :func:`lookahead_audit` tests that directly: for
+each cut point t it re-runs the strategy
+
+* on *scrambled* data — every numeric column after bar t shuffled and jittered, bars 0..t untouched;
+* on *truncated* data — bars 0..t only;
+
+and compares the decisions with those of the full run. Any difference at a bar ≤ t means the decision
+read the future: a leak. The article's centred gradient leaks this way (the gradient at bar t reads OI
+at t+1); the honest settings pass.
+
+A *strategy* is any callable ``data -> output``. The output may be signals (codes 0/1/2 or labels
+"HOLD"/"BUY"/"SELL", as an array, a Series or a frame with a ``signal`` column), an equity curve
+(Series/array) or a :class:`~mesbook.results.SimulationResult` (its equity is compared). A backtest
+closes its position on the last bar of its data, so for equity outputs the truncated run's own last bar
+is not compared; signals are compared up to and including bar t. Ready-made strategies:
+:func:`article_signals`, :func:`backtest_signals` and :func:`backtest_equity`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from .constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from .engine import decision_codes, run_backtest
+from .indicators import calculate_indicators
+from .results import SimulationResult
+from .settings import BacktestSettings
+from .signals import generate_signals
+from .validation import check_frame, check_int, check_windows
+
+Strategy = Callable[[pd.DataFrame], Any]
+# Relative jitter of scrambled values: wide, so that the altered future moves either way from bar t.
+_JITTER = 0.5
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Outcome of :func:`lookahead_audit`.
+
+    ``checks`` has one row per cut point: ``cut`` (bar t), ``scrambled_bar`` — the first bar ≤ t whose
+    decision changed in any scrambled run (−1 if none), ``truncated_bar`` — the same for the truncated
+    run. ``leaks`` lists the cut points where anything changed; ``passed`` is True when none did.
+    """
+
+    checks: pd.DataFrame
+
+    @property
+    def leaks(self) -> list[int]:
+        """Cut points whose decisions changed when the future changed."""
+        leaking = (self.checks["scrambled_bar"] >= 0) | (self.checks["truncated_bar"] >= 0)
+        return self.checks.loc[leaking, "cut"].astype(int).tolist()
+
+    @property
+    def passed(self) -> bool:
+        """True when no decision depended on the future."""
+        return not self.leaks
+
+    def __repr__(self) -> str:
+        verdict = "passed: no decision read the future" if self.passed else f"LOOK-AHEAD at bars {self.leaks}"
+        return f"Look-ahead audit over {len(self.checks)} cut points — {verdict}"
+
+
+def lookahead_audit(
+    strategy: Strategy,
+    data: pd.DataFrame,
+    cut_points: Optional[Iterable[int]] = None,
+    n_scrambles: int = 1,
+    seed: int = 0,
+) -> AuditResult:
+    """Run ``strategy`` on ``data`` and on futures-altered copies; report the bars whose decisions change.
+
+    ``cut_points`` are bar positions t (default: every bar but the last). ``n_scrambles`` scrambled
+    copies are tried per cut point; copy j of bar t is drawn from ``SeedSequence(seed, spawn_key=(t, j))``,
+    so an audit is reproducible and more scrambles only add checks. A scramble catches a leak with some
+    probability (the altered future must happen to change the decision), so use several to be
+    thorough. The cost is ``len(cut_points) × (n_scrambles + 1)`` strategy runs: audit the bars where
+    decisions are made (e.g. :func:`crossover_bars`) when the strategy is slow. ``data`` is not modified.
+    """
+    if not callable(strategy):
+        raise TypeError(f"strategy must be a callable taking a market frame, got {type(strategy).__name__}")
+    check_frame(data, timestamp=False)
+    n = len(data)
+    n_scrambles = check_int("n_scrambles", n_scrambles)
+    if cut_points is None:
+        cuts = list(range(n - 1))
+    else:
+        cuts = sorted({check_int("each cut point", t, minimum=0) for t in cut_points})
+    if cuts and cuts[-1] >= n:
+        raise ValueError(f"cut point {cuts[-1]} is beyond the last bar ({n - 1}); use bar positions 0..{n - 1}")
+    full, kind = _decisions(strategy(data))
+    if len(full) != n:
+        raise ValueError(f"strategy returned {len(full)} decisions for {len(data)} bars; it must return one per bar")
+    root = np.random.SeedSequence(check_int("seed", seed, minimum=0))
+    rows = []
+    for t in cuts:
+        scrambled = -1
+        for j in range(n_scrambles):
+            # Scramble j of bar t has its own seed: auditing more bars or more scrambles never changes it.
+            child = np.random.SeedSequence(root.entropy, spawn_key=(t, j))
+            altered, _ = _decisions(strategy(scramble_after(data, t, child)))
+            scrambled = _first_change(full, altered, t + 1) if scrambled < 0 else scrambled
+        truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
+        compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
+        rows.append((t, scrambled, _first_change(full, truncated_out, compare)))
+    return AuditResult(pd.DataFrame(rows, columns=["cut", "scrambled_bar", "truncated_bar"]))
+
+
+def scramble_after(data: pd.DataFrame, t: int, seed: Any = None) -> pd.DataFrame:
+    """A copy of ``data`` whose numeric columns after bar position ``t`` are shuffled and jittered.
+
+    Bars 0..t are untouched, as are timestamps and non-numeric columns. Float columns are also scaled by
+    a random factor in [0.5, 1.5] per value (positive values stay positive); integer columns are
+    only shuffled. ``seed`` is anything ``numpy.random.default_rng`` accepts.
+    """
+    rng = np.random.default_rng(seed)
+    out = data.copy()
+    tail = slice(t + 1, len(data))
+    for column in data.columns:
+        series = data[column]
+        if column == "timestamp" or pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        values = series.to_numpy().copy()
+        part = rng.permutation(values[tail])
+        if pd.api.types.is_float_dtype(series):
+            part = part * rng.uniform(1 - _JITTER, 1 + _JITTER, len(part))
+        values[tail] = part
+        out[column] = values
+    return out
+
+
+def crossover_bars(data: pd.DataFrame, short_sma_window: int = OI_SHORT_SMA_WINDOW,
+                   long_sma_window: int = OI_LONG_SMA_WINDOW) -> np.ndarray:
+    """Bars where the article's short OI average crosses the long one: where its rule can decide.
+
+    The centred gradient only matters on these bars (elsewhere the rule says HOLD whatever the
+    gradient), so they are the cut points that expose its look-ahead.
+    """
+    ind = calculate_indicators(data, short_sma_window, long_sma_window)
+    gap = np.sign(ind["oi_short_sma"].to_numpy() - ind["oi_long_sma"].to_numpy())
+    return np.flatnonzero(np.r_[False, gap[1:] != gap[:-1]])
+
+
+def article_signals(short_sma_window: int = OI_SHORT_SMA_WINDOW, long_sma_window: int = OI_LONG_SMA_WINDOW,
+                    gradient_window: int = OI_GRADIENT_WINDOW) -> Strategy:
+    """The article's pipeline as a strategy: ``data -> signal labels`` (calculate_indicators, generate_signals)."""
+    check_windows(short_sma_window, long_sma_window, gradient_window)
+    return partial(_article_signals, windows=(short_sma_window, long_sma_window, gradient_window))
+
+
+def backtest_signals(settings: BacktestSettings, **windows: int) -> Strategy:
+    """``data -> signal codes`` as :func:`mesbook.run_backtest` decides them under ``settings``.
+
+    ``windows`` are ``short_sma_window``, ``long_sma_window`` and ``gradient_window`` (bars).
+    """
+    return partial(_backtest_signals, settings=settings, windows=_windows(settings, windows))
+
+
+def backtest_equity(settings: BacktestSettings, **windows: int) -> Strategy:
+    """``data -> run_backtest(data, settings, **windows)``: audits fills, prices and marks too."""
+    return partial(run_backtest, settings=settings, **_windows(settings, windows))
+
+
+def _article_signals(data: pd.DataFrame, windows: tuple[int, int, int]) -> pd.Series:
+    return generate_signals(calculate_indicators(data, *windows))["signal"]
+
+
+def _backtest_signals(data: pd.DataFrame, settings: BacktestSettings, windows: dict[str, int]) -> np.ndarray:
+    return decision_codes(data, settings, windows["short_sma_window"], windows["long_sma_window"],
+                          windows["gradient_window"])
+
+
+def _windows(settings: BacktestSettings, windows: dict[str, int]) -> dict[str, int]:
+    if not isinstance(settings, BacktestSettings):
+        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(settings).__name__}")
+    names = ("short_sma_window", "long_sma_window", "gradient_window")
+    unknown = sorted(set(windows) - set(names))
+    if unknown:
+        raise ValueError(f"unknown window argument(s) {unknown}; use {', '.join(names)}")
+    defaults = dict(zip(names, (OI_SHORT_SMA_WINDOW, OI_LONG_SMA_WINDOW, OI_GRADIENT_WINDOW)))
+    return dict(zip(names, check_windows(*({**defaults, **windows}[k] for k in names))))
+
+
+def _decisions(output: Any) -> tuple[np.ndarray, str]:
+    """The comparable per-bar decisions of a strategy's output, and their kind ("signals" or "equity")."""
+    if isinstance(output, SimulationResult):
+        return output.equity.to_numpy(dtype=float), "equity"
+    if isinstance(output, pd.DataFrame):
+        if "signal" not in output.columns:
+            raise TypeError("a strategy returning a DataFrame must include a 'signal' column")
+        output = output["signal"]
+    if isinstance(output, pd.Series) and isinstance(output.dtype, pd.CategoricalDtype):
+        output = output.astype(object)  # labels, compared as strings
+    values = np.asarray(output)
+    if values.ndim != 1:
+        raise TypeError(f"strategy output must be one value per bar (1-D), got shape {values.shape}")
+    kind = "equity" if values.dtype.kind == "f" else "signals"
+    return values, kind
+
+
+def _first_change(full: np.ndarray, other: np.ndarray, upto: int) -> int:
+    """First bar below ``upto`` where the two decision sequences differ, or −1."""
+    differs = np.flatnonzero(full[:upto] != other[:upto])
+    return int(differs[0]) if len(differs) else -1

@@ -1,0 +1,166 @@
+"""The realism ladder: what each of the article's simplifications is worth, one rung at a time.
+
+Start from ``ARTICLE`` and switch the simplifications off one by one, *cumulatively*, in this order:
+
+1. ``article`` — the article exactly;
+2. ``warm-up skipped`` — no signal until every indicator exists (no zero-filled false crossover);
+3. ``backward gradient`` — the OI gradient reads only the past (no peek at the next bar);
+4. ``next-bar fills`` — a signal is acted on at the next bar's close, not the close that made it;
+5. ``OI lag 1`` — the OI figure is used the morning after it is published;
+6. ``Black-76 prices`` — premiums and marks from Black-76 with realized volatility, not a fixed 2.5 points;
+7. ``quarterly expiry`` — options expire (theta is paid);
+8. ``costs`` — commission, half spread and slippage;
+9. ``roll filter`` — no new trades for a few bars after each quarterly expiry's OI drop.
+
+Every rung is run on the same ``num_seeds`` seeded markets; the table gives the mean net P&L across
+seeds with its standard error and 95 % band, and the mean *paired* change from the rung before (same
+markets, so the market noise cancels). Money is in dollars.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from .constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from .engine import run_backtest
+from .synthetic import GENERATORS, seeded_market
+from .parallel import parallel_map, task_seeds
+from .settings import ARTICLE, REALISTIC, BacktestSettings
+from .validation import check_int, check_number, check_windows
+
+#: Bars without new trades after each quarterly expiry on the last rung.
+ROLL_FILTER_BARS: int = 5
+#: The top of the ladder: every simplification off, including roll-blind OI.
+HONEST: BacktestSettings = REALISTIC.replace(roll_filter_bars=ROLL_FILTER_BARS)
+
+#: The rungs above the article, in order: a name and the settings fields it takes from the target.
+RUNGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("warm-up skipped", ("warmup",)),
+    ("backward gradient", ("gradient",)),
+    ("next-bar fills", ("fill_delay", "fill_price")),
+    ("OI lag 1", ("oi_lag",)),
+    ("Black-76 prices", ("pricing", "mark", "exercise", "volatility", "constant_vol", "vol_window", "vol_column", "rate")),
+    ("quarterly expiry", ("expiry_cycle", "min_days_to_expiry")),
+    ("costs", ("commission", "slippage_ticks", "half_spread_ticks", "tick_size")),
+    ("roll filter", ("roll_filter_bars",)),
+)
+
+#: Columns of :func:`realism_ladder`'s table.
+LADDER_COLUMNS: tuple[str, ...] = ("changes", "mean_pnl", "std_error", "low_95", "high_95", "change", "change_std_error",
+                                   "mean_trades")
+
+
+def ladder_steps(target: BacktestSettings = HONEST) -> list[tuple[str, BacktestSettings]]:
+    """The rungs as ``(name, settings)``: ``ARTICLE`` first, then each rung's fields taken from ``target``.
+
+    The last rung equals ``target``. Raises ``ValueError`` when ``target`` differs from ``ARTICLE`` in a
+    setting no rung covers (stops, sizing, strike rules...): the ladder measures the article's
+    simplifications only.
+    """
+    if not isinstance(target, BacktestSettings):
+        raise TypeError(f"target must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(target).__name__}")
+    covered = {name for _, fields in RUNGS for name in fields}
+    stray = sorted(set(ARTICLE.differences(target)) - covered)
+    if stray:
+        raise ValueError(f"target changes {stray}, which no rung of the ladder covers; set them as in ARTICLE")
+    steps = [("article", ARTICLE)]
+    for name, fields in RUNGS:
+        steps.append((name, steps[-1][1].replace(**{f: getattr(target, f) for f in fields})))
+    return steps
+
+
+def ladder_pnl(
+    num_seeds: int = 50,
+    num_periods: int = 500,
+    seed: int = 0,
+    generator: str = "article",
+    *,
+    target: BacktestSettings = HONEST,
+    coupling: float = 0.0,
+    short_sma_window: int = OI_SHORT_SMA_WINDOW,
+    long_sma_window: int = OI_LONG_SMA_WINDOW,
+    gradient_window: int = OI_GRADIENT_WINDOW,
+    initial_cash: float = INITIAL_CASH,
+    n_jobs: int = 1,
+    client: Optional[Any] = None,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net P&L and trade counts of every rung on every seed: two frames, seeds down, rungs across.
+
+    Market ``i`` comes from child ``i`` of ``SeedSequence(seed)`` (see
+    :func:`mesbook.montecarlo.seeded_market`). Each cell is ``run_backtest(market_i, rung).net_pnl``
+    (dollars) or its number of trades.
+    """
+    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    num_periods = check_int("num_periods", num_periods, minimum=2)
+    if generator not in GENERATORS:
+        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
+    coupling = check_number("coupling", coupling, minimum=-np.inf)
+    windows = dict(zip(("short_sma_window", "long_sma_window", "gradient_window"),
+                       check_windows(short_sma_window, long_sma_window, gradient_window)))
+    initial_cash = check_number("initial_cash", initial_cash)
+    steps = ladder_steps(target)
+    work = partial(_one_market, generator=generator, num_periods=num_periods, coupling=coupling,
+                   settings=[s for _, s in steps], windows=windows, initial_cash=initial_cash)
+    rows = parallel_map(work, task_seeds(seed, num_seeds), n_jobs=n_jobs, client=client, progress=progress,
+                        desc="realism ladder")
+    index = pd.RangeIndex(num_seeds, name="seed")
+    columns = pd.Index([name for name, _ in steps], name="rung")
+    values = np.array(rows)
+    return (pd.DataFrame(values[:, 0], index=index, columns=columns),
+            pd.DataFrame(values[:, 1].astype(np.int64), index=index, columns=columns))
+
+
+def realism_ladder(
+    num_seeds: int = 50,
+    num_periods: int = 500,
+    seed: int = 0,
+    generator: str = "article",
+    *,
+    target: BacktestSettings = HONEST,
+    coupling: float = 0.0,
+    n_jobs: int = 1,
+    client: Optional[Any] = None,
+    progress: bool = False,
+    **windows: int,
+) -> pd.DataFrame:
+    """One row per rung (see the module docstring): how mean net P&L moves as realism is added.
+
+    Columns (dollars unless said): ``changes`` — the settings the rung switched; ``mean_pnl`` — mean net
+    P&L across seeds; ``std_error`` — its standard error; ``low_95``/``high_95`` — mean ± 1.96 standard
+    errors; ``change`` — mean paired change from the previous rung (NaN on the first); ``change_std_error``
+    — its standard error; ``mean_trades`` — trades per market. ``windows`` are the
+    ``short_sma_window``/``long_sma_window``/``gradient_window`` of :func:`mesbook.run_backtest`.
+    """
+    pnl, trades = ladder_pnl(num_seeds, num_periods, seed, generator, target=target, coupling=coupling,
+                             n_jobs=n_jobs, client=client, progress=progress, **windows)
+    return summarize_ladder(pnl, trades, ladder_steps(target))
+
+
+def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[str, BacktestSettings]]) -> pd.DataFrame:
+    """The table of :func:`realism_ladder` from the per-seed frames of :func:`ladder_pnl`."""
+    n = len(pnl)
+    mean, error = pnl.mean(), pnl.std(ddof=1) / np.sqrt(n)
+    steps_diff = pnl.diff(axis=1)
+    change, change_error = steps_diff.mean(), steps_diff.std(ddof=1) / np.sqrt(n)
+    settings = [s for _, s in steps]
+    changes = ["—"] + [
+        ", ".join(f"{name}={new!r}" for name, (_, new) in before.differences(after).items())
+        for before, after in zip(settings, settings[1:])
+    ]
+    table = pd.DataFrame({
+        "changes": changes, "mean_pnl": mean, "std_error": error, "low_95": mean - 1.96 * error,
+        "high_95": mean + 1.96 * error, "change": change, "change_std_error": change_error,
+        "mean_trades": trades.mean(),
+    }, index=pnl.columns)
+    return table[list(LADDER_COLUMNS)]
+
+
+def _one_market(child: np.random.SeedSequence, *, generator: str, num_periods: int, coupling: float,
+                settings: list[BacktestSettings], windows: dict[str, int], initial_cash: float) -> np.ndarray:
+    data = seeded_market(generator, num_periods, child, coupling)
+    runs = [run_backtest(data, s, initial_cash=initial_cash, **windows) for s in settings]
+    return np.array([[r.net_pnl for r in runs], [len(r.trades) for r in runs]])

@@ -1,0 +1,198 @@
+"""Window sweeps: one statistic for every (short, long, gradient) window combination.
+
+:func:`sweep_windows` returns a tidy table, one row per combination with ``short < long``; use
+:func:`sweep_heatmap` to pivot it into a short × long matrix for a heatmap. Every value equals what
+:func:`mesbook.run_backtest` reports for that combination (tested), but the work is shared: with
+settings the fast path supports (:func:`mesbook.fastpath.supports_fast_path`, e.g. ``ARTICLE``) each
+distinct rolling window is computed once and each combination costs one signal pass and one array
+simulation, less than one single backtest. Other settings run :func:`mesbook.run_backtest` per
+combination.
+
+A sweep is also the quickest way to fool yourself: the best cell of a heatmap is the best *in this
+sample*. :mod:`mesbook.walkforward` measures how much of it survives on data the choice never saw.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from .constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW
+from .engine import run_backtest
+from .backtest import ArrayRun, article_equity, article_run
+from .fastpath import IndicatorCache, supports_fast_path
+from .metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
+from .parallel import chunk, parallel_map, worker_count
+from .settings import ARTICLE, BacktestSettings
+from .validation import check_frame, check_int, check_number
+
+__all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
+
+#: Short names for the statistics people sweep most; any row label of ``compute_stats`` works too.
+STATISTIC_ALIASES: dict[str, str] = {"net_pnl": "Net P&L [$]", "sharpe": "Sharpe Ratio", "trades": "# Trades"}
+#: Columns of a sweep table before the statistic's own column.
+WINDOW_COLUMNS: tuple[str, str, str] = ("short", "long", "gradient")
+
+
+def resolve_statistic(statistic: object) -> str:
+    """The ``compute_stats`` label for ``statistic`` (an alias such as "sharpe", or a label itself)."""
+    if not isinstance(statistic, str):
+        raise TypeError(f"statistic must be a string such as 'net_pnl' or 'Sharpe Ratio', got {type(statistic).__name__}")
+    label = STATISTIC_ALIASES.get(statistic, statistic)
+    if label not in STAT_LABELS:
+        raise ValueError(
+            f"statistic={statistic!r} is unknown; use one of {sorted(STATISTIC_ALIASES)} or a statistics label "
+            f"such as {', '.join(repr(s) for s in STAT_LABELS[5:12])}"
+        )
+    return label
+
+
+def window_grid(shorts: object, longs: object, gradients: object = (OI_GRADIENT_WINDOW,)) -> list[tuple[int, int, int]]:
+    """Every (short, long, gradient) with ``short < long``, sorted; duplicates in the inputs are dropped.
+
+    Each argument is an iterable of window lengths in bars (integers ≥ 1). Raises ``ValueError`` when no
+    pair has ``short < long``.
+    """
+    values = {name: _windows(name, v) for name, v in (("shorts", shorts), ("longs", longs), ("gradients", gradients))}
+    grid = [(s, l, g) for s in values["shorts"] for l in values["longs"] if s < l for g in values["gradients"]]
+    if not grid:
+        raise ValueError(
+            f"no window pair has short < long (shorts {values['shorts']}, longs {values['longs']}); "
+            "give some long windows larger than some short ones"
+        )
+    return grid
+
+
+def sweep_windows(
+    data: pd.DataFrame,
+    shorts: Iterable[int],
+    longs: Iterable[int],
+    gradients: Iterable[int] = (OI_GRADIENT_WINDOW,),
+    settings: BacktestSettings = ARTICLE,
+    statistic: str = "net_pnl",
+    *,
+    initial_cash: float = INITIAL_CASH,
+    periods_per_year: float = 252,
+    n_jobs: int = 1,
+    client: Optional[Any] = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """``statistic`` of a backtest of ``data`` for every window combination; one row per combination.
+
+    Columns: ``short``, ``long``, ``gradient`` (bars) and one named after ``statistic`` — "net_pnl"
+    (dollars), "sharpe", "trades" or any label of :func:`mesbook.metrics.compute_stats` (units in the
+    label). Combinations with ``short >= long`` are skipped. ``initial_cash`` is dollars;
+    ``n_jobs``/``client``/``progress`` spread the combinations as :func:`mesbook.parallel.parallel_map`
+    does, with identical results. The input frame is not modified.
+    """
+    if not isinstance(settings, BacktestSettings):
+        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    label = resolve_statistic(statistic)
+    grid = window_grid(shorts, longs, gradients)
+    initial_cash = check_number("initial_cash", initial_cash)
+    check_number("periods_per_year", periods_per_year, strict=True)
+    check_frame(data, positive=("futures_price", "open_interest"))
+    workers = worker_count(n_jobs, client)
+    pieces = chunk(grid, 1 if workers == 1 else 4 * workers)  # a few chunks per worker balance the load
+    options = dict(label=label, settings=settings, initial_cash=initial_cash, periods_per_year=periods_per_year)
+    if supports_fast_path(settings):
+        shared = _FastShared(data, settings, [w for s, l, _ in grid for w in (s, l)])
+        work = partial(_fast_chunk, **options)
+    else:
+        shared, work = data, partial(_engine_chunk, **options)
+    values = parallel_map(work, pieces, shared=shared, n_jobs=n_jobs, client=client, progress=progress,
+                          desc="window sweep")
+    table = pd.DataFrame(grid, columns=list(WINDOW_COLUMNS))
+    table[statistic] = [v for piece in values for v in piece]
+    return table
+
+
+def sweep_heatmap(table: pd.DataFrame, statistic: Optional[str] = None, gradient: Optional[int] = None) -> pd.DataFrame:
+    """Pivot a :func:`sweep_windows` table to a matrix: short windows down, long windows across.
+
+    ``statistic`` defaults to the table's only statistic column. With several gradient windows in the
+    table, pick one with ``gradient``. Cells where ``short >= long`` are NaN.
+    """
+    if not isinstance(table, pd.DataFrame) or not set(WINDOW_COLUMNS) <= set(table.columns):
+        raise TypeError("table must be the DataFrame returned by sweep_windows (columns short, long, gradient, ...)")
+    others = [c for c in table.columns if c not in WINDOW_COLUMNS]
+    if statistic is None:
+        if len(others) != 1:
+            raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
+        statistic = others[0]
+    if statistic not in others:
+        raise ValueError(f"statistic {statistic!r} is not a column of the table; it has {others}")
+    gradients = sorted(table["gradient"].unique())
+    if gradient is None:
+        if len(gradients) != 1:
+            raise ValueError(f"the table has gradient windows {gradients}; choose one with gradient=")
+        gradient = gradients[0]
+    if gradient not in gradients:
+        raise ValueError(f"gradient={gradient!r} is not in the table; it has {gradients}")
+    rows = table[table["gradient"] == gradient]
+    return rows.pivot(index="short", columns="long", values=statistic).astype(float)
+
+
+class _FastShared:
+    """What every fast-path task needs: prices, timestamps and the indicator cache (all windows filled)."""
+
+    def __init__(self, data: pd.DataFrame, settings: BacktestSettings, windows: Sequence[int]):
+        self.price = data["futures_price"].to_numpy(dtype=float)
+        self.times = pd.DatetimeIndex(data["timestamp"])
+        self.cache = IndicatorCache(data["open_interest"], settings, self.times)
+        for window in sorted(set(windows)):  # each distinct window once, before the work is split
+            self.cache.mean(window)
+
+
+def _fast_chunk(combos: Sequence[tuple[int, int, int]], shared: _FastShared, *, label: str, settings: BacktestSettings,
+                initial_cash: float, periods_per_year: float) -> list[float]:
+    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
+    out = []
+    for short, long, gradient in combos:
+        codes = shared.cache.codes(short, long, gradient)
+        run = article_run(shared.price, codes, initial_cash=initial_cash, premium=premium)
+        if label == "# Trades":
+            out.append(len(run.pnl))
+            continue
+        equity = article_equity(run, shared.price, initial_cash=initial_cash, premium=premium)
+        out.append(_statistic(label, equity, run, shared, initial_cash, periods_per_year))
+    return out
+
+
+def _statistic(label: str, equity: np.ndarray, run: ArrayRun, shared: _FastShared, initial_cash: float,
+               periods_per_year: float) -> Any:
+    """One statistic computed as run_backtest's compute_stats computes it, skipping the other rows."""
+    if label == "Net P&L [$]":
+        return float(equity[-1] - initial_cash)
+    curve = pd.Series(equity, index=pd.Index(shared.times, name="timestamp"), name="equity")
+    if label == "Sharpe Ratio":
+        return sharpe_ratio(bar_returns(curve).to_numpy(), periods_per_year)
+    trades = pd.DataFrame({
+        "entry_time": shared.times[run.entries], "exit_time": shared.times[run.exits], "entry_bar": run.entries,
+        "exit_bar": run.exits, "pnl": run.pnl, "costs": np.zeros(len(run.pnl)),
+    })
+    stats = compute_stats(curve, trades, prices=pd.Series(shared.price, index=curve.index),
+                          periods_per_year=periods_per_year, initial_cash=initial_cash)
+    return stats[label]
+
+
+def _engine_chunk(combos: Sequence[tuple[int, int, int]], data: pd.DataFrame, *, label: str,
+                  settings: BacktestSettings, initial_cash: float, periods_per_year: float) -> list[Any]:
+    return [
+        run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
+                     initial_cash=initial_cash, periods_per_year=periods_per_year).stats[label]
+        for s, l, g in combos
+    ]
+
+
+def _windows(name: str, values: object) -> list[int]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be an iterable of window lengths in bars, e.g. range(5, 25), got {values!r}")
+    windows = sorted({check_int(f"each of {name}", v) for v in values})
+    if not windows:
+        raise ValueError(f"{name} is empty; give at least one window length in bars")
+    return windows
+

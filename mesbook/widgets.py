@@ -1,0 +1,379 @@
+"""Interactive explorers for the book's chapters (ipywidgets).
+
+Each ``*_explorer`` function returns an :class:`Explorer`: an ``ipywidgets.VBox`` holding sliders, a
+one-line message and an ``ipywidgets.Image`` showing ONE persistent matplotlib figure. Moving a slider
+recomputes only what the slider changes (moving averages are cached per window, simulations per pair
+of windows), updates the data of the figure's existing artists and re-renders the figure to PNG bytes
+for the image, so the picture is replaced in one step, without flicker and without pyplot.
+
+The same callback can be driven from code, which is how the tests and benchmarks use it::
+
+    ex = signal_explorer(data)
+    ex.update(short=12)        # recompute + redraw; returns False and shows a message if invalid
+    ex.redraw()                # re-render the current figure only (the cost of a bare redraw)
+
+In a static page (the HTML book) widgets cannot run; an explorer's text form is a one-line sentence,
+and each chapter shows the explorer's default figure as an ordinary output just before it.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Optional
+
+import ipywidgets
+import numpy as np
+import pandas as pd
+
+from . import plots
+from .backtest import run_trading_simulation
+from .constants import (
+    FUTURES_MULTIPLIER,
+    OI_GRADIENT_WINDOW,
+    OI_LONG_SMA_WINDOW,
+    OI_SHORT_SMA_WINDOW,
+    OPTION_PREMIUM_FIXED,
+    STRIKE_INTERVAL,
+)
+from .indicators import calculate_indicators, rolling_mean
+from .market_data import simulate_market_data
+from .signals import BUY_CODE, SELL_CODE, labels_from_codes, signal_codes
+
+#: What an explorer says about itself where widgets cannot be shown (static HTML, plain consoles).
+STATIC_TEXT = "Interactive controls: run this notebook in JupyterLab to use them."
+
+#: The drifts of the article's generator: index points per bar (price), contracts per bar (OI).
+ARTICLE_PRICE_DRIFT, ARTICLE_OI_DRIFT = 0.1, 10.0
+
+
+class Explorer(ipywidgets.VBox):
+    """Controls + message + one figure, redrawn in place when a control changes.
+
+    Subclasses implement :meth:`problem` (a friendly sentence when the parameters cannot be used, else
+    ``None``) and :meth:`recompute` (update the figure's artists for valid parameters).
+    """
+
+    def __init__(self, controls: dict[str, ipywidgets.ValueWidget], figure: plots.BookFigure) -> None:
+        self.controls = dict(controls)
+        self.figure = figure
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%", height="auto"))
+        self.message = ipywidgets.HTML()
+        self.last_valid: Optional[dict[str, Any]] = None
+        self._holding = False
+        row = ipywidgets.HBox(list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
+        super().__init__(children=[row, self.message, self.image])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    # -- the callback -----------------------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, Any]:
+        """Current control values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **params: Any) -> bool:
+        """Set some controls and run the callback once; ``True`` if the figure was redrawn.
+
+        A value outside a slider's range, or a combination the model cannot use (such as a short window
+        not shorter than the long one), leaves the figure as it was and shows a message instead.
+        """
+        unknown = sorted(set(params) - set(self.controls))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
+        for name, value in params.items():
+            problem = _range_problem(name, self.controls[name], value)
+            if problem:
+                self._show_problem(problem)
+                return False
+        self._holding = True
+        try:
+            for name, value in params.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        return self.refresh()
+
+    def refresh(self) -> bool:
+        """Recompute for the current controls and redraw; show a message instead if they are invalid."""
+        params = self.params
+        problem = self.problem(params)
+        if problem:
+            self._show_problem(problem)
+            return False
+        note = self.recompute(params)
+        self.message.value = f"<span>{html.escape(note)}</span>" if note else ""
+        self.last_valid = params
+        self.redraw()
+        return True
+
+    def redraw(self) -> None:
+        """Render the figure as it stands into the image (no recomputation)."""
+        self.image.value = self.figure.png_bytes(tight=False)
+
+    # -- to implement -----------------------------------------------------------------------------
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        """A sentence saying why ``params`` cannot be drawn, or ``None``."""
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        """Update the figure for ``params``; may return a short note shown above the figure."""
+        raise NotImplementedError
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _on_change(self, _change: dict) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def _show_problem(self, text: str) -> None:
+        self.message.value = f'<span style="color:#D55E00"><b>⚠ {html.escape(text)}</b></span>'
+
+    def __repr__(self) -> str:
+        return STATIC_TEXT
+
+
+def _range_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
+    """A message if ``value`` is not a number inside ``control``'s range, else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{name} must be a number, got {value!r}."
+    low, high = getattr(control, "min", None), getattr(control, "max", None)
+    if low is not None and high is not None and not low <= value <= high:
+        return f"{name} = {value} is outside the slider's range {low} to {high}."
+    if isinstance(control, (ipywidgets.IntSlider, ipywidgets.BoundedIntText)) and int(value) != value:
+        return f"{name} must be a whole number of bars, got {value}."
+    return None
+
+
+def _int_slider(description: str, value: int, low: int, high: int) -> ipywidgets.IntSlider:
+    return ipywidgets.IntSlider(value=value, min=low, max=high, step=1, description=description,
+                                continuous_update=False, style={"description_width": "initial"})
+
+
+def _float_slider(description: str, value: float, low: float, high: float, step: float) -> ipywidgets.FloatSlider:
+    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                                  continuous_update=False, style={"description_width": "initial"})
+
+
+def _window_controls(short: int, long: int, gradient: int) -> dict[str, ipywidgets.IntSlider]:
+    return {
+        "short": _int_slider("short window (bars)", short, 2, 60),
+        "long": _int_slider("long window (bars)", long, 3, 120),
+        "gradient": _int_slider("gradient window (bars)", gradient, 1, 30),
+    }
+
+
+def _window_problem(params: dict[str, Any]) -> Optional[str]:
+    if params["short"] >= params["long"]:
+        return (f"The short window ({params['short']} bars) must be shorter than the long window "
+                f"({params['long']} bars): move the short slider left or the long one right.")
+    return None
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 1 — payoffs
+# -------------------------------------------------------------------------------------------------
+
+class PayoffExplorer(Explorer):
+    """Strike and premium of a long call and a long put; P&L at exit in dollars."""
+
+    half_width = 40.0
+
+    def __init__(self, strike: float = 4505.0, premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER):
+        controls = {
+            "strike": _float_slider("strike (points)", strike, 4400.0, 4600.0, STRIKE_INTERVAL),
+            "premium": _float_slider("premium (points)", premium_points, 0.25, 10.0, 0.25),
+        }
+        super().__init__(controls, plots.payoff_figure(strike, premium_points, self.half_width))
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        if params["strike"] % STRIKE_INTERVAL:
+            return f"MES strikes are listed every {STRIKE_INTERVAL} points; {params['strike']:g} is not one."
+        if params["premium"] <= 0:
+            return "An option costs something: choose a premium above 0 points."
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        strike, premium = float(params["strike"]), float(params["premium"])
+        prices = np.linspace(strike - self.half_width, strike + self.half_width, 321)
+        call, put = plots.payoff_dollars(prices, strike, premium)
+        plots.artist(self.figure, "call").set_data(prices, call)
+        plots.artist(self.figure, "put").set_data(prices, put)
+        plots.artist(self.figure, "strike").set_xdata([strike, strike])
+        plots._label_payoff(self.figure, strike, premium, self.half_width)
+        return f"Cost of either option: {premium:g} points × ${FUTURES_MULTIPLIER} = ${premium * FUTURES_MULTIPLIER:,.2f}."
+
+
+def payoff_explorer(strike: float = 4505.0, premium_points: float = 2.5) -> PayoffExplorer:
+    """Sliders for the strike and the premium (index points) of the chapter 1 payoff diagram."""
+    return PayoffExplorer(strike, premium_points)
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 2 — simulated open interest
+# -------------------------------------------------------------------------------------------------
+
+def simulate_with_drift(seed: int, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT,
+                        num_periods: int = 500, base: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+    """The article's seeded market with other drifts (price: points per bar; OI: contracts per bar).
+
+    Both walks keep the same random shocks as ``simulate_market_data(num_periods, seed=seed)``; only
+    the mean step changes, so bar i moves by (new drift − article drift) × (i + 1). The article's
+    floors (100 points, 1,000 contracts) are applied again afterwards; this equals a fresh draw with
+    the new drift unless the article's own path touched a floor (it does not at these sizes).
+    ``base`` may pass that seeded frame if it is already at hand.
+    """
+    data = simulate_market_data(num_periods, seed=seed) if base is None else base
+    steps = np.arange(1, len(data) + 1, dtype=float)
+    out = data.copy()
+    out["futures_price"] = np.maximum(data["futures_price"].to_numpy() + (price_drift - ARTICLE_PRICE_DRIFT) * steps, 100)
+    out["open_interest"] = np.maximum(data["open_interest"].to_numpy() + (oi_drift - ARTICLE_OI_DRIFT) * steps, 1000)
+    return out
+
+
+class OIExplorer(Explorer):
+    """Seed and drifts of the article's synthetic market: price and OI, two independent walks."""
+
+    def __init__(self, seed: int = 7, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT):
+        self._base: dict[int, pd.DataFrame] = {}
+        controls = {
+            "seed": _int_slider("seed", seed, 0, 999),
+            "price_drift": _float_slider("price drift (points/bar)", price_drift, -1.0, 1.0, 0.05),
+            "oi_drift": _float_slider("OI drift (contracts/bar)", oi_drift, -40.0, 60.0, 5.0),
+        }
+        super().__init__(controls, plots.market_figure(self._market(seed, price_drift, oi_drift)))
+
+    def _market(self, seed: int, price_drift: float, oi_drift: float) -> pd.DataFrame:
+        if seed not in self._base:
+            self._base[seed] = simulate_market_data(500, seed=seed)
+        return simulate_with_drift(seed, price_drift, oi_drift, base=self._base[seed])
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        data = self._market(int(params["seed"]), float(params["price_drift"]), float(params["oi_drift"]))
+        plots.artist(self.figure, "price").set_ydata(data["futures_price"].to_numpy())
+        plots.artist(self.figure, "oi").set_ydata(data["open_interest"].to_numpy())
+        for ax in self.figure.axes:
+            ax.relim()
+            ax.autoscale_view(scalex=False)
+        self.figure.axes[0].set_title(f"seed {params['seed']}: final price {data['futures_price'].iloc[-1]:,.1f} "
+                                      f"points, final OI {data['open_interest'].iloc[-1]:,.0f} contracts")
+        return None
+
+
+def oi_explorer(seed: int = 7, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT) -> OIExplorer:
+    """Sliders for the seed and the two drifts of the simulated market (chapter 2)."""
+    return OIExplorer(seed, price_drift, oi_drift)
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapters 3–5 — windows
+# -------------------------------------------------------------------------------------------------
+
+class _WindowExplorer(Explorer):
+    """Shared caching for explorers whose controls are the three OI windows."""
+
+    def __init__(self, data: pd.DataFrame, figure: plots.BookFigure, short: int, long: int, gradient: int):
+        base = calculate_indicators(data)  # validates data; change and gradient do not depend on windows
+        self.data = data
+        self._oi = data["open_interest"].astype(float)
+        self._change = base["oi_change"].to_numpy(dtype=float)
+        self._gradient = base["oi_gradient"].to_numpy(dtype=float)
+        self._sma: dict[int, np.ndarray] = {}
+        super().__init__(_window_controls(short, long, gradient), figure)
+
+    def sma(self, window: int) -> np.ndarray:
+        """The zero-filled moving average of OI over ``window`` bars, computed once per window."""
+        if window not in self._sma:
+            self._sma[window] = np.nan_to_num(rolling_mean(self._oi, window), nan=0.0)
+        return self._sma[window]
+
+    def codes(self, short: int, long: int) -> np.ndarray:
+        """Signal codes of the article's rule for these windows (0 HOLD, 1 BUY, 2 SELL)."""
+        return signal_codes(self.sma(short), self.sma(long), self._change, self._gradient)
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        return _window_problem(params)
+
+    @staticmethod
+    def gradient_note(params: dict[str, Any]) -> str:
+        if params["gradient"] != OI_GRADIENT_WINDOW:
+            return (f"Gradient window {params['gradient']}: the article's indicators never use it, "
+                    "so nothing in the figure changed.")
+        return ""
+
+
+class IndicatorExplorer(_WindowExplorer):
+    """Short/long/gradient windows of the OI indicators (chapter 3)."""
+
+    def __init__(self, data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                 gradient: int = OI_GRADIENT_WINDOW):
+        figure = plots.indicator_figure(calculate_indicators(data, short, long, gradient))
+        super().__init__(data, figure, short, long, gradient)
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        plots.set_indicator_lines(self.figure, self.sma(params["short"]), self.sma(params["long"]))
+        return self.gradient_note(params)
+
+
+class SignalExplorer(_WindowExplorer):
+    """Short/long/gradient windows and where the BUY/SELL signals land (chapter 4)."""
+
+    def __init__(self, data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                 gradient: int = OI_GRADIENT_WINDOW):
+        from .signals import generate_signals
+
+        figure = plots.signals_figure(generate_signals(calculate_indicators(data, short, long, gradient)))
+        super().__init__(data, figure, short, long, gradient)
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        codes = self.codes(params["short"], params["long"])
+        plots.set_signal_bars(self.figure, self.data, np.flatnonzero(codes == BUY_CODE),
+                              np.flatnonzero(codes == SELL_CODE), self.sma(params["short"]), self.sma(params["long"]))
+        return self.gradient_note(params)
+
+
+class SimulationExplorer(_WindowExplorer):
+    """Short/long/gradient windows and the resulting account value (chapter 5)."""
+
+    def __init__(self, data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                 gradient: int = OI_GRADIENT_WINDOW):
+        from .pipeline import run_article
+
+        frame, result = run_article(data, short_sma_window=short, long_sma_window=long, gradient_window=gradient)
+        self._results: dict[tuple[int, int], Any] = {}
+        super().__init__(data, plots.equity_figure(frame, result), short, long, gradient)
+
+    def result(self, short: int, long: int):
+        """The article's simulation for these windows, computed once per pair."""
+        key = (short, long)
+        if key not in self._results:
+            frame = self.data.assign(signal=labels_from_codes(self.codes(short, long)))
+            self._results[key] = run_trading_simulation(frame)
+        return self._results[key]
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        plots.set_trades(self.figure, self.data, self.result(params["short"], params["long"]))
+        return self.gradient_note(params)
+
+
+def indicator_explorer(data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                       gradient: int = OI_GRADIENT_WINDOW) -> IndicatorExplorer:
+    """Window sliders over the OI averages and their crossings (chapter 3)."""
+    return IndicatorExplorer(data, short, long, gradient)
+
+
+def signal_explorer(data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                    gradient: int = OI_GRADIENT_WINDOW) -> SignalExplorer:
+    """Window sliders over the BUY/SELL signals on OI and on the price (chapter 4)."""
+    return SignalExplorer(data, short, long, gradient)
+
+
+def simulation_explorer(data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+                        gradient: int = OI_GRADIENT_WINDOW) -> SimulationExplorer:
+    """Window sliders over the simulated account value and its trades (chapter 5)."""
+    return SimulationExplorer(data, short, long, gradient)
+
+
+__all__ = [
+    "STATIC_TEXT", "Explorer", "IndicatorExplorer", "OIExplorer", "PayoffExplorer", "SignalExplorer",
+    "SimulationExplorer", "indicator_explorer", "oi_explorer", "payoff_explorer", "signal_explorer",
+    "simulate_with_drift", "simulation_explorer",
+]

@@ -1,0 +1,166 @@
+"""Shared helpers for the tests that use a real browser: where Chromium is, how to start it, a static server.
+
+The browser tests need Debian's Chromium (``apt-get install chromium``; ``.ci/run`` installs it) driven by
+the ``playwright`` Python package. ``playwright install`` cannot download browsers here, so the tests
+launch the system executable. Locally a missing browser skips the tests with the reason; with
+``CI=true`` (as ``.ci/run`` sets) a missing browser FAILS them, so CI can never go green untested.
+
+Environment variables:
+
+``MESBOOK_CHROMIUM``  path to a Chromium/Chrome executable (default: ``/usr/bin/chromium`` or the first
+                      of chromium, chromium-browser, google-chrome on ``PATH``)
+``MESBOOK_HTML``      the built HTML book (default ``<repo>/_build/html``, what ``make book`` writes)
+``CI``                ``true`` turns every "cannot run here" skip into a failure
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+from typing import Iterator, Optional
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Where test artefacts go (gitignored): screenshots, the list of blocked requests.
+ARTIFACTS = REPO / "artifacts"
+
+#: Flags that work for headless Debian Chromium as root on a machine whose only network is loopback.
+#: Without the background-networking ones Chromium keeps trying (and failing) to reach Google's hosts.
+#: ``--headless`` is added by playwright itself; it also gives every launch a fresh, empty profile.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+)
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def in_ci() -> bool:
+    """True when running under CI (``CI=true``, ``1`` or ``yes``)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def cannot_run(reason: str) -> None:
+    """Skip the test locally, fail it on CI: a missing prerequisite must never turn CI green untested."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: this test must run on CI, so a missing prerequisite is a failure)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium() -> Optional[str]:
+    """Path of a Chromium executable, or ``None``."""
+    explicit = os.environ.get("MESBOOK_CHROMIUM")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    candidates = ["/usr/bin/chromium"] + [shutil.which(n) or "" for n in ("chromium", "chromium-browser", "google-chrome")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+def require_chromium() -> str:
+    """The Chromium executable, after checking that playwright is importable (else skip/fail)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        cannot_run(f"the playwright Python package is not installed ({exc}); run `make venv`")
+    path = find_chromium()
+    if path is None:
+        cannot_run("no Chromium found (set MESBOOK_CHROMIUM, or `apt-get install chromium`; .ci/run does this)")
+    return path
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator["object"]:
+    """A headless Chromium (playwright ``Browser``) that is closed, with its driver, on exit."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True,
+                                     timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that stay on this machine (loopback, data:, blob:, about:)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about", "chrome-error"}:
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS or parts.hostname == "::1"
+
+
+class NetworkGuard:
+    """Installs a route on a playwright context: loopback requests go through, all others are aborted.
+
+    ``blocked`` lists every request that was refused, as ``(page URL, request URL)`` pairs.
+    """
+
+    def __init__(self, context) -> None:
+        self.blocked: list[tuple[str, str]] = []
+        context.route("**/*", self._handle)
+
+    def _handle(self, route, request) -> None:
+        if is_local(request.url):
+            route.continue_()
+            return
+        try:
+            origin = request.frame.url
+        except Exception:  # service workers and the like have no frame
+            origin = "?"
+        self.blocked.append((origin, request.url))
+        route.abort("blockedbyclient")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - signature from the base class
+        pass
+
+
+@contextlib.contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a random free port) from a thread; yields the base URL (ends in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def artifacts_dir(*parts: str) -> Path:
+    """``artifacts/<parts>``, created (gitignored; CI can keep it)."""
+    path = ARTIFACTS.joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

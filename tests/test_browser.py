@@ -1,0 +1,317 @@
+"""The HTML book as a reader meets it: every page opened in headless Chromium, served from 127.0.0.1.
+
+The book must already be built (``make book``; ``make test`` does it first). ``MESBOOK_HTML`` points the
+tests at another build, e.g. ``jupyter-book build . --path-output /tmp/b`` → ``MESBOOK_HTML=/tmp/b/_build/html``.
+
+Every request that would leave this machine is aborted and recorded: the book must work offline (no
+CDN scripts, fonts or images). Screenshots of the chapters, and the list of blocked requests, go to
+``artifacts/`` (gitignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from browser_support import REPO, NetworkGuard, artifacts_dir, chromium, is_local, static_server
+
+#: Folders of a Sphinx build that hold assets, not pages.
+ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "_panels_static", ".doctrees", "_sphinx_design_static"}
+
+#: A chapter page: book/01_mes_basics.html, book/05_simulation.html, ...
+CHAPTER = re.compile(r"^\d+_.+\.html$")
+
+PAGE_TIMEOUT_MS = 30_000
+
+#: JavaScript run in each page once it has loaded: waits for every image, then reports what is on it.
+INSPECT_PAGE = """
+async (timeoutMs) => {
+  const images = Array.from(document.images);
+  for (const img of images) { img.loading = "eager"; }
+  const settled = images.map(img => img.complete ? Promise.resolve() : new Promise(done => {
+    img.addEventListener("load", done, {once: true}); img.addEventListener("error", done, {once: true});
+  }));
+  await Promise.race([Promise.all(settled), new Promise(done => setTimeout(done, timeoutMs))]);
+  const output = img => !!img.closest(".cell_output, .output, figure, .sd-card") || /\\/_images\\//.test(img.src);
+  return {
+    images: images.map(img => ({src: img.getAttribute("src") || "", url: img.currentSrc || img.src,
+                                 width: img.naturalWidth, complete: img.complete, output: output(img)})),
+    links: Array.from(document.querySelectorAll("a[href]")).map(a => ({raw: a.getAttribute("href"), url: a.href})),
+    ids: Array.from(document.querySelectorAll("[id], a[name]")).map(e => e.id || e.getAttribute("name")),
+    title: document.title,
+  };
+}
+"""
+
+
+@dataclass
+class PageReport:
+    """What one page did in the browser."""
+
+    path: str  # relative to the html dir, with forward slashes
+    url: str
+    final_url: str = ""
+    images: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    ids: set = field(default_factory=set)
+    js_errors: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    failed_local: list = field(default_factory=list)
+    screenshot: Path | None = None
+    load_error: str = ""
+
+
+@dataclass
+class Crawl:
+    html: Path
+    base: str
+    pages: dict[str, PageReport]
+    blocked: list[tuple[str, str]]
+    search: dict
+    seconds: float
+
+
+def html_dir() -> Path:
+    """The built book: ``$MESBOOK_HTML`` or ``<repo>/_build/html``; fails if it was not built."""
+    path = Path(os.environ.get("MESBOOK_HTML") or REPO / "_build" / "html").resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(f"no built book at {path} (no index.html): run `make book` first "
+                    "(or set MESBOOK_HTML to a jupyter-book build's _build/html)", pytrace=False)
+    return path
+
+
+def book_pages(html: Path) -> list[str]:
+    """Every HTML page of the build (assets excluded), relative paths with forward slashes, sorted."""
+    pages = []
+    for file in html.rglob("*.html"):
+        rel = file.relative_to(html)
+        if not ASSET_DIRS.intersection(rel.parts[:-1]):
+            pages.append(rel.as_posix())
+    return sorted(pages)
+
+
+def chapter_pages(pages) -> list[str]:
+    return [p for p in pages if CHAPTER.match(p.rsplit("/", 1)[-1])]
+
+
+def toc_files(html: Path) -> list[str]:
+    """The documents listed in the _toc.yml that the build came from (next to the build, else the repo's)."""
+    import yaml
+
+    toc = html.parent.parent / "_toc.yml"
+    if not toc.is_file():
+        toc = REPO / "_toc.yml"
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load(toc.read_text(encoding="utf-8")))
+    return list(dict.fromkeys(re.sub(r"\.(md|ipynb|rst)$", "", f) for f in found))
+
+
+def local_file(html: Path, base: str, url: str) -> Path | None:
+    """The file in the build that a loopback URL of our server names (``None`` for other URLs)."""
+    if not url.startswith(base):
+        return None
+    path = unquote(urlsplit(url).path)
+    rel = path[len(urlsplit(base).path):]
+    target = html / rel
+    if rel == "" or rel.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+REDIRECT = re.compile(r"<meta[^>]+http-equiv=[\"']?refresh", re.I)
+
+
+def visit(page, report: PageReport, source: Path, shots: Path | None) -> None:
+    page.goto(report.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    if REDIRECT.search(source.read_text(encoding="utf-8", errors="replace")[:5000]):
+        # jupyter-book's index.html is <meta http-equiv="refresh"> to the root page: inspect where it lands.
+        page.wait_for_url(lambda url: url.split("#")[0] != report.url, timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except Exception:  # a page that keeps polling is still inspected; its requests are checked elsewhere
+        pass
+    report.final_url = page.url
+    info = page.evaluate(INSPECT_PAGE, 15_000)
+    report.images, report.links, report.ids = info["images"], info["links"], set(filter(None, info["ids"]))
+    if shots is not None:
+        report.screenshot = shots / (report.path.replace("/", "__").removesuffix(".html") + ".png")
+        page.screenshot(path=str(report.screenshot), full_page=True, timeout=PAGE_TIMEOUT_MS)
+
+
+def run_search(context, base: str, query: str = "open interest") -> dict:
+    """Open search.html?q=... and wait for Sphinx's client-side search to finish."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"{exc.name}: {exc.message}"))
+    try:
+        page.goto(f"{base}search.html?q={query.replace(' ', '+')}", wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        hits = page.locator("#search-results ul.search li")
+        status = page.locator("#search-results p.search-summary, #search-results .search-summary")
+        try:
+            page.wait_for_function(
+                """() => document.querySelectorAll('#search-results ul.search li').length > 0
+                         || /Search finished|did not match|found/i.test(
+                              (document.querySelector('#search-results') || {}).innerText || '')""",
+                timeout=PAGE_TIMEOUT_MS)
+        except Exception as exc:
+            return {"hits": [], "summary": f"search never finished: {exc}", "errors": errors}
+        hrefs = hits.locator("a").evaluate_all("els => els.map(a => a.href)")
+        summary = status.first.inner_text() if status.count() else ""
+        shot = artifacts_dir("screenshots") / "search.png"
+        page.screenshot(path=str(shot), full_page=True)
+        return {"hits": hrefs, "summary": summary, "errors": errors}
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def crawl() -> Crawl:
+    """Open every page of the built book once, in one offline browser context."""
+    html = html_dir()
+    pages = book_pages(html)
+    chapters = set(chapter_pages(pages))
+    shots = artifacts_dir("screenshots")
+    for old in shots.glob("*.png"):
+        old.unlink()
+    started = time.perf_counter()
+    with static_server(html) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        guard = NetworkGuard(context)
+        reports: dict[str, PageReport] = {}
+        try:
+            for rel in pages:
+                report = reports[rel] = PageReport(rel, base + rel)
+                page = context.new_page()
+                page.on("pageerror", lambda exc, r=report: r.js_errors.append(f"{exc.name}: {exc.message}"))
+                page.on("console", lambda msg, r=report: r.console_errors.append(msg.text)
+                        if msg.type == "error" else None)
+                page.on("requestfailed", lambda req, r=report: r.failed_local.append(
+                    f"{req.url} ({req.failure})") if is_local(req.url) and not req.url.startswith("data:") else None)
+                page.on("response", lambda resp, r=report: r.failed_local.append(
+                    f"{resp.url} (HTTP {resp.status})") if resp.status >= 400 and is_local(resp.url) else None)
+                try:
+                    visit(page, report, html / rel, shots if rel in chapters else None)
+                except Exception as exc:  # recorded, asserted on below: one bad page must not hide the others
+                    report.load_error = f"{type(exc).__name__}: {exc}"
+                finally:
+                    page.close()
+            search = run_search(context, base)
+        finally:
+            context.close()
+    blocked = sorted(set(guard.blocked))
+    out = artifacts_dir()
+    (out / "blocked-requests.txt").write_text(
+        "".join(f"{page}\t{url}\n" for page, url in blocked) or "(none)\n", encoding="utf-8")
+    (out / "console-errors.txt").write_text(
+        "".join(f"{r.path}\t{e}\n" for r in reports.values() for e in r.console_errors) or "(none)\n",
+        encoding="utf-8")
+    seconds = time.perf_counter() - started
+    (out / "browser-pages.txt").write_text(
+        f"{len(reports)} pages from {html} in {seconds:.1f} s; search 'open interest': {len(search['hits'])} hits\n"
+        + "".join(f"{r.path}\t{len(r.images)} images\t{len(r.links)} links\t{len(r.js_errors)} JS errors"
+                  f"{chr(9) + r.load_error if r.load_error else ''}\n" for r in reports.values()), encoding="utf-8")
+    return Crawl(html, base, reports, blocked, search, seconds)
+
+
+def _problems(lines: list[str], what: str) -> str:
+    return f"{len(lines)} {what}:\n  " + "\n  ".join(lines[:60])
+
+
+def test_the_book_has_pages(crawl):
+    assert any(p.endswith("index.html") for p in crawl.pages), "no index.html in the build"
+    assert chapter_pages(crawl.pages), f"no chapter pages (book/NN_*.html) among {sorted(crawl.pages)}"
+
+
+def test_every_toc_entry_was_built(crawl):
+    missing = [f for f in toc_files(crawl.html) if not (crawl.html / f"{f}.html").is_file()]
+    assert not missing, f"listed in _toc.yml but not built: {missing}"
+
+
+def test_every_page_loads(crawl):
+    bad = [f"{p}: {r.load_error}" for p, r in crawl.pages.items() if r.load_error]
+    assert not bad, _problems(bad, "pages did not load")
+
+
+def test_no_broken_images(crawl):
+    bad = [f"{p}: <img src={img['src']!r}> (naturalWidth {img['width']})"
+           for p, r in crawl.pages.items() for img in r.images if not img["width"]]
+    assert not bad, _problems(bad, "broken images")
+
+
+def test_no_broken_internal_links(crawl):
+    bad = []
+    for path, report in crawl.pages.items():
+        for link in report.links:
+            url, raw = link["url"], link["raw"]
+            target = local_file(crawl.html, crawl.base, url)
+            if target is None:
+                if is_local(url) and not url.startswith(("data:", "blob:", "about:")):
+                    bad.append(f"{path}: {raw!r} leaves the book's folder")
+                continue  # mailto:, javascript:, and the web (not fetched: the tests run offline)
+            if not target.is_file():
+                bad.append(f"{path}: {raw!r} -> {target.relative_to(crawl.html) if target.is_relative_to(crawl.html) else target} does not exist")
+                continue
+            fragment = unquote(urlsplit(url).fragment)
+            linked = crawl.pages.get(target.relative_to(crawl.html).as_posix())
+            if fragment and linked is not None and not linked.load_error and fragment not in linked.ids:
+                bad.append(f"{path}: {raw!r} -> no element with id {fragment!r} in {linked.path}")
+    assert not bad, _problems(bad, "broken internal links")
+
+
+def test_no_javascript_errors(crawl):
+    # Uncaught exceptions only: console.error messages (listed in artifacts/console-errors.txt) include
+    # the theme's harmless "Got invalid theme mode" on a fresh profile and the blocked-request notices.
+    bad = [f"{p}: {e}" for p, r in crawl.pages.items() for e in r.js_errors]
+    bad += [f"search.html?q=open+interest: {e}" for e in crawl.search["errors"]]
+    assert not bad, _problems(bad, "JavaScript errors")
+
+
+def test_no_missing_local_resources(crawl):
+    bad = [f"{p}: {e}" for p, r in crawl.pages.items() for e in r.failed_local]
+    assert not bad, _problems(bad, "local requests failed (missing CSS/JS/images?)")
+
+
+def test_pages_load_nothing_from_the_internet(crawl):
+    bad = [f"{page.removeprefix(crawl.base)}: {url}" for page, url in crawl.blocked]
+    assert not bad, _problems(bad, "requests to other hosts (blocked; the book must work offline; "
+                                   "see artifacts/blocked-requests.txt)")
+
+
+def test_every_chapter_shows_a_rendered_figure(crawl):
+    chapters = chapter_pages(crawl.pages)
+    bad = [p for p in chapters
+           if not any(img["output"] and img["width"] > 0 for img in crawl.pages[p].images)]
+    assert not bad, f"chapter pages without a rendered figure (an output <img> with naturalWidth > 0): {bad}"
+
+
+def test_chapter_screenshots_are_saved(crawl):
+    for path in chapter_pages(crawl.pages):
+        shot = crawl.pages[path].screenshot
+        assert shot is not None and shot.is_file() and shot.stat().st_size > 1000, f"no screenshot of {path}"
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_search_finds_open_interest(crawl):
+    hits = crawl.search["hits"]
+    assert hits, f"search.html?q=open+interest found nothing ({crawl.search['summary']!r})"
+    missing = [h for h in hits if (f := local_file(crawl.html, crawl.base, h)) is None or not f.is_file()]
+    assert not missing, f"search results that point nowhere: {missing}"

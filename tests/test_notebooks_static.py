@@ -1,0 +1,280 @@
+"""Static checks of the book's sources: the toc, the config and the stored notebooks (no kernel needed)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mesbook import exercises, widgets
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "book"
+CHAPTER = re.compile(r"^book/\d\d_[a-z0-9_]+$")
+MAX_CODE_LINES = 6
+MACHINE_PATH = re.compile(r"(/work/|/tmp/|/root/|/home/|/Users/|[A-Za-z]:\\\\)")
+WIDGET_CALL = re.compile(r"\bwidgets\.(\w+_explorer)\(")
+CHECK_CALL = re.compile(r'exercises\.check\("([\w.]+)"')
+SEED_LITERAL = re.compile(r"\bseed=(\d+)")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def chapters() -> list[str]:
+    return [f for f in toc_files() if CHAPTER.match(f)]
+
+
+def load(entry: str) -> dict:
+    return json.loads((REPO / f"{entry}.ipynb").read_text(encoding="utf-8"))
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def text_of(output: dict) -> str:
+    if "text" in output:
+        return "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+    data = output.get("data", {})
+    return "".join("".join(v) if isinstance(v, list) else str(v) for k, v in data.items() if k.startswith("text/"))
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def has_image(cell: dict) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+# ------------------------------------------------------------------------------------------------
+# Table of contents and configuration
+# ------------------------------------------------------------------------------------------------
+
+def test_toc_structure():
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    assert toc["format"] == "jb-book" and toc["root"] == "book/intro"
+    assert all(part.get("caption") for part in toc["parts"]), "every part needs a caption"
+    assert [f.split("/")[-1][:2] for f in chapters()] == ["01", "02", "03", "04", "05"][: len(chapters())]
+    assert len(chapters()) >= 5
+
+
+@pytest.mark.parametrize("entry", toc_files())
+def test_every_toc_entry_exists_once(entry):
+    found = [p for p in (REPO / f"{entry}.md", REPO / f"{entry}.ipynb") if p.exists()]
+    assert len(found) == 1, f"{entry}: expected exactly one of .md / .ipynb, found {found}"
+
+
+def test_no_md_and_ipynb_twins_anywhere_in_the_book():
+    stems = {}
+    for path in BOOK.rglob("*"):
+        if path.suffix in (".md", ".ipynb") and ".ipynb_checkpoints" not in path.parts:
+            stems.setdefault(path.with_suffix(""), []).append(path.suffix)
+    twins = {str(k.relative_to(REPO)): v for k, v in stems.items() if len(v) > 1}
+    assert not twins, f"a chapter must not exist both as .md and .ipynb: {twins}"
+
+
+def test_config_builds_from_the_toc_and_executes_everything():
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    assert config["title"] == "mesbook"
+    assert config["only_build_toc_files"] is True
+    assert config["execute"]["execute_notebooks"] == "force"
+    assert config["execute"]["timeout"] >= 60
+    for pattern in (".venv", "_build", "**.ipynb_checkpoints", "tests", "benchmarks", "mesbook", "README.md"):
+        assert pattern in config["exclude_patterns"], pattern
+    assert {"sphinx_exercise", "sphinx_togglebutton"} <= set(config["sphinx"]["extra_extensions"])
+    assert config["sphinx"]["config"]["nb_ipywidgets_js"] == {}, "widget JS must not come from a CDN"
+    assert config["launch_buttons"]["thebe"] is False
+    assert config["html"]["use_repository_button"] is True
+    assert config["repository"]["url"] == "https://github.com/mesbook/mesbook"
+    for bib in config["bibtex_bibfiles"]:
+        assert (REPO / bib).is_file()
+    assert "dollarmath" not in config["parse"]["myst_enable_extensions"]
+
+
+def test_intro_says_educational_not_advice_once():
+    text = "\n".join((REPO / f"{f}.md").read_text(encoding="utf-8") if (REPO / f"{f}.md").exists()
+                     else json.dumps(load(f)) for f in toc_files())
+    assert len(re.findall(r"not trading advice", text, re.I)) == 1
+    assert "not trading advice" in (REPO / "book" / "intro.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# Each chapter notebook
+# ------------------------------------------------------------------------------------------------
+
+@pytest.fixture(params=chapters(), scope="module")
+def chapter(request):
+    return request.param, load(request.param)
+
+
+def test_is_stored_executed_in_order_without_errors(chapter):
+    name, nb = chapter
+    counts = [c.get("execution_count") for c in code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), f"{name}: run all cells in order before saving"
+    for cell in code_cells(nb):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"{name}: stored error output"
+            assert out.get("name") != "stderr", f"{name}: stored stderr output: {text_of(out)[:200]}"
+
+
+def test_code_cells_are_short(chapter):
+    name, nb = chapter
+    for cell in code_cells(nb):
+        lines = [line for line in source(cell).splitlines() if line.strip()]
+        assert len(lines) <= MAX_CODE_LINES, f"{name}: a code cell has {len(lines)} lines:\n{source(cell)}"
+
+
+def test_has_a_static_figure_with_alt_text(chapter):
+    name, nb = chapter
+    figures = [c for c in code_cells(nb) if has_image(c)]
+    assert figures, f"{name}: no figure"
+    for cell in figures:
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt) > 20, f"{name}: figure without alt text:\n{source(cell)}"
+
+
+def test_has_a_widget_with_its_static_figure_just_before(chapter):
+    name, nb = chapter
+    cells = code_cells(nb)
+    widget_cells = [i for i, c in enumerate(cells)
+                    if any(text_of(o).strip() == widgets.STATIC_TEXT for o in c.get("outputs", []))]
+    assert widget_cells, f"{name}: no widget cell (an output reading {widgets.STATIC_TEXT!r})"
+    assert any(WIDGET_CALL.search(source(c)) for c in cells), f"{name}: no widgets.*_explorer(...) call"
+    for i in widget_cells:
+        assert i > 0 and has_image(cells[i - 1]), f"{name}: the widget needs its default figure in the cell before"
+        for out in cells[i]["outputs"]:
+            assert WIDGET_VIEW not in out.get("data", {}), f"{name}: stored widget views need a live kernel"
+    assert "widgets" not in nb.get("metadata", {}), f"{name}: stored widget state"
+
+
+def test_has_two_exercises_with_folded_solutions_and_checks(chapter):
+    name, nb = chapter
+    md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    labels = re.findall(r":::\{exercise\}.*\n:label: ([\w-]+)", md)
+    assert len(labels) >= 2, f"{name}: fewer than two exercises"
+    for label in labels:
+        assert re.search(rf"\{{solution-start\}} {re.escape(label)}\n:class: dropdown", md), \
+            f"{name}: exercise {label} has no folded solution"
+    assert md.count("{solution-start}") == md.count("{solution-end}")
+    number = name.split("/")[-1][:2].lstrip("0")
+    keys = set()
+    for cell in code_cells(nb):
+        keys.update(CHECK_CALL.findall(source(cell)))
+    assert keys <= set(exercises.QUESTIONS), f"{name}: unknown exercise keys {keys - set(exercises.QUESTIONS)}"
+    chapter_keys = {k for k in keys if k.startswith(f"ch{number}.")}
+    assert len(chapter_keys) >= 2, f"{name}: fewer than two self-checked exercises"
+    placeholders = [c for c in code_cells(nb) if source(c).startswith("answer = None")]
+    assert len(placeholders) >= 2
+    for cell in placeholders:
+        assert "no answer yet" in "".join(text_of(o) for o in cell["outputs"])
+
+
+def test_has_deterministic_cells_checked_by_nbval(chapter):
+    name, nb = chapter
+    checked = [c for c in code_cells(nb) if source(c).splitlines()[0].strip() == "# NBVAL_CHECK_OUTPUT"]
+    assert checked, f"{name}: mark at least one deterministic cell with # NBVAL_CHECK_OUTPUT"
+    for cell in checked:
+        assert cell.get("outputs"), f"{name}: a checked cell has no stored output"
+
+
+def test_outputs_hold_no_machine_paths_or_timing(chapter):
+    name, nb = chapter
+    for cell in code_cells(nb):
+        assert "execution" not in cell.get("metadata", {}), f"{name}: stored execution timing"
+        for out in cell.get("outputs", []):
+            text = text_of(out)
+            assert not MACHINE_PATH.search(text), f"{name}: machine path in an output: {text[:200]}"
+            assert not re.search(r"0x[0-9a-f]{8,}", text), f"{name}: memory address in an output"
+
+
+def test_every_random_draw_uses_the_book_seed(chapter):
+    name, nb = chapter
+    for cell in code_cells(nb):
+        text = source(cell)
+        if "simulate_market_data(" in text:
+            assert "seed=" in text, f"{name}: unseeded market:\n{text}"
+        for seed in SEED_LITERAL.findall(text):
+            assert int(seed) == exercises.BOOK_SEED, f"{name}: seed {seed}, the book uses {exercises.BOOK_SEED}"
+
+
+def test_starts_with_a_title_and_imports_the_package(chapter):
+    name, nb = chapter
+    first_md = next(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert re.search(r"^# \S", first_md, re.M), f"{name}: the first markdown cell needs a # title"
+    first_code = source(code_cells(nb)[0])
+    assert "import mesbook as mb" in first_code
+
+
+def test_markdown_escapes_dollars(chapter):
+    """Jupyter renders $...$ as LaTeX: every dollar sign in prose is written \\$."""
+    name, nb = chapter
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        prose = re.sub(r"`[^`]*`", "", source(cell))
+        assert not re.search(r"(?<!\\)\$", prose), f"{name}: unescaped $ in:\n{source(cell)[:300]}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Numbers quoted in the prose must still be what mesbook computes
+# ------------------------------------------------------------------------------------------------
+
+def _facts() -> list[tuple[str, str, object]]:
+    """(chapter, text as written in the prose, value computed now)."""
+    import mesbook as mb
+    from mesbook import plots
+
+    data = mb.simulate_market_data(500, seed=exercises.BOOK_SEED)
+    frame, result = mb.run_article(data)
+    summary = result.summary()
+    up, down = plots.crossings(frame)
+    sweep = plots.seed_sweep(range(200))
+    coin = plots.seed_sweep(range(200), coin_flip=True)
+    regimes = plots.regime_table(data)
+    look = plots.lookahead_table(data, bar=100, bump=1000)
+    oi = data["open_interest"]
+    return [
+        ("book/02_open_interest", "{:,.0f} contracts, dips to {:,.0f}",
+         (round(oi.iloc[0]), round(oi.min()))),
+        ("book/02_open_interest", "ends at {:,.0f}", (round(oi.iloc[-1]),)),
+        ("book/02_open_interest", "fresh buying {} days, fresh selling {}",
+         (regimes["bars"].iloc[0], regimes["bars"].iloc[1])),
+        ("book/03_indicators", "from −{:.0f} to +{:.0f}",
+         (-look.loc["oi_gradient", "before"], look.loc["oi_gradient", "after"])),
+        ("book/03_indicators", "cross {} times: {} times upwards, {} times downwards",
+         (len(up) + len(down), len(up), len(down))),
+        ("book/03_indicators", "then {:,.0f} from bar 9 on", (frame["oi_short_sma"].iloc[9],)),
+        ("book/04_signals", "13 carry a signal: {} BUY and {} SELL",
+         (summary.signal_counts["BUY"], summary.signal_counts["SELL"])),
+        ("book/05_simulation", "Twelve round trips, three winners, and \\${:.2f}",
+         (summary.net_pnl,)),
+        ("book/05_simulation", "{:.0f} % of the runs end with a profit",
+         (100 * (sweep["net P&L ($)"] > 0).mean(),)),
+        ("book/05_simulation", "the median run makes \\${:.0f}", (sweep["net P&L ($)"].median(),)),
+        ("book/05_simulation", "The coin makes money in {:.0f} %", (100 * (coin["net P&L ($)"] > 0).mean(),)),
+        ("book/05_simulation", "to \\${:,.2f} in June 2023", (result.equity.min(),)),
+    ]
+
+
+def test_numbers_in_the_prose_are_current():
+    stale = []
+    for entry, template, values in _facts():
+        nb = load(entry)
+        md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+        md += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
+        md = re.sub(r"\s+", " ", md)
+        text = template.format(*values)
+        if text not in md:
+            stale.append(f"{entry}: expected the prose to say {text!r}")
+    assert not stale, "\n".join(stale)
+    assert len(_facts()) >= 10

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import distributed
+import numpy as np
+import pandas as pd
+import pytest
+
+import mesbook as mb
+from mesbook.settings import ARTICLE, REALISTIC
+from mesbook.sweep import resolve_statistic, sweep_heatmap, sweep_windows, window_grid
+
+SHORTS, LONGS = (3, 6, 9, 12), (8, 12, 20, 31)
+
+
+def individual(data, table, settings, label):
+    return [
+        mb.run_backtest(data, settings, short_sma_window=int(r.short), long_sma_window=int(r.long),
+                        gradient_window=int(r.gradient)).stats[label]
+        for r in table.itertuples(index=False)
+    ]
+
+
+def same(a, b) -> bool:
+    return all((x == y) or (pd.isna(x) and pd.isna(y)) for x, y in zip(a, b))
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    return mb.simulate_market_data(1500, seed=8)
+
+
+@pytest.mark.parametrize("statistic", ["net_pnl", "sharpe", "trades", "Max. Drawdown [%]", "Win Rate [%]", "SQN"])
+def test_fast_sweep_equals_individual_runs_exactly(data, statistic):
+    table = sweep_windows(data, SHORTS, LONGS, gradients=(5,), statistic=statistic)
+    assert same(table[statistic], individual(data, table, ARTICLE, resolve_statistic(statistic)))
+
+
+def test_honest_signal_switches_still_take_the_fast_path_and_match(data):
+    settings = ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1, roll_filter_bars=4)
+    table = sweep_windows(data, SHORTS, LONGS, gradients=(2, 6), settings=settings, statistic="sharpe")
+    assert set(table["gradient"]) == {2, 6}
+    assert same(table["sharpe"], individual(data, table, settings, "Sharpe Ratio"))
+
+
+def test_engine_path_for_other_settings_matches(data):
+    table = sweep_windows(data.iloc[:600], (4, 8), (10, 25), settings=REALISTIC, statistic="net_pnl")
+    assert same(table["net_pnl"], individual(data.iloc[:600], table, REALISTIC, "Net P&L [$]"))
+
+
+def test_grid_is_tidy_and_skips_short_at_or_above_long(data):
+    table = sweep_windows(data, (5, 10, 20), (10, 20), gradients=(3, 5))
+    assert list(table.columns) == ["short", "long", "gradient", "net_pnl"]
+    assert (table["short"] < table["long"]).all()
+    assert len(table) == 3 * 2  # (5,10) (5,20) (10,20), each with two gradient windows
+    assert table[["short", "long", "gradient"]].duplicated().sum() == 0
+
+
+def test_parallel_sweeps_equal_serial(data):
+    serial = sweep_windows(data, SHORTS, LONGS, statistic="sharpe")
+    pd.testing.assert_frame_equal(sweep_windows(data, SHORTS, LONGS, statistic="sharpe", n_jobs=2), serial)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        with distributed.Client(cluster) as client:
+            on_dask = sweep_windows(data, SHORTS, LONGS, statistic="sharpe", client=client, progress=True)
+    pd.testing.assert_frame_equal(on_dask, serial)
+
+
+def test_heatmap_pivots_short_by_long(data):
+    table = sweep_windows(data, SHORTS, LONGS)
+    matrix = sweep_heatmap(table)
+    assert list(matrix.index) == list(SHORTS) and list(matrix.columns) == list(LONGS)
+    assert np.isnan(matrix.loc[12, 8]) and np.isnan(matrix.loc[12, 12])
+    row = table[(table["short"] == 6) & (table["long"] == 20)]
+    assert matrix.loc[6, 20] == row["net_pnl"].iloc[0]
+    two = sweep_windows(data, SHORTS, LONGS, gradients=(3, 5), settings=ARTICLE.replace(gradient="backward"))
+    with pytest.raises(ValueError, match="gradient="):
+        sweep_heatmap(two)
+    assert sweep_heatmap(two, gradient=3).shape == (4, 4)
+    with pytest.raises(ValueError, match="not in the table"):
+        sweep_heatmap(two, gradient=4)
+
+
+def test_input_is_not_modified(data):
+    before = data.copy()
+    sweep_windows(data, SHORTS, LONGS, statistic="SQN")
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize("shorts, longs, gradients, error, match", [
+    ((10, 20), (5, 10), (5,), ValueError, "short < long"),
+    ((), (10,), (5,), ValueError, "shorts is empty"),
+    ((2, 0), (10,), (5,), ValueError, "each of shorts"),
+    ((2.5,), (10,), (5,), TypeError, "each of shorts"),
+    (5, (10,), (5,), TypeError, "shorts must be an iterable"),
+    ((2,), "10", (5,), TypeError, "longs must be an iterable"),
+    ((2,), (10,), (), ValueError, "gradients is empty"),
+])
+def test_invalid_grids_raise(shorts, longs, gradients, error, match):
+    with pytest.raises(error, match=match):
+        window_grid(shorts, longs, gradients)
+    with pytest.raises(error, match=match):
+        sweep_windows(mb.simulate_market_data(60, seed=1), shorts, longs, gradients)
+
+
+def test_other_bad_arguments():
+    data = mb.simulate_market_data(60, seed=1)
+    with pytest.raises(ValueError, match="statistic='profit'"):
+        sweep_windows(data, (2,), (5,), statistic="profit")
+    with pytest.raises(TypeError, match="BacktestSettings"):
+        sweep_windows(data, (2,), (5,), settings="ARTICLE")
+    with pytest.raises(ValueError, match="missing column"):
+        sweep_windows(data.drop(columns="open_interest"), (2,), (5,))
+    with pytest.raises(ValueError, match="n_jobs"):
+        sweep_windows(data, (2,), (5,), n_jobs=0)
+
+
+def test_duplicate_windows_are_dropped():
+    assert window_grid((3, 3, 2), (9, 9), (5, 5)) == [(2, 9, 5), (3, 9, 5)]
