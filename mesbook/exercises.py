@@ -188,6 +188,14 @@ def final_oi_with_price_drift(price_drift: float) -> float:
 QUESTIONS: dict[str, Question] = {q.key: q for q in _QUESTIONS}
 
 
+def register(*new: Question) -> None:
+    """Add exercises (later parts of the book register theirs at the end of this module)."""
+    for q in new:
+        if q.key in QUESTIONS:
+            raise ValueError(f"exercise {q.key!r} is already registered")
+        QUESTIONS[q.key] = q
+
+
 def _question(key: str) -> Question:
     try:
         return QUESTIONS[key]
@@ -279,4 +287,10 @@ def _wrap(text: str) -> str:
 
 
 __all__ = ["BOOK_BARS", "BOOK_SEED", "QUESTIONS", "Question", "Verdict", "book_market", "check", "expected", "is_correct",
-           "final_oi_with_price_drift", "questions"]
+           "final_oi_with_price_drift", "questions", "register"]
+
+
+# === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
+
+
+# === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===

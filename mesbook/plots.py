@@ -829,3 +829,9 @@ __all__ = [
     "regime_figure", "regime_table", "seed_sweep", "set_indicator_lines", "set_signal_bars", "signal_bars", "set_signal_markers", "set_trades", "signal_table",
     "signals_figure", "sweep_summary", "trade_table", "warmup_figure",
 ]
+
+
+# === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
+
+
+# === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===

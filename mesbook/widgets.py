@@ -212,42 +212,27 @@ def payoff_explorer(strike: float = 4505.0, premium_points: float = 2.5) -> Payo
 # -------------------------------------------------------------------------------------------------
 
 def simulate_with_drift(seed: int, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT,
-                        num_periods: int = 500, base: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+                        num_periods: int = 500) -> pd.DataFrame:
     """The article's seeded market with other drifts (price: points per bar; OI: contracts per bar).
 
-    Both walks keep the same random shocks as ``simulate_market_data(num_periods, seed=seed)``; only
-    the mean step changes, so bar i moves by (new drift − article drift) × (i + 1). The article's
-    floors (100 points, 1,000 contracts) are applied again afterwards; this equals a fresh draw with
-    the new drift unless the article's own path touched a floor (it does not at these sizes).
-    ``base`` may pass that seeded frame if it is already at hand.
+    Same random shocks as ``simulate_market_data(num_periods, seed=seed)``; only the mean steps change.
     """
-    data = simulate_market_data(num_periods, seed=seed) if base is None else base
-    steps = np.arange(1, len(data) + 1, dtype=float)
-    out = data.copy()
-    out["futures_price"] = np.maximum(data["futures_price"].to_numpy() + (price_drift - ARTICLE_PRICE_DRIFT) * steps, 100)
-    out["open_interest"] = np.maximum(data["open_interest"].to_numpy() + (oi_drift - ARTICLE_OI_DRIFT) * steps, 1000)
-    return out
+    return simulate_market_data(num_periods, seed=seed, price_drift=price_drift, oi_drift=oi_drift)
 
 
 class OIExplorer(Explorer):
     """Seed and drifts of the article's synthetic market: price and OI, two independent walks."""
 
     def __init__(self, seed: int = 7, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT):
-        self._base: dict[int, pd.DataFrame] = {}
         controls = {
             "seed": _int_slider("seed", seed, 0, 999),
             "price_drift": _float_slider("price drift (points/bar)", price_drift, -1.0, 1.0, 0.05),
             "oi_drift": _float_slider("OI drift (contracts/bar)", oi_drift, -40.0, 60.0, 5.0),
         }
-        super().__init__(controls, plots.market_figure(self._market(seed, price_drift, oi_drift)))
-
-    def _market(self, seed: int, price_drift: float, oi_drift: float) -> pd.DataFrame:
-        if seed not in self._base:
-            self._base[seed] = simulate_market_data(500, seed=seed)
-        return simulate_with_drift(seed, price_drift, oi_drift, base=self._base[seed])
+        super().__init__(controls, plots.market_figure(simulate_with_drift(seed, price_drift, oi_drift)))
 
     def recompute(self, params: dict[str, Any]) -> Optional[str]:
-        data = self._market(int(params["seed"]), float(params["price_drift"]), float(params["oi_drift"]))
+        data = simulate_with_drift(int(params["seed"]), float(params["price_drift"]), float(params["oi_drift"]))
         plots.artist(self.figure, "price").set_ydata(data["futures_price"].to_numpy())
         plots.artist(self.figure, "oi").set_ydata(data["open_interest"].to_numpy())
         for ax in self.figure.axes:
@@ -377,3 +362,9 @@ __all__ = [
     "SimulationExplorer", "indicator_explorer", "oi_explorer", "payoff_explorer", "signal_explorer",
     "simulate_with_drift", "simulation_explorer",
 ]
+
+
+# === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
+
+
+# === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===

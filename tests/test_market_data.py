@@ -88,3 +88,16 @@ def test_csv_validation_names_column_and_row(tmp_path, text, message):
 def test_missing_file_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="no CSV file"):
         load_market_data(tmp_path / "nope.csv")
+
+
+def test_drift_and_volatility_options_keep_the_shocks():
+    base = simulate_market_data(300, seed=6)
+    steeper = simulate_market_data(300, seed=6, price_drift=0.6, oi_drift=-5.0)
+    np.testing.assert_allclose(steeper["futures_price"] - base["futures_price"], 0.5 * np.arange(1, 301), atol=1e-9)
+    np.testing.assert_allclose(steeper["open_interest"] - base["open_interest"], -15.0 * np.arange(1, 301), atol=1e-9)
+    calm = simulate_market_data(300, seed=6, price_volatility=0.0, oi_volatility=0.0)
+    np.testing.assert_allclose(calm["futures_price"], 4000 + 0.1 * np.arange(1, 301))
+    with pytest.raises(ValueError, match="price_volatility"):
+        simulate_market_data(10, seed=1, price_volatility=-1.0)
+    with pytest.raises(TypeError, match="oi_drift"):
+        simulate_market_data(10, seed=1, oi_drift="up")
