@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
+from scipy.special import stdtr
 
 from .constants import (
     FUTURES_MULTIPLIER,
@@ -187,7 +187,7 @@ def paired_one_sided_test(difference: np.ndarray) -> tuple[float, float]:
     if spread == 0:
         return (np.inf if mean > 0 else (np.nan if mean == 0 else -np.inf)), (0.0 if mean > 0 else 1.0)
     t = mean / (spread / np.sqrt(len(difference)))
-    return float(t), float(scipy_stats.t.sf(t, df=len(difference) - 1))
+    return float(t), float(stdtr(len(difference) - 1, -t))  # Student-t upper tail, P(T > t)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import ndtr
-from scipy.stats import binom
+from scipy.special import gammaln, ndtr, xlog1py, xlogy
 
 from .constants import FUTURES_MULTIPLIER
 from .contract import intrinsic_value, points_to_dollars
@@ -315,7 +314,9 @@ def _crr_american(futures, strike, years, rate, vol, sign, steps: int) -> tuple[
 
     terminal = exercise[:, ::2]  # k = -steps, -steps+2, ..., steps
     # European lattice value in closed form: discounted binomial expectation of the terminal payoff.
-    weights = binom.pmf(np.arange(steps + 1), steps, p_up[:, None])
+    ups = np.arange(steps + 1)
+    log_choose = gammaln(steps + 1) - gammaln(ups + 1) - gammaln(steps - ups + 1)
+    weights = np.exp(log_choose + xlogy(ups, p_up[:, None]) + xlog1py(steps - ups, -p_up[:, None]))  # binomial pmf
     european = np.exp(-rate * years) * np.sum(weights * terminal, axis=1)
 
     up = (step_discount * p_up)[:, None]
