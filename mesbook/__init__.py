@@ -14,6 +14,7 @@ Educational software: not trading advice.
 from .attribution import Attribution, attribute_pnl
 from .audit import AuditResult, article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
 from .backtest import run_trading_simulation
+from .caveats import CAVEATS, caveat_effects, caveat_settings, run_caveats
 from .calendar import (
     contract_code,
     days_to_expiry,
@@ -38,6 +39,7 @@ from .contract import get_atm_strike
 from .engine import run_backtest
 from .indicators import calculate_indicators
 from .market_data import load_market_data, simulate_market_data, validate_market_data
+from .greeks import greeks_table
 from .ladder import HONEST, ladder_pnl, ladder_steps, realism_ladder
 from .metrics import (
     annualized_return,
@@ -54,6 +56,7 @@ from .metrics import (
 from .montecarlo import MonteCarloResult, monte_carlo
 from .parallel import parallel_map, task_seeds
 from .pipeline import run_article
+from .real_backtest import WEEKLY, real_data_runs
 from .real_data import (
     adjust_unit_break,
     find_unit_breaks,
@@ -72,6 +75,7 @@ from .pricing import (
     price_option,
 )
 from .results import SimulationResult, Summary
+from .risk import RISK_RULES, risk_rules_table
 from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 from .signals import generate_signals
 from .sweep import sweep_heatmap, sweep_windows
@@ -95,6 +99,8 @@ __all__ = [
     "drawdown_periods", "format_stats", "sharpe_ratio", "sortino_ratio",
     "Attribution", "attribute_pnl", "AuditResult", "article_signals", "backtest_equity", "backtest_signals",
     "crossover_bars", "lookahead_audit", "HONEST", "ladder_pnl", "ladder_steps", "realism_ladder",
+    "CAVEATS", "caveat_effects", "caveat_settings", "run_caveats", "greeks_table", "WEEKLY", "real_data_runs",
+    "RISK_RULES", "risk_rules_table",
     "MonteCarloResult", "monte_carlo", "parallel_map", "task_seeds", "sweep_heatmap", "sweep_windows", "walk_forward",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",

@@ -62,7 +62,7 @@ def equity_curve(exits: np.ndarray, pnl: np.ndarray, unrealized: np.ndarray, ini
     trade's value minus what was paid for it (0 when flat).
     """
     realized = np.zeros(len(unrealized))
-    realized[exits] = pnl
+    np.add.at(realized, exits, pnl)  # several trades may close on one bar (position="scale_in")
     return initial_cash + np.cumsum(realized) + unrealized
 
 

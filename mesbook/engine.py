@@ -158,6 +158,7 @@ def run_backtest(
     multiplier: float = FUTURES_MULTIPLIER,
     strike_interval: float = STRIKE_INTERVAL,
     periods_per_year: float = 252,
+    statistics: bool = True,
 ) -> SimulationResult:
     """Backtest the OI crossover bot on ``data`` under ``settings``; returns a result with statistics.
 
@@ -166,7 +167,8 @@ def run_backtest(
     dollars: ``premium`` (paid per contract), ``gross_pnl`` (before costs), ``costs`` (commissions plus
     spread and slippage measured against the model mid) and ``pnl`` (= gross_pnl − costs);
     ``entry_premium``/``exit_premium`` are points per contract. ``stats`` is
-    :func:`mesbook.metrics.compute_stats` of the run. The input frame is not modified.
+    :func:`mesbook.metrics.compute_stats` of the run (``statistics=False`` skips it, for studies over many
+    markets that only need the trades and the equity). The input frame is not modified.
     """
     if not isinstance(settings, BacktestSettings):
         raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
@@ -184,7 +186,7 @@ def run_backtest(
     equity = pd.Series(equity_curve(trades["exit_bar"].to_numpy(), trades["pnl"].to_numpy(), unrealized, initial_cash),
                        index=pd.Index(market.times, name="timestamp"), name="equity")
     stats = compute_stats(equity, trades, prices=pd.Series(market.close, index=equity.index),
-                          periods_per_year=periods_per_year, initial_cash=initial_cash)
+                          periods_per_year=periods_per_year, initial_cash=initial_cash) if statistics else None
     return SimulationResult(
         final_value=float(equity.iloc[-1]),
         trades=trades,
@@ -247,6 +249,9 @@ def _trade_loop(
     signs = np.where(executed[events] == 1, 1, -1)
     pricer = Pricer(s, m)
     plan = _plan_events(events, signs, pricer, interval, n)
+    if s.position == "scale_in":
+        trades = _scale_in_trades(events, signs, plan, m, s, multiplier)
+        return trades, _unrealized(trades, pricer, n, multiplier)
     watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
     watch_path = watch_value or s.underlying_stop_points is not None
     extra = (s.half_spread_ticks + s.slippage_ticks) * s.tick_size  # points paid away on each side
@@ -293,7 +298,7 @@ def _trade_loop(
 
 
 def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
-    """Per bar, the open trade's marked value minus what it cost, dollars (0 when flat)."""
+    """Per bar, the open trades' marked value minus what they cost, dollars (0 when flat)."""
     unrealized = np.zeros(n)
     lengths = (trades["exit_bar"] - trades["entry_bar"]).to_numpy()
     total = int(lengths.sum())
@@ -305,8 +310,30 @@ def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float)
     per_bar = {name: trades[name].to_numpy(dtype=float)[k] for name in ("strike", "expiry_day", "contracts", "outlay")}
     sign = np.where(trades["option_type"].to_numpy() == "CALL", 1, -1)[k]
     marks = pricer.mark(bars, pricer.m.close[bars], per_bar["strike"], per_bar["expiry_day"], sign)
-    unrealized[bars] = per_bar["contracts"] * marks * multiplier - per_bar["outlay"]
+    np.add.at(unrealized, bars, per_bar["contracts"] * marks * multiplier - per_bar["outlay"])  # overlaps add up
     return unrealized
+
+
+def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Market, s: BacktestSettings,
+                     multiplier: float) -> pd.DataFrame:
+    """``position="scale_in"``: every event opens ``s.contracts`` options, each exiting as planned.
+
+    No account is kept (cash is not checked), so no loop is needed: each event's trade is its plan.
+    """
+    extra = (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
+    fee = s.commission.per_side
+    paid = plan.entry_mid + extra
+    outlay = s.contracts * (paid * multiplier + fee)
+    expired = plan.reason == "expiry"
+    received = np.where(expired, plan.exit_mid, np.maximum(plan.exit_mid - extra, 0.0))
+    exit_fee = np.where(expired & (plan.exit_mid <= 0), 0.0, fee)
+    pnl = s.contracts * (received * multiplier - exit_fee) - outlay
+    costs = s.contracts * (fee + exit_fee + ((paid - plan.entry_mid) + (plan.exit_mid - received)) * multiplier)
+    exit_price = np.where(plan.reason == "signal", m.fill[plan.exit_bar], m.close[plan.exit_bar])
+    rows = list(zip(events, plan.exit_bar, signs, plan.strike, m.fill[events], exit_price, paid * multiplier, pnl,
+                    np.full(len(events), s.contracts), plan.expiry_day, plan.reason, paid, received, pnl + costs, costs,
+                    outlay))
+    return _trade_frame(rows, m)
 
 
 def _size(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:

@@ -292,5 +292,188 @@ __all__ = ["BOOK_BARS", "BOOK_SEED", "QUESTIONS", "Question", "Verdict", "book_m
 
 # === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
 
+def _caveat_run(*keys: str):
+    """The book's market run with the honest alternative of each caveat in ``keys`` (chapter 6)."""
+    from .caveats import run_caveats
+
+    return run_caveats(book_market(), list(keys))
+
+
+def _example_greek(row: str, column: str = "dollars") -> float:
+    from .greeks import greeks_table
+
+    return float(greeks_table().loc[row, column])
+
+
+def _implied_vol_percent(premium: float, days: int) -> float:
+    from .pricing import implied_volatility
+
+    return round(100 * float(implied_volatility(premium, 4000.0, 4000.0, days / 365, 0.04, True)), 4)
+
+
+def _publication_gap_days() -> int:
+    from .real_data import weekly_market_from_real_data
+
+    pub = weekly_market_from_real_data("publication")
+    return int((pub["timestamp"] - pub["as_of"]).dt.days.mode().iloc[0])
+
+
+register(
+    # Chapter 6
+    Question("ch6.backward_gradient", "Seed 7: the article's bot with one change, a backward gradient "
+             "(ARTICLE.replace(gradient='backward')). What is the net P&L in dollars?",
+             lambda: float(_caveat_run("gradient").net_pnl), "float",
+             "run_backtest(data, mb.ARTICLE.replace(gradient='backward')).net_pnl, or "
+             "caveats.run_caveats(data, ['gradient']).",
+             "The backward gradient lets other crossings through, so the bot trades on other days (15 trades instead "
+             "of 12) and seed 7 ends in a loss; over 100 markets the change averages out near zero.",
+             tolerance=0.01, unit="dollars"),
+    Question("ch6.costs_total", "Seed 7 with the costs switch alone: how many dollars of fees, spread and slippage "
+             "does the run pay in total?", lambda: float(_caveat_run("costs").total_costs), "float",
+             "result.total_costs, or the sum of the trade log's costs column.",
+             "About $2.84 per round trip (two fees of $0.92 and two ticks each way), less when an option is sold "
+             "for nothing: then there is no spread to cross on the way out.", tolerance=0.01, unit="dollars"),
+    Question("ch6.theta", "Seed 7: switch on Black-76 premium and marks together with quarterly expiries "
+             "(caveats 'marks' and 'expiry'). What is the net P&L in dollars?",
+             lambda: float(_caveat_run("marks", "expiry").net_pnl), "float",
+             "caveats.run_caveats(data, ['marks', 'expiry']).net_pnl",
+             "Once an option both costs its model price and expires, its time value melts every day it is held: "
+             "that is theta, and on seed 7 it turns the article's profit into a loss.", tolerance=0.01,
+             unit="dollars"),
+    # Chapter 7
+    Question("ch7.theta_dollars", "The book's example option (futures 4,000, strike 4,000, 91 days, 18 % vol, 4 % "
+             "rate): how many dollars does one MES call lose in a day if nothing else changes?",
+             lambda: _example_greek("theta"), "float",
+             "black76_greeks(...).theta_per_day is in points per day; one point is $5.",
+             "About −$3.82 a day: theta per day is −0.76 points, and each point is $5. The loss per day grows "
+             "as expiry comes closer.", tolerance=0.006, unit="dollars"),
+    Question("ch7.implied_vol", "An at-the-money MES call (futures and strike 4,000, 30 days, 4 % rate) trades at "
+             "100 points. What volatility does that price imply, in percent?",
+             lambda: _implied_vol_percent(100.0, 30), "float",
+             "mb.implied_volatility(100.0, 4000.0, 4000.0, 30 / 365, 0.04, True) gives a fraction per year.",
+             "About 21.9 %: higher than the 18 % that gives 82 points for 30 days, as it must be for a dearer option.",
+             tolerance=0.05, unit="%"),
+    Question("ch7.lag_days", "In the weekly real-data frame with lag='publication', how many calendar days after its "
+             "as-of date is a figure most often used?", _publication_gap_days, "int",
+             "Subtract the as_of column from the timestamp column and take the most common number of days.",
+             "Three: measured on a Tuesday, published and used on the Friday of the same week."),
+)
+
 
 # === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===
+
+#: Bars of the longer seeded market on which chapter 8 walks forward (folds of 200 + 200 bars).
+WALK_FORWARD_BARS: int = 2000
+#: Paths of the Monte Carlo runs in chapter 9 and seeds of its realism ladder.
+MC_PATHS, LADDER_SEEDS = 400, 40
+#: The planted edges tried in chapter 9's exercise, per-bar Sharpe ratios.
+COUPLING_STEPS: tuple[float, ...] = tuple(round(0.01 * k, 2) for k in range(1, 11))
+
+
+@lru_cache(maxsize=None)
+def _book_sweep(statistic: str = "net_pnl") -> pd.DataFrame:
+    from .sweep import sweep_windows
+
+    return sweep_windows(book_market(), plots.SWEEP_SHORTS, plots.SWEEP_LONGS, statistic=statistic)
+
+
+@lru_cache(maxsize=None)
+def _book_walk_forward() -> pd.DataFrame:
+    from .walkforward import walk_forward
+
+    history = simulate_market_data(WALK_FORWARD_BARS, seed=BOOK_SEED)
+    return walk_forward(history, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, train_bars=200, test_bars=200,
+                        statistic="net_pnl")
+
+
+@lru_cache(maxsize=None)
+def _realistic_market() -> pd.DataFrame:
+    from .synthetic import simulate_realistic_market
+
+    return simulate_realistic_market(BOOK_BARS, seed=BOOK_SEED)
+
+
+def realistic_market() -> pd.DataFrame:
+    """The realistic generator's market for the book's seed, 500 bars (a fresh copy)."""
+    return _realistic_market().copy()
+
+
+def _weakest_coupling() -> float:
+    from .montecarlo import monte_carlo
+
+    for coupling in COUPLING_STEPS:
+        if monte_carlo(MC_PATHS, seed=BOOK_SEED, coupling=coupling, generator="realistic").p_value < 0.05:
+            return coupling
+    return float("nan")
+
+
+def _random_sides_t() -> float:
+    from .montecarlo import monte_carlo
+
+    return round(monte_carlo(MC_PATHS, seed=BOOK_SEED, random_types="random").t_statistic, 2)
+
+
+def _costliest_rung() -> str:
+    from .ladder import realism_ladder
+
+    return str(realism_ladder(LADDER_SEEDS, seed=BOOK_SEED, generator="realistic")["change"].idxmin())
+
+
+def _constant_vol_vega() -> float:
+    from .attribution import attribute_pnl
+    from .settings import REALISTIC
+
+    return float(attribute_pnl(realistic_market(), REALISTIC.replace(volatility="constant")).totals()["vega"])
+
+
+def _first_leak(short: int, long: int) -> int:
+    from .audit import article_signals, crossover_bars, lookahead_audit
+
+    data = book_market()
+    return lookahead_audit(article_signals(short, long), data, crossover_bars(data, short, long), n_scrambles=10).leaks[0]
+
+
+register(
+    # Chapter 8
+    Question("ch8.article_rank", "Seed 7, the chapter's grid of windows, net P&L: what rank does the article's pair "
+             "10 / 30 take (1 = best)?", lambda: plots.sweep_rank(_book_sweep()), "int",
+             "Count the pairs whose net P&L is higher, and add 1; plots.sweep_rank does it.",
+             "Near the top, but not at it: a dozen pairs did better on this one market, and none of them knew it "
+             "in advance."),
+    Question("ch8.beat_median", "In the chapter's walk-forward (2,000 bars, folds of 200 + 200), in how many folds "
+             "does the chosen pair beat the median pair out of sample?",
+             lambda: int((_book_walk_forward()["out_of_sample"] > _book_walk_forward()["test_median"]).sum()), "int",
+             "Compare the columns out_of_sample and test_median of the walk_forward table.",
+             "Only a few: the pair that was best in the past does no better than a typical pair in the future."),
+    # Chapter 9
+    Question("ch9.weakest_coupling", "With 400 paths (seed 7) on the realistic generator, what is the smallest "
+             "coupling among 0.01, 0.02, …, 0.10 for which the test reports p < 0.05?", _weakest_coupling, "float",
+             "Loop over the couplings with monte_carlo(400, seed=7, coupling=c, generator='realistic') and stop "
+             "at the first p_value below 0.05.",
+             "A very small edge needs many paths to show; at this size the test sees it from a per-bar Sharpe "
+             "ratio of about 0.02.", tolerance=0.001),
+    Question("ch9.random_sides", "Article generator, 400 paths, seed 7, but random entries that pick call or put "
+             "by a coin (random_types='random'). What is the t statistic, to two decimals?", _random_sides_t, "float",
+             "monte_carlo(400, seed=7, random_types='random').t_statistic",
+             "Large, and still no information in the signals: OI drifts up, so the strategy holds calls longer "
+             "than puts, and on a price that drifts up that alone beats a coin. A fair benchmark keeps the "
+             "strategy's option types.", tolerance=0.005),
+    Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), which rung of the realism ladder "
+             "lowers the mean net P&L the most? Give its name as in the table.", _costliest_rung, "text",
+             "realism_ladder(40, seed=7, generator='realistic'), column change: the most negative one.",
+             "Pricing the option with the market's own volatility: a fixed 2.5 points is far too cheap at 18 % a "
+             "year, and the article's profit was mostly that gift."),
+    # Chapter 10
+    Question("ch10.constant_vol", "Attribute the REALISTIC run on the realistic seed-7 market again, but with "
+             "volatility='constant'. What is the total vega P&L in dollars?", _constant_vol_vega, "float",
+             "REALISTIC.replace(volatility='constant') in attribute_pnl, then .totals()['vega'].",
+             "Zero: vega pays for changes of the volatility fed to the model, and a constant never changes.",
+             tolerance=0.005, unit="dollars"),
+    Question("ch10.first_leak", "Audit the article's signals on the book's market with windows 5 and 20 (cut points "
+             "at their crossovers, 10 scrambles). At which bar is the first leak?", lambda: _first_leak(5, 20), "int",
+             "lookahead_audit(article_signals(5, 20), data, crossover_bars(data, 5, 20), n_scrambles=10).leaks",
+             "Other windows, other crossings, same flaw: wherever the change alone does not confirm the cross, the "
+             "centred gradient decides with the next bar's figure."),
+)
+
+__all__ += ["COUPLING_STEPS", "LADDER_SEEDS", "MC_PATHS", "WALK_FORWARD_BARS", "realistic_market"]

@@ -28,7 +28,7 @@ SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "roll_filter_b
                                   "fixed_premium_points")
 #: Settings that must keep the article's value for the fast path (they change how trades are executed).
 EXECUTION_FIELDS: tuple[str, ...] = (
-    "fill_price", "pricing", "mark", "exercise", "expiry_cycle", "strike", "commission", "slippage_ticks",
+    "position", "fill_price", "pricing", "mark", "exercise", "expiry_cycle", "strike", "commission", "slippage_ticks",
     "half_spread_ticks", "contracts", "equity_fraction", "max_premium_at_risk", "stop_loss", "take_profit",
     "underlying_stop_points", "max_drawdown",
 )

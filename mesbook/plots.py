@@ -833,5 +833,841 @@ __all__ = [
 
 # === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
 
+# ---------------------------------------------------------------------------------------------------
+# Chapter 6 — caveats, measured
+# ---------------------------------------------------------------------------------------------------
+
+#: Panel titles of :func:`caveat_figure`, by market generator.
+MARKET_NAMES: dict[str, str] = {"article": "the article's market", "realistic": "a realistic market"}
+
+
+def caveat_figure(effects: pd.DataFrame, *more: pd.DataFrame,
+                  names: Sequence[str] = ("article", "realistic")) -> BookFigure:
+    """Bars of the mean change in net P&L (dollars) when each caveat alone is removed, ± 1.96 standard errors.
+
+    ``effects`` (and each of ``more``) is a :func:`mesbook.caveats.caveat_effects` table; one panel per
+    table, titled from ``names`` (keys of :data:`MARKET_NAMES`, or any text). Bars to the left cost the
+    article's bot money; the row labels name the honest alternative.
+    """
+    tables = (effects, *more)
+    labels = list(names)[: len(tables)] + [f"table {i + 1}" for i in range(len(names), len(tables))]
+    with book_style():
+        fig, axes = new_figure(1, len(tables), figsize=(9.0 if len(tables) > 1 else 7.0, 4.6))
+        for k, (ax, table, name) in enumerate(zip(axes, tables, labels)):
+            rows = np.arange(len(table))[::-1]
+            change = table["change"].to_numpy(dtype=float)
+            colors = [COLORS["put"] if c < 0 else COLORS["call"] for c in change]
+            ax.barh(rows, change, xerr=1.96 * table["std_error"].to_numpy(dtype=float), color=colors, alpha=0.85,
+                    error_kw={"ecolor": COLORS["price"], "lw": 1, "capsize": 2})
+            ax.axvline(0, color=COLORS["price"], lw=1)
+            ax.set_yticks(rows, table["honest"] if k == 0 else [""] * len(rows))
+            ax.xaxis.set_major_formatter(_DOLLARS)
+            ax.set_xlabel("mean change in net P&L per run")
+            before = float(table["before"].iloc[0])
+            ax.set_title(f"{MARKET_NAMES.get(name, name)}\n(article's bot: {usd(before, 0, signed=True)} a run)")
+            ax.grid(axis="y", visible=False)
+            ax.tick_params(axis="x", labelrotation=30)
+    return fig
+
+
+def caveat_equity_figure(base: SimulationResult, chosen: SimulationResult,
+                         label: str = "honest switches") -> BookFigure:
+    """Account value of the article's bot (``base``) and of a variant (``chosen``), dollars, on one axis."""
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 4.0))
+        times = pd.DatetimeIndex(base.equity.index)
+        ax.plot(times, base.equity.to_numpy(), color=COLORS["muted"], lw=1.6, gid="base", label="the article")
+        ax.plot(times, chosen.equity.to_numpy(), color=COLORS["equity"], lw=1.6, gid="chosen", label=label)
+        ax.axhline(base.initial_cash, color=COLORS["muted"], lw=1, ls=":")
+        ax.yaxis.set_major_formatter(_DOLLARS)
+        ax.set_ylabel("account value")
+        ax.legend(loc="upper left")
+        _date_axis(ax)
+        set_caveat_equity(fig, base, chosen, label)
+    return fig
+
+
+def set_caveat_equity(fig: Figure, base: SimulationResult, chosen: SimulationResult, label: str) -> None:
+    """Redraw both curves, the legend and the title of a :func:`caveat_equity_figure`."""
+    ax = fig.axes[0]
+    times = pd.DatetimeIndex(base.equity.index)
+    artist(fig, "base").set_data(times, base.equity.to_numpy())
+    artist(fig, "chosen").set_data(times, chosen.equity.to_numpy())
+    artist(fig, "chosen").set_label(label)
+    ax.legend(loc="upper left")
+    ax.relim()
+    ax.autoscale_view()
+    ax.set_title(f"article {usd(base.net_pnl, signed=True)} ({len(base.trades)} trades), "
+                 f"switched {usd(chosen.net_pnl, signed=True)} ({len(chosen.trades)} trades)")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chapter 7 — toward a real system
+# ---------------------------------------------------------------------------------------------------
+
+def option_price_figure(by_strike: pd.DataFrame, by_time: pd.DataFrame, futures: float = 4000.0) -> BookFigure:
+    """Black-76 premiums: against the strike for a few expiries (left), and an ATM option decaying (right).
+
+    ``by_strike`` and ``by_time`` come from :func:`mesbook.greeks.price_by_strike` and
+    :func:`mesbook.greeks.price_by_time` (points; days). The left panel also shows the intrinsic value at
+    ``futures`` and the article's 2.5 points.
+    """
+    palette = [COLORS["sky"], COLORS["oi"], COLORS["price"], COLORS["accent"]]
+    with book_style():
+        fig, (ax_k, ax_t) = new_figure(1, 2, figsize=(9.0, 3.9))
+        strikes = by_strike.index.to_numpy(dtype=float)
+        for color, column in zip(palette, by_strike.columns):
+            ax_k.plot(strikes, by_strike[column], color=color, label=f"call, {column} to expiry")
+        ax_k.plot(strikes, np.maximum(futures - strikes, 0.0), color=COLORS["muted"], ls="--", label="intrinsic value")
+        ax_k.axhline(OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER, color=COLORS["put"], lw=1.2, ls=":",
+                     label="the article's 2.5 points")
+        ax_k.axvline(futures, color=COLORS["muted"], lw=0.8, ls=":")
+        ax_k.set_xlabel("strike (index points)")
+        ax_k.set_ylabel("premium (index points)")
+        ax_k.set_title(f"Futures at {futures:,.0f}: the premium by strike")
+        ax_k.legend(loc="upper right", fontsize=8)
+        days = by_time.index.to_numpy()
+        ax_t.plot(days, by_time["premium"], color=COLORS["oi"], lw=2)
+        ax_t.invert_xaxis()
+        ax_t.set_xlabel("calendar days left to expiry")
+        ax_t.set_ylabel("premium (index points)")
+        first = by_time.iloc[0]
+        ax_t.set_title(f"An ATM option, futures unchanged: {first['premium']:.0f} points → 0")
+        for day, offset in ((int(days[0]), (2, -36)), (30, (8, 4)), (7, (8, 22))):
+            row = by_time.loc[day]
+            ax_t.annotate(f"{day} days: {row['premium']:.1f} pts,\nθ = {row['theta per day']:.2f} pts/day",
+                          (day, row["premium"]), xytext=offset, textcoords="offset points", fontsize=8,
+                          color=COLORS["price"])
+            ax_t.plot([day], [row["premium"]], "o", color=COLORS["accent"], ms=5)
+    return fig
+
+
+#: Panels of :func:`greeks_figure`: (column(s) of greek_curves, title, y label).
+GREEK_PANELS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("call", "put"), "premium", "points"),
+    (("call delta", "put delta"), "delta", "points per point"),
+    (("gamma",), "gamma", "delta per point"),
+    (("vega",), "vega", "points per vol point"),
+    (("call theta", "put theta"), "theta", "points per day"),
+)
+
+
+def greeks_figure(curves: pd.DataFrame, strike: float, days: float, vol: float) -> BookFigure:
+    """Premium, delta, gamma, vega and theta of a call and a put against the futures price.
+
+    ``curves`` is :func:`mesbook.greeks.greek_curves` for ``strike`` (points), ``days`` to expiry and
+    ``vol`` (per year); the sixth panel is a text summary at the money. Units on every panel.
+    """
+    with book_style():
+        fig, axes = new_figure(2, 3, figsize=(9.0, 5.6))
+        for ax, (columns, title, unit) in zip(axes, GREEK_PANELS):
+            for column in columns:
+                put = column.startswith("put")
+                ax.plot([], [], color=COLORS["put" if put else "call"], ls="--" if put else "-",
+                        gid=f"greek:{column}", label="put" if put else ("call" if len(columns) > 1 else "call and put"))
+            ax.axvline(strike, color=COLORS["muted"], lw=0.8, ls=":", gid=f"strike:{title}")
+            ax.set_title(title)
+            ax.set_ylabel(unit)
+            ax.set_xlabel("futures (points)")
+            ax.legend(loc="best", fontsize=7)
+        axes[-1].axis("off")
+        axes[-1].text(0.0, 0.95, "", va="top", ha="left", fontsize=9, family="monospace", gid="summary",
+                      transform=axes[-1].transAxes)
+        set_greeks(fig, curves, strike, days, vol)
+    return fig
+
+
+def set_greeks(fig: Figure, curves: pd.DataFrame, strike: float, days: float, vol: float) -> None:
+    """Redraw a :func:`greeks_figure` for new curves and parameters."""
+    futures = curves.index.to_numpy(dtype=float)
+    for ax, (columns, title, _unit) in zip(fig.axes, GREEK_PANELS):
+        for column in columns:
+            artist(fig, f"greek:{column}").set_data(futures, curves[column].to_numpy(dtype=float))
+        artist(fig, f"strike:{title}").set_xdata([strike, strike])
+        ax.relim()
+        ax.autoscale_view()
+    at = curves.iloc[int(np.argmin(np.abs(futures - strike)))]
+    lines = [f"strike {strike:,.0f}, {days:g} days, vol {100 * vol:.0f} %", "", "futures at the strike:",
+             f"call premium {at['call']:8.2f} pts", f"             {at['call'] * FUTURES_MULTIPLIER:8.2f} $",
+             f"call delta   {at['call delta']:8.3f}", f"gamma        {at['gamma']:8.5f}",
+             f"vega         {at['vega']:8.3f} pts/vol pt", f"call theta   {at['call theta']:8.3f} pts/day",
+             f"             {at['call theta'] * FUTURES_MULTIPLIER:8.2f} $/day"]
+    artist(fig, "summary").set_text("\n".join(lines))
+    fig.suptitle(f"Black-76 Greeks of a {days:g}-day option struck at {strike:,.0f} (vol {100 * vol:.0f} %)")
+
+
+def walk_forward_figure(table: pd.DataFrame) -> BookFigure:
+    """In-sample against out-of-sample score per walk-forward fold (:func:`mesbook.walk_forward`'s table)."""
+    label = table.attrs.get("statistic", "score")
+    folds = np.arange(len(table))
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 3.8))
+        ax.bar(folds - 0.2, table["in_sample"], width=0.4, color=COLORS["muted"], label="in-sample (best of the grid)")
+        ax.bar(folds + 0.2, table["out_of_sample"], width=0.4, color=COLORS["oi"], label="out-of-sample (same windows)")
+        ax.plot(folds + 0.2, table["test_median"], "_", color=COLORS["accent"], ms=18, mew=2,
+                label="median of the grid out-of-sample")
+        ax.axhline(0, color=COLORS["price"], lw=1)
+        ax.set_xticks(folds, [f"fold {i}\n{s}/{lo}" for i, (s, lo) in enumerate(zip(table["short"], table["long"]))])
+        ax.set_ylabel(label)
+        gap = float(table["in_sample"].mean() - table["out_of_sample"].mean())
+        ax.set_title(f"{label}: in-sample {table['in_sample'].mean():.2f} on average, out-of-sample "
+                     f"{table['out_of_sample'].mean():.2f} (gap {gap:.2f})")
+        ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def walk_forward_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean in-sample and out-of-sample score of a walk-forward table, and the gap between them."""
+    label = table.attrs.get("statistic", "score")
+    rows = {"folds": len(table), f"mean in-sample {label}": round(float(table["in_sample"].mean()), 2),
+            f"mean out-of-sample {label}": round(float(table["out_of_sample"].mean()), 2),
+            "gap": round(float(table["in_sample"].mean() - table["out_of_sample"].mean()), 2),
+            "folds where out-of-sample beat in-sample": int((table["out_of_sample"] > table["in_sample"]).sum())}
+    return pd.DataFrame({"walk-forward": pd.Series(rows, dtype=object)})
+
+
+def real_data_figure(markets: dict, results: dict) -> BookFigure:
+    """Real weekly data: index close, CFTC open interest, and the account of each OI dating.
+
+    ``markets`` and ``results`` are keyed "publication" and "as_of" (see
+    :func:`mesbook.real_backtest.real_markets` and :func:`mesbook.real_backtest.real_results`).
+    """
+    pub = markets["publication"]
+    times = pd.DatetimeIndex(pub["timestamp"])
+    with book_style():
+        fig, (ax_p, ax_oi, ax_eq) = new_figure(3, 1, figsize=(8.0, 6.6), sharex=True, height_ratios=(2, 2, 3))
+        ax_p.plot(times, pub["futures_price"], color=COLORS["price"], lw=1)
+        ax_p.set_ylabel("S&P 500 index\n(points)")
+        ax_p.set_title("Real weekly data, 2010–2018: index close, CFTC open interest, and the bot's account")
+        ax_oi.plot(times, pub["open_interest"].to_numpy(dtype=float) / 1e6, color=COLORS["oi"], lw=1)
+        ax_oi.set_ylabel("open interest\n(million contracts)")
+        for lag, color, name in (("publication", COLORS["equity"], "OI dated when published (Friday)"),
+                                 ("as_of", COLORS["accent"], "OI dated as of Tuesday (look-ahead)")):
+            result = results[lag]
+            ax_eq.plot(pd.DatetimeIndex(result.equity.index), result.equity.to_numpy(), color=color, lw=1.4,
+                       label=f"{name}: {usd(result.net_pnl, 0, signed=True)}")
+        ax_eq.axhline(results["publication"].initial_cash, color=COLORS["muted"], lw=1, ls=":")
+        ax_eq.yaxis.set_major_formatter(_DOLLARS)
+        ax_eq.set_ylabel("account value")
+        ax_eq.legend(loc="upper left", fontsize=8)
+        _date_axis(ax_eq)
+    return fig
+
+
+#: The boxes of :func:`broker_loop_figure`: name, what it does, (x, y) centre in axes units.
+LOOP_BOXES: tuple[tuple[str, str, tuple[float, float]], ...] = (
+    ("data feed", "prices, OI (with its\npublication time)", (0.125, 0.76)),
+    ("signal", "indicators on data\nalready public", (0.375, 0.76)),
+    ("risk checks", "size, stops, drawdown,\nkill switch", (0.625, 0.76)),
+    ("order manager", "one id per order;\nretries are idempotent", (0.875, 0.76)),
+    ("broker API (paper)", "accepts, fills,\nrejects orders", (0.875, 0.26)),
+    ("fills & positions", "reconcile with the\nbroker's own record", (0.50, 0.26)),
+    ("monitoring", "P&L, latency, errors;\nalerts a person", (0.125, 0.26)),
+)
+
+
+def broker_loop_figure() -> BookFigure:
+    """The loop of a paper-trading bot as boxes and arrows (a diagram: no trading code behind it)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(9.0, 4.2))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0.1, 0.92)
+        ax.axis("off")
+        width, height = 0.21, 0.22
+        centres = {}
+        for name, text, (x, y) in LOOP_BOXES:
+            centres[name] = (x, y)
+            broker = name.startswith("broker")
+            ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                        boxstyle="round,pad=0.01,rounding_size=0.02",
+                                        facecolor="#F3F3F3" if not broker else "#E8F1F8",
+                                        edgecolor=COLORS["oi"] if broker else COLORS["price"], lw=1.2))
+            ax.text(x, y + 0.05, name, ha="center", va="center", fontsize=9.5, fontweight="bold")
+            ax.text(x, y - 0.04, text, ha="center", va="center", fontsize=7.5, color="#333333")
+        flow = [("data feed", "signal"), ("signal", "risk checks"), ("risk checks", "order manager"),
+                ("order manager", "broker API (paper)"), ("broker API (paper)", "fills & positions"),
+                ("fills & positions", "monitoring")]
+        for a, b in flow:
+            (xa, ya), (xb, yb) = centres[a], centres[b]
+            if ya == yb:
+                start, end = (xa + np.sign(xb - xa) * width / 2, ya), (xb - np.sign(xb - xa) * width / 2, yb)
+            else:
+                start, end = (xa, ya - height / 2), (xb, yb + height / 2)
+            ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": COLORS["price"], "lw": 1.3})
+        # feedback: positions go back to the risk checks; monitoring can pull the kill switch
+        (xf, yf), (xr, yr) = centres["fills & positions"], centres["risk checks"]
+        ax.annotate("", xy=(xr - 0.03, yr - height / 2), xytext=(xf + 0.03, yf + height / 2),
+                    arrowprops={"arrowstyle": "-|>", "color": COLORS["oi"], "lw": 1.2, "ls": "--"})
+        ax.text((xf + xr) / 2 + 0.035, 0.50, "positions\nfeed back", fontsize=7.5, color=COLORS["oi"])
+        (xm, ym) = centres["monitoring"]
+        ax.annotate("", xy=(xr - 0.07, yr - height / 2), xytext=(xm + 0.06, ym + height / 2),
+                    arrowprops={"arrowstyle": "-|>", "color": COLORS["put"], "lw": 1.4, "ls": ":"})
+        ax.text(0.27, 0.50, "kill switch", fontsize=8, color=COLORS["put"], fontweight="bold", rotation=32)
+        ax.set_title("A paper-trading loop: every arrow is a place where something can fail")
+    return fig
+
+
+__all__ += ["GREEK_PANELS", "LOOP_BOXES", "MARKET_NAMES", "broker_loop_figure", "caveat_equity_figure", "caveat_figure",
+            "greeks_figure", "option_price_figure", "real_data_figure", "set_caveat_equity", "set_greeks",
+            "walk_forward_figure", "walk_forward_summary"]
+
 
 # === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===
+
+# ---------------------------------------------------------------------------------------------------
+# Chapter 8 — window sweeps and walk-forward
+# ---------------------------------------------------------------------------------------------------
+
+import textwrap  # noqa: E402
+
+from .constants import OI_LONG_SMA_WINDOW as _ARTICLE_LONG, OI_SHORT_SMA_WINDOW as _ARTICLE_SHORT  # noqa: E402
+
+#: The window grid of chapter 8, in bars: short windows (heatmap rows) and long windows (columns).
+SWEEP_SHORTS: tuple[int, ...] = tuple(range(2, 21, 2))
+SWEEP_LONGS: tuple[int, ...] = tuple(range(10, 61, 5))
+
+#: How the statistics of :func:`mesbook.sweep_windows` are named in figures and tables.
+STATISTIC_NAMES: dict[str, str] = {"net_pnl": "net P&L ($)", "sharpe": "Sharpe ratio", "trades": "trades"}
+
+
+def _statistic_column(table: pd.DataFrame, statistic: Optional[str] = None) -> str:
+    from .sweep import WINDOW_COLUMNS
+
+    if statistic is not None:
+        return statistic
+    others = [c for c in table.columns if c not in WINDOW_COLUMNS]
+    if len(others) != 1:
+        raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
+    return others[0]
+
+
+def _cell_text(statistic: str, value: float) -> str:
+    if not np.isfinite(value):
+        return ""
+    if statistic == "trades":
+        return f"{value:.0f}"
+    if statistic == "net_pnl":
+        return f"{value:+.0f}".replace("-", "−")
+    return f"{value:+.2f}".replace("-", "−")
+
+
+def _value_text(statistic: str, value: float) -> str:
+    if statistic == "net_pnl":
+        return usd(value, 0, signed=True)
+    return _cell_text(statistic, value)
+
+
+def sweep_rank(table: pd.DataFrame, short: int = _ARTICLE_SHORT, long: int = _ARTICLE_LONG,
+               statistic: Optional[str] = None) -> int:
+    """Rank (1 = best) of the pair ``short``/``long`` among all pairs of a :func:`mesbook.sweep_windows` table.
+
+    Ties share the better rank; a pair that is not in the table raises ``KeyError``.
+    """
+    statistic = _statistic_column(table, statistic)
+    chosen = table[(table["short"] == short) & (table["long"] == long)]
+    if chosen.empty:
+        raise KeyError(f"the pair {short}/{long} is not in the table")
+    value = float(chosen[statistic].iloc[0])
+    return int((table[statistic].to_numpy(dtype=float) > value).sum() + 1)
+
+
+def sweep_figure(table: pd.DataFrame, statistic: Optional[str] = None, gradient: Optional[int] = None,
+                 market: str = "seed 7") -> BookFigure:
+    """Heatmap of a :func:`mesbook.sweep_windows` table: short windows up, long windows across (bars).
+
+    Each cell shows its value (net P&L in dollars, Sharpe ratio or trades). The best cell is starred and
+    the article's pair (10 / 30) framed; pairs with short ≥ long are left blank. ``market`` names the
+    data in the title.
+    """
+    from .sweep import sweep_heatmap
+
+    matrix = sweep_heatmap(table, statistic, gradient)
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 4.9))
+        image = ax.imshow(np.zeros(matrix.shape), origin="lower", aspect="auto", gid="heatmap")
+        ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns])
+        ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index])
+        ax.set_xlabel("long window (bars)")
+        ax.set_ylabel("short window (bars)")
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, shrink=0.92, pad=0.02)
+        ax.plot([], [], "*", ms=17, color="#F0E442", mec=COLORS["price"], mew=1, ls="none", gid="best", label="best pair")
+        ax.plot([], [], "s", ms=21, mfc="none", mec=COLORS["price"], mew=2, ls="none", gid="article",
+                label=f"the article's {_ARTICLE_SHORT} / {_ARTICLE_LONG}")
+        ax.legend(loc="upper left", fontsize=8)
+        set_sweep(fig, table, statistic, gradient, market)
+    return fig
+
+
+def set_sweep(fig: Figure, table: pd.DataFrame, statistic: Optional[str] = None, gradient: Optional[int] = None,
+              market: str = "seed 7") -> None:
+    """Redraw a :func:`sweep_figure` for another sweep table (same grid of windows)."""
+    from .sweep import sweep_heatmap
+
+    statistic = _statistic_column(table, statistic)
+    matrix = sweep_heatmap(table, statistic, gradient)
+    values = matrix.to_numpy(dtype=float)
+    ax = fig.axes[0]
+    image = artist(fig, "heatmap")
+    finite = values[np.isfinite(values)]
+    if statistic == "trades":
+        cmap, low, high = "cividis", float(finite.min()), float(finite.max())
+    else:
+        cmap = "RdBu"
+        high = float(np.abs(finite).max()) or 1.0
+        low = -high
+    image.set_cmap(mpl.colormaps[cmap].with_extremes(bad="#f4f4f4"))
+    image.set_data(np.ma.masked_invalid(values))
+    image.set_clim(low, high)
+    image.colorbar.set_label(STATISTIC_NAMES.get(statistic, statistic))
+    for text in [t for t in ax.texts if t.get_gid() == "cell"]:
+        text.remove()
+    middle = (low + high) / 2
+    span = (high - low) or 1.0
+    for row, col in zip(*np.nonzero(np.isfinite(values))):
+        value = values[row, col]
+        dark = abs(value - middle) / span > 0.3 if statistic != "trades" else value < middle
+        ax.text(col, row, _cell_text(statistic, value), ha="center", va="center", fontsize=6.5, gid="cell",
+                color="white" if dark else COLORS["price"])
+    best = np.unravel_index(np.nanargmax(values), values.shape)
+    artist(fig, "best").set_data([best[1]], [best[0]])
+    shorts, longs = list(matrix.index), list(matrix.columns)
+    has_article = _ARTICLE_SHORT in shorts and _ARTICLE_LONG in longs
+    artist(fig, "article").set_data([longs.index(_ARTICLE_LONG)] if has_article else [],
+                                    [shorts.index(_ARTICLE_SHORT)] if has_article else [])
+    name = STATISTIC_NAMES.get(statistic, statistic).replace(" ($)", "")
+    rank = f"; the article's pair ranks {sweep_rank(table, statistic=statistic)}" if has_article else ""
+    ax.set_title(f"{market}: {name} of {int(np.isfinite(values).sum())} window pairs. Best "
+                 f"{shorts[best[0]]} / {longs[best[1]]}: {_value_text(statistic, values[best])}{rank}")
+
+
+def sweep_leaders(table: pd.DataFrame, top: int = 5, statistic: Optional[str] = None) -> pd.DataFrame:
+    """The ``top`` pairs of a sweep table by its statistic, then the article's pair (10 / 30), with ranks."""
+    statistic = _statistic_column(table, statistic)
+    ranked = table.sort_values(statistic, ascending=False, kind="stable").reset_index(drop=True)
+    ranked.index = pd.RangeIndex(1, len(ranked) + 1, name="rank")
+    article = ranked[(ranked["short"] == _ARTICLE_SHORT) & (ranked["long"] == _ARTICLE_LONG)]
+    rows = pd.concat([ranked.head(top), article[article.index > top]])
+    out = rows[["short", "long"]].astype(int).copy()
+    out[STATISTIC_NAMES.get(statistic, statistic)] = rows[statistic].astype(float).round(2)
+    out["share of pairs it beats (%)"] = (100 * (len(ranked) - rows.index) / (len(ranked) - 1)).round(1)
+    return out
+
+
+def best_pairs(seeds: Iterable[int], shorts: Sequence[int] = SWEEP_SHORTS, longs: Sequence[int] = SWEEP_LONGS,
+               statistic: str = "net_pnl") -> pd.DataFrame:
+    """For each seeded market of the article (500 bars): the best window pair of the grid and its value."""
+    from .market_data import simulate_market_data
+    from .sweep import sweep_windows
+
+    rows = []
+    for seed in seeds:
+        table = sweep_windows(simulate_market_data(500, seed=int(seed)), shorts, longs, statistic=statistic)
+        best = table.loc[table[statistic].idxmax()]
+        rows.append({"seed": int(seed), "short": int(best["short"]), "long": int(best["long"]),
+                     STATISTIC_NAMES.get(statistic, statistic): round(float(best[statistic]), 2),
+                     "article's rank": sweep_rank(table, statistic=statistic)})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def best_pairs_figure(best: pd.DataFrame, shorts: Sequence[int] = SWEEP_SHORTS,
+                      longs: Sequence[int] = SWEEP_LONGS) -> BookFigure:
+    """Where the best pair of each market falls on the window grid; marker area = number of markets."""
+    counts = best.groupby(["short", "long"]).size()
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 4.2))
+        grid_x, grid_y = np.meshgrid(np.arange(len(longs)), np.arange(len(shorts)))
+        valid = np.asarray(shorts)[grid_y] < np.asarray(longs)[grid_x]
+        ax.plot(grid_x[valid], grid_y[valid], ".", color=COLORS["muted"], ms=3)
+        x = [list(longs).index(l) for _, l in counts.index]
+        y = [list(shorts).index(s) for s, _ in counts.index]
+        ax.scatter(x, y, s=70 * counts.to_numpy(), color=COLORS["oi"], alpha=0.7, lw=0, label="best pair of a market")
+        if _ARTICLE_SHORT in shorts and _ARTICLE_LONG in longs:
+            ax.plot([list(longs).index(_ARTICLE_LONG)], [list(shorts).index(_ARTICLE_SHORT)], "s", ms=14, mfc="none",
+                    mec=COLORS["price"], mew=2, label=f"the article's {_ARTICLE_SHORT} / {_ARTICLE_LONG}")
+        ax.set_xticks(range(len(longs)), [str(c) for c in longs])
+        ax.set_yticks(range(len(shorts)), [str(s) for s in shorts])
+        ax.set_xlim(-0.6, len(longs) - 0.4)
+        ax.set_ylim(-0.6, len(shorts) - 0.4)
+        ax.set_xlabel("long window (bars)")
+        ax.set_ylabel("short window (bars)")
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_title(f"The best pair of {len(best)} markets: {len(counts)} different cells, "
+                     f"at most {int(counts.max())} markets share one")
+    return fig
+
+
+def walk_forward_table(folds: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`mesbook.walk_forward` table for reading: bars, the chosen pair and its three scores per fold.
+
+    Scores are in the fold's statistic (dollars for net P&L); the last row holds the means.
+    """
+    def span(a: int, b: int) -> str:
+        return f"{a}–{b - 1}"
+
+    scores = folds[["in_sample", "out_of_sample", "test_median"]].astype(float)
+    table = pd.DataFrame({
+        "trained on bars": [span(a, b) for a, b in zip(folds["train_start"], folds["train_end"])],
+        "tested on bars": [span(a, b) for a, b in zip(folds["test_start"], folds["test_end"])],
+        "chosen pair": [f"{s} / {l}" for s, l in zip(folds["short"], folds["long"])],
+        "in-sample": scores["in_sample"].round(2).to_numpy(),
+        "out-of-sample": scores["out_of_sample"].round(2).to_numpy(),
+        "median pair, test": scores["test_median"].round(2).to_numpy(),
+    }, index=pd.Index(folds.index, name="fold"))
+    mean = pd.DataFrame({"trained on bars": [""], "tested on bars": [""], "chosen pair": [""],
+                         "in-sample": [round(scores["in_sample"].mean(), 2)],
+                         "out-of-sample": [round(scores["out_of_sample"].mean(), 2)],
+                         "median pair, test": [round(scores["test_median"].mean(), 2)]}, index=pd.Index(["mean"]))
+    out = pd.concat([table.astype({"in-sample": object, "out-of-sample": object, "median pair, test": object}), mean])
+    out.index.name = "fold"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chapter 9 — Monte Carlo and the realism ladder
+# ---------------------------------------------------------------------------------------------------
+
+def format_p(p: float) -> str:
+    """A p-value for a table or a title: three decimals, or scientific notation below 0.001."""
+    if not np.isfinite(p):
+        return "n/a"
+    return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
+
+
+def _monte_carlo_name(result) -> str:
+    if result.generator == "article":
+        return "article's market"
+    return f"realistic market, coupling {result.coupling:g}"
+
+
+def monte_carlo_table(*results, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """One row per :class:`mesbook.MonteCarloResult`: mean P&L per path (dollars), the edge, t and p."""
+    if not results:
+        raise ValueError("pass at least one monte_carlo result")
+    names = list(names) if names is not None else [_monte_carlo_name(r) for r in results]
+    if len(names) != len(results):
+        raise ValueError(f"got {len(results)} results but {len(names)} names")
+    rows = []
+    for result in results:
+        rows.append({
+            "paths": result.num_paths,
+            "strategy ($)": round(float(result.strategy_pnl.mean()), 2),
+            "random entries ($)": round(float(result.random_pnl.mean()), 2),
+            "difference ($)": round(result.mean_difference, 2),
+            "± 95 % ($)": round(1.96 * result.std_error, 2),
+            "t": round(result.t_statistic, 2),
+            "p-value": format_p(result.p_value),
+        })
+    return pd.DataFrame(rows, index=pd.Index(names, name="market"))
+
+
+def monte_carlo_figure(*results, names: Optional[Sequence[str]] = None) -> BookFigure:
+    """Histogram per result of the per-path P&L difference, strategy − random entries (dollars).
+
+    One panel per :class:`mesbook.MonteCarloResult`, side by side, each with its own dollar scale; the
+    mean difference and its 95 % interval are marked and the p-value is in the panel's title.
+    """
+    if not results:
+        raise ValueError("pass at least one monte_carlo result")
+    names = list(names) if names is not None else [_monte_carlo_name(r) for r in results]
+    with book_style():
+        fig, axes = new_figure(1, len(results), figsize=(8.0 if len(results) == 1 else 9.0, 3.9))
+        for ax, result, name in zip(axes, results, names):
+            draw_monte_carlo(ax, result, name)
+    return fig
+
+
+def draw_monte_carlo(ax: Axes, result, name: Optional[str] = None) -> None:
+    """(Re)draw one panel of :func:`monte_carlo_figure` on ``ax`` (clears it first)."""
+    with book_style():
+        ax.clear()
+        difference = result.difference
+        edges = np.histogram_bin_edges(difference, bins=30)
+        ax.hist(difference, bins=edges, color=COLORS["oi"], alpha=0.75, gid="histogram")
+        mean, half = result.mean_difference, 1.96 * result.std_error
+        ax.axvspan(mean - half, mean + half, color=COLORS["accent"], alpha=0.3, lw=0, label="95 % interval of the mean")
+        ax.axvline(mean, color=COLORS["accent"], lw=2, label=f"mean {usd(mean, 0, signed=True)}")
+        ax.axvline(0, color=COLORS["price"], lw=1)
+        ax.xaxis.set_major_formatter(_DOLLARS)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("strategy − random entries, one path")
+        ax.set_ylabel("paths")
+        ax.legend(loc="upper left", fontsize=8)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high * 1.35)
+        ax.set_title(f"{name or _monte_carlo_name(result)}, {result.num_paths} paths\n"
+                     f"one-sided p = {format_p(result.p_value)}", fontsize=10)
+        ax.xaxis.get_major_ticks()  # create the ticks now, so that their grid lines take the book's style
+        ax.yaxis.get_major_ticks()
+
+
+def ladder_table(ladder: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`mesbook.realism_ladder` table for reading: mean net P&L with its 95 % band, the step, trades."""
+    return pd.DataFrame({
+        "mean net P&L ($)": ladder["mean_pnl"].round(1),
+        "95 % band ($)": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(ladder["low_95"], ladder["high_95"])],
+        "step ($)": ladder["change"].round(1),
+        "step ± 95 % ($)": (1.96 * ladder["change_std_error"]).round(1),
+        "trades per market": ladder["mean_trades"].round(1),
+    }, index=pd.Index(ladder.index, name="rung"))
+
+
+def ladder_figure(ladder: pd.DataFrame, title: Optional[str] = None) -> BookFigure:
+    """The realism ladder as a waterfall: each rung's paired step, from the article's mean net P&L to the last.
+
+    Bars float from one rung's mean to the next (green up, vermillion down), with the 95 % interval of
+    the paired step as an error bar; the grey box behind each rung is the 95 % band of its mean across
+    markets. Dollars.
+    """
+    mean = ladder["mean_pnl"].to_numpy(dtype=float)
+    step = np.r_[mean[0], np.diff(mean)]
+    base = np.r_[0.0, mean[:-1]]
+    step_error = np.r_[np.nan, 1.96 * ladder["change_std_error"].to_numpy(dtype=float)[1:]]
+    x = np.arange(len(mean))
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 4.8))
+        ax.bar(x, ladder["high_95"] - ladder["low_95"], bottom=ladder["low_95"], width=0.86, color=COLORS["muted"],
+               alpha=0.22, lw=0, label="95 % band of the mean across markets")
+        colors = [COLORS["equity"]] + [COLORS["buy"] if s >= 0 else COLORS["sell"] for s in step[1:]]
+        ax.bar(x, step, bottom=base, width=0.56, color=colors)
+        ax.errorbar(x[1:], mean[1:], yerr=step_error[1:], fmt="none", ecolor=COLORS["price"], elinewidth=1,
+                    capsize=3, label="95 % interval of the step (paired)")
+        for i in range(len(mean) - 1):
+            ax.plot([i + 0.28, i + 0.72], [mean[i], mean[i]], color=COLORS["price"], lw=0.8, ls=":")
+        ax.annotate(usd(mean[0], 0), (0, mean[0]), xytext=(0, 4), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=8)
+        ax.axhline(0, color=COLORS["price"], lw=1)
+        ticks = [textwrap.fill(str(name), 10) + "\n" + (usd(mean[0], 0) if i == 0 else usd(s, 0, signed=True))
+                 for i, (name, s) in enumerate(zip(ladder.index, step))]
+        ax.set_xticks(x, ticks, fontsize=8)
+        ax.yaxis.set_major_formatter(_DOLLARS)
+        ax.set_ylabel("mean net P&L per market")
+        ax.legend(loc="upper right", fontsize=8)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.12 * (high - low))
+        ax.set_title(title or f"From {usd(mean[0], 0)} to {usd(mean[-1], 0)}, one simplification at a time")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chapter 10 — Greeks attribution and the look-ahead audit
+# ---------------------------------------------------------------------------------------------------
+
+#: Colour of each part of an option's P&L in the attribution figures.
+ATTRIBUTION_COLORS: dict[str, str] = {
+    "delta": COLORS["oi"], "gamma": COLORS["long"], "theta": COLORS["sell"], "vega": COLORS["short"],
+    "residual": COLORS["muted"], "costs": COLORS["accent"],
+}
+
+
+def attribution_table(attribution) -> pd.DataFrame:
+    """Totals of a :func:`mesbook.attribute_pnl` result (dollars): the Greeks, residual, costs and net P&L.
+
+    Rows add up: delta + gamma + theta + vega + residual = gross P&L; gross P&L + costs = net P&L (costs
+    are shown negative, as paid). Columns: the total over all trades, the mean per trade, and how many
+    trades the part helped (> 0).
+    """
+    trades = attribution.trades
+    parts = {name: trades[name].to_numpy(dtype=float) for name in ("delta", "gamma", "theta", "vega", "residual")}
+    parts["= gross P&L"] = trades["gross_pnl"].to_numpy(dtype=float)
+    parts["costs"] = -trades["costs"].to_numpy(dtype=float)
+    parts["= net P&L"] = trades["pnl"].to_numpy(dtype=float)
+    return pd.DataFrame({
+        "total ($)": {k: round(float(v.sum()), 2) for k, v in parts.items()},
+        "mean per trade ($)": {k: round(float(v.mean()), 2) for k, v in parts.items()},
+        "trades it helped": {k: int((v > 0).sum()) for k, v in parts.items()},
+    }).rename_axis(f"{len(trades)} trades")
+
+
+def attribution_figure(attribution) -> BookFigure:
+    """Stacked bars per trade: delta, gamma, theta, vega, residual and costs (dollars); ◆ = net P&L."""
+    trades = attribution.trades
+    number = np.arange(1, len(trades) + 1)
+    parts = {name: trades[name].to_numpy(dtype=float) for name in ("delta", "gamma", "theta", "vega", "residual")}
+    parts["costs"] = -trades["costs"].to_numpy(dtype=float)
+    with book_style():
+        fig, (ax,) = new_figure(figsize=(8.0, 4.4))
+        up, down = np.zeros(len(trades)), np.zeros(len(trades))
+        for name, values in parts.items():
+            bottom = np.where(values >= 0, up, down)
+            ax.bar(number, values, bottom=bottom, width=0.7, color=ATTRIBUTION_COLORS[name], label=name)
+            up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
+        ax.plot(number, trades["pnl"], "D", color=COLORS["price"], mec="white", ms=6, ls="none", label="net P&L")
+        ax.axhline(0, color=COLORS["price"], lw=1)
+        ax.set_xticks(number, [f"{n}\n{'C' if k == 'CALL' else 'P'}" for n, k in zip(number, trades["option_type"])])
+        ax.set_xlabel("trade (C = call, P = put)")
+        ax.set_ylabel("P&L of the trade")
+        ax.yaxis.set_major_formatter(_DOLLARS)
+        ax.legend(loc="upper left", ncols=4, fontsize=8)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.3 * (high - low))
+        totals = attribution.totals()
+        ax.set_title(f"{len(trades)} trades, net {usd(totals['pnl'], 0, signed=True)}: gamma "
+                     f"{usd(totals['gamma'], 0, signed=True)}, theta {usd(totals['theta'], 0, signed=True)}, "
+                     f"residual {usd(totals['residual'], 0, signed=True)}")
+    return fig
+
+
+_ATTRIBUTION_LINES = ("delta", "gamma", "theta", "vega", "residual")
+
+
+def trade_attribution_figure(attribution, data: pd.DataFrame, trade: int = 0,
+                             strikes: Optional[Sequence[float]] = None) -> BookFigure:
+    """One trade bar by bar: futures price and strike (top, points), each Greek's cumulative P&L (bottom, dollars).
+
+    ``trade`` is a row of ``attribution.trades`` (0 = the first trade); ``data`` is the market frame the
+    attribution was computed on; ``strikes`` (points, one per trade, e.g. ``result.trades["strike"]``)
+    defaults to the at-the-money strike of each entry bar's price.
+    """
+    with book_style():
+        fig, (ax_price, ax_pnl) = new_figure(2, 1, figsize=(8.0, 5.2), sharex=True, height_ratios=(2, 3))
+        ax_price.plot([], [], color=COLORS["price"], lw=1.2, gid="price", label="futures price")
+        ax_price.plot([], [], color=COLORS["muted"], lw=1.2, ls="--", gid="strike", label="strike")
+        ax_price.set_ylabel("index points")
+        ax_price.legend(loc="upper left", ncols=2, fontsize=8)
+        for name in _ATTRIBUTION_LINES:
+            ax_pnl.plot([], [], color=ATTRIBUTION_COLORS[name], lw=1.6, gid=f"cum_{name}", label=name)
+        ax_pnl.plot([], [], color=COLORS["price"], lw=2.2, gid="cum_value", label="option value change")
+        ax_pnl.plot([], [], "D", color=COLORS["accent"], ms=7, ls="none", gid="net", label="net P&L (after costs)")
+        ax_pnl.axhline(0, color=COLORS["price"], lw=0.8)
+        ax_pnl.set_xlabel("bar")
+        ax_pnl.set_ylabel("cumulative P&L")
+        ax_pnl.yaxis.set_major_formatter(_DOLLARS)
+        ax_pnl.legend(loc="upper left", ncols=4, fontsize=8)
+        set_trade_attribution(fig, attribution, data, trade, strikes)
+    return fig
+
+
+def set_trade_attribution(fig: Figure, attribution, data: pd.DataFrame, trade: int,
+                          strikes: Optional[Sequence[float]] = None) -> None:
+    """Redraw a :func:`trade_attribution_figure` for another trade (a row of ``attribution.trades``)."""
+    trades = attribution.trades
+    if not 0 <= trade < len(trades):
+        raise ValueError(f"trade must be between 0 and {len(trades) - 1}, got {trade}")
+    row = trades.iloc[trade]
+    steps = attribution.bars[attribution.bars["trade"] == trade]
+    entry, exit_ = int(row["entry_bar"]), int(row["exit_bar"])
+    bars = np.r_[entry, steps["bar"].to_numpy()]
+    price = data["futures_price"].to_numpy(dtype=float)
+    strike = float(strikes[trade]) if strikes is not None else float(get_atm_strike(price[entry], STRIKE_INTERVAL))
+    artist(fig, "price").set_data(bars, price[bars])
+    artist(fig, "strike").set_data([entry, exit_], [strike, strike])
+    for name in _ATTRIBUTION_LINES:
+        artist(fig, f"cum_{name}").set_data(bars, np.r_[0.0, steps[name].cumsum().to_numpy()])
+    artist(fig, "cum_value").set_data(bars, np.r_[0.0, steps["value_change"].cumsum().to_numpy()])
+    artist(fig, "net").set_data([exit_], [float(row["pnl"])])
+    ax_price, ax_pnl = fig.axes[:2]
+    for ax in (ax_price, ax_pnl):
+        ax.relim()
+        ax.autoscale_view()
+    ax_price.set_xlim(entry - 1, exit_ + 1)
+    low, high = ax_pnl.get_ylim()
+    ax_pnl.set_ylim(low, high + 0.35 * (high - low))
+    low, high = ax_price.get_ylim()
+    ax_price.set_ylim(low, high + 0.3 * (high - low))
+    kind = "call" if row["option_type"] == "CALL" else "put"
+    ax_price.set_title(f"Trade {trade + 1} of {len(trades)}: a {kind} struck at {strike:,.0f}, bars {entry}–{exit_} "
+                       f"(exit: {row['exit_reason']}), net {usd(float(row['pnl']), 2, signed=True)}")
+
+
+def audit_summary(data: pd.DataFrame, n_scrambles: int = 10) -> pd.DataFrame:
+    """The look-ahead audit of five strategies on ``data``: how many bars were checked, which ones leaked.
+
+    The article's signals and two single fixes are audited at the crossover bars (where the rule can
+    decide); the honest settings' signals at every bar, and their whole backtest (account value) at the
+    crossovers and around every entry. Each check uses ``n_scrambles`` scrambled futures plus the
+    truncated data (see :func:`mesbook.lookahead_audit`).
+    """
+    from .audit import article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
+    from .engine import run_backtest
+    from .settings import ARTICLE, REALISTIC
+
+    crossings_ = crossover_bars(data)
+    entries = run_backtest(data, REALISTIC).trades["entry_bar"].to_numpy()
+    around_entries = sorted(set(crossings_) | set(entries) | set(entries - 1))
+    checks = (
+        ("the article's signals", article_signals(), crossings_),
+        ("warm-up skipped only", backtest_signals(ARTICLE.replace(warmup="skip")), crossings_),
+        ("backward gradient only", backtest_signals(ARTICLE.replace(gradient="backward")), crossings_),
+        ("REALISTIC signals", backtest_signals(REALISTIC), range(len(data) - 1)),
+        ("REALISTIC backtest (account value)", backtest_equity(REALISTIC), around_entries),
+    )
+    rows = []
+    for name, strategy, cuts in checks:
+        audit = lookahead_audit(strategy, data, cuts, n_scrambles=n_scrambles)
+        rows.append({"strategy": name, "bars checked": len(audit.checks),
+                     "leaking bars": ", ".join(map(str, audit.leaks)) or "none"})
+    return pd.DataFrame(rows).set_index("strategy")
+
+
+def _signed(value: float) -> str:
+    return f"{value:+,.2f}".replace("-", "−")
+
+
+def leak_figure(data: pd.DataFrame, bar: int, around: int = 5) -> BookFigure:
+    """One decision that reads the future: the article's signal at ``bar`` with and without the next bar's OI.
+
+    Left: open interest around ``bar`` (contracts); the next bar, which is not known yet, is hollow. The
+    backward change (bar − 1 → bar) and the centred gradient (bar − 1 → bar + 1, halved) are drawn as
+    slopes. Right: the three numbers the rule can use at ``bar`` and the signal each version gives.
+    """
+    from .signals import generate_signals
+
+    if not 1 <= bar < len(data) - 1:
+        raise ValueError(f"bar must have a bar before and after it: between 1 and {len(data) - 2}, got {bar}")
+    full = generate_signals(calculate_indicators(data))
+    known = generate_signals(calculate_indicators(data.iloc[: bar + 1]))
+    oi = data["open_interest"].to_numpy(dtype=float)
+    window = np.arange(max(bar - around, 0), bar + 1)
+    change = float(full["oi_change"].iloc[bar])
+    centred, honest = float(full["oi_gradient"].iloc[bar]), float(known["oi_gradient"].iloc[bar])
+    signal_full, signal_known = str(full["signal"].iloc[bar]), str(known["signal"].iloc[bar])
+    above = full["oi_short_sma"].iloc[bar] > full["oi_long_sma"].iloc[bar]
+    rule, side = ("BUY", ">") if above else ("SELL", "<")
+    with book_style():
+        fig, (ax_oi, ax_num) = new_figure(1, 2, figsize=(9.0, 4.4))
+        ax_oi.axvspan(bar + 0.5, bar + 1.6, color=COLORS["muted"], alpha=0.15, lw=0)
+        ax_oi.text(bar + 1.05, 0.03, "not yet\npublished", transform=ax_oi.get_xaxis_transform(), ha="center",
+                   va="bottom", fontsize=8, color=COLORS["price"])
+        ax_oi.plot(window, oi[window], "o-", color=COLORS["oi"], label="open interest, known at the bar")
+        ax_oi.plot([bar, bar + 1], oi[[bar, bar + 1]], ":", color=COLORS["oi"])
+        ax_oi.plot([bar + 1], [oi[bar + 1]], "o", mfc="white", mec=COLORS["oi"], mew=2, ms=8,
+                   label=f"bar {bar + 1}: tomorrow's figure")
+        ax_oi.plot([bar - 1, bar + 1], oi[[bar - 1, bar + 1]], "--", color=COLORS["sell"], lw=1.6,
+                   label=f"centred gradient: slope {_signed(centred)}")
+        ax_oi.plot([bar - 1, bar], oi[[bar - 1, bar]], "-", color=COLORS["long"], lw=3, alpha=0.6,
+                   label=f"change: slope {_signed(change)}")
+        ax_oi.set_xlim(window[0] - 0.5, bar + 1.6)
+        ax_oi.set_xlabel("bar")
+        ax_oi.set_ylabel("open interest (contracts)")
+        ax_oi.yaxis.set_major_formatter(_THOUSANDS)
+        ax_oi.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8)
+        ax_oi.set_title(f"Bar {bar}: the short average crosses {'above' if above else 'below'} the long one",
+                        fontsize=10)
+        labels = ["OI change", f"centred gradient\n(reads bar {bar + 1})", f"gradient from data\nending at bar {bar}"]
+        values = [change, centred, honest]
+        colors = [COLORS["long"], COLORS["sell"], COLORS["oi"]]
+        y = np.arange(3)[::-1]
+        ax_num.barh(y, values, color=colors, height=0.55)
+        ax_num.axvline(0, color=COLORS["price"], lw=1)
+        for yy, value in zip(y, values):
+            ax_num.annotate(_signed(value), (max(value, 0.0), yy), xytext=(4, 0), textcoords="offset points",
+                            ha="left", va="center", fontsize=9)
+        ax_num.set_yticks(y, labels)
+        ax_num.grid(False, axis="y")
+        limit = 1.35 * max(abs(v) for v in values)
+        ax_num.set_xlim(-limit, limit)
+        ax_num.set_xlabel("contracts per bar")
+        ax_num.set_title(f"With bar {bar + 1}: {signal_full}. Without it: {signal_known}.\n"
+                         f"({rule} needs change or gradient {side} 0)", fontsize=10)
+    return fig
+
+
+__all__ += [
+    "ATTRIBUTION_COLORS", "STATISTIC_NAMES", "SWEEP_LONGS", "SWEEP_SHORTS", "attribution_figure", "attribution_table",
+    "audit_summary", "best_pairs", "best_pairs_figure", "draw_monte_carlo", "format_p", "ladder_figure", "ladder_table",
+    "leak_figure", "monte_carlo_figure", "monte_carlo_table", "set_sweep", "set_trade_attribution", "sweep_figure",
+    "sweep_leaders", "sweep_rank", "trade_attribution_figure", "walk_forward_table",
+]

@@ -21,6 +21,10 @@ EXERCISE_STYLES = ("european", "american")
 VOLATILITY_SOURCES = ("constant", "realized", "column")
 EXPIRY_CYCLES = (None, "quarterly", "monthly", "weekly")
 STRIKE_RULES = ("atm", "offset", "delta")
+POSITION_MODES = ("single", "scale_in")
+#: Rules that watch one open position; "scale_in" holds several at once and refuses them.
+SINGLE_POSITION_RULES = ("stop_loss", "take_profit", "underlying_stop_points", "max_drawdown", "equity_fraction",
+                         "max_premium_at_risk")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ class BacktestSettings:
         ``commission`` — a :class:`Commission` (dollars per contract per side). ``slippage_ticks`` and
         ``half_spread_ticks`` — paid on each side, in premium ticks.
     Size and risk
-        ``contracts`` — options per trade; ``equity_fraction`` — if set, size each trade to spend at most
+        ``position`` — "single" (article: one option at a time; a signal in the direction already held is
+        ignored) or "scale_in" (every signal buys ``contracts`` more options, each closed at the next
+        opposite signal, its expiry or the last bar; cash is not checked and the rules in
+        :data:`SINGLE_POSITION_RULES` are refused). ``contracts`` — options per trade; ``equity_fraction`` — if set, size each trade to spend at most
         this share of equity on premium. ``max_premium_at_risk`` — dollars per trade cap.
         ``stop_loss`` / ``take_profit`` — exit when the option's marked value falls to (1 − stop_loss) or
         rises to (1 + take_profit) times its entry price. ``underlying_stop_points`` — exit when the
@@ -108,6 +115,7 @@ class BacktestSettings:
     commission: Commission = field(default=NO_COMMISSION)
     slippage_ticks: float = 0.0
     half_spread_ticks: float = 0.0
+    position: str = "single"
     contracts: int = 1
     equity_fraction: Optional[float] = None
     max_premium_at_risk: Optional[float] = None
@@ -120,7 +128,7 @@ class BacktestSettings:
         choices = {
             "warmup": WARMUP_MODES, "gradient": GRADIENT_MODES, "fill_price": FILL_PRICES, "pricing": PRICING_MODES,
             "mark": MARK_MODES, "exercise": EXERCISE_STYLES, "volatility": VOLATILITY_SOURCES,
-            "expiry_cycle": EXPIRY_CYCLES, "strike": STRIKE_RULES,
+            "expiry_cycle": EXPIRY_CYCLES, "strike": STRIKE_RULES, "position": POSITION_MODES,
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -148,6 +156,11 @@ class BacktestSettings:
         for name in ("equity_fraction", "stop_loss", "max_drawdown"):
             if getattr(self, name) is not None and getattr(self, name) > 1:
                 raise ValueError(f"{name} is a fraction between 0 and 1, got {getattr(self, name)}")
+        if self.position == "scale_in":
+            rules = [name for name in SINGLE_POSITION_RULES if getattr(self, name) is not None]
+            if rules:
+                raise ValueError(f"position='scale_in' holds many options at once and cannot apply {rules}; "
+                                 "set them to None or use position='single'")
         if self.pricing == "fixed" and (self.mark == "model" or self.exercise == "american"):
             raise ValueError("mark='model' and exercise='american' need pricing='black76'; set pricing='black76' too")
 

@@ -366,5 +366,326 @@ __all__ = [
 
 # === Part "Making it honest" (chapters 6-7): helpers for those chapters go below this line ===
 
+# -------------------------------------------------------------------------------------------------
+# Chapter 6 — caveats, switched off one by one (or several at once)
+# -------------------------------------------------------------------------------------------------
+
+def _money(value: float) -> str:
+    """Signed dollars for a message line: ``_money(-12.5)`` → "−$12.50"."""
+    return f"{'−' if value < 0 else '+'}${abs(value):,.2f}"
+
+
+class CaveatExplorer(Explorer):
+    """One checkbox per caveat of :data:`mesbook.caveats.CAVEATS` and a choice of market (seeded).
+
+    Ticking a box replaces that simplification of the article by its honest alternative; several ticks
+    combine. The figure shows the account of the article's bot and of the chosen variant on the same
+    market; the line above it gives both net P&Ls in dollars.
+    """
+
+    def __init__(self, seed: int = 7, num_periods: int = 500, checked: tuple[str, ...] = ()):
+        from . import caveats
+        from .engine import run_backtest
+        from .synthetic import simulate_realistic_market
+
+        self._caveats = caveats
+        self.markets = {"article": simulate_market_data(num_periods, seed=seed),
+                        "realistic": simulate_realistic_market(num_periods, seed=seed)}
+        self.base = {name: run_backtest(data) for name, data in self.markets.items()}
+        self._runs: dict[tuple, Any] = {}
+        unknown = sorted(set(checked) - {c.key for c in caveats.CAVEATS})
+        if unknown:
+            raise ValueError(f"unknown caveat(s) {unknown}; choose from {[c.key for c in caveats.CAVEATS]}")
+        controls: dict[str, ipywidgets.ValueWidget] = {
+            "market": ipywidgets.Dropdown(options=[("the article's generator", "article"),
+                                                   ("realistic generator", "realistic")], value="article",
+                                          description="market", style={"description_width": "initial"}),
+        }
+        for c in caveats.CAVEATS:
+            controls[c.key] = ipywidgets.Checkbox(value=c.key in checked, description=c.honest, indent=False,
+                                                  layout=ipywidgets.Layout(width="330px"))
+        chosen = self.run("article", tuple(checked))
+        figure = plots.caveat_equity_figure(self.base["article"], chosen, self.label(tuple(checked)))
+        super().__init__(controls, figure)
+
+    def run(self, market: str, keys: tuple[str, ...]):
+        """The variant with ``keys`` switched on ``market`` ("article" or "realistic"), computed once."""
+        key = (market, tuple(sorted(keys)))
+        if key not in self._runs:
+            self._runs[key] = self._caveats.run_caveats(self.markets[market], list(keys), generator=market)
+        return self._runs[key]
+
+    def label(self, keys: tuple[str, ...]) -> str:
+        """Legend text for the variant with ``keys`` switched."""
+        if not keys:
+            return "no switch: the article itself"
+        if len(keys) > 2:
+            return f"{len(keys)} switches"
+        return ", ".join(self._caveats.caveat(k).honest for k in keys)
+
+    def checked(self, params: dict[str, Any]) -> tuple[str, ...]:
+        """The caveat keys whose boxes are ticked in ``params``, in the book's order."""
+        return tuple(c.key for c in self._caveats.CAVEATS if params[c.key])
+
+    def update(self, **params: Any) -> bool:
+        """Set the market and/or tick boxes (``fill=True``), then redraw; ``False`` with a message if invalid."""
+        unknown = sorted(set(params) - set(self.controls))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
+        for name, value in params.items():
+            if name == "market" and value not in self.markets:
+                self._show_problem(f"market must be one of {sorted(self.markets)}, got {value!r}.")
+                return False
+            if name != "market" and not isinstance(value, (bool, np.bool_)):
+                self._show_problem(f"{name} is a checkbox: pass True or False, got {value!r}.")
+                return False
+        self._holding = True
+        try:
+            for name, value in params.items():
+                self.controls[name].value = value if name == "market" else bool(value)
+        finally:
+            self._holding = False
+        return self.refresh()
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        market, keys = params["market"], self.checked(params)
+        base, chosen = self.base[market], self.run(market, keys)
+        plots.set_caveat_equity(self.figure, base, chosen, self.label(keys))
+        return (f"Article {_money(base.net_pnl)} ({len(base.trades)} trades), switched {_money(chosen.net_pnl)} "
+                f"({len(chosen.trades)} trades): a change of {_money(chosen.net_pnl - base.net_pnl)}.")
+
+
+def caveat_explorer(seed: int = 7, num_periods: int = 500, checked: tuple[str, ...] = ()) -> CaveatExplorer:
+    """Checkboxes that switch the article's simplifications off, alone or together (chapter 6)."""
+    return CaveatExplorer(seed, num_periods, tuple(checked))
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 7 — Black-76 Greeks
+# -------------------------------------------------------------------------------------------------
+
+class GreeksExplorer(Explorer):
+    """Strike, days to expiry and volatility of an MES option; premium and Greeks against the futures."""
+
+    def __init__(self, strike: float = 4000.0, days: int = 91, vol_percent: float = 18.0, rate: float = 0.04):
+        from .greeks import greek_curves
+
+        self._curves = greek_curves
+        self.rate = rate
+        self.futures = np.arange(3600.0, 4400.0 + 1e-9, 2.0)
+        controls = {
+            "strike": _float_slider("strike (points)", strike, 3600.0, 4400.0, STRIKE_INTERVAL),
+            "days": _int_slider("days to expiry", days, 1, 182),
+            "vol": _float_slider("volatility (% a year)", vol_percent, 5.0, 60.0, 1.0),
+        }
+        curves = greek_curves(strike, days, vol_percent / 100, rate, futures=self.futures)
+        super().__init__(controls, plots.greeks_figure(curves, strike, days, vol_percent / 100))
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        if params["strike"] % STRIKE_INTERVAL:
+            return f"MES strikes are listed every {STRIKE_INTERVAL} points; {params['strike']:g} is not one."
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        strike, days, vol = float(params["strike"]), int(params["days"]), float(params["vol"]) / 100
+        curves = self._curves(strike, days, vol, self.rate, futures=self.futures)
+        plots.set_greeks(self.figure, curves, strike, days, vol)
+        return f"Futures from 3,600 to 4,400 points; rate {100 * self.rate:g} % a year; $5 per point."
+
+
+def greeks_explorer(strike: float = 4000.0, days: int = 91, vol_percent: float = 18.0) -> GreeksExplorer:
+    """Sliders for the strike, the days to expiry and the volatility of a Black-76 option (chapter 7)."""
+    return GreeksExplorer(strike, days, vol_percent)
+
+
+__all__ += ["CaveatExplorer", "GreeksExplorer", "caveat_explorer", "greeks_explorer"]
+
 
 # === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===
+
+def _choice_problem(name: str, control: ipywidgets.Dropdown, value: Any) -> Optional[str]:
+    """A message if ``value`` is not one of the dropdown's values, else ``None``."""
+    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if value not in values:
+        return f"{name} must be one of {values}, got {value!r}."
+    return None
+
+
+def _dropdown(description: str, options: list[tuple[str, str]], value: str) -> ipywidgets.Dropdown:
+    return ipywidgets.Dropdown(options=options, value=value, description=description,
+                               style={"description_width": "initial"})
+
+
+def _dollars(value: float, decimals: int = 2) -> str:
+    """Signed dollars for an explorer's message: −$49.56, +$760.87."""
+    return f"{'−' if value < 0 else '+'}${abs(value):,.{decimals}f}"
+
+
+class _ChoiceExplorer(Explorer):
+    """An :class:`Explorer` whose controls may include dropdowns (checked against their options)."""
+
+    def update(self, **params: Any) -> bool:
+        unknown = sorted(set(params) - set(self.controls))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
+        for name, value in params.items():
+            control = self.controls[name]
+            check = _choice_problem if isinstance(control, ipywidgets.Dropdown) else _range_problem
+            problem = check(name, control, value)
+            if problem:
+                self._show_problem(problem)
+                return False
+        self._holding = True
+        try:
+            for name, value in params.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        return self.refresh()
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 8 — window sweeps
+# -------------------------------------------------------------------------------------------------
+
+#: The signal rules the sweep explorer offers: the article's, and the same with a backward gradient.
+SWEEP_SIGNALS: dict[str, str] = {"article": "centred gradient (article)", "backward": "backward gradient over the window"}
+
+
+class SweepExplorer(_ChoiceExplorer):
+    """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of plots.SWEEP_*)."""
+
+    def __init__(self, seed: int = 7, statistic: str = "net_pnl", signals: str = "article",
+                 gradient: int = OI_GRADIENT_WINDOW):
+        controls = {
+            "statistic": _dropdown("statistic", [(v, k) for k, v in plots.STATISTIC_NAMES.items()], statistic),
+            "seed": _int_slider("seed", seed, 0, 999),
+            "signals": _dropdown("signals", [(v, k) for k, v in SWEEP_SIGNALS.items()], signals),
+            "gradient": _int_slider("gradient window (bars)", gradient, 1, 30),
+        }
+        self._markets: dict[int, pd.DataFrame] = {}
+        self._tables: dict[tuple, pd.DataFrame] = {}
+        first = self.table(seed, statistic, signals, gradient)
+        super().__init__(controls, plots.sweep_figure(first, market=f"seed {seed}"))
+
+    def market(self, seed: int) -> pd.DataFrame:
+        """The article's 500-bar market for ``seed``, simulated once."""
+        if seed not in self._markets:
+            self._markets[seed] = simulate_market_data(500, seed=seed)
+        return self._markets[seed]
+
+    def table(self, seed: int, statistic: str, signals: str, gradient: int) -> pd.DataFrame:
+        """The sweep of the chapter's grid for these choices, computed once per combination."""
+        from .settings import ARTICLE
+        from .sweep import sweep_windows
+
+        key = (seed, statistic, signals, gradient)
+        if key not in self._tables:
+            settings = ARTICLE if signals == "article" else ARTICLE.replace(gradient="backward")
+            self._tables[key] = sweep_windows(self.market(seed), plots.SWEEP_SHORTS, plots.SWEEP_LONGS, (gradient,),
+                                              settings=settings, statistic=statistic)
+        return self._tables[key]
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        seed, gradient = int(params["seed"]), int(params["gradient"])
+        table = self.table(seed, params["statistic"], params["signals"], gradient)
+        plots.set_sweep(self.figure, table, market=f"seed {seed}")
+        if params["signals"] == "article" and gradient != OI_GRADIENT_WINDOW:
+            return (f"Gradient window {gradient}: the article's centred gradient never uses it, so the heatmap is the "
+                    "same. Choose the backward gradient to make the window count.")
+        return None
+
+
+def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
+    """Heatmap of the chapter 8 window grid: pick the statistic, the market's seed, the gradient rule and window."""
+    return SweepExplorer(seed, statistic)
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 9 — Monte Carlo
+# -------------------------------------------------------------------------------------------------
+
+class MonteCarloExplorer(Explorer):
+    """Coupling (planted edge) and number of paths of a small Monte Carlo on the realistic generator."""
+
+    def __init__(self, coupling: float = 0.05, paths: int = 200, seed: int = 7):
+        controls = {
+            "coupling": _float_slider("coupling (edge per bar, Sharpe)", coupling, 0.0, 0.15, 0.01),
+            "paths": ipywidgets.IntSlider(value=paths, min=50, max=500, step=50, description="paths",
+                                          continuous_update=False, style={"description_width": "initial"}),
+        }
+        self.seed = seed
+        self._results: dict[tuple[float, int], Any] = {}
+        super().__init__(controls, plots.monte_carlo_figure(self.result(coupling, paths)))
+
+    def result(self, coupling: float, paths: int):
+        """``monte_carlo`` on the realistic generator for these settings, computed once per pair."""
+        from .montecarlo import monte_carlo
+
+        key = (round(float(coupling), 6), int(paths))
+        if key not in self._results:
+            self._results[key] = monte_carlo(key[1], seed=self.seed, coupling=key[0], generator="realistic")
+        return self._results[key]
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        if params["paths"] < 2:
+            return "A test across paths needs at least two paths."
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        result = self.result(params["coupling"], params["paths"])
+        plots.draw_monte_carlo(self.figure.axes[0], result)
+        return (f"Mean P&L per path: strategy {_dollars(result.strategy_pnl.mean(), 0)}, random entries "
+                f"{_dollars(result.random_pnl.mean(), 0)}; t = {result.t_statistic:.2f}.")
+
+
+def monte_carlo_explorer(coupling: float = 0.05, paths: int = 200) -> MonteCarloExplorer:
+    """Sliders for the planted edge and the number of paths; redraws the histogram and the p-value (chapter 9)."""
+    return MonteCarloExplorer(coupling, paths)
+
+
+# -------------------------------------------------------------------------------------------------
+# Chapter 10 — Greeks attribution
+# -------------------------------------------------------------------------------------------------
+
+class AttributionExplorer(Explorer):
+    """Pick one trade of a Black-76 backtest and see its P&L split into Greeks, bar by bar."""
+
+    def __init__(self, data: pd.DataFrame, settings: Any = None, trade: int = 1):
+        from .attribution import attribute_pnl
+        from .engine import run_backtest
+        from .settings import REALISTIC
+
+        settings = REALISTIC if settings is None else settings
+        self.data = data
+        self.result = run_backtest(data, settings)
+        self.attribution = attribute_pnl(data, settings, result=self.result)
+        count = len(self.attribution.trades)
+        if count == 0:
+            raise ValueError("this backtest makes no trades: there is nothing to attribute")
+        self._strikes = self.result.trades["strike"].to_numpy(dtype=float)
+        controls = {"trade": _int_slider("trade", min(max(trade, 1), count), 1, max(count, 2))}
+        figure = plots.trade_attribution_figure(self.attribution, data, controls["trade"].value - 1, self._strikes)
+        super().__init__(controls, figure)
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        count = len(self.attribution.trades)
+        if params["trade"] > count:
+            return f"This run has {count} trades; choose one from 1 to {count}."
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        k = int(params["trade"]) - 1
+        plots.set_trade_attribution(self.figure, self.attribution, self.data, k, self._strikes)
+        row = self.attribution.trades.iloc[k]
+        parts = ", ".join(f"{name} {_dollars(row[name])}" for name in ("delta", "gamma", "theta", "vega", "residual"))
+        return f"{parts}, costs {_dollars(-row['costs'])}: net {_dollars(row['pnl'])}."
+
+
+def attribution_explorer(data: pd.DataFrame, settings: Any = None, trade: int = 1) -> AttributionExplorer:
+    """A trade slider over the Greeks attribution of ``run_backtest(data, settings)`` (default ``REALISTIC``)."""
+    return AttributionExplorer(data, settings, trade)
+
+
+__all__ += ["AttributionExplorer", "MonteCarloExplorer", "SWEEP_SIGNALS", "SweepExplorer", "attribution_explorer",
+            "monte_carlo_explorer", "sweep_explorer"]

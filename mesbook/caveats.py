@@ -1,0 +1,243 @@
+"""The article's simplifications, one at a time: what each one is worth, in dollars.
+
+Each :class:`Caveat` names one thing the article's bot does (a fixed premium, same-bar fills, ...) and
+the honest alternative. :func:`caveat_settings` applies exactly that one change to ``ARTICLE`` — never
+two, never cumulatively (the cumulative ladder is :mod:`mesbook.ladder`). :func:`caveat_effects` runs
+the article and every single-switch variant on the same seeded markets and reports the mean net P&L
+before and after, and the mean *paired* change with its standard error (same markets on both sides,
+so the market noise cancels). Money is in dollars.
+
+Every caveat is a field of :class:`~mesbook.settings.BacktestSettings` (*one position at a time* is
+``position="scale_in"``: one more option on every signal) except *synthetic data*, which is the market,
+not the bot: the tables compare the article's generator with :func:`mesbook.simulate_realistic_market`,
+and chapter 7 of the book uses real data.
+
+The Black-76 switches estimate volatility from the last ``vol_window`` daily moves. Before that many
+moves exist the engine falls back to ``constant_vol``; on the article's generator that is
+:data:`ARTICLE_MARKET_VOL` (its own volatility), on the realistic one the engine's default 18 %.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
+import pandas as pd
+
+from .constants import (
+    FUTURES_MULTIPLIER,
+    INITIAL_CASH,
+    OI_GRADIENT_WINDOW,
+    OI_LONG_SMA_WINDOW,
+    OI_SHORT_SMA_WINDOW,
+    STRIKE_INTERVAL,
+)
+from .engine import run_backtest
+from .metrics import compute_stats
+from .parallel import task_seeds
+from .results import SimulationResult, count_signals
+from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
+from .signals import delay_codes
+from .synthetic import GENERATORS, seeded_market
+from .validation import check_frame, check_int, check_windows
+
+#: Annualized volatility of the article's generator at its start: 1.5 points a day on 4,000 points.
+ARTICLE_MARKET_VOL: float = 1.5 * np.sqrt(252) / 4000.0
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """One simplification of the article and its honest alternative.
+
+    ``changes`` are the :class:`BacktestSettings` fields the alternative sets (on top of ``ARTICLE``).
+    """
+
+    key: str
+    article: str
+    honest: str
+    changes: dict = field(default_factory=dict)
+
+
+_BLACK76 = {"pricing": "black76", "volatility": "realized", "rate": REALISTIC.rate}
+
+#: The caveats measured by :func:`caveat_effects`, in the book's order.
+CAVEATS: tuple[Caveat, ...] = (
+    Caveat("warmup", "zero-filled warm-up", "no signal before the averages exist", {"warmup": "skip"}),
+    Caveat("gradient", "centred gradient (reads bar t+1)", "backward gradient", {"gradient": "backward"}),
+    Caveat("fill", "fills at the signal's own close", "fills at the next close", {"fill_delay": 1}),
+    Caveat("oi_lag", "OI used the day it is dated", "OI used the morning after", {"oi_lag": 1}),
+    Caveat("premium", "fixed 2.5-point premium", "Black-76 premium, still sold at intrinsic", dict(_BLACK76)),
+    Caveat("marks", "fixed premium, intrinsic marks", "Black-76 premium and marks", {**_BLACK76, "mark": "model"}),
+    Caveat("expiry", "options never expire", "quarterly expiry, ≥ 14 days out",
+           {"expiry_cycle": "quarterly", "min_days_to_expiry": REALISTIC.min_days_to_expiry}),
+    Caveat("strike", "at-the-money strike", "one strike (5 points) out of the money",
+           {"strike": "offset", "strike_offset": 1}),
+    Caveat("position", "one option at a time", "one more option on every signal", {"position": "scale_in"}),
+    Caveat("costs", "no fees, spread or slippage", "fees, 1-tick half spread, 1-tick slippage",
+           {"commission": Commission(), "half_spread_ticks": 1.0, "slippage_ticks": 1.0}),
+)
+
+#: Columns of :func:`caveat_effects`.
+EFFECT_COLUMNS: tuple[str, ...] = ("article", "honest", "before", "after", "change", "std_error", "trades_before",
+                                   "trades_after")
+
+
+def caveat_list() -> pd.DataFrame:
+    """The caveats as a table: what the article does, the alternative, and the settings fields it changes."""
+    changed = [", ".join(c.changes) for c in CAVEATS]
+    return pd.DataFrame({"the article": [c.article for c in CAVEATS], "switched to": [c.honest for c in CAVEATS],
+                         "settings changed": changed}, index=pd.Index([c.key for c in CAVEATS], name="caveat"))
+
+
+def caveat(key: str) -> Caveat:
+    """The :class:`Caveat` called ``key`` (a ``ValueError`` lists the keys otherwise)."""
+    for item in CAVEATS:
+        if item.key == key:
+            return item
+    raise ValueError(f"no caveat {key!r}; choose from {', '.join(c.key for c in CAVEATS)}")
+
+
+def _keys(keys: Iterable[str]) -> list[str]:
+    if isinstance(keys, str):
+        raise TypeError("pass caveat keys as a list, e.g. ['fill', 'costs'], not a single string")
+    chosen = [str(k) for k in keys]
+    for key in chosen:
+        caveat(key)  # validates
+    return chosen
+
+
+def caveat_settings(keys: Iterable[str] = (), generator: str = "article") -> BacktestSettings:
+    """``ARTICLE`` with the honest alternative of every caveat in ``keys`` (e.g. ``["fill"]``).
+
+    One key is the book's one-at-a-time measurement; several keys combine them (the explorer does
+    that). ``generator`` ("article" or "realistic") chooses the fallback volatility of the Black-76
+    switches (see the module docstring).
+    """
+    if generator not in GENERATORS:
+        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
+    changes: dict = {}
+    for key in _keys(keys):
+        changes.update(caveat(key).changes)
+    if changes.get("pricing") == "black76" and generator == "article":
+        changes["constant_vol"] = ARTICLE_MARKET_VOL
+    return ARTICLE.replace(**changes)
+
+
+def _windows(short_sma_window: int, long_sma_window: int, gradient_window: int) -> dict[str, int]:
+    short, long, gradient = check_windows(short_sma_window, long_sma_window, gradient_window)
+    return {"short_sma_window": short, "long_sma_window": long, "gradient_window": gradient}
+
+
+def run_caveats(data: pd.DataFrame, keys: Iterable[str] = (), generator: str = "article", **kwargs) -> SimulationResult:
+    """The article's bot on ``data`` with the honest alternative of each caveat in ``keys``:
+    ``run_backtest(data, caveat_settings(keys, generator), **kwargs)`` (``kwargs``: windows and cash)."""
+    return run_backtest(data, caveat_settings(keys, generator), **kwargs)
+
+
+def net_pnl(data: pd.DataFrame, settings: BacktestSettings = ARTICLE, **kwargs) -> tuple[float, int]:
+    """``(net P&L in dollars, number of trades)`` of ``run_backtest(data, settings, **kwargs)``, without
+    the statistics table (for studies over many markets)."""
+    result = run_backtest(data, settings, statistics=False, **kwargs)
+    return result.net_pnl, len(result.trades)
+
+
+def caveat_pnl(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
+               caveats: Optional[Iterable[str]] = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net P&L (dollars) and trades of the article and of each single-caveat variant, per market.
+
+    Two frames, seeds down, ``"article"`` then one column per caveat key across. Market ``i`` is
+    :func:`mesbook.synthetic.seeded_market` of ``generator`` for child ``i`` of ``seed`` (as in the
+    realism ladder), ``num_periods`` bars long.
+    """
+    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    num_periods = check_int("num_periods", num_periods, minimum=2)
+    keys = _keys(c.key for c in CAVEATS) if caveats is None else _keys(caveats)
+    if generator not in GENERATORS:
+        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
+    variants = [("article", ARTICLE)] + [(k, caveat_settings([k], generator)) for k in keys]
+    pnl = np.empty((num_seeds, len(variants)))
+    trades = np.empty((num_seeds, len(variants)), dtype=np.int64)
+    for i, child in enumerate(task_seeds(seed, num_seeds)):
+        data = seeded_market(generator, num_periods, child)
+        for j, (_, settings) in enumerate(variants):
+            pnl[i, j], trades[i, j] = net_pnl(data, settings)
+    index = pd.RangeIndex(num_seeds, name="market")
+    columns = pd.Index([name for name, _ in variants], name="variant")
+    return pd.DataFrame(pnl, index=index, columns=columns), pd.DataFrame(trades, index=index, columns=columns)
+
+
+def summarize_caveats(pnl: pd.DataFrame, trades: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`caveat_effects` from the per-market frames of :func:`caveat_pnl`."""
+    n = len(pnl)
+    keys = [k for k in pnl.columns if k != "article"]
+    change = pnl[keys].sub(pnl["article"], axis=0)
+    return pd.DataFrame({
+        "article": [caveat(k).article for k in keys],
+        "honest": [caveat(k).honest for k in keys],
+        "before": float(pnl["article"].mean()),
+        "after": pnl[keys].mean().to_numpy(),
+        "change": change.mean().to_numpy(),
+        "std_error": (change.std(ddof=1) / np.sqrt(n)).to_numpy(),
+        "trades_before": float(trades["article"].mean()),
+        "trades_after": trades[keys].mean().to_numpy(),
+    }, index=pd.Index(keys, name="caveat"))[list(EFFECT_COLUMNS)]
+
+
+def caveat_effects(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
+                   caveats: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    """What each caveat is worth: one row per caveat, switched alone from ``ARTICLE``.
+
+    Columns: ``article`` / ``honest`` — what the article does and the alternative; ``before`` — mean net
+    P&L of the article's bot across the markets (dollars); ``after`` — the same with this one caveat
+    removed; ``change`` — the mean paired difference ``after − before``; ``std_error`` — its standard
+    error; ``trades_before`` / ``trades_after`` — mean trades per market. Markets as in
+    :func:`caveat_pnl`.
+    """
+    return summarize_caveats(*caveat_pnl(generator, num_seeds, num_periods, seed, caveats))
+
+
+def caveat_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """A readable form of :func:`caveat_effects`: dollars rounded, the change written "±" its error."""
+    return pd.DataFrame({
+        "switched to": effects["honest"],
+        "before ($)": effects["before"].round(0).astype(int),
+        "after ($)": effects["after"].round(0).astype(int),
+        "change ($)": [f"{c:+,.0f} ± {e:,.0f}" for c, e in zip(effects["change"], effects["std_error"])],
+        "trades": [f"{b:.1f} → {a:.1f}" for b, a in zip(effects["trades_before"], effects["trades_after"])],
+    }, index=effects.index)
+
+
+def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 7) -> pd.DataFrame:
+    """The *synthetic data* caveat: the article's bot on the article's generator and on the realistic one.
+
+    One column per generator; rows: mean net P&L and its standard error (dollars), share of profitable
+    markets (%), mean trades, and the median annualized volatility of the price (%) — the article's
+    market barely moves, which is why a 2.5-point option can look fairly priced there.
+    """
+    columns = {}
+    for generator in GENERATORS:
+        pnl, trades, vols = [], [], []
+        for child in task_seeds(seed, check_int("num_seeds", num_seeds, minimum=2)):
+            data = seeded_market(generator, check_int("num_periods", num_periods, minimum=30), child)
+            p, t = net_pnl(data, ARTICLE)
+            pnl.append(p)
+            trades.append(t)
+            prices = data["futures_price"].to_numpy(dtype=float)
+            vols.append(float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(252)))
+        pnl = np.array(pnl)
+        columns[generator] = pd.Series({
+            "mean net P&L ($)": round(float(pnl.mean()), 2),
+            "standard error ($)": round(float(pnl.std(ddof=1) / np.sqrt(len(pnl))), 2),
+            "profitable markets (%)": round(100 * float((pnl > 0).mean()), 1),
+            "mean trades": round(float(np.mean(trades)), 1),
+            "price volatility (% a year)": round(100 * float(np.median(vols)), 2),
+        }, dtype=object)
+    return pd.DataFrame(columns)
+
+
+__all__ = [
+    "ARTICLE_MARKET_VOL", "CAVEATS", "EFFECT_COLUMNS", "Caveat", "caveat", "caveat_effects", "caveat_list",
+    "caveat_pnl",
+    "caveat_settings", "caveat_table", "market_comparison", "net_pnl", "run_caveats",
+    "summarize_caveats",
+]

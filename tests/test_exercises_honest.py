@@ -1,0 +1,35 @@
+"""Exercises of chapters 6-7: registered, answered by mesbook, checked."""
+from __future__ import annotations
+
+import pytest
+
+from mesbook import exercises
+
+KEYS = ["ch6.backward_gradient", "ch6.costs_total", "ch6.theta", "ch7.theta_dollars", "ch7.implied_vol", "ch7.lag_days"]
+
+
+@pytest.mark.parametrize("chapter", [6, 7])
+def test_every_chapter_has_at_least_two_exercises(chapter):
+    assert len(exercises.questions(chapter)) >= 2
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_expected_answers_are_right_and_a_far_answer_is_wrong(key, capsys):
+    right = exercises.expected(key)
+    assert exercises.check(key, right)
+    assert not exercises.check(key, float(right) + 1000)
+    assert exercises.check(key, None).correct is None
+    out = capsys.readouterr().out
+    assert "is right" in out and "is not it" in out and "no answer yet" in out
+
+
+def test_answers_are_the_ones_the_chapters_teach():
+    assert exercises.expected("ch6.costs_total") == pytest.approx(31.58, abs=0.01)
+    assert exercises.expected("ch6.backward_gradient") < 0
+    assert exercises.expected("ch6.theta") < 0
+    assert exercises.expected("ch7.theta_dollars") == pytest.approx(-3.82, abs=0.005)
+    assert exercises.expected("ch7.implied_vol") == pytest.approx(21.93, abs=0.01)
+    assert exercises.expected("ch7.lag_days") == 3
+    assert exercises.check("ch7.implied_vol", "21.93")
+    with pytest.raises(ValueError):
+        exercises.register(exercises.QUESTIONS["ch6.theta"])

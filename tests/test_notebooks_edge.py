@@ -1,0 +1,153 @@
+"""Chapters 8-10 ("Is there an edge?"): numbers quoted in the prose are what mesbook computes today,
+and the chapters' studies give the same numbers in one process or in several."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mesbook as mb
+from mesbook import exercises, plots
+
+REPO = Path(__file__).resolve().parents[1]
+ORDINAL = {1: "st", 2: "nd", 3: "rd"}
+
+
+def prose(entry: str) -> str:
+    """Markdown and figure metadata (captions, alt text) of a chapter, whitespace collapsed."""
+    nb = json.loads((REPO / f"{entry}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    text += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
+    return re.sub(r"\s+", " ", text)
+
+
+def check(entry: str, facts: list[str]) -> None:
+    text = prose(entry)
+    stale = [fact for fact in facts if fact not in text]
+    assert not stale, f"{entry}: the prose no longer says {stale}"
+
+
+def money(value: float, decimals: int = 2) -> str:
+    """How the prose writes dollars: \\$1,234.56, −\\$2.89."""
+    return f"{'−' if value < 0 else ''}\\${abs(value):,.{decimals}f}"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return mb.simulate_market_data(500, seed=exercises.BOOK_SEED)
+
+
+@pytest.fixture(scope="module")
+def realistic_ladder():
+    return mb.realism_ladder(exercises.LADDER_SEEDS, seed=exercises.BOOK_SEED, generator="realistic")
+
+
+def test_chapter_8_numbers_are_current(data):
+    table = mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS)
+    best = table.loc[table["net_pnl"].idxmax()]
+    article = float(table.query("short == 10 and long == 30")["net_pnl"].iloc[0])
+    rank = plots.sweep_rank(table)
+    cell = table.set_index(["short", "long"])["net_pnl"]
+    pairs = plots.best_pairs(range(30))
+    history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
+    folds = mb.walk_forward(history, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, train_bars=200, test_bars=200,
+                            statistic="net_pnl")
+    beat = int((folds["out_of_sample"] > folds["test_median"]).sum())
+    facts = [
+        f"Pair {int(best['short'])} / {int(best['long'])} makes {money(best['net_pnl'])}",
+        f"the article's pair is {rank}{ORDINAL.get(rank % 10 if rank not in (11, 12, 13) else 0, 'th')} of {len(table)}",
+        f"a respectable \\${article:.0f}",
+        f"only {int((table['net_pnl'] > 0).sum())} of the {len(table)} pairs end above zero, and the median pair "
+        f"loses {money(-table['net_pnl'].median())}",
+        f"8 / 55 makes \\${cell[(8, 55)]:.0f} but 8 / 45 loses \\${-cell[(8, 45)]:.0f}",
+        f"losing up to {-table['net_pnl'].min():.0f} dollars",
+        f"earns {best['net_pnl']:.0f} dollars and is starred",
+        f"earns {article:.0f} dollars, rank {rank} of {len(table)}",
+        f"Thirty markets, {len(pairs.groupby(['short', 'long']))} different winners",
+        f"over {len(pairs.groupby(['short', 'long']))} different cells",
+        f"earns {money(folds['in_sample'].mean())} per 200 bars on average",
+        f"the same pair earns {money(folds['out_of_sample'].mean())} on average",
+        f"earns {money(folds['test_median'].mean())} on average, and the chosen pair beats it in only {beat} of the "
+        f"{len(folds)} folds",
+        f"below that mark in {len(folds) - beat} of the {len(folds)} folds",
+        f"That gives {['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][len(folds)]} folds",
+    ]
+    check("book/08_window_sweeps", facts)
+
+
+def test_chapter_9_numbers_are_current(realistic_ladder):
+    seed, paths = exercises.BOOK_SEED, exercises.MC_PATHS
+    null = mb.monte_carlo(paths, seed=seed)
+    no_edge = mb.monte_carlo(paths, seed=seed, generator="realistic")
+    planted = mb.monte_carlo(paths, seed=seed, coupling=0.05)
+    strong = mb.monte_carlo(paths, seed=seed, coupling=0.1)
+    ladder = mb.realism_ladder(exercises.LADDER_SEEDS, seed=seed)
+    mean, step = ladder["mean_pnl"], ladder["change"]
+    real, real_step = realistic_ladder["mean_pnl"], realistic_ladder["change"]
+    facts = [
+        f"bot makes {money(null.strategy_pnl.mean())} per market, and its random twins make "
+        f"{money(null.random_pnl.mean())}",
+        f"{money(null.mean_difference)} ± {money(1.96 * null.std_error)}",
+        f"p-value of {plots.format_p(null.p_value)}",
+        f"bot makes {money(no_edge.strategy_pnl.mean(), 0)} per market and its random twins "
+        f"{money(no_edge.random_pnl.mean(), 0)}: p = {plots.format_p(no_edge.p_value)}",
+        f"coupling 0.05 the bot earns {money(planted.mean_difference, 0)} more than its twins per market; with 0.1, "
+        f"{money(strong.mean_difference, 0)} more",
+        f"mean of plus {planted.mean_difference:,.0f} dollars",
+        f"p = {plots.format_p(planted.p_value)}",
+        f"profit of {money(mean['article'], 0)} per market",
+        f"cost \\${mean['article'] - mean['OI lag 1']:.0f} together",
+        f"costs \\${-step['Black-76 prices']:.0f} more than the fixed premium, expiry takes "
+        f"{money(-step['quarterly expiry'], 0)} in time decay, and costs take {money(-step['costs'], 0)}",
+        f"{money(mean.iloc[-1], 0)} per market, has a 95 % band from {money(ladder['low_95'].iloc[-1], 0)} to "
+        f"{money(ladder['high_95'].iloc[-1], 0)}",
+        f"makes {money(real['article'], 0)} per market",
+        f"removes {money(-real_step['Black-76 prices'], 0)}",
+        f"*adds* {money(real_step['backward gradient'], 0)}",
+        f"({realistic_ladder.loc['backward gradient', 'mean_trades']:.1f} trades per market instead of "
+        f"{realistic_ladder.loc['warm-up skipped', 'mean_trades']:.1f})",
+        f"bot makes {money(real.iloc[-1], 0)} per market, with a 95 % band from "
+        f"{money(realistic_ladder['low_95'].iloc[-1], 0)} to {money(realistic_ladder['high_95'].iloc[-1], 0)}",
+    ]
+    check("book/09_monte_carlo_and_ladder", facts)
+
+
+def test_chapter_10_numbers_are_current(data, realistic_ladder):
+    attribution = mb.attribute_pnl(exercises.realistic_market(), mb.REALISTIC)
+    totals, trades = attribution.totals(), attribution.trades
+    audit = mb.lookahead_audit(mb.article_signals(), data, mb.crossover_bars(data), n_scrambles=10)
+    frame = mb.calculate_indicators(data)
+    assert len(trades) == 16 and 252 in audit.leaks
+    facts = [
+        f"Sixteen trades, {money(totals['pnl'])} net",
+        f"The residual is {money(totals['residual'])}, about {100 * abs(totals['residual'] / totals['gross_pnl']):.0f} % "
+        "of the gross P&L",
+        f"Gamma earns money in all {int((trades['gamma'] > 0).sum())} trades ({money(totals['gamma'])}) and theta "
+        f"costs money in all {int((trades['theta'] < 0).sum())} ({money(totals['theta'])})",
+        f"gamma finished \\${totals['gamma'] + totals['theta']:.0f} ahead",
+        f"Vega added {money(totals['vega'])}",
+        f"Delta, the direction, brought {money(totals['delta'])}, earned in {int((trades['delta'] > 0).sum())} "
+        f"trades out of {len(trades)}",
+        f"Costs, {money(totals['costs'])} over the whole run",
+        f"the mean was {money(realistic_ladder['mean_pnl'].iloc[-1], 0)} with a band reaching from a loss of "
+        f"{money(-realistic_ladder['low_95'].iloc[-1], 0)} to a gain of {money(realistic_ladder['high_95'].iloc[-1], 0)}",
+        f"There are {len(audit.checks)} of them",
+        f"Six of the {len(audit.checks)} decisions",
+        f"it fell by {-frame['oi_change'].iloc[252]:.2f} contracts that day",
+        f"a hair above zero, {frame['oi_gradient'].iloc[252]:+.2f}",
+    ]
+    assert len(audit.leaks) == 6
+    check("book/10_greeks_and_lookahead", facts)
+
+
+def test_the_chapter_studies_do_not_depend_on_the_number_of_processes():
+    serial = mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=0.05)
+    parallel = mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=0.05, n_jobs=2)
+    np.testing.assert_array_equal(serial.difference, parallel.difference)
+    assert serial.p_value == parallel.p_value
+    one = mb.realism_ladder(8, seed=exercises.BOOK_SEED, generator="realistic")
+    two = mb.realism_ladder(8, seed=exercises.BOOK_SEED, generator="realistic", n_jobs=2)
+    assert one.drop(columns="changes").equals(two.drop(columns="changes"))
