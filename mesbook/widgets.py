@@ -81,14 +81,14 @@ class Explorer(ipywidgets.VBox):
         if unknown:
             raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
         for name, value in params.items():
-            problem = _range_problem(name, self.controls[name], value)
+            problem = _control_problem(name, self.controls[name], value)
             if problem:
                 self._show_problem(problem)
                 return False
         self._holding = True
         try:
             for name, value in params.items():
-                self.controls[name].value = value
+                self.controls[name].value = bool(value) if isinstance(self.controls[name], ipywidgets.Checkbox) else value
         finally:
             self._holding = False
         return self.refresh()
@@ -129,6 +129,23 @@ class Explorer(ipywidgets.VBox):
 
     def __repr__(self) -> str:
         return STATIC_TEXT
+
+
+def _control_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
+    """A message if ``value`` cannot be put in ``control`` (dropdown choice, checkbox, slider), else ``None``."""
+    if isinstance(control, ipywidgets.Dropdown):
+        return _choice_problem(name, control, value)
+    if isinstance(control, ipywidgets.Checkbox):
+        return None if isinstance(value, (bool, np.bool_)) else f"{name} is a checkbox: pass True or False, got {value!r}."
+    return _range_problem(name, control, value)
+
+
+def _choice_problem(name: str, control: ipywidgets.Dropdown, value: Any) -> Optional[str]:
+    """A message if ``value`` is not one of the dropdown's values, else ``None``."""
+    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if value not in values:
+        return f"{name} must be one of {values}, got {value!r}."
+    return None
 
 
 def _range_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
@@ -427,26 +444,6 @@ class CaveatExplorer(Explorer):
         """The caveat keys whose boxes are ticked in ``params``, in the book's order."""
         return tuple(c.key for c in self._caveats.CAVEATS if params[c.key])
 
-    def update(self, **params: Any) -> bool:
-        """Set the market and/or tick boxes (``fill=True``), then redraw; ``False`` with a message if invalid."""
-        unknown = sorted(set(params) - set(self.controls))
-        if unknown:
-            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
-        for name, value in params.items():
-            if name == "market" and value not in self.markets:
-                self._show_problem(f"market must be one of {sorted(self.markets)}, got {value!r}.")
-                return False
-            if name != "market" and not isinstance(value, (bool, np.bool_)):
-                self._show_problem(f"{name} is a checkbox: pass True or False, got {value!r}.")
-                return False
-        self._holding = True
-        try:
-            for name, value in params.items():
-                self.controls[name].value = value if name == "market" else bool(value)
-        finally:
-            self._holding = False
-        return self.refresh()
-
     def recompute(self, params: dict[str, Any]) -> Optional[str]:
         market, keys = params["market"], self.checked(params)
         base, chosen = self.base[market], self.run(market, keys)
@@ -503,14 +500,6 @@ __all__ += ["CaveatExplorer", "GreeksExplorer", "caveat_explorer", "greeks_explo
 
 # === Part "Is there an edge?" (chapters 8-10): helpers for those chapters go below this line ===
 
-def _choice_problem(name: str, control: ipywidgets.Dropdown, value: Any) -> Optional[str]:
-    """A message if ``value`` is not one of the dropdown's values, else ``None``."""
-    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
-    if value not in values:
-        return f"{name} must be one of {values}, got {value!r}."
-    return None
-
-
 def _dropdown(description: str, options: list[tuple[str, str]], value: str) -> ipywidgets.Dropdown:
     return ipywidgets.Dropdown(options=options, value=value, description=description,
                                style={"description_width": "initial"})
@@ -521,29 +510,6 @@ def _dollars(value: float, decimals: int = 2) -> str:
     return f"{'−' if value < 0 else '+'}${abs(value):,.{decimals}f}"
 
 
-class _ChoiceExplorer(Explorer):
-    """An :class:`Explorer` whose controls may include dropdowns (checked against their options)."""
-
-    def update(self, **params: Any) -> bool:
-        unknown = sorted(set(params) - set(self.controls))
-        if unknown:
-            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
-        for name, value in params.items():
-            control = self.controls[name]
-            check = _choice_problem if isinstance(control, ipywidgets.Dropdown) else _range_problem
-            problem = check(name, control, value)
-            if problem:
-                self._show_problem(problem)
-                return False
-        self._holding = True
-        try:
-            for name, value in params.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        return self.refresh()
-
-
 # -------------------------------------------------------------------------------------------------
 # Chapter 8 — window sweeps
 # -------------------------------------------------------------------------------------------------
@@ -552,7 +518,7 @@ class _ChoiceExplorer(Explorer):
 SWEEP_SIGNALS: dict[str, str] = {"article": "centred gradient (article)", "backward": "backward gradient over the window"}
 
 
-class SweepExplorer(_ChoiceExplorer):
+class SweepExplorer(Explorer):
     """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of plots.SWEEP_*)."""
 
     def __init__(self, seed: int = 7, statistic: str = "net_pnl", signals: str = "article",
