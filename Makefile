@@ -26,7 +26,13 @@ book: $(STAMP)
 test: $(STAMP) book
 	$(BIN)/python -m pytest tests book --nbval-lax --sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
