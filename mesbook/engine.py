@@ -254,7 +254,6 @@ def _trade_loop(
         return trades, _unrealized(trades, pricer, n, multiplier)
     watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
     watch_path = watch_value or s.underlying_stop_points is not None
-    extra = (s.half_spread_ticks + s.slippage_ticks) * s.tick_size  # points paid away on each side
     fee = s.commission.per_side
     rows: list[tuple] = []
     cash = peak = initial_cash
@@ -264,7 +263,7 @@ def _trade_loop(
             break
         bar, sign = int(events[i]), int(signs[i])
         mid, strike, expiry_day = float(plan.entry_mid[i]), float(plan.strike[i]), float(plan.expiry_day[i])
-        paid = mid + extra
+        paid = buy_price(s, mid)
         contracts = _size(s, cash, paid * multiplier, fee)
         outlay = contracts * (paid * multiplier + fee)
         if contracts < 1 or cash < outlay:
@@ -284,7 +283,7 @@ def _trade_loop(
         if reason == "expiry":  # settles at intrinsic value; nothing to pay when it expires worthless
             received, exit_fee = exit_mid, (fee if exit_mid > 0 else 0.0)
         else:
-            received, exit_fee = max(exit_mid - extra, 0.0), fee
+            received, exit_fee = float(sell_price(s, exit_mid)), fee
         pnl = contracts * (received * multiplier - exit_fee) - outlay
         costs = contracts * (fee + exit_fee + ((paid - mid) + (exit_mid - received)) * multiplier)
         peak = max(peak, cash + pnl)
@@ -320,12 +319,11 @@ def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Mark
 
     No account is kept (cash is not checked), so no loop is needed: each event's trade is its plan.
     """
-    extra = (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
     fee = s.commission.per_side
-    paid = plan.entry_mid + extra
+    paid = buy_price(s, plan.entry_mid)
     outlay = s.contracts * (paid * multiplier + fee)
     expired = plan.reason == "expiry"
-    received = np.where(expired, plan.exit_mid, np.maximum(plan.exit_mid - extra, 0.0))
+    received = np.where(expired, plan.exit_mid, sell_price(s, plan.exit_mid))
     exit_fee = np.where(expired & (plan.exit_mid <= 0), 0.0, fee)
     pnl = s.contracts * (received * multiplier - exit_fee) - outlay
     costs = s.contracts * (fee + exit_fee + ((paid - plan.entry_mid) + (plan.exit_mid - received)) * multiplier)
@@ -334,6 +332,22 @@ def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Mark
                     np.full(len(events), s.contracts), plan.expiry_day, plan.reason, paid, received, pnl + costs, costs,
                     outlay))
     return _trade_frame(rows, m)
+
+
+def buy_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarray:
+    """Premium paid per option, points: the mid plus half the spread and the slippage (in ticks), rounded
+    up to the tick when ``s.round_to_tick``."""
+    price = mid + (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
+    return np.ceil(price / s.tick_size - 1e-9) * s.tick_size if s.round_to_tick else price
+
+
+def sell_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarray:
+    """Premium received per option, points: the mid less half the spread and the slippage, rounded down
+    to the tick when ``s.round_to_tick``, never below 0."""
+    price = mid - (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
+    if s.round_to_tick:
+        price = np.floor(price / s.tick_size + 1e-9) * s.tick_size
+    return np.maximum(price, 0.0)
 
 
 def _size(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:

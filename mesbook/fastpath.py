@@ -29,7 +29,7 @@ SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "roll_filter_b
 #: Settings that must keep the article's value for the fast path (they change how trades are executed).
 EXECUTION_FIELDS: tuple[str, ...] = (
     "position", "fill_price", "pricing", "mark", "exercise", "expiry_cycle", "strike", "commission", "slippage_ticks",
-    "half_spread_ticks", "contracts", "equity_fraction", "max_premium_at_risk", "stop_loss", "take_profit",
+    "half_spread_ticks", "round_to_tick", "contracts", "equity_fraction", "max_premium_at_risk", "stop_loss", "take_profit",
     "underlying_stop_points", "max_drawdown",
 )
 

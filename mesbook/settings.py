@@ -75,7 +75,8 @@ class BacktestSettings:
         expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry at least
         ``min_days_to_expiry`` calendar days away. ``strike`` — "atm" (article), "offset" (``strike_offset``
         strikes out of the money; negative = in the money) or "delta" (|delta| nearest ``target_delta``).
-        ``tick_size`` — premium tick, points (MES options: 0.05 = $0.25).
+        ``tick_size`` — premium tick, points (MES options: 0.05 = $0.25). ``round_to_tick`` — buy at the
+        model price rounded up to a tick and sell rounded down (off by default: prices stay at the model's).
     Costs
         ``commission`` — a :class:`Commission` (dollars per contract per side). ``slippage_ticks`` and
         ``half_spread_ticks`` — paid on each side, in premium ticks.
@@ -112,6 +113,7 @@ class BacktestSettings:
     strike_offset: int = 0
     target_delta: float = 0.5
     tick_size: float = 0.05
+    round_to_tick: bool = False
     commission: Commission = field(default=NO_COMMISSION)
     slippage_ticks: float = 0.0
     half_spread_ticks: float = 0.0
@@ -147,6 +149,8 @@ class BacktestSettings:
         check_number("half_spread_ticks", self.half_spread_ticks)
         if not 0 < check_number("target_delta", self.target_delta) < 1:
             raise ValueError(f"target_delta must be between 0 and 1, got {self.target_delta}")
+        if not isinstance(self.round_to_tick, bool):
+            raise TypeError(f"round_to_tick must be True or False, got {self.round_to_tick!r}")
         if not isinstance(self.commission, Commission):
             raise TypeError(f"commission must be a Commission, got {type(self.commission).__name__}")
         for name in ("equity_fraction", "max_premium_at_risk", "stop_loss", "take_profit", "underlying_stop_points",

@@ -138,6 +138,7 @@ switches = {
     "commission": [Commission(0, 0, 0), Commission()], "stop_loss": [None, 0.4], "take_profit": [None, 0.8],
     "underlying_stop_points": [None, 15.0], "max_drawdown": [None, 0.001], "equity_fraction": [None, 0.01],
     "roll_filter_bars": [0, 5], "volatility": ["constant", "realized"], "strike": ["atm", "offset", "delta"],
+    "round_to_tick": [False, True], "half_spread_ticks": [0.0, 1.0],
 }
 
 
@@ -222,3 +223,19 @@ def test_bad_arguments():
         run_backtest(data, REALISTIC.replace(volatility="column"))
     with pytest.raises(ValueError, match="missing column"):
         run_backtest(data.drop(columns="open_interest"), REALISTIC)
+
+
+def test_rounding_to_the_premium_tick():
+    data = mb.simulate_market_data(1500, seed=7)
+    settings = REALISTIC.replace(constant_vol=0.2, volatility="constant")
+    exact, ticked = run_backtest(data, settings), run_backtest(data, settings.replace(round_to_tick=True))
+    np.testing.assert_array_equal(exact.trades["entry_bar"], ticked.trades["entry_bar"])
+    paid, got = ticked.trades["entry_premium"].to_numpy(), ticked.trades["exit_premium"].to_numpy()
+    np.testing.assert_allclose(paid / 0.05, np.round(paid / 0.05), atol=1e-9)  # on the grid
+    assert (paid >= exact.trades["entry_premium"] - 1e-12).all() and (paid - exact.trades["entry_premium"] < 0.05).all()
+    sold = ticked.trades["exit_reason"] != "expiry"
+    np.testing.assert_allclose(got[sold] / 0.05, np.round(got[sold] / 0.05), atol=1e-9)
+    assert (ticked.trades["costs"] >= exact.trades["costs"] - 1e-9).all()  # rounding only ever costs
+    assert ticked.trades["pnl"].sum() == pytest.approx(ticked.final_value - ticked.initial_cash, abs=1e-6)
+    with pytest.raises(TypeError, match="round_to_tick"):
+        REALISTIC.replace(round_to_tick=1)
