@@ -242,7 +242,8 @@ def _trade_loop(
 
     Everything that does not depend on the account (strikes, prices, scheduled exits) is computed for all
     events up front, so the loop only keeps the books. Rules that watch the option between entry and exit
-    (stop-loss, take-profit, underlying stop, the drawdown switch) look at each trade's bars in the loop.
+    (stop-loss, take-profit, the drawdown switch) need every event's option marked on its bars, which is
+    also done up front, in one call; the loop then only slices.
     """
     n = len(executed)
     events = np.flatnonzero(executed[: n - 1] != 0)
@@ -254,6 +255,8 @@ def _trade_loop(
         return trades, _unrealized(trades, pricer, n, multiplier)
     watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
     watch_path = watch_value or s.underlying_stop_points is not None
+    if watch_value:
+        all_marks, offsets = _held_marks(events, signs, plan, pricer)
     fee = s.commission.per_side
     rows: list[tuple] = []
     cash = peak = initial_cash
@@ -272,11 +275,12 @@ def _trade_loop(
         exit_bar, reason, exit_mid = int(plan.exit_bar[i]), str(plan.reason[i]), float(plan.exit_mid[i])
         if watch_path:
             bars = np.arange(bar + 1, exit_bar)
-            marks = pricer.mark(bars, m.close[bars], strike, expiry_day, sign) if watch_value else None
+            marks = all_marks[offsets[i]:offsets[i + 1]] if watch_value else None
             trigger = _first_trigger(s, marks, paid, sign * (m.close[bars] - m.fill[bar]))
             if trigger is not None:
                 exit_bar, reason = bar + 1 + trigger[0], trigger[1]
-                exit_mid = float(pricer.mark(np.array([exit_bar]), m.close[[exit_bar]], strike, expiry_day, sign)[0])
+                exit_mid = float(marks[trigger[0]]) if marks is not None else float(
+                    pricer.mark(np.array([exit_bar]), m.close[[exit_bar]], strike, expiry_day, sign)[0])
             if marks is not None and len(marks):
                 held = marks[: exit_bar - bar - 1]
                 peak = max(peak, cash + contracts * float(held.max(initial=0.0)) * multiplier - outlay)
@@ -294,6 +298,17 @@ def _trade_loop(
         i = int(np.searchsorted(events, exit_bar, side="left"))
     trades = _trade_frame(rows, m)
     return trades, _unrealized(trades, pricer, n, multiplier)
+
+
+def _held_marks(events: np.ndarray, signs: np.ndarray, plan: _Plan, pricer: Pricer) -> tuple[np.ndarray, np.ndarray]:
+    """Marks (points) of each event's option at the closes strictly between its entry and planned exit,
+    concatenated, with offsets: event ``i``'s marks are ``marks[offsets[i]:offsets[i + 1]]``."""
+    lengths = np.maximum(plan.exit_bar - events - 1, 0)
+    offsets = np.r_[0, np.cumsum(lengths)]
+    k = np.repeat(np.arange(len(events)), lengths)
+    bars = np.arange(offsets[-1]) - offsets[:-1][k] + events[k] + 1
+    marks = pricer.mark(bars, pricer.m.close[bars], plan.strike[k], plan.expiry_day[k], signs[k])
+    return np.asarray(marks, dtype=float), offsets
 
 
 def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
