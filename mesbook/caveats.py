@@ -24,22 +24,12 @@ from typing import Iterable, Optional
 import numpy as np
 import pandas as pd
 
-from .constants import (
-    FUTURES_MULTIPLIER,
-    INITIAL_CASH,
-    OI_GRADIENT_WINDOW,
-    OI_LONG_SMA_WINDOW,
-    OI_SHORT_SMA_WINDOW,
-    STRIKE_INTERVAL,
-)
 from .engine import run_backtest
-from .metrics import compute_stats
 from .parallel import task_seeds
-from .results import SimulationResult, count_signals
+from .results import SimulationResult
 from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
-from .signals import delay_codes
 from .synthetic import GENERATORS, seeded_market
-from .validation import check_frame, check_int, check_windows
+from .validation import check_int
 
 #: Annualized volatility of the article's generator at its start: 1.5 points a day on 4,000 points.
 ARTICLE_MARKET_VOL: float = 1.5 * np.sqrt(252) / 4000.0
@@ -121,11 +111,6 @@ def caveat_settings(keys: Iterable[str] = (), generator: str = "article") -> Bac
     if changes.get("pricing") == "black76" and generator == "article":
         changes["constant_vol"] = ARTICLE_MARKET_VOL
     return ARTICLE.replace(**changes)
-
-
-def _windows(short_sma_window: int, long_sma_window: int, gradient_window: int) -> dict[str, int]:
-    short, long, gradient = check_windows(short_sma_window, long_sma_window, gradient_window)
-    return {"short_sma_window": short, "long_sma_window": long, "gradient_window": gradient}
 
 
 def run_caveats(data: pd.DataFrame, keys: Iterable[str] = (), generator: str = "article", **kwargs) -> SimulationResult:

@@ -72,6 +72,7 @@ class Market:
     close: np.ndarray
     fill: np.ndarray
     vol: np.ndarray
+    fill_vol: np.ndarray
     day: np.ndarray
     times: pd.DatetimeIndex
 
@@ -91,9 +92,11 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
         vol = np.where(np.isfinite(vol) & (vol > 0), vol, settings.constant_vol)  # warm-up: the constant
     else:
         vol = np.full(len(close), settings.constant_vol)
+    # An open fill cannot know the bar's own close: it prices with the volatility known the bar before.
+    fill_vol = np.r_[settings.constant_vol, vol[:-1]] if settings.fill_price == "open" else vol
     times = pd.DatetimeIndex(data["timestamp"])
     day = times.values.astype("datetime64[D]").astype(np.int64)
-    return Market(close, fill, vol, day, times)
+    return Market(close, fill, vol, fill_vol, day, times)
 
 
 class Pricer:
@@ -110,21 +113,23 @@ class Pricer:
         days = np.where(np.isnan(expiry_day), 365.0, expiry_day - self.m.day[bars])
         return np.maximum(days, 0.0) / 365.0
 
-    def model(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign) -> np.ndarray:
-        return np.asarray(price_option(futures, strike, self.years(bars, expiry_day), self.s.rate, self.m.vol[bars],
+    def model(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign, vol=None) -> np.ndarray:
+        vol = self.m.vol[bars] if vol is None else vol
+        return np.asarray(price_option(futures, strike, self.years(bars, expiry_day), self.s.rate, vol,
                                        np.asarray(sign) > 0, style=self.s.exercise), dtype=float)
 
-    def mark(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign) -> np.ndarray:
-        """Value of an open option at the given bars and futures prices (intrinsic or model)."""
+    def mark(self, bars: np.ndarray, futures: np.ndarray, strike, expiry_day, sign, vol=None) -> np.ndarray:
+        """Value of an open option at the given bars and futures prices (intrinsic or model); ``vol``
+        defaults to each bar's closing volatility."""
         if self.s.mark == "intrinsic":
             return intrinsic_value(sign, futures, strike)
-        return self.model(bars, futures, strike, expiry_day, sign)
+        return self.model(bars, futures, strike, expiry_day, sign, vol)
 
     def entry_mid(self, bars: np.ndarray, strike: np.ndarray, expiry_day: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Mid premium at entry, points: the fixed premium or the model price at the fill price."""
         if self.s.pricing == "fixed":
             return np.full(len(bars), self.s.fixed_premium_points)
-        return self.model(bars, self.m.fill[bars], strike, expiry_day, sign)
+        return self.model(bars, self.m.fill[bars], strike, expiry_day, sign, self.m.fill_vol[bars])
 
     def strike(self, bars: np.ndarray, expiry_day: np.ndarray, sign: np.ndarray, interval: float) -> np.ndarray:
         """Strike chosen at each entry bar by the settings' rule, points."""
@@ -135,7 +140,7 @@ class Pricer:
         if self.s.strike == "offset":
             return np.maximum(atm + sign * self.s.strike_offset * interval, interval)
         # Invert Black-76's delta for the ideal strike, then pick the best listed strike next to it.
-        years, vol = self.years(bars, expiry_day), self.m.vol[bars]
+        years, vol = self.years(bars, expiry_day), self.m.fill_vol[bars]
         spread = vol * np.sqrt(np.maximum(years, 1e-8))
         target = np.clip(self.s.target_delta * np.exp(self.s.rate * years), 1e-6, 1 - 1e-6)
         d1 = sign * ndtri(target)
@@ -179,7 +184,6 @@ def run_backtest(
     check_frame(data, positive=("futures_price", "open_interest"))
 
     codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
-    n = len(codes)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
     market = market_arrays(data, settings, periods_per_year)
     trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
@@ -220,16 +224,20 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     reason = np.where(has_opposite, "signal", "end").astype(object)
     expiry_day = np.full(len(events), np.nan)
     if s.expiry_cycle:
-        expiry = select_expiry(m.times[events], max(s.min_days_to_expiry, 1), s.expiry_cycle)
+        expiry = select_expiry(m.times[events], s.min_days_to_expiry, s.expiry_cycle)
         expiry_day = expiry.values.astype("datetime64[D]").astype(np.int64).astype(float)
-        expiry_bar = np.searchsorted(m.day, expiry_day, side="left")
-        expires = expiry_bar <= exit_bar
-        exit_bar = np.where(expires, expiry_bar, exit_bar)
+        # Settle at the last close on or before the expiry date (a holiday or a gap has no bar that day).
+        first_after = np.searchsorted(m.day, expiry_day, side="left")
+        on_the_day = m.day[np.minimum(first_after, n - 1)] == expiry_day
+        settle_bar = np.maximum(np.where(on_the_day, first_after, first_after - 1), events + 1)
+        expires = (first_after < n) & (settle_bar <= exit_bar)
+        exit_bar = np.where(expires, settle_bar, exit_bar)
         reason[expires] = "expiry"
     strike = pricer.strike(events, expiry_day, signs, interval)
     entry_mid = pricer.entry_mid(events, strike, expiry_day, signs)
-    futures = np.where(reason == "signal", m.fill[exit_bar], m.close[exit_bar])
-    exit_mid = pricer.mark(exit_bar, futures, strike, expiry_day, signs)
+    at_fill = reason == "signal"
+    futures = np.where(at_fill, m.fill[exit_bar], m.close[exit_bar])
+    exit_mid = pricer.mark(exit_bar, futures, strike, expiry_day, signs, np.where(at_fill, m.fill_vol[exit_bar], m.vol[exit_bar]))
     settled = reason == "expiry"
     exit_mid[settled] = intrinsic_value(signs[settled], futures[settled], strike[settled])
     return _Plan(strike, expiry_day, entry_mid, exit_bar, reason, exit_mid)
@@ -284,12 +292,7 @@ def _trade_loop(
             if marks is not None and len(marks):
                 held = marks[: exit_bar - bar - 1]
                 peak = max(peak, cash + contracts * float(held.max(initial=0.0)) * multiplier - outlay)
-        if reason == "expiry":  # settles at intrinsic value; nothing to pay when it expires worthless
-            received, exit_fee = exit_mid, (fee if exit_mid > 0 else 0.0)
-        else:
-            received, exit_fee = float(sell_price(s, exit_mid)), fee
-        pnl = contracts * (received * multiplier - exit_fee) - outlay
-        costs = contracts * (fee + exit_fee + ((paid - mid) + (exit_mid - received)) * multiplier)
+        received, pnl, costs = (float(x) for x in _exit_terms(s, reason, mid, paid, exit_mid, contracts, multiplier))
         peak = max(peak, cash + pnl)
         cash += pnl
         exit_price = m.fill[exit_bar] if reason == "signal" else m.close[exit_bar]
@@ -334,19 +337,30 @@ def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Mark
 
     No account is kept (cash is not checked), so no loop is needed: each event's trade is its plan.
     """
-    fee = s.commission.per_side
     paid = buy_price(s, plan.entry_mid)
-    outlay = s.contracts * (paid * multiplier + fee)
-    expired = plan.reason == "expiry"
-    received = np.where(expired, plan.exit_mid, sell_price(s, plan.exit_mid))
-    exit_fee = np.where(expired & (plan.exit_mid <= 0), 0.0, fee)
-    pnl = s.contracts * (received * multiplier - exit_fee) - outlay
-    costs = s.contracts * (fee + exit_fee + ((paid - plan.entry_mid) + (plan.exit_mid - received)) * multiplier)
+    outlay = s.contracts * (paid * multiplier + s.commission.per_side)
+    received, pnl, costs = _exit_terms(s, plan.reason, plan.entry_mid, paid, plan.exit_mid, s.contracts, multiplier)
     exit_price = np.where(plan.reason == "signal", m.fill[plan.exit_bar], m.close[plan.exit_bar])
     rows = list(zip(events, plan.exit_bar, signs, plan.strike, m.fill[events], exit_price, paid * multiplier, pnl,
                     np.full(len(events), s.contracts), plan.expiry_day, plan.reason, paid, received, pnl + costs, costs,
                     outlay))
     return _trade_frame(rows, m)
+
+
+def _exit_terms(s: BacktestSettings, reason, mid, paid, exit_mid, contracts, multiplier: float):
+    """(premium received in points, net P&L in dollars, costs in dollars) of trades closing for ``reason``.
+
+    An expiring option settles at ``exit_mid`` (its intrinsic value) with no spread, and no fee when it is
+    worthless; any other exit sells at :func:`sell_price`. Costs are fees plus what the fills gave away
+    against the model mid on both sides. Scalars or arrays.
+    """
+    fee = s.commission.per_side
+    expired = np.asarray(reason) == "expiry"
+    received = np.where(expired, exit_mid, sell_price(s, exit_mid))
+    exit_fee = np.where(expired & (np.asarray(exit_mid) <= 0), 0.0, fee)
+    pnl = contracts * (received * multiplier - exit_fee) - contracts * (paid * multiplier + fee)
+    costs = contracts * (fee + exit_fee + ((paid - mid) + (exit_mid - received)) * multiplier)
+    return received, pnl, costs
 
 
 def buy_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarray:

@@ -17,7 +17,6 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .backtest import ArrayRun, article_equity, article_run
 from .engine import roll_window_mask
 from .indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
 from .settings import ARTICLE, BacktestSettings

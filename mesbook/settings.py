@@ -60,8 +60,9 @@ class BacktestSettings:
         ``warmup`` — "fill_zero" (article: warm-up gaps become 0, a false crossover) or "skip" (no
         signal until every indicator exists). ``gradient`` — "centred" (article's ``numpy.gradient``,
         reads the next bar) or "backward" over ``gradient_window``. ``oi_lag`` — bars before an OI figure
-        may be used (daily OI is published the next morning: 1). ``roll_filter_bars`` — no new trades
-        for this many bars after each quarterly expiry, when OI drops mechanically (0: off).
+        may be used (daily OI is published the next morning: 1). ``roll_filter_bars`` — no signals at
+        all (neither opening nor closing) for this many bars after each quarterly expiry, when OI drops
+        mechanically (0: off).
     Fills
         ``fill_delay`` — bars between a signal and its fill (article: 0, the same close).
         ``fill_price`` — "close" or "open" (the latter needs an ``open_price`` column).
@@ -73,7 +74,8 @@ class BacktestSettings:
         ``vol_window`` daily returns, annualized) or "column" (``vol_column`` of the data, per year).
         ``rate`` — risk-free rate per year, continuous. ``expiry_cycle`` — None (article: options never
         expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry at least
-        ``min_days_to_expiry`` calendar days away. ``strike`` — "atm" (article), "offset" (``strike_offset``
+        ``min_days_to_expiry`` (≥ 1) calendar days away; an option is settled at intrinsic value at the
+        last close on or before its expiry date. ``strike`` — "atm" (article), "offset" (``strike_offset``
         strikes out of the money; negative = in the money) or "delta" (|delta| nearest ``target_delta``).
         ``tick_size`` — premium tick, points (MES options: 0.05 = $0.25). ``round_to_tick`` — buy at the
         model price rounded up to a tick and sell rounded down (off by default: prices stay at the model's).
@@ -89,7 +91,9 @@ class BacktestSettings:
         ``stop_loss`` / ``take_profit`` — exit when the option's marked value falls to (1 − stop_loss) or
         rises to (1 + take_profit) times its entry price. ``underlying_stop_points`` — exit when the
         future moves this many points against the position. ``max_drawdown`` — once equity is this
-        fraction below its peak, open no new trades.
+        fraction below its peak, open no new trades. The rules first look at the close of the bar after
+        the entry (a trade never opens and closes on one bar) and exit at the close where they fire, even
+        when signals fill a bar late.
     """
 
     warmup: str = "fill_zero"
@@ -135,12 +139,12 @@ class BacktestSettings:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name}={getattr(self, name)!r} is not an option; choose one of {allowed}")
-        for name in ("oi_lag", "roll_filter_bars", "fill_delay", "min_days_to_expiry"):
+        for name in ("oi_lag", "roll_filter_bars", "fill_delay"):
             check_int(name, getattr(self, name), minimum=0)
+        check_int("min_days_to_expiry", self.min_days_to_expiry, minimum=1, maximum=3660)
         check_int("vol_window", self.vol_window, minimum=2)
         check_int("contracts", self.contracts, minimum=1)
-        if isinstance(self.strike_offset, bool) or not isinstance(self.strike_offset, int):
-            raise TypeError(f"strike_offset must be an integer number of strikes, got {self.strike_offset!r}")
+        check_int("strike_offset", self.strike_offset, minimum=-10_000, maximum=10_000)
         check_number("fixed_premium_points", self.fixed_premium_points)
         check_number("constant_vol", self.constant_vol, strict=True)
         check_number("rate", self.rate, minimum=-1.0)

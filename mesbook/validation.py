@@ -12,12 +12,18 @@ import numpy as np
 import pandas as pd
 
 
-def check_int(name: str, value: object, minimum: int = 1) -> int:
-    """Return ``value`` as an int, requiring an integer ≥ ``minimum`` (bools are refused)."""
+#: Largest whole number the checks accept (bar counts, windows, seeds of size): beyond it arrays overflow.
+MAX_INT = 2**31 - 1
+
+
+def check_int(name: str, value: object, minimum: int = 1, maximum: int = MAX_INT) -> int:
+    """Return ``value`` as an int, requiring an integer in [``minimum``, ``maximum``] (bools are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}; pass a whole number of at least {minimum}")
+    if value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:,}, got {value}; pass a smaller number")
     return int(value)
 
 

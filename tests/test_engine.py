@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pandas as pd
@@ -11,7 +10,6 @@ import mesbook as mb
 from mesbook.engine import run_backtest
 from mesbook.pricing import black76_greeks, black76_price
 from mesbook.settings import ARTICLE, REALISTIC, Commission
-from conftest import frame_from
 
 
 @pytest.mark.parametrize("n", [1, 2, 30, 31, 500, 5000])
@@ -239,3 +237,48 @@ def test_rounding_to_the_premium_tick():
     assert ticked.trades["pnl"].sum() == pytest.approx(ticked.final_value - ticked.initial_cash, abs=1e-6)
     with pytest.raises(TypeError, match="round_to_tick"):
         REALISTIC.replace(round_to_tick=1)
+
+
+def _with_open(data: pd.DataFrame) -> pd.DataFrame:
+    return data.assign(open_price=data["futures_price"].shift(1, fill_value=float(data["futures_price"].iloc[0])))
+
+
+def test_open_fills_price_with_the_volatility_known_at_the_open():
+    data = _with_open(mb.simulate_realistic_market(400, seed=3))
+    settings = REALISTIC.replace(fill_price="open")
+    base = run_backtest(data, settings)
+    bar = int(base.trades["entry_bar"].iloc[0])
+    moved = data.copy()
+    moved.loc[bar, "futures_price"] *= 1.03  # the entry bar's own close: unknown at its open
+    again = run_backtest(moved, settings)
+    assert again.trades["entry_premium"].iloc[0] == base.trades["entry_premium"].iloc[0]
+    assert again.trades["strike"].iloc[0] == base.trades["strike"].iloc[0]
+
+
+def test_expiry_without_a_bar_settles_at_the_last_close_before_it():
+    data = mb.simulate_market_data(300, seed=2)
+    settings = ARTICLE.replace(expiry_cycle="weekly", min_days_to_expiry=3)
+    full = run_backtest(data, settings).trades
+    expired = full[full["exit_reason"] == "expiry"]
+    assert len(expired) and (expired["exit_time"] == expired["expiry"]).all()
+    holiday = expired["expiry"].iloc[0]
+    gap = data[data["timestamp"] != holiday].reset_index(drop=True)
+    trade = run_backtest(gap, settings).trades.set_index("expiry").loc[holiday]
+    assert trade["exit_reason"] == "expiry" and trade["exit_time"] == holiday - pd.Timedelta(days=1)
+
+
+def test_risk_rules_first_look_at_the_close_after_the_entry():
+    data = _with_open(mb.simulate_realistic_market(600, seed=4))
+    for settings in (REALISTIC.replace(underlying_stop_points=1e-9), REALISTIC.replace(fill_price="open", stop_loss=0.999)):
+        t = run_backtest(data, settings).trades
+        assert (t["exit_reason"] != "signal").any()
+        assert (t["exit_bar"] - t["entry_bar"]).min() >= 1
+
+
+def test_min_days_to_expiry_and_huge_counts_are_refused():
+    with pytest.raises(ValueError, match="min_days_to_expiry"):
+        ARTICLE.replace(min_days_to_expiry=0)
+    with pytest.raises(ValueError, match="oi_lag must be <="):
+        ARTICLE.replace(oi_lag=10**19)
+    with pytest.raises(ValueError, match="long_sma_window must be <="):
+        run_backtest(mb.simulate_market_data(50, seed=1), ARTICLE, long_sma_window=10**19)

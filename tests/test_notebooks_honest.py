@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import pytest
 
 import mesbook as mb
 from mesbook import caveats, greeks, real_backtest, risk
