@@ -32,7 +32,7 @@ from .constants import (
     STRIKE_INTERVAL,
 )
 from .contract import intrinsic_value
-from .engine import market_arrays, Pricer, run_backtest
+from .engine import Pricer, market_arrays, run_backtest, segment_bars
 from .pricing import black76_greeks
 from .results import SimulationResult
 from .settings import REALISTIC, BacktestSettings
@@ -146,10 +146,8 @@ def _value_paths(trades: pd.DataFrame, pricer: Pricer) -> _Path:
     m = pricer.m
     entry = trades["entry_bar"].to_numpy(dtype=np.int64)
     lengths = trades["exit_bar"].to_numpy(dtype=np.int64) - entry + 1
-    k = np.repeat(np.arange(len(trades)), lengths)
-    starts = np.cumsum(lengths) - lengths
-    offset = np.arange(int(lengths.sum())) - starts[k]
-    bar = entry[k] + offset
+    k, bar = segment_bars(entry, lengths)
+    offset = bar - entry[k]
     first, last = offset == 0, offset == (lengths - 1)[k]
     reason = trades["exit_reason"].to_numpy(dtype=object)[k]
     futures = np.where(first | (last & (reason == "signal")), m.fill[bar], m.close[bar])

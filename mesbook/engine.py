@@ -303,27 +303,30 @@ def _trade_loop(
     return trades, _unrealized(trades, pricer, n, multiplier)
 
 
+def segment_bars(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expand segments (first bar, number of bars) into ``(segment index, bar)`` per element, in order:
+    segment ``i`` contributes bars ``starts[i], ..., starts[i] + lengths[i] − 1``."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    k = np.repeat(np.arange(len(lengths)), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    return k, np.arange(int(lengths.sum())) - offsets[k] + np.asarray(starts, dtype=np.int64)[k]
+
+
 def _held_marks(events: np.ndarray, signs: np.ndarray, plan: _Plan, pricer: Pricer) -> tuple[np.ndarray, np.ndarray]:
     """Marks (points) of each event's option at the closes strictly between its entry and planned exit,
     concatenated, with offsets: event ``i``'s marks are ``marks[offsets[i]:offsets[i + 1]]``."""
     lengths = np.maximum(plan.exit_bar - events - 1, 0)
-    offsets = np.r_[0, np.cumsum(lengths)]
-    k = np.repeat(np.arange(len(events)), lengths)
-    bars = np.arange(offsets[-1]) - offsets[:-1][k] + events[k] + 1
+    k, bars = segment_bars(events + 1, lengths)
     marks = pricer.mark(bars, pricer.m.close[bars], plan.strike[k], plan.expiry_day[k], signs[k])
-    return np.asarray(marks, dtype=float), offsets
+    return np.asarray(marks, dtype=float), np.r_[0, np.cumsum(lengths)]
 
 
 def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
     """Per bar, the open trades' marked value minus what they cost, dollars (0 when flat)."""
     unrealized = np.zeros(n)
-    lengths = (trades["exit_bar"] - trades["entry_bar"]).to_numpy()
-    total = int(lengths.sum())
-    if not total:
+    k, bars = segment_bars(trades["entry_bar"].to_numpy(), (trades["exit_bar"] - trades["entry_bar"]).to_numpy())
+    if not len(bars):
         return unrealized
-    k = np.repeat(np.arange(len(trades)), lengths)
-    starts = np.cumsum(lengths) - lengths
-    bars = np.arange(total) - starts[k] + trades["entry_bar"].to_numpy()[k]
     per_bar = {name: trades[name].to_numpy(dtype=float)[k] for name in ("strike", "expiry_day", "contracts", "outlay")}
     sign = np.where(trades["option_type"].to_numpy() == "CALL", 1, -1)[k]
     marks = pricer.mark(bars, pricer.m.close[bars], per_bar["strike"], per_bar["expiry_day"], sign)
