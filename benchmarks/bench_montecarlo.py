@@ -13,7 +13,7 @@ import numpy as np
 
 import mesbook as mb
 from benchmarks.timing import best_time, report
-from mesbook.montecarlo import monte_carlo
+from mesbook.studies.montecarlo import monte_carlo
 from mesbook.parallel import task_seeds
 
 PATHS, BARS = 1000, 500

@@ -13,7 +13,7 @@ import numpy as np
 
 import mesbook as mb
 from benchmarks.timing import best_time, report
-from mesbook.sweep import sweep_windows
+from mesbook.studies.sweep import sweep_windows
 
 SHORTS = list(range(2, 22))            # 20 short windows, bars
 LONGS = list(range(25, 225, 10))       # 20 long windows, bars: every pair has short < long

@@ -11,11 +11,11 @@ The five functions of the article keep its names, parameters and behaviour::
 Money is in dollars, prices and strikes in index points; each docstring says which.
 Educational software: not trading advice.
 """
-from .attribution import Attribution, attribute_pnl
-from .audit import AuditResult, article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
-from .backtest import run_trading_simulation
-from .caveats import CAVEATS, caveat_effects, caveat_settings, run_caveats
-from .calendar import (
+from .studies.attribution import Attribution, attribute_pnl
+from .studies.audit import AuditResult, article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
+from .article.simulation import run_trading_simulation
+from .studies.caveats import CAVEATS, caveat_effects, caveat_settings, run_caveats
+from .options.calendar import (
     contract_code,
     days_to_expiry,
     front_contract,
@@ -35,12 +35,12 @@ from .constants import (
     OPTION_PREMIUM_FIXED,
     STRIKE_INTERVAL,
 )
-from .contract import get_atm_strike
-from .engine import run_backtest
-from .indicators import calculate_indicators
-from .market_data import load_market_data, simulate_market_data, validate_market_data
-from .greeks import greeks_table
-from .ladder import HONEST, ladder_pnl, ladder_steps, realism_ladder
+from .article.contract import get_atm_strike
+from .engine.backtest import run_backtest
+from .article.indicators import calculate_indicators
+from .article.market import load_market_data, simulate_market_data, validate_market_data
+from .options.tables import greeks_table
+from .studies.ladder import HONEST, ladder_pnl, ladder_steps, realism_ladder
 from .metrics import (
     annualized_return,
     annualized_volatility,
@@ -53,11 +53,11 @@ from .metrics import (
     sharpe_ratio,
     sortino_ratio,
 )
-from .montecarlo import MonteCarloResult, monte_carlo
+from .studies.montecarlo import MonteCarloResult, monte_carlo
 from .parallel import parallel_map, task_seeds
-from .pipeline import run_article
-from .real_backtest import WEEKLY, real_data_runs
-from .real_data import (
+from .article.pipeline import run_article
+from .studies.real_runs import WEEKLY, real_data_runs
+from .data.real import (
     adjust_unit_break,
     find_unit_breaks,
     load_cftc_open_interest,
@@ -65,7 +65,7 @@ from .real_data import (
     roll_drops,
     weekly_market_from_real_data,
 )
-from .pricing import (
+from .options.pricing import (
     Greeks,
     american_price,
     black76_greeks,
@@ -75,12 +75,12 @@ from .pricing import (
     price_option,
 )
 from .results import SimulationResult, Summary
-from .risk import RISK_RULES, risk_rules_table
-from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
-from .signals import generate_signals
-from .sweep import sweep_heatmap, sweep_windows
-from .synthetic import MarketPaths, simulate_paths, simulate_realistic_market
-from .walkforward import walk_forward
+from .studies.risk_rules import RISK_RULES, risk_rules_table
+from .engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
+from .article.signals import generate_signals
+from .studies.sweep import sweep_heatmap, sweep_windows
+from .data.synthetic import MarketPaths, simulate_paths, simulate_realistic_market
+from .studies.walkforward import walk_forward
 
 __version__ = "0.1.0"
 

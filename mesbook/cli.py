@@ -14,8 +14,8 @@ from .constants import (
     OI_SHORT_SMA_WINDOW,
     OPTION_PREMIUM_FIXED,
 )
-from .market_data import load_market_data
-from .pipeline import run_article
+from .article.market import load_market_data
+from .article.pipeline import run_article
 
 DESCRIPTION = """\
 Run the article's open-interest MES options bot: simulate (or load) futures prices and open

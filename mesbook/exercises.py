@@ -26,10 +26,10 @@ import pandas as pd
 
 from . import plots
 from .constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
-from .contract import get_atm_strike
-from .indicators import calculate_indicators
-from .market_data import simulate_market_data
-from .pipeline import run_article
+from .article.contract import get_atm_strike
+from .article.indicators import calculate_indicators
+from .article.market import simulate_market_data
+from .article.pipeline import run_article
 
 #: The seed of every simulated market in the book.
 BOOK_SEED: int = 7
@@ -81,7 +81,7 @@ def _cells_changed_by_gradient_window(other: int) -> int:
 
 
 def _unit_factor() -> float:
-    from .real_data import find_unit_breaks, load_cftc_open_interest
+    from .data.real import find_unit_breaks, load_cftc_open_interest
 
     breaks = find_unit_breaks(load_cftc_open_interest().set_index("as_of")["open_interest"])
     return float(breaks.loc[pd.Timestamp("2023-05-02"), "factor"])
@@ -294,25 +294,25 @@ __all__ = ["BOOK_BARS", "BOOK_SEED", "QUESTIONS", "Question", "Verdict", "book_m
 
 def _caveat_run(*keys: str):
     """The book's market run with the honest alternative of each caveat in ``keys`` (chapter 6)."""
-    from .caveats import run_caveats
+    from .studies.caveats import run_caveats
 
     return run_caveats(book_market(), list(keys))
 
 
 def _example_greek(row: str, column: str = "dollars") -> float:
-    from .greeks import greeks_table
+    from .options.tables import greeks_table
 
     return float(greeks_table().loc[row, column])
 
 
 def _implied_vol_percent(premium: float, days: int) -> float:
-    from .pricing import implied_volatility
+    from .options.pricing import implied_volatility
 
     return round(100 * float(implied_volatility(premium, 4000.0, 4000.0, days / 365, 0.04, True)), 4)
 
 
 def _publication_gap_days() -> int:
-    from .real_data import weekly_market_from_real_data
+    from .data.real import weekly_market_from_real_data
 
     pub = weekly_market_from_real_data("publication")
     return int((pub["timestamp"] - pub["as_of"]).dt.days.mode().iloc[0])
@@ -372,14 +372,14 @@ COUPLING_STEPS: tuple[float, ...] = tuple(round(0.01 * k, 2) for k in range(1, 1
 
 @lru_cache(maxsize=None)
 def _book_sweep(statistic: str = "net_pnl") -> pd.DataFrame:
-    from .sweep import sweep_windows
+    from .studies.sweep import sweep_windows
 
     return sweep_windows(book_market(), plots.SWEEP_SHORTS, plots.SWEEP_LONGS, statistic=statistic)
 
 
 @lru_cache(maxsize=None)
 def _book_walk_forward() -> pd.DataFrame:
-    from .walkforward import walk_forward
+    from .studies.walkforward import walk_forward
 
     history = simulate_market_data(WALK_FORWARD_BARS, seed=BOOK_SEED)
     return walk_forward(history, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, train_bars=200, test_bars=200,
@@ -388,7 +388,7 @@ def _book_walk_forward() -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def _realistic_market() -> pd.DataFrame:
-    from .synthetic import simulate_realistic_market
+    from .data.synthetic import simulate_realistic_market
 
     return simulate_realistic_market(BOOK_BARS, seed=BOOK_SEED)
 
@@ -399,7 +399,7 @@ def realistic_market() -> pd.DataFrame:
 
 
 def _weakest_coupling() -> float:
-    from .montecarlo import monte_carlo
+    from .studies.montecarlo import monte_carlo
 
     for coupling in COUPLING_STEPS:
         if monte_carlo(MC_PATHS, seed=BOOK_SEED, coupling=coupling, generator="realistic").p_value < 0.05:
@@ -408,26 +408,26 @@ def _weakest_coupling() -> float:
 
 
 def _random_sides_t() -> float:
-    from .montecarlo import monte_carlo
+    from .studies.montecarlo import monte_carlo
 
     return round(monte_carlo(MC_PATHS, seed=BOOK_SEED, random_types="random").t_statistic, 2)
 
 
 def _costliest_rung() -> str:
-    from .ladder import realism_ladder
+    from .studies.ladder import realism_ladder
 
     return str(realism_ladder(LADDER_SEEDS, seed=BOOK_SEED, generator="realistic")["change"].idxmin())
 
 
 def _constant_vol_vega() -> float:
-    from .attribution import attribute_pnl
-    from .settings import REALISTIC
+    from .studies.attribution import attribute_pnl
+    from .engine.settings import REALISTIC
 
     return float(attribute_pnl(realistic_market(), REALISTIC.replace(volatility="constant")).totals()["vega"])
 
 
 def _first_leak(short: int, long: int) -> int:
-    from .audit import article_signals, crossover_bars, lookahead_audit
+    from .studies.audit import article_signals, crossover_bars, lookahead_audit
 
     data = book_market()
     return lookahead_audit(article_signals(short, long), data, crossover_bars(data, short, long), n_scrambles=10).leaks[0]

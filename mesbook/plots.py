@@ -28,10 +28,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
-from .contract import get_atm_strike, intrinsic_value, points_to_dollars
-from .indicators import calculate_indicators
+from .article.contract import get_atm_strike, intrinsic_value, points_to_dollars
+from .article.indicators import calculate_indicators
 from .results import SimulationResult
-from .signals import signal_codes
+from .article.signals import signal_codes
 
 #: Resolution of PNGs rendered for notebooks and widgets, dots per inch.
 PNG_DPI: int = 100
@@ -353,7 +353,7 @@ def real_oi_figure(cot: pd.DataFrame, zoom: tuple[str, str] = ("2021-01-01", "20
     the week the series changes units (``unit_break``); the right panel marks the quarterly expiries
     (third Friday of March, June, September, December).
     """
-    from .calendar import option_expiries
+    from .options.calendar import option_expiries
 
     frame = cot.sort_values("as_of")
     times = pd.DatetimeIndex(frame["as_of"])
@@ -721,8 +721,8 @@ def seed_sweep(seeds: Iterable[int] = range(200), *, coin_flip: bool = False, **
     ``coin_flip=True`` every BUY/SELL label is replaced by a fair coin (seeded by the seed + 1,000,000),
     keeping the bars on which the bot acts: a bot that ignores open interest when it picks a side.
     """
-    from .backtest import run_trading_simulation
-    from .pipeline import run_article
+    from .article.simulation import run_trading_simulation
+    from .article.pipeline import run_article
 
     rows = []
     for seed in seeds:
@@ -1133,7 +1133,7 @@ STATISTIC_NAMES: dict[str, str] = {"net_pnl": "net P&L ($)", "sharpe": "Sharpe r
 
 
 def _statistic_column(table: pd.DataFrame, statistic: Optional[str] = None) -> str:
-    from .sweep import WINDOW_COLUMNS
+    from .studies.sweep import WINDOW_COLUMNS
 
     if statistic is not None:
         return statistic
@@ -1181,7 +1181,7 @@ def sweep_figure(table: pd.DataFrame, statistic: Optional[str] = None, gradient:
     the article's pair (10 / 30) framed; pairs with short ≥ long are left blank. ``market`` names the
     data in the title.
     """
-    from .sweep import sweep_heatmap
+    from .studies.sweep import sweep_heatmap
 
     matrix = sweep_heatmap(table, statistic, gradient)
     with book_style():
@@ -1204,7 +1204,7 @@ def sweep_figure(table: pd.DataFrame, statistic: Optional[str] = None, gradient:
 def set_sweep(fig: Figure, table: pd.DataFrame, statistic: Optional[str] = None, gradient: Optional[int] = None,
               market: str = "seed 7") -> None:
     """Redraw a :func:`sweep_figure` for another sweep table (same grid of windows)."""
-    from .sweep import sweep_heatmap
+    from .studies.sweep import sweep_heatmap
 
     statistic = _statistic_column(table, statistic)
     matrix = sweep_heatmap(table, statistic, gradient)
@@ -1259,8 +1259,8 @@ def sweep_leaders(table: pd.DataFrame, top: int = 5, statistic: Optional[str] = 
 def best_pairs(seeds: Iterable[int], shorts: Sequence[int] = SWEEP_SHORTS, longs: Sequence[int] = SWEEP_LONGS,
                statistic: str = "net_pnl") -> pd.DataFrame:
     """For each seeded market of the article (500 bars): the best window pair of the grid and its value."""
-    from .market_data import simulate_market_data
-    from .sweep import sweep_windows
+    from .article.market import simulate_market_data
+    from .studies.sweep import sweep_windows
 
     rows = []
     for seed in seeds:
@@ -1580,9 +1580,9 @@ def audit_summary(data: pd.DataFrame, n_scrambles: int = 10) -> pd.DataFrame:
     crossovers and around every entry. Each check uses ``n_scrambles`` scrambled futures plus the
     truncated data (see :func:`mesbook.lookahead_audit`).
     """
-    from .audit import article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
-    from .engine import run_backtest
-    from .settings import ARTICLE, REALISTIC
+    from .studies.audit import article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
+    from .engine.backtest import run_backtest
+    from .engine.settings import ARTICLE, REALISTIC
 
     crossings_ = crossover_bars(data)
     entries = run_backtest(data, REALISTIC).trades["entry_bar"].to_numpy()
@@ -1613,7 +1613,7 @@ def leak_figure(data: pd.DataFrame, bar: int, around: int = 5) -> BookFigure:
     backward change (bar − 1 → bar) and the centred gradient (bar − 1 → bar + 1, halved) are drawn as
     slopes. Right: the three numbers the rule can use at ``bar`` and the signal each version gives.
     """
-    from .signals import generate_signals
+    from .article.signals import generate_signals
 
     if not 1 <= bar < len(data) - 1:
         raise ValueError(f"bar must have a bar before and after it: between 1 and {len(data) - 2}, got {bar}")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import plots
-from .backtest import run_trading_simulation
+from .article.simulation import run_trading_simulation
 from .constants import (
     FUTURES_MULTIPLIER,
     OI_GRADIENT_WINDOW,
@@ -34,9 +34,9 @@ from .constants import (
     OPTION_PREMIUM_FIXED,
     STRIKE_INTERVAL,
 )
-from .indicators import calculate_indicators, rolling_mean
-from .market_data import simulate_market_data
-from .signals import BUY_CODE, SELL_CODE, labels_from_codes, signal_codes
+from .article.indicators import calculate_indicators, rolling_mean
+from .article.market import simulate_market_data
+from .article.signals import BUY_CODE, SELL_CODE, labels_from_codes, signal_codes
 
 #: What an explorer says about itself where widgets cannot be shown (static HTML, plain consoles).
 STATIC_TEXT = "Interactive controls: run this notebook in JupyterLab to use them."
@@ -320,7 +320,7 @@ class SignalExplorer(_WindowExplorer):
 
     def __init__(self, data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
                  gradient: int = OI_GRADIENT_WINDOW):
-        from .signals import generate_signals
+        from .article.signals import generate_signals
 
         figure = plots.signals_figure(generate_signals(calculate_indicators(data, short, long, gradient)))
         super().__init__(data, figure, short, long, gradient)
@@ -337,7 +337,7 @@ class SimulationExplorer(_WindowExplorer):
 
     def __init__(self, data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
                  gradient: int = OI_GRADIENT_WINDOW):
-        from .pipeline import run_article
+        from .article.pipeline import run_article
 
         frame, result = run_article(data, short_sma_window=short, long_sma_window=long, gradient_window=gradient)
         self._results: dict[tuple[int, int], Any] = {}
@@ -401,9 +401,9 @@ class CaveatExplorer(Explorer):
     """
 
     def __init__(self, seed: int = 7, num_periods: int = 500, checked: tuple[str, ...] = ()):
-        from . import caveats
-        from .engine import run_backtest
-        from .synthetic import simulate_realistic_market
+        from .studies import caveats
+        from .engine.backtest import run_backtest
+        from .data.synthetic import simulate_realistic_market
 
         self._caveats = caveats
         self.markets = {"article": simulate_market_data(num_periods, seed=seed),
@@ -465,7 +465,7 @@ class GreeksExplorer(Explorer):
     """Strike, days to expiry and volatility of an MES option; premium and Greeks against the futures."""
 
     def __init__(self, strike: float = 4000.0, days: int = 91, vol_percent: float = 18.0, rate: float = 0.04):
-        from .greeks import greek_curves
+        from .options.tables import greek_curves
 
         self._curves = greek_curves
         self.rate = rate
@@ -542,8 +542,8 @@ class SweepExplorer(Explorer):
 
     def table(self, seed: int, statistic: str, signals: str, gradient: int) -> pd.DataFrame:
         """The sweep of the chapter's grid for these choices, computed once per combination."""
-        from .settings import ARTICLE
-        from .sweep import sweep_windows
+        from .engine.settings import ARTICLE
+        from .studies.sweep import sweep_windows
 
         key = (seed, statistic, signals, gradient)
         if key not in self._tables:
@@ -586,7 +586,7 @@ class MonteCarloExplorer(Explorer):
 
     def result(self, coupling: float, paths: int):
         """``monte_carlo`` on the realistic generator for these settings, computed once per pair."""
-        from .montecarlo import monte_carlo
+        from .studies.montecarlo import monte_carlo
 
         key = (round(float(coupling), 6), int(paths))
         if key not in self._results:
@@ -618,9 +618,9 @@ class AttributionExplorer(Explorer):
     """Pick one trade of a Black-76 backtest and see its P&L split into Greeks, bar by bar."""
 
     def __init__(self, data: pd.DataFrame, settings: Any = None, trade: int = 1):
-        from .attribution import attribute_pnl
-        from .engine import run_backtest
-        from .settings import REALISTIC
+        from .studies.attribution import attribute_pnl
+        from .engine.backtest import run_backtest
+        from .engine.settings import REALISTIC
 
         settings = REALISTIC if settings is None else settings
         self.data = data

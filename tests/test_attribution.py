@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.attribution import COMPONENTS, Attribution, attribute_pnl
-from mesbook.settings import ARTICLE, REALISTIC
-from mesbook.synthetic import simulate_realistic_market
+from mesbook.studies.attribution import COMPONENTS, Attribution, attribute_pnl
+from mesbook.engine.settings import ARTICLE, REALISTIC
+from mesbook.data.synthetic import simulate_realistic_market
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.audit import (
+from mesbook.studies.audit import (
     AuditResult,
     article_signals,
     backtest_equity,
@@ -14,7 +14,7 @@ from mesbook.audit import (
     lookahead_audit,
     scramble_after,
 )
-from mesbook.settings import ARTICLE, REALISTIC
+from mesbook.engine.settings import ARTICLE, REALISTIC
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesbook import calendar as cal
+from mesbook.options import calendar as cal
 
 
 @pytest.mark.parametrize(

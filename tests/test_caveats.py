@@ -1,4 +1,4 @@
-"""The article's simplifications one at a time (mesbook.caveats)."""
+"""The article's simplifications one at a time (mesbook.studies.caveats)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mesbook as mb
-from mesbook import caveats
-from mesbook.caveats import (
+from mesbook.studies import caveats
+from mesbook.studies.caveats import (
     ARTICLE_MARKET_VOL,
     CAVEATS,
     EFFECT_COLUMNS,
@@ -25,8 +25,8 @@ from mesbook.caveats import (
     summarize_caveats,
 )
 from mesbook.parallel import task_seeds
-from mesbook.settings import ARTICLE, REALISTIC
-from mesbook.synthetic import seeded_market
+from mesbook.engine.settings import ARTICLE, REALISTIC
+from mesbook.data.synthetic import seeded_market
 
 KEYS = [c.key for c in CAVEATS]
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mesbook import get_atm_strike
-from mesbook.contract import intrinsic_value, points_to_dollars
+from mesbook.article.contract import intrinsic_value, points_to_dollars
 
 
 def test_article_example():

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 import mesbook as mb
-from mesbook.engine import run_backtest
-from mesbook.pricing import black76_greeks, black76_price
-from mesbook.settings import ARTICLE, REALISTIC, Commission
+from mesbook.engine.backtest import run_backtest
+from mesbook.options.pricing import black76_greeks, black76_price
+from mesbook.engine.settings import ARTICLE, REALISTIC, Commission
 
 
 @pytest.mark.parametrize("n", [1, 2, 30, 31, 500, 5000])

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, strategies as st
 
 import mesbook as mb
-from mesbook.engine import decision_codes
-from mesbook.backtest import article_equity, article_run
-from mesbook.fastpath import EXECUTION_FIELDS, IndicatorCache, require_fast_path, supports_fast_path
-from mesbook.signals import delay_codes
-from mesbook.indicators import oi_indicators
-from mesbook.settings import ARTICLE, REALISTIC, Commission
+from mesbook.engine.backtest import decision_codes
+from mesbook.article.simulation import article_equity, article_run
+from mesbook.engine.fastpath import EXECUTION_FIELDS, IndicatorCache, require_fast_path, supports_fast_path
+from mesbook.article.signals import delay_codes
+from mesbook.article.indicators import oi_indicators
+from mesbook.engine.settings import ARTICLE, REALISTIC, Commission
 
 signal_switches = st.fixed_dictionaries({
     "warmup": st.sampled_from(["fill_zero", "skip"]), "gradient": st.sampled_from(["centred", "backward"]),

@@ -1,12 +1,12 @@
-"""Option price and Greek tables (mesbook.greeks)."""
+"""Option price and Greek tables (mesbook.options.tables)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 import mesbook as mb
-from mesbook import greeks
-from mesbook.greeks import EXAMPLE
+from mesbook.options import tables as greeks
+from mesbook.options.tables import EXAMPLE
 
 
 def test_greeks_table_matches_black76_with_stated_units():

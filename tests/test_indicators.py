@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
-from mesbook.indicators import INDICATOR_COLUMNS
+from mesbook.article.indicators import INDICATOR_COLUMNS
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 

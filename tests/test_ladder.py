@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.ladder import HONEST, LADDER_COLUMNS, RUNGS, ladder_pnl, ladder_steps, realism_ladder, summarize_ladder
-from mesbook.synthetic import seeded_market
+from mesbook.studies.ladder import HONEST, LADDER_COLUMNS, RUNGS, ladder_pnl, ladder_steps, realism_ladder, summarize_ladder
+from mesbook.data.synthetic import seeded_market
 from mesbook.parallel import task_seeds
-from mesbook.settings import ARTICLE, REALISTIC
+from mesbook.engine.settings import ARTICLE, REALISTIC
 
 NUM_SEEDS, BARS = 16, 400
 

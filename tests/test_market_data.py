@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import load_market_data, simulate_market_data
-from mesbook.market_data import MARKET_COLUMNS
+from mesbook.article.market import MARKET_COLUMNS
 
 
 def test_layout_and_calendar():

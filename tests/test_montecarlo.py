@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 import mesbook as mb
-from mesbook.montecarlo import MonteCarloResult, monte_carlo, paired_one_sided_test
-from mesbook.synthetic import seeded_market
+from mesbook.studies.montecarlo import MonteCarloResult, monte_carlo, paired_one_sided_test
+from mesbook.data.synthetic import seeded_market
 from mesbook.parallel import task_seeds
-from mesbook.settings import ARTICLE, REALISTIC
+from mesbook.engine.settings import ARTICLE, REALISTIC
 
 HONEST_SIGNALS = ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1)
 

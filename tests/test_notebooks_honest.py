@@ -8,10 +8,13 @@ from pathlib import Path
 import numpy as np
 
 import mesbook as mb
-from mesbook import caveats, greeks, real_backtest, risk
+from mesbook.studies import caveats
+from mesbook.options import tables as greeks
+from mesbook.studies import real_runs as real_backtest
+from mesbook.studies import risk_rules as risk
 from mesbook.parallel import task_seeds
-from mesbook.synthetic import seeded_market
-from mesbook.volatility import realized_volatility
+from mesbook.data.synthetic import seeded_market
+from mesbook.options.volatility import realized_volatility
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mesbook.parallel import chunk, parallel_map, resolve_n_jobs, task_seeds, worker_count
-from mesbook.synthetic import simulate_paths
+from mesbook.data.synthetic import simulate_paths
 
 
 def draw(seed: np.random.SeedSequence, size: int = 5) -> np.ndarray:

@@ -223,7 +223,7 @@ def test_plot_run_for_the_command_line(book_run, tmp_path):
 
 
 def test_real_data_figures():
-    real_data = pytest.importorskip("mesbook.real_data")
+    real_data = pytest.importorskip("mesbook.data.real")
     cot = real_data.load_cftc_open_interest()
     fig = plots.real_oi_figure(cot)
     assert "×5.09" in texts(fig)

@@ -7,7 +7,9 @@ import pytest
 from matplotlib.patches import FancyBboxPatch
 
 import mesbook as mb
-from mesbook import caveats, greeks, plots
+from mesbook import plots
+from mesbook.studies import caveats
+from mesbook.options import tables as greeks
 
 
 def png_ok(fig) -> None:
@@ -85,7 +87,7 @@ def test_broker_loop_is_seven_boxes_and_no_code():
 
 def test_real_data_figure():
     pytest.importorskip("arch")
-    from mesbook import real_backtest
+    from mesbook.studies import real_runs as real_backtest
 
     markets = real_backtest.real_markets()
     fig = plots.real_data_figure(markets, real_backtest.real_results(markets=markets))

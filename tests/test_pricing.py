@@ -1,4 +1,4 @@
-"""Black-76, Greeks, implied vol and the American lattice in mesbook.pricing."""
+"""Black-76, Greeks, implied vol and the American lattice in mesbook.options.pricing."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from mesbook.pricing import (
+from mesbook.options.pricing import (
     DAYS_PER_YEAR,
     OPTION_STYLES,
     Greeks,

@@ -1,4 +1,4 @@
-"""The bot on real weekly data (mesbook.real_backtest)."""
+"""The bot on real weekly data (mesbook.studies.real_runs)."""
 from __future__ import annotations
 
 import pytest
@@ -6,8 +6,8 @@ import pytest
 pytest.importorskip("arch")
 
 import mesbook as mb  # noqa: E402
-from mesbook import real_backtest  # noqa: E402
-from mesbook.real_backtest import (  # noqa: E402
+from mesbook.studies import real_runs as real_backtest  # noqa: E402
+from mesbook.studies.real_runs import (  # noqa: E402
     REAL_COLUMNS,
     WEEKLY,
     lag_table,

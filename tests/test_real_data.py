@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook import calendar as cal
-from mesbook import real_data as rd
+from mesbook.options import calendar as cal
+from mesbook.data import real as rd
 
 
 @pytest.fixture(scope="module")

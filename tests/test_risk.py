@@ -1,4 +1,4 @@
-"""Risk rules over many markets (mesbook.risk)."""
+"""Risk rules over many markets (mesbook.studies.risk_rules)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +6,8 @@ import pytest
 
 import mesbook as mb
 from mesbook.parallel import task_seeds
-from mesbook.risk import RISK_COLUMNS, RISK_RULES, risk_rules_table
-from mesbook.synthetic import seeded_market
+from mesbook.studies.risk_rules import RISK_COLUMNS, RISK_RULES, risk_rules_table
+from mesbook.data.synthetic import seeded_market
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mesbook.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
+from mesbook.engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 
 
 def test_presets():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
-from mesbook.signals import codes_from_labels
+from mesbook.article.signals import codes_from_labels
 from benchmarks.article_loop import loop_indicators, loop_signals
 
 

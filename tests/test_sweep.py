@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.settings import ARTICLE, REALISTIC
-from mesbook.sweep import resolve_statistic, sweep_heatmap, sweep_windows, window_grid
+from mesbook.engine.settings import ARTICLE, REALISTIC
+from mesbook.studies.sweep import resolve_statistic, sweep_heatmap, sweep_windows, window_grid
 
 SHORTS, LONGS = (3, 6, 9, 12), (8, 12, 20, 31)
 

@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 
 import mesbook as mb
-from mesbook import calendar as cal
-from mesbook import synthetic as syn
+from mesbook.options import calendar as cal
+from mesbook.data import synthetic as syn
 
 DAILY_VOL = 0.18 / math.sqrt(252)
 

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.audit import scramble_after
-from mesbook.settings import ARTICLE, REALISTIC
-from mesbook.sweep import sweep_windows
-from mesbook.walkforward import FOLD_COLUMNS, fold_bounds, walk_forward
+from mesbook.studies.audit import scramble_after
+from mesbook.engine.settings import ARTICLE, REALISTIC
+from mesbook.studies.sweep import sweep_windows
+from mesbook.studies.walkforward import FOLD_COLUMNS, fold_bounds, walk_forward
 
 SHORTS, LONGS = (3, 5, 8, 12), (15, 20, 30, 45)
 

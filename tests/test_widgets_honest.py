@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import mesbook as mb
-from mesbook import caveats, plots, widgets
+from mesbook import plots, widgets
+from mesbook.studies import caveats
 
 
 @pytest.fixture(scope="module")

@@ -24,12 +24,12 @@ from typing import Iterable, Optional
 import numpy as np
 import pandas as pd
 
-from .engine import run_backtest
-from .parallel import task_seeds
-from .results import SimulationResult
-from .settings import ARTICLE, REALISTIC, BacktestSettings, Commission
-from .synthetic import GENERATORS, seeded_market
-from .validation import check_int
+from ..engine.backtest import run_backtest
+from ..parallel import task_seeds
+from ..results import SimulationResult
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
+from ..data.synthetic import GENERATORS, seeded_market
+from ..validation import check_int
 
 #: Annualized volatility of the article's generator at its start: 1.5 points a day on 4,000 points.
 ARTICLE_MARKET_VOL: float = 1.5 * np.sqrt(252) / 4000.0

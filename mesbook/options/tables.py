@@ -12,9 +12,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .constants import FUTURES_MULTIPLIER
+from ..constants import FUTURES_MULTIPLIER
 from .pricing import DAYS_PER_YEAR, american_price, black76_greeks, black76_price, implied_volatility
-from .validation import check_int, check_number
+from ..validation import check_int, check_number
 
 #: The book's example option: futures and strike in points, days to expiry, vol and rate per year.
 EXAMPLE: dict = {"futures": 4000.0, "strike": 4000.0, "days": 91, "vol": 0.18, "rate": 0.04}

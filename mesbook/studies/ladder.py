@@ -24,12 +24,12 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from .engine import run_backtest
-from .synthetic import GENERATORS, seeded_market
-from .parallel import parallel_map, task_seeds
-from .settings import ARTICLE, REALISTIC, BacktestSettings
-from .validation import check_int, check_number, check_windows
+from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..engine.backtest import run_backtest
+from ..data.synthetic import GENERATORS, seeded_market
+from ..parallel import parallel_map, task_seeds
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
+from ..validation import check_int, check_number, check_windows
 
 #: Bars without new trades after each quarterly expiry on the last rung.
 ROLL_FILTER_BARS: int = 5

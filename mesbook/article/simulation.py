@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
+from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
 from .contract import get_atm_strike, intrinsic_value
-from .results import TRADE_COLUMNS, SimulationResult, count_signals
+from ..results import TRADE_COLUMNS, SimulationResult, count_signals
 from .signals import codes_from_labels
-from .validation import check_frame, check_number
+from ..validation import check_frame, check_number
 
 _DIRECTION = np.array([0, 1, -1], dtype=np.int8)  # signal code -> +1 call, -1 put, 0 none
 

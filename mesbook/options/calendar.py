@@ -24,7 +24,7 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
-from .validation import check_int
+from ..validation import check_int
 
 #: Option expiry cycles understood by :func:`option_expiries`.
 CYCLES: tuple[str, str, str] = ("quarterly", "monthly", "weekly")

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .validation import check_int, check_number
+from ..validation import check_int, check_number
 
 WARMUP_MODES = ("fill_zero", "skip")
 GRADIENT_MODES = ("centred", "backward")

@@ -17,10 +17,10 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .engine import roll_window_mask
-from .indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
+from .backtest import roll_window_mask
+from ..article.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
 from .settings import ARTICLE, BacktestSettings
-from .signals import delay_codes, signal_codes
+from ..article.signals import delay_codes, signal_codes
 
 #: Settings that change which bars signal; the fast path handles any value of these.
 SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "roll_filter_bars", "fill_delay",

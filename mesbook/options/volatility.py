@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .validation import check_int, check_number
+from ..validation import check_int, check_number
 
 #: Trading days per year used to annualize daily volatility.
 TRADING_DAYS_PER_YEAR: int = 252

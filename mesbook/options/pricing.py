@@ -26,9 +26,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import gammaln, ndtr, xlog1py, xlogy
 
-from .constants import FUTURES_MULTIPLIER
-from .contract import intrinsic_value, points_to_dollars
-from .validation import check_int, check_number
+from ..constants import FUTURES_MULTIPLIER
+from ..article.contract import intrinsic_value, points_to_dollars
+from ..validation import check_int, check_number
 
 __all__ = [
     "DAYS_PER_YEAR",

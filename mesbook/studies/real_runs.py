@@ -12,10 +12,10 @@ from typing import Mapping, Optional, Sequence
 
 import pandas as pd
 
-from .engine import run_backtest
-from .real_data import OI_LAGS, weekly_market_from_real_data
-from .results import SimulationResult
-from .settings import ARTICLE, REALISTIC, BacktestSettings
+from ..engine.backtest import run_backtest
+from ..data.real import OI_LAGS, weekly_market_from_real_data
+from ..results import SimulationResult
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
 
 #: Bars a year on weekly data.
 WEEKS_PER_YEAR: int = 52

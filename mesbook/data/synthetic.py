@@ -19,11 +19,11 @@ from typing import NamedTuple, Union
 import numpy as np
 import pandas as pd
 
-from .calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
-from .constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from .indicators import rolling_mean
-from .market_data import simulate_market_data
-from .validation import check_int, check_number
+from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
+from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..article.indicators import rolling_mean
+from ..article.market import simulate_market_data
+from ..validation import check_int, check_number
 
 #: Trading days per year, used to turn annual drift and volatility into per-bar figures.
 TRADING_DAYS_PER_YEAR: int = 252

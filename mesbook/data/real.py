@@ -20,9 +20,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .calendar import option_expiries
-from .market_data import validate_market_data
-from .validation import check_frame, check_number
+from ..options.calendar import option_expiries
+from ..article.market import validate_market_data
+from ..validation import check_frame, check_number
 
 #: Packaged CSV, relative to the ``mesbook`` package.
 CFTC_RESOURCE: str = "data/cftc_cot_sp500_consolidated.csv"

@@ -19,10 +19,10 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .constants import INITIAL_CASH, OI_GRADIENT_WINDOW
-from .settings import ARTICLE, BacktestSettings
+from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW
+from ..engine.settings import ARTICLE, BacktestSettings
 from .sweep import WINDOW_COLUMNS, resolve_statistic, sweep_windows, window_grid
-from .validation import check_frame, check_int
+from ..validation import check_frame, check_int
 
 #: Columns of the table returned by :func:`walk_forward`.
 FOLD_COLUMNS: tuple[str, ...] = (

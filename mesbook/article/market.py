@@ -11,8 +11,8 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
-from .constants import NUM_PERIODS
-from .validation import check_frame, check_int, check_number
+from ..constants import NUM_PERIODS
+from ..validation import check_frame, check_int, check_number
 
 #: Columns every market frame carries.
 MARKET_COLUMNS: tuple[str, str, str] = ("timestamp", "futures_price", "open_interest")

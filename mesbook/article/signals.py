@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .constants import SIGNAL_LABELS
+from ..constants import SIGNAL_LABELS
 from .indicators import INDICATOR_COLUMNS
-from .validation import check_frame
+from ..validation import check_frame
 
 # Integer codes behind the signal labels: 0 HOLD, 1 BUY, 2 SELL (positions in SIGNAL_LABELS).
 HOLD_CODE, BUY_CODE, SELL_CODE = 0, 1, 2

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr
 
-from .constants import (
+from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
     OI_GRADIENT_WINDOW,
@@ -31,13 +31,13 @@ from .constants import (
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
 )
-from .contract import get_atm_strike, intrinsic_value
-from .backtest import article_run
-from .fastpath import IndicatorCache, require_fast_path
-from .parallel import chunk, parallel_map, root_seed, task_seeds, worker_count
-from .settings import ARTICLE, BacktestSettings
-from .synthetic import GENERATORS, PATH_START, seeded_market, simulate_paths
-from .validation import check_int, check_number, check_windows
+from ..article.contract import get_atm_strike, intrinsic_value
+from ..article.simulation import article_run
+from ..engine.fastpath import IndicatorCache, require_fast_path
+from ..parallel import chunk, parallel_map, root_seed, task_seeds, worker_count
+from ..engine.settings import ARTICLE, BacktestSettings
+from ..data.synthetic import GENERATORS, PATH_START, seeded_market, simulate_paths
+from ..validation import check_int, check_number, check_windows
 
 RANDOM_TYPES = ("same", "random")
 

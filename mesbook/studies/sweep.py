@@ -20,14 +20,14 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW
-from .engine import run_backtest
-from .backtest import ArrayRun, article_equity, article_run
-from .fastpath import IndicatorCache, supports_fast_path
-from .metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
-from .parallel import chunk, parallel_map, worker_count
-from .settings import ARTICLE, BacktestSettings
-from .validation import check_frame, check_int, check_number
+from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW
+from ..engine.backtest import run_backtest
+from ..article.simulation import ArrayRun, article_equity, article_run
+from ..engine.fastpath import IndicatorCache, supports_fast_path
+from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
+from ..parallel import chunk, parallel_map, worker_count
+from ..engine.settings import ARTICLE, BacktestSettings
+from ..validation import check_frame, check_int, check_number
 
 __all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .backtest import equity_curve
-from .calendar import option_expiries, select_expiry
-from .constants import (
+from ..article.simulation import equity_curve
+from ..options.calendar import option_expiries, select_expiry
+from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
     OI_GRADIENT_WINDOW,
@@ -24,15 +24,15 @@ from .constants import (
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
 )
-from .contract import get_atm_strike, intrinsic_value
-from .indicators import oi_indicators
-from .metrics import compute_stats
-from .pricing import black76_greeks, price_option
-from .results import TRADE_COLUMNS, SimulationResult, count_signals
+from ..article.contract import get_atm_strike, intrinsic_value
+from ..article.indicators import oi_indicators
+from ..metrics import compute_stats
+from ..options.pricing import black76_greeks, price_option
+from ..results import TRADE_COLUMNS, SimulationResult, count_signals
 from .settings import ARTICLE, BacktestSettings
-from .signals import delay_codes, signal_codes
-from .validation import check_frame, check_number, check_windows
-from .volatility import realized_volatility
+from ..article.signals import delay_codes, signal_codes
+from ..validation import check_frame, check_number, check_windows
+from ..options.volatility import realized_volatility
 
 #: Extra trade-log columns of :func:`run_backtest` (beyond the article's).
 ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_premium", "exit_premium",

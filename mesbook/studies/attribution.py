@@ -23,7 +23,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .constants import (
+from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
     OI_GRADIENT_WINDOW,
@@ -31,12 +31,12 @@ from .constants import (
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
 )
-from .contract import intrinsic_value
-from .engine import Pricer, market_arrays, run_backtest, segment_bars
-from .pricing import black76_greeks
-from .results import SimulationResult
-from .settings import REALISTIC, BacktestSettings
-from .validation import check_number
+from ..article.contract import intrinsic_value
+from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
+from ..options.pricing import black76_greeks
+from ..results import SimulationResult
+from ..engine.settings import REALISTIC, BacktestSettings
+from ..validation import check_number
 
 #: The Greek components, in the order of the tables.
 COMPONENTS: tuple[str, ...] = ("delta", "gamma", "theta", "vega", "residual")

@@ -27,13 +27,13 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from .engine import decision_codes, run_backtest
-from .indicators import calculate_indicators
-from .results import SimulationResult
-from .settings import BacktestSettings
-from .signals import generate_signals
-from .validation import check_frame, check_int, check_windows
+from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..engine.backtest import decision_codes, run_backtest
+from ..article.indicators import calculate_indicators
+from ..results import SimulationResult
+from ..engine.settings import BacktestSettings
+from ..article.signals import generate_signals
+from ..validation import check_frame, check_int, check_windows
 
 Strategy = Callable[[pd.DataFrame], Any]
 # Relative jitter of scrambled values: wide, so that the altered future moves either way from bar t.

@@ -5,8 +5,8 @@ from typing import Optional
 
 import pandas as pd
 
-from .backtest import run_trading_simulation
-from .constants import (
+from .simulation import run_trading_simulation
+from ..constants import (
     INITIAL_CASH,
     NUM_PERIODS,
     OI_GRADIENT_WINDOW,
@@ -15,8 +15,8 @@ from .constants import (
     OPTION_PREMIUM_FIXED,
 )
 from .indicators import calculate_indicators
-from .market_data import SeedLike, simulate_market_data, validate_market_data
-from .results import SimulationResult
+from .market import SeedLike, simulate_market_data, validate_market_data
+from ..results import SimulationResult
 from .signals import generate_signals
 
 

@@ -5,8 +5,8 @@ import numbers
 
 import numpy as np
 
-from .constants import FUTURES_MULTIPLIER, STRIKE_INTERVAL
-from .validation import check_number
+from ..constants import FUTURES_MULTIPLIER, STRIKE_INTERVAL
+from ..validation import check_number
 
 
 def get_atm_strike(futures_price: float | np.ndarray, strike_interval: float = STRIKE_INTERVAL) -> float | np.ndarray:

@@ -13,11 +13,11 @@ from typing import Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from .engine import run_backtest
-from .parallel import task_seeds
-from .settings import REALISTIC, BacktestSettings
-from .synthetic import GENERATORS, seeded_market
-from .validation import check_int
+from ..engine.backtest import run_backtest
+from ..parallel import task_seeds
+from ..engine.settings import REALISTIC, BacktestSettings
+from ..data.synthetic import GENERATORS, seeded_market
+from ..validation import check_int
 
 #: The rules compared in the book: a name and the settings it changes on top of the base.
 RISK_RULES: dict[str, dict] = {
