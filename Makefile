@@ -24,7 +24,7 @@ book: $(STAMP)
 
 # The browser tests (tests/test_browser.py) read the built book, so the book is built first (fresh each time).
 test: $(STAMP) book
-	$(BIN)/python -m pytest tests book --nbval-lax --sanitize-with nbval_sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest tests book --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
 BENCH_STAMP := $(VENV)/.bench-installed
 

@@ -181,10 +181,17 @@ def test_has_two_exercises_with_folded_solutions_and_checks(chapter):
 
 def test_has_deterministic_cells_checked_by_nbval(chapter):
     name, nb = chapter
-    checked = [c for c in code_cells(nb) if source(c).splitlines()[0].strip() == "# NBVAL_CHECK_OUTPUT"]
-    assert checked, f"{name}: mark at least one deterministic cell with # NBVAL_CHECK_OUTPUT"
+    checked = [c for c in code_cells(nb) if "nbval-check-output" in c.get("metadata", {}).get("tags", [])]
+    assert checked, f"{name}: tag at least one deterministic cell with nbval-check-output"
     for cell in checked:
         assert cell.get("outputs"), f"{name}: a checked cell has no stored output"
+
+
+def test_no_test_markers_visible_to_readers(chapter):
+    """nbval's markers live in cell tags, never in the code a reader sees."""
+    name, nb = chapter
+    for cell in code_cells(nb):
+        assert "NBVAL" not in source(cell), f"{name}: a test marker in a cell's code; use the nbval-* cell tags"
 
 
 def test_outputs_hold_no_machine_paths_or_timing(chapter):

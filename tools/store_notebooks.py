@@ -3,7 +3,7 @@
     .venv/bin/python tools/store_notebooks.py book/06_caveats_measured.ipynb [...]
 
 Each notebook is run top to bottom in ``book/`` (seeded, ``MPLBACKEND=Agg``) and written back with its
-outputs — nbval compares the cells marked ``# NBVAL_CHECK_OUTPUT`` against them — but without what would
+outputs — nbval compares the cells tagged ``nbval-check-output`` against them — but without what would
 change from run to run or machine to machine: execution timings and widget state. Errors and stderr
 output are reported and make the script fail.
 """
