@@ -188,3 +188,13 @@ def test_inputs_are_not_modified() -> None:
     cal.days_to_expiry(stamps, "2023-03-17")
     cal.front_contract(stamps)
     pd.testing.assert_series_equal(stamps, before)
+
+
+def test_roll_window_mask_marks_the_bars_after_each_quarterly_expiry():
+    from mesbook.options.calendar import roll_window_mask
+
+    # Business days 11 March – 26 March 2024: the expiry is Friday 15 March (bar 4).
+    times = pd.bdate_range("2024-03-11", periods=12)
+    np.testing.assert_array_equal(np.flatnonzero(roll_window_mask(times, 3)), [5, 6, 7])
+    np.testing.assert_array_equal(np.flatnonzero(roll_window_mask(times, 20)), np.arange(5, 12))  # cut at the end
+    assert not roll_window_mask(pd.bdate_range("2024-04-01", periods=30), 3).any()  # no expiry in April

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
 import mesbook as mb
-from mesbook.engine.backtest import decision_codes
 from mesbook.article.simulation import article_equity, article_run
-from mesbook.engine.fastpath import EXECUTION_FIELDS, IndicatorCache, require_fast_path, supports_fast_path
+from mesbook.engine.decisions import SignalCache
+from mesbook.engine.fastpath import EXECUTION_FIELDS, require_fast_path, supports_fast_path
 from mesbook.article.signals import delay_codes
-from mesbook.article.indicators import oi_indicators
 from mesbook.engine.settings import ARTICLE, REALISTIC, Commission
 
 signal_switches = st.fixed_dictionaries({
@@ -24,7 +22,7 @@ signal_switches = st.fixed_dictionaries({
 def test_fast_path_equals_run_backtest(changes, seed, short, extra, gradient):
     settings = ARTICLE.replace(**changes)
     data = mb.simulate_market_data(300, seed=seed)
-    cache = IndicatorCache(data["open_interest"], settings, data["timestamp"])
+    cache = SignalCache(data["open_interest"], settings, data["timestamp"])
     price = data["futures_price"].to_numpy()
     premium = settings.fixed_premium_points * mb.FUTURES_MULTIPLIER
     run = article_run(price, cache.codes(short, short + extra, gradient), premium=premium)
@@ -33,24 +31,6 @@ def test_fast_path_equals_run_backtest(changes, seed, short, extra, gradient):
     np.testing.assert_array_equal(run.exits, expected.trades["exit_bar"])
     np.testing.assert_array_equal(run.pnl, expected.trades["pnl"])
     np.testing.assert_array_equal(article_equity(run, price, premium=premium), expected.equity.to_numpy())
-
-
-def test_cache_matches_oi_indicators_and_computes_each_window_once():
-    data = mb.simulate_market_data(400, seed=2)
-    settings = ARTICLE.replace(warmup="skip", oi_lag=1, gradient="backward")
-    cache = IndicatorCache(data["open_interest"], settings)
-    ind = oi_indicators(data["open_interest"], 7, 19, 4, warmup="skip", gradient="backward", lag=1)
-    np.testing.assert_array_equal(cache.mean(7), ind["oi_short_sma"])
-    np.testing.assert_array_equal(cache.mean(19), ind["oi_long_sma"])
-    assert cache.mean(7) is cache.mean(7)  # cached, not recomputed
-    codes = decision_codes(data, settings, 7, 19, 4)
-    np.testing.assert_array_equal(cache.codes(7, 19, 4), codes)
-
-
-def test_centred_gradient_ignores_its_window_as_the_article_does():
-    data = mb.simulate_market_data(300, seed=3)
-    cache = IndicatorCache(data["open_interest"])
-    np.testing.assert_array_equal(cache.codes(5, 20, 2), cache.codes(5, 20, 9))
 
 
 def test_delay_codes_shifts_and_pads_with_hold():
@@ -72,22 +52,3 @@ def test_which_settings_take_the_fast_path():
         require_fast_path(ARTICLE.replace(slippage_ticks=1.0), "test")
     with pytest.raises(TypeError, match="BacktestSettings"):
         supports_fast_path("ARTICLE")
-
-
-def test_bad_cache_input():
-    data = mb.simulate_market_data(50, seed=1)
-    with pytest.raises(TypeError, match="Series"):
-        IndicatorCache(data["open_interest"].to_numpy())
-    with pytest.raises(TypeError, match="BacktestSettings"):
-        IndicatorCache(data["open_interest"], "ARTICLE")
-    with pytest.raises(ValueError, match="timestamps"):
-        IndicatorCache(data["open_interest"], ARTICLE.replace(roll_filter_bars=2))
-
-
-def test_inputs_are_not_modified():
-    data = mb.simulate_market_data(200, seed=4)
-    before = data.copy()
-    cache = IndicatorCache(data["open_interest"], ARTICLE.replace(oi_lag=1))
-    price = data["futures_price"].to_numpy()
-    article_run(price, cache.codes(5, 20, 5))
-    pd.testing.assert_frame_equal(data, before)

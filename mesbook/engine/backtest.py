@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ..article.simulation import equity_curve
-from ..options.calendar import option_expiries, select_expiry
+from ..options.calendar import select_expiry
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -25,12 +25,12 @@ from ..constants import (
     STRIKE_INTERVAL,
 )
 from ..article.contract import get_atm_strike, intrinsic_value
-from ..article.indicators import oi_indicators
 from ..metrics import compute_stats
 from ..options.pricing import black76_greeks, price_option
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
-from .settings import ARTICLE, BacktestSettings
-from ..article.signals import delay_codes, signal_codes
+from .decisions import decision_codes
+from .settings import ARTICLE, BacktestSettings, check_settings
+from ..article.signals import delay_codes
 from ..validation import check_frame, check_number, check_windows
 from ..options.volatility import realized_volatility
 
@@ -39,30 +39,6 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
                                    "gross_pnl", "costs")
 # Listed strikes either side of the ideal one compared by the target-delta rule.
 _DELTA_SEARCH_STRIKES = 2
-
-
-def decision_codes(
-    data: pd.DataFrame, settings: BacktestSettings, short_sma_window: int, long_sma_window: int, gradient_window: int
-) -> np.ndarray:
-    """Signal codes per bar (0 HOLD, 1 BUY, 2 SELL) as the settings compute them, before any fill delay."""
-    ind = oi_indicators(
-        data["open_interest"], short_sma_window, long_sma_window, gradient_window,
-        warmup=settings.warmup, gradient=settings.gradient, lag=settings.oi_lag,
-    )
-    codes = signal_codes(ind["oi_short_sma"], ind["oi_long_sma"], ind["oi_change"], ind["oi_gradient"])
-    if settings.roll_filter_bars:
-        codes[roll_window_mask(pd.DatetimeIndex(data["timestamp"]), settings.roll_filter_bars)] = 0
-    return codes
-
-
-def roll_window_mask(times: pd.DatetimeIndex, bars: int) -> np.ndarray:
-    """True on the ``bars`` bars that follow each quarterly expiry (when OI drops mechanically)."""
-    n = len(times)
-    starts = times.searchsorted(option_expiries(times[0], times[-1], "quarterly"), side="right")
-    edges = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(edges, starts, 1)
-    np.add.at(edges, np.minimum(starts + bars, n), -1)
-    return np.cumsum(edges[:n]) > 0
 
 
 @dataclass(frozen=True)
@@ -175,8 +151,7 @@ def run_backtest(
     :func:`mesbook.metrics.compute_stats` of the run (``statistics=False`` skips it, for studies over many
     markets that only need the trades and the equity). The input frame is not modified.
     """
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    check_settings(settings)
     check_windows(short_sma_window, long_sma_window, gradient_window)
     initial_cash = check_number("initial_cash", initial_cash)
     multiplier = check_number("multiplier", multiplier, strict=True)

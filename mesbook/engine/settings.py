@@ -211,3 +211,22 @@ REALISTIC = BacktestSettings(
     slippage_ticks=1.0,
     half_spread_ticks=1.0,
 )
+
+#: Bars without new trades after each quarterly expiry on the realism ladder's last rung.
+ROLL_FILTER_BARS: int = 5
+#: The top of the realism ladder: every simplification off, including roll-blind OI (``REALISTIC`` plus
+#: a :data:`ROLL_FILTER_BARS`-bar roll filter).
+HONEST: BacktestSettings = REALISTIC.replace(roll_filter_bars=ROLL_FILTER_BARS)
+
+#: Honest prices and costs for weekly bars: Black-76 with realized volatility, quarterly expiries,
+#: fees and spread — trading at the close of the bar on which the OI figure is dated. On the publication
+#: frame that is the Friday it is released (no extra lag needed); on the as-of frame it is a look-ahead.
+WEEKLY: BacktestSettings = REALISTIC.replace(oi_lag=0, fill_delay=0)
+
+
+def check_settings(value: object, name: str = "settings") -> BacktestSettings:
+    """``value`` if it is a :class:`BacktestSettings`; else a ``TypeError`` naming the argument and the fix."""
+    if not isinstance(value, BacktestSettings):
+        raise TypeError(f"{name} must be a BacktestSettings (e.g. mesbook.ARTICLE or mesbook.REALISTIC, changed "
+                        f"with .replace(...)), got {type(value).__name__}")
+    return value

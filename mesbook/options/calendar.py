@@ -147,6 +147,20 @@ def contract_code(expiries: object, root: str = "MES") -> pd.Index:
     return pd.Index(np.char.add(np.char.add(root, letters), digits).tolist(), name="contract")
 
 
+def roll_window_mask(times: pd.DatetimeIndex, bars: int) -> np.ndarray:
+    """True on the ``bars`` bars that follow each quarterly expiry (when OI drops mechanically).
+
+    ``times`` are the bars' timestamps (sorted); the result has one boolean per bar.
+    """
+    times = pd.DatetimeIndex(times)
+    n = len(times)
+    starts = times.searchsorted(option_expiries(times[0], times[-1], "quarterly"), side="right")
+    edges = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, np.minimum(starts + bars, n), -1)
+    return np.cumsum(edges[:n]) > 0
+
+
 def _third_fridays(month_starts: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Third Friday of each month, given the first day of each month (vectorized)."""
     to_first_friday = (4 - month_starts.day_of_week) % 7

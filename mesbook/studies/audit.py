@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from ..engine.backtest import decision_codes, run_backtest
+from ..engine.backtest import run_backtest
+from ..engine.decisions import decision_codes
 from ..article.indicators import calculate_indicators
 from ..results import SimulationResult
-from ..engine.settings import BacktestSettings
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
 from ..article.signals import generate_signals
 from ..validation import check_frame, check_int, check_windows
 
@@ -208,3 +209,54 @@ def _first_change(full: np.ndarray, other: np.ndarray, upto: int) -> int:
     """First bar below ``upto`` where the two decision sequences differ, or −1."""
     differs = np.flatnonzero(full[:upto] != other[:upto])
     return int(differs[0]) if len(differs) else -1
+
+
+def bump_open_interest(data: pd.DataFrame, bar: int, contracts: float) -> pd.DataFrame:
+    """A copy of ``data`` with ``contracts`` added to the open interest of one ``bar`` only."""
+    if not 0 <= bar < len(data):
+        raise ValueError(f"bar must be between 0 and {len(data) - 1}, got {bar}")
+    bumped = data.copy()
+    oi = bumped["open_interest"].to_numpy(dtype=float).copy()
+    oi[bar] += contracts
+    bumped["open_interest"] = oi
+    return bumped
+
+def lookahead_table(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0) -> pd.DataFrame:
+    """What bar ``bar``'s indicators read when only the *next* bar's OI is changed by ``bump``.
+
+    Returns one row per indicator with its value at ``bar`` before and after the change (contracts).
+    A backward-looking indicator must not move; the centred gradient moves by ``bump`` / 2.
+    """
+    before = calculate_indicators(data).iloc[bar]
+    after = calculate_indicators(bump_open_interest(data, bar + 1, bump)).iloc[bar]
+    columns = ["oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma"]
+    table = pd.DataFrame({"before": before[columns].astype(float), "after": after[columns].astype(float)})
+    table["moved by"] = table["after"] - table["before"]
+    table.index.name = f"value at bar {bar}"
+    return table.round(2)
+
+
+def audit_summary(data: pd.DataFrame, n_scrambles: int = 10) -> pd.DataFrame:
+    """The look-ahead audit of five strategies on ``data``: how many bars were checked, which ones leaked.
+
+    The article's signals and two single fixes are audited at the crossover bars (where the rule can
+    decide); the honest settings' signals at every bar, and their whole backtest (account value) at the
+    crossovers and around every entry. Each check uses ``n_scrambles`` scrambled futures plus the
+    truncated data (see :func:`mesbook.lookahead_audit`).
+    """
+    crossings_ = crossover_bars(data)
+    entries = run_backtest(data, REALISTIC).trades["entry_bar"].to_numpy()
+    around_entries = sorted(set(crossings_) | set(entries) | set(entries - 1))
+    checks = (
+        ("the article's signals", article_signals(), crossings_),
+        ("warm-up skipped only", backtest_signals(ARTICLE.replace(warmup="skip")), crossings_),
+        ("backward gradient only", backtest_signals(ARTICLE.replace(gradient="backward")), crossings_),
+        ("REALISTIC signals", backtest_signals(REALISTIC), range(len(data) - 1)),
+        ("REALISTIC backtest (account value)", backtest_equity(REALISTIC), around_entries),
+    )
+    rows = []
+    for name, strategy, cuts in checks:
+        audit = lookahead_audit(strategy, data, cuts, n_scrambles=n_scrambles)
+        rows.append({"strategy": name, "bars checked": len(audit.checks),
+                     "leaking bars": ", ".join(map(str, audit.leaks)) or "none"})
+    return pd.DataFrame(rows).set_index("strategy")

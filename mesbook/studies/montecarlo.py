@@ -33,7 +33,9 @@ from ..constants import (
 )
 from ..article.contract import get_atm_strike, intrinsic_value
 from ..article.simulation import article_run
-from ..engine.fastpath import IndicatorCache, require_fast_path
+from ..engine.decisions import SignalCache
+from ..engine.fastpath import require_fast_path
+from ..formatting import format_p
 from ..parallel import chunk, parallel_map, root_seed, task_seeds, worker_count
 from ..engine.settings import ARTICLE, BacktestSettings
 from ..data.synthetic import GENERATORS, PATH_START, seeded_market, simulate_paths
@@ -210,7 +212,7 @@ def _paths_chunk(tasks: list[tuple[int, np.random.SeedSequence]], shared: Option
         else:
             frame = seeded_market(generator, num_periods, child, coupling)
             price, oi, times = frame["futures_price"].to_numpy(), frame["open_interest"], frame["timestamp"]
-        codes = IndicatorCache(oi, settings, times).codes(*windows)
+        codes = SignalCache(oi, settings, times).codes(*windows)
         run = article_run(price, codes, initial_cash=INITIAL_CASH, premium=premium)
         rng = np.random.default_rng(task_seeds(child, 1)[0])
         out[:, row] = run.pnl.sum(), _random_entry_pnl(rng, price, run, premium, random_draws, random_types), len(run.pnl)
@@ -233,3 +235,30 @@ def _random_entry_pnl(rng: np.random.Generator, price: np.ndarray, run: Any, pre
     strikes = get_atm_strike(price[starts], STRIKE_INTERVAL)
     pnl = intrinsic_value(signs, price[starts + durations], strikes) * FUTURES_MULTIPLIER - premium
     return float(pnl.sum(axis=1).mean())
+
+
+def monte_carlo_label(result: MonteCarloResult) -> str:
+    """How tables and figures name the market of a Monte Carlo result."""
+    if result.generator == "article":
+        return "article's market"
+    return f"realistic market, coupling {result.coupling:g}"
+
+def monte_carlo_table(*results, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """One row per :class:`mesbook.MonteCarloResult`: mean P&L per path (dollars), the edge, t and p."""
+    if not results:
+        raise ValueError("pass at least one monte_carlo result")
+    names = list(names) if names is not None else [monte_carlo_label(r) for r in results]
+    if len(names) != len(results):
+        raise ValueError(f"got {len(results)} results but {len(names)} names")
+    rows = []
+    for result in results:
+        rows.append({
+            "paths": result.num_paths,
+            "strategy ($)": round(float(result.strategy_pnl.mean()), 2),
+            "random entries ($)": round(float(result.random_pnl.mean()), 2),
+            "difference ($)": round(result.mean_difference, 2),
+            "± 95 % ($)": round(1.96 * result.std_error, 2),
+            "t": round(result.t_statistic, 2),
+            "p-value": format_p(result.p_value),
+        })
+    return pd.DataFrame(rows, index=pd.Index(names, name="market"))

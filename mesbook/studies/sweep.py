@@ -20,10 +20,11 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW
+from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
 from ..engine.backtest import run_backtest
 from ..article.simulation import ArrayRun, article_equity, article_run
-from ..engine.fastpath import IndicatorCache, supports_fast_path
+from ..engine.decisions import SignalCache
+from ..engine.fastpath import supports_fast_path
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
 from ..parallel import chunk, parallel_map, worker_count
 from ..engine.settings import ARTICLE, BacktestSettings
@@ -142,7 +143,7 @@ class _FastShared:
     def __init__(self, data: pd.DataFrame, settings: BacktestSettings, windows: Sequence[int]):
         self.price = data["futures_price"].to_numpy(dtype=float)
         self.times = pd.DatetimeIndex(data["timestamp"])
-        self.cache = IndicatorCache(data["open_interest"], settings, self.times)
+        self.cache = SignalCache(data["open_interest"], settings, self.times)
         for window in sorted(set(windows)):  # each distinct window once, before the work is split
             self.cache.mean(window)
 
@@ -196,3 +197,45 @@ def _windows(name: str, values: object) -> list[int]:
         raise ValueError(f"{name} is empty; give at least one window length in bars")
     return windows
 
+
+#: The window grid of chapter 8, in bars: short windows (heatmap rows) and long windows (columns).
+SWEEP_SHORTS: tuple[int, ...] = tuple(range(2, 21, 2))
+
+SWEEP_LONGS: tuple[int, ...] = tuple(range(10, 61, 5))
+
+#: How the statistics of :func:`mesbook.sweep_windows` are named in figures and tables.
+STATISTIC_NAMES: dict[str, str] = {"net_pnl": "net P&L ($)", "sharpe": "Sharpe ratio", "trades": "trades"}
+
+def statistic_column(table: pd.DataFrame, statistic: Optional[str] = None) -> str:
+    """The statistic column of a :func:`sweep_windows` table: ``statistic``, or the only non-window column."""
+    if statistic is not None:
+        return statistic
+    others = [c for c in table.columns if c not in WINDOW_COLUMNS]
+    if len(others) != 1:
+        raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
+    return others[0]
+
+def sweep_rank(table: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
+               statistic: Optional[str] = None) -> int:
+    """Rank (1 = best) of the pair ``short``/``long`` among all pairs of a :func:`mesbook.sweep_windows` table.
+
+    Ties share the better rank; a pair that is not in the table raises ``KeyError``.
+    """
+    statistic = statistic_column(table, statistic)
+    chosen = table[(table["short"] == short) & (table["long"] == long)]
+    if chosen.empty:
+        raise KeyError(f"the pair {short}/{long} is not in the table")
+    value = float(chosen[statistic].iloc[0])
+    return int((table[statistic].to_numpy(dtype=float) > value).sum() + 1)
+
+def sweep_leaders(table: pd.DataFrame, top: int = 5, statistic: Optional[str] = None) -> pd.DataFrame:
+    """The ``top`` pairs of a sweep table by its statistic, then the article's pair (10 / 30), with ranks."""
+    statistic = statistic_column(table, statistic)
+    ranked = table.sort_values(statistic, ascending=False, kind="stable").reset_index(drop=True)
+    ranked.index = pd.RangeIndex(1, len(ranked) + 1, name="rank")
+    article = ranked[(ranked["short"] == OI_SHORT_SMA_WINDOW) & (ranked["long"] == OI_LONG_SMA_WINDOW)]
+    rows = pd.concat([ranked.head(top), article[article.index > top]])
+    out = rows[["short", "long"]].astype(int).copy()
+    out[STATISTIC_NAMES.get(statistic, statistic)] = rows[statistic].astype(float).round(2)
+    out["share of pairs it beats (%)"] = (100 * (len(ranked) - rows.index) / (len(ranked) - 1)).round(1)
+    return out

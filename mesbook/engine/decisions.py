@@ -1,0 +1,100 @@
+"""The one signal path under settings: which bars signal, for given data, windows and settings.
+
+Every caller that needs signal codes under a :class:`~mesbook.engine.settings.BacktestSettings` goes
+through here: :func:`mesbook.run_backtest`, the fast path (:mod:`mesbook.engine.fastpath`), window
+sweeps, the look-ahead audit, Monte Carlo and the window explorers of the book.
+
+:class:`SignalCache` holds one market's open interest under one settings object and computes each
+distinct rolling window once, so a grid of window pairs (or a slider) costs one rolling mean per
+distinct window plus a signal pass per pair. Values match :func:`mesbook.article.indicators.oi_indicators`
+bit for bit (tested). Codes are 0 HOLD, 1 BUY, 2 SELL; means and changes are in contracts per bar.
+
+* :meth:`SignalCache.decisions` — the codes the settings compute at each bar's close (roll filter
+  applied), before any fill delay;
+* :meth:`SignalCache.codes` — the codes the engine trades on: decisions delayed by ``fill_delay`` bars.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..article.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
+from ..article.signals import delay_codes, signal_codes
+from ..options.calendar import roll_window_mask
+from .settings import ARTICLE, BacktestSettings, check_settings
+
+
+class SignalCache:
+    """Signal codes of one OI series under one settings object, for many windows.
+
+    ``open_interest`` is a pandas Series (contracts); ``timestamps`` are needed only when the settings
+    have a roll filter (``roll_filter_bars``). Use :meth:`from_frame` for a market frame.
+    """
+
+    def __init__(self, open_interest: pd.Series, settings: BacktestSettings = ARTICLE,
+                 timestamps: Optional[pd.DatetimeIndex] = None):
+        if not isinstance(open_interest, pd.Series):
+            raise TypeError(f"open_interest must be a pandas Series, got {type(open_interest).__name__}")
+        self.settings = check_settings(settings)
+        self._oi = open_interest.astype(float)
+        self._lagged = lagged_oi(open_interest, settings.oi_lag)
+        self._means: dict[int, np.ndarray] = {}
+        self._momentum: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._blocked: Optional[np.ndarray] = None
+        if settings.roll_filter_bars:
+            if timestamps is None:
+                raise ValueError("roll_filter_bars needs timestamps; pass timestamps=data['timestamp']")
+            self._blocked = roll_window_mask(pd.DatetimeIndex(timestamps), settings.roll_filter_bars)
+
+    @classmethod
+    def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE) -> "SignalCache":
+        """The cache of a market frame's ``open_interest`` (and ``timestamp``, for the roll filter)."""
+        times = data["timestamp"] if settings.roll_filter_bars else None
+        return cls(data["open_interest"], settings, times)
+
+    def __len__(self) -> int:
+        return len(self._oi)
+
+    def mean(self, window: int) -> np.ndarray:
+        """Trailing mean of (lagged) OI over ``window`` bars, warm-up handled as the settings say."""
+        if window not in self._means:
+            self._means[window] = fill_warmup(rolling_mean(self._lagged, window), self.settings.warmup)
+        return self._means[window]
+
+    def decisions(self, short: int, long: int, gradient_window: int) -> np.ndarray:
+        """Signal codes per bar as the settings compute them (roll filter applied), before any fill delay."""
+        change, gradient = self._momentum_for(short, long, gradient_window)
+        codes = signal_codes(self.mean(short), self.mean(long), change, gradient)
+        if self._blocked is not None:
+            codes[self._blocked] = 0
+        return codes
+
+    def codes(self, short: int, long: int, gradient_window: int) -> np.ndarray:
+        """Executed codes per bar: :meth:`decisions` acted on ``settings.fill_delay`` bars later."""
+        return delay_codes(self.decisions(short, long, gradient_window), self.settings.fill_delay)
+
+    def _momentum_for(self, short: int, long: int, gradient_window: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(oi_change, oi_gradient)``, computed by ``oi_indicators`` on first use (whose two means are kept).
+
+        The centred gradient ignores ``gradient_window``, as the article does, so it is computed once.
+        """
+        key = gradient_window if self.settings.gradient == "backward" else 0
+        if key not in self._momentum:
+            ind = oi_indicators(self._oi, short, long, gradient_window, warmup=self.settings.warmup,
+                                gradient=self.settings.gradient, lag=self.settings.oi_lag)
+            self._momentum[key] = (ind["oi_change"], ind["oi_gradient"])
+            self._means.setdefault(short, ind["oi_short_sma"])
+            self._means.setdefault(long, ind["oi_long_sma"])
+        return self._momentum[key]
+
+
+def decision_codes(data: pd.DataFrame, settings: BacktestSettings, short_sma_window: int, long_sma_window: int,
+                   gradient_window: int) -> np.ndarray:
+    """Signal codes per bar (0 HOLD, 1 BUY, 2 SELL) of a market frame under ``settings``, before any fill
+    delay: ``SignalCache.from_frame(data, settings).decisions(short, long, gradient)``."""
+    return SignalCache.from_frame(data, settings).decisions(short_sma_window, long_sma_window, gradient_window)
+
+
+__all__ = ["SignalCache", "decision_codes"]
