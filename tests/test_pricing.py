@@ -422,3 +422,42 @@ def test_inputs_are_not_mutated():
     for name, value in book.items():
         np.testing.assert_array_equal(value, copies[name])
         assert value.flags.writeable
+
+
+# --------------------------------------------------------------------------------------------------
+# What a premium buys
+
+
+def test_atm_days_for_premium_hand_case():
+    """At the money with no rate, Black-76 is F·(2N(σ√T/2) − 1): F=100, σ=0.2, T=1 → 7.9656 points."""
+    from mesbook.options.pricing import atm_days_for_premium
+    premium = 100 * (2 * 0.5 * (1 + math.erf(0.1 / math.sqrt(2))) - 1)
+    assert atm_days_for_premium(premium, 100.0, 0.2) == pytest.approx(365.0, rel=1e-9)
+    # Half the time value costs a quarter of the time (price ∝ √T near the money, to first order).
+    assert atm_days_for_premium(premium / 2, 100.0, 0.2) == pytest.approx(365.0 / 4, rel=0.01)
+
+
+@given(futures=futures_st, z=st.floats(0.1, 2.5), years=years_st, rate=st.floats(0.0, 0.10), vol=vol_st,
+       is_call=st.booleans())
+def test_strike_for_premium_round_trip(futures, z, years, rate, vol, is_call):
+    from mesbook.options.pricing import strike_for_premium
+    strike = strike_from(futures, z if is_call else -z, years, vol)
+    premium = black76_price(futures, strike, years, rate, vol, is_call)
+    if premium < 1e-6 * futures:
+        return  # too far out for a premium to pin the strike down
+    found = strike_for_premium(premium, futures, years, vol, rate, is_call)
+    assert found == pytest.approx(strike, rel=1e-6)
+    assert (found >= futures) if is_call else (found <= futures)
+
+
+def test_premium_solvers_refuse_what_the_premium_cannot_buy():
+    from mesbook.options.pricing import atm_days_for_premium, strike_for_premium
+    atm = black76_price(4000.0, 4000.0, 30 / 365, 0.0, 0.18, True)
+    with pytest.raises(ValueError, match="at-the-money"):
+        strike_for_premium(atm * 1.01, 4000.0, 30 / 365, 0.18)
+    with pytest.raises(ValueError, match="one-year"):
+        atm_days_for_premium(1000.0, 4000.0, 0.18)
+    with pytest.raises(ValueError, match="premium"):
+        atm_days_for_premium(0.0, 4000.0, 0.18)
+    with pytest.raises(TypeError, match="is_call"):
+        strike_for_premium(1.0, 4000.0, 0.1, 0.18, is_call=1)

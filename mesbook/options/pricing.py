@@ -35,11 +35,13 @@ __all__ = [
     "OPTION_STYLES",
     "Greeks",
     "american_price",
+    "atm_days_for_premium",
     "black76_greeks",
     "black76_price",
     "implied_volatility",
     "premium_dollars",
     "price_option",
+    "strike_for_premium",
 ]
 
 #: Calendar days per year of the ACT/365 convention used for ``years`` and ``theta_per_day``.
@@ -375,6 +377,64 @@ def price_option(
     if style == "american":
         return american_price(futures, strike, years, rate, vol, is_call, steps=steps)
     raise ValueError(f"style must be one of {OPTION_STYLES}, got {style!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# What a premium buys: the inverse questions for one quoted price
+
+
+def _bisect(price_of, lo: float, hi: float, target: float, rising: bool, steps: int = 200) -> float:
+    """The x in [lo, hi] where the monotone ``price_of(x)`` equals ``target`` (bisection, ``steps`` halvings)."""
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        if (price_of(mid) < target) == rising:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def atm_days_for_premium(premium: float, futures: float, vol: float, rate: float = 0.0) -> float:
+    """Calendar days to expiry (ACT/365) at which an at-the-money Black-76 option costs ``premium`` points.
+
+    ``premium`` and ``futures`` in index points (> 0), ``vol`` per year (> 0), ``rate`` per year (≥ 0).
+    The search runs up to one year; a premium dearer than a one-year at-the-money option raises ValueError.
+    """
+    premium = check_number("premium", premium, strict=True)
+    futures = check_number("futures", futures, strict=True)
+    vol = check_number("vol", vol, strict=True)
+    rate = check_number("rate", rate)
+    year = black76_price(futures, futures, 1.0, rate, vol, True)
+    if premium >= year:
+        raise ValueError(f"premium {premium} points buys more than a one-year at-the-money option ({year:.2f} "
+                         "points); pass a smaller premium")
+    years = _bisect(lambda t: black76_price(futures, futures, t, rate, vol, True), 0.0, 1.0, premium, rising=True)
+    return years * DAYS_PER_YEAR
+
+
+def strike_for_premium(premium: float, futures: float, years: float, vol: float, rate: float = 0.0,
+                       is_call: bool = True) -> float:
+    """The strike (index points) of the out-of-the-money Black-76 option that costs ``premium`` points.
+
+    ``years`` to expiry (> 0, ACT/365), ``vol`` per year (> 0), ``rate`` per year. For a call the strike is
+    at or above ``futures``, for a put at or below. A premium at or above the at-the-money price raises
+    ValueError: it buys an option in the money.
+    """
+    premium = check_number("premium", premium, strict=True)
+    futures = check_number("futures", futures, strict=True)
+    years = check_number("years", years, strict=True)
+    vol = check_number("vol", vol, strict=True)
+    is_call = bool(_flag(is_call))
+    atm = black76_price(futures, futures, years, rate, vol, is_call)
+    if premium >= atm:
+        raise ValueError(f"premium {premium} points is at least the at-the-money price ({atm:.2f} points); "
+                         "an out-of-the-money option costs less")
+    reach = futures * float(np.exp(12.0 * vol * np.sqrt(years)))  # 12 standard deviations: price ~ 0 there
+    def price(k):
+        return black76_price(futures, k, years, rate, vol, is_call)
+    if is_call:
+        return _bisect(price, futures, reach, premium, rising=False)
+    return _bisect(price, futures * futures / reach, futures, premium, rising=True)
 
 
 # --------------------------------------------------------------------------------------------------
