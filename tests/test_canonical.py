@@ -1,0 +1,96 @@
+"""The canonical runs: built from the studies the chapters call, with the intervals computed right."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mesbook as mb
+from mesbook.studies import canonical
+from mesbook.studies.ladder import realism_ladder
+from mesbook.studies.paired import paired_runs
+
+
+def test_summarize_sample_hand_built():
+    summary = canonical.summarize_sample([1.0, 3.0, -2.0, 6.0], trades=[2, 4, 4, 6])
+    # mean 2, sd sqrt(((-1)^2 + 1 + 16 + 16) / 3) = sqrt(34/3); half width 1.96 sd / 2
+    half = 1.96 * np.sqrt(34 / 3) / 2
+    assert summary["sample"] == 4
+    assert summary["mean ($)"] == pytest.approx(2.0)
+    assert summary["low 95 ($)"] == pytest.approx(2.0 - half)
+    assert summary["high 95 ($)"] == pytest.approx(2.0 + half)
+    assert summary["median ($)"] == pytest.approx(2.0)
+    assert summary["profitable (%)"] == pytest.approx(75.0)
+    assert summary["trades"] == pytest.approx(4.0)
+
+
+def test_summarize_sample_single_market_has_no_interval():
+    summary = canonical.summarize_sample([5.0])
+    assert summary["mean ($)"] == 5.0 and np.isnan(summary["low 95 ($)"]) and np.isnan(summary["high 95 ($)"])
+
+
+@pytest.mark.parametrize("bad", [[], [1.0, np.nan], [[1.0, 2.0]]])
+def test_summarize_sample_refuses_bad_input(bad):
+    with pytest.raises(ValueError, match="pnl"):
+        canonical.summarize_sample(bad)
+
+
+def test_one_market_rows_are_the_chapter_runs():
+    rows = canonical.canonical_runs(["article_seed7", "realistic_gen_seed7"])
+    assert rows.loc["article_seed7", "mean ($)"] == mb.run_article(seed=7)[1].summary().net_pnl
+    honest = mb.run_backtest(mb.simulate_realistic_market(500, seed=7), mb.REALISTIC)
+    assert rows.loc["realistic_gen_seed7", "mean ($)"] == honest.net_pnl
+    assert rows.loc["realistic_gen_seed7", "trades"] == len(honest.trades)
+    assert rows["sample"].tolist() == [1, 1]
+
+
+def test_monte_carlo_rows_and_their_subsamples():
+    mc = mb.monte_carlo(400, seed=7)
+    rows = canonical.canonical_runs(["article_400", "article_40", "random_entry_400", "bot_minus_twin_400"])
+    assert rows.loc["article_400", "mean ($)"] == pytest.approx(mc.strategy_pnl.mean())
+    assert rows.loc["random_entry_400", "mean ($)"] == pytest.approx(mc.random_pnl.mean())
+    assert rows.loc["bot_minus_twin_400", "mean ($)"] == pytest.approx(mc.mean_difference)
+    assert rows.loc["bot_minus_twin_400", "high 95 ($)"] - rows.loc["bot_minus_twin_400", "mean ($)"] == \
+        pytest.approx(1.96 * mc.std_error)
+    # the ladder's 40 markets are the Monte Carlo's first 40: same markets, same bot, same P&L
+    direct = paired_runs({"article": mb.ARTICLE}, num_seeds=40, seed=7)["pnl"]["article"]
+    assert rows.loc["article_40", "mean ($)"] == pytest.approx(direct.mean())
+    assert rows.loc["article_40", "sample"] == 40
+
+
+def test_honest_rows_are_the_ladder_rungs():
+    ladder = realism_ladder(40, seed=7)
+    rows = canonical.canonical_runs(["article_40", "fair_no_costs_40", "realistic_40", "honest_40"])
+    steps = dict((name, s) for name, s in mb.ladder_steps(mb.HONEST))
+    by_settings = {canonical._fair_no_costs(): "fair_no_costs_40", mb.REALISTIC: "realistic_40",
+                   mb.HONEST: "honest_40", mb.ARTICLE: "article_40"}
+    matched = 0
+    for rung, settings in steps.items():
+        if settings in by_settings:
+            key = by_settings[settings]
+            assert rows.loc[key, "mean ($)"] == pytest.approx(ladder.loc[rung, "mean_pnl"]), rung
+            assert rows.loc[key, "low 95 ($)"] == pytest.approx(ladder.loc[rung, "low_95"]), rung
+            matched += 1
+    assert matched == 4
+
+
+def test_fair_no_costs_is_realistic_without_its_costs():
+    fair = canonical._fair_no_costs()
+    changed = fair.differences(mb.REALISTIC)
+    assert changed and "commission" in changed
+    assert all(getattr(mb.ARTICLE, name) == getattr(fair, name) for name in changed)
+
+
+def test_table_lists_every_key_and_refuses_unknown_ones():
+    table = canonical.canonical_table(["article_seed7", "article_400"])
+    assert table.loc["article_seed7", "95 % interval ($)"] == "one market"
+    assert list(table.index) == ["article_seed7", "article_400"]
+    with pytest.raises(ValueError, match="not a canonical run"):
+        canonical.canonical_runs(["article_401"])
+    with pytest.raises(TypeError, match="list"):
+        canonical.canonical_runs("article_400")
+    with pytest.raises(ValueError, match="column"):
+        canonical.canonical_value("article_400", "run")
+    assert canonical.canonical_value("article_400") == pytest.approx(
+        canonical.canonical_runs(["article_400"]).loc["article_400", "mean ($)"])
+    assert isinstance(canonical.canonical_runs(["article_seed7"]), pd.DataFrame)
