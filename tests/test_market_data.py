@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mesbook import load_market_data, simulate_market_data
+from mesbook import simulate_market_data
 from mesbook.article.market import MARKET_COLUMNS
 
 
@@ -49,45 +49,6 @@ def test_bad_seed_and_start():
         simulate_market_data(10, seed="abc")
     with pytest.raises(ValueError, match="start"):
         simulate_market_data(10, seed=1, start="not a date")
-
-
-def test_csv_round_trip(tmp_path):
-    df = simulate_market_data(120, seed=4)
-    path = tmp_path / "market.csv"
-    df.to_csv(path, index=False)
-    loaded = load_market_data(path)
-    pd.testing.assert_frame_equal(loaded, df, check_freq=False)
-
-
-def _write(tmp_path, text):
-    path = tmp_path / "bad.csv"
-    path.write_text(text)
-    return path
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("timestamp,futures_price\n2024-01-01,4000\n", r"missing column\(s\) \['open_interest'\]"),
-        ("timestamp,futures_price,open_interest\n2024-01-01,4000,\n", "'open_interest' has missing"),
-        ("timestamp,futures_price,open_interest\n2024-01-02,4000,10\n2024-01-01,4001,11\n", "out-of-order timestamp at row 1"),
-        ("timestamp,futures_price,open_interest\n2024-01-02,4000,10\n2024-01-02,4001,11\n", "duplicate timestamp at row 1"),
-        ("timestamp,futures_price,open_interest\n2024-01-02,-4000,10\n", "'futures_price' must be > 0"),
-        ("timestamp,futures_price,open_interest\n2024-01-02,4000,0\n", "'open_interest' must be > 0"),
-        ("timestamp,futures_price,open_interest\nyesterday,4000,10\n", "not a date at row 0"),
-        ("timestamp,futures_price,open_interest\n2024-01-02,abc,10\n", "'futures_price' has a value that is not a number at row 0"),
-        ("timestamp,futures_price,open_interest\n", "empty"),
-        ("", "could not read"),
-    ],
-)
-def test_csv_validation_names_column_and_row(tmp_path, text, message):
-    with pytest.raises(ValueError, match=message):
-        load_market_data(_write(tmp_path, text))
-
-
-def test_missing_file_is_a_value_error(tmp_path):
-    with pytest.raises(ValueError, match="no CSV file"):
-        load_market_data(tmp_path / "nope.csv")
 
 
 def test_drift_and_volatility_options_keep_the_shocks():

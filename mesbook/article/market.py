@@ -5,7 +5,6 @@ A market frame has one row per bar and the columns ``timestamp`` (datetime, stri
 """
 from __future__ import annotations
 
-import os
 from typing import Union
 
 import numpy as np
@@ -72,45 +71,3 @@ def validate_market_data(df: pd.DataFrame) -> pd.DataFrame:
     """Raise ``TypeError``/``ValueError`` unless ``df`` is a valid market frame; return it unchanged."""
     return check_frame(df, positive=("futures_price", "open_interest"))
 
-
-def load_market_data(path: Union[str, os.PathLike]) -> pd.DataFrame:
-    """Read a market CSV with columns ``timestamp``, ``futures_price``, ``open_interest``.
-
-    Extra columns are kept. Timestamps are parsed with ``pandas.to_datetime``; the result is validated
-    (no missing values, prices and OI > 0, timestamps strictly increasing) and any problem raises a
-    ``ValueError`` naming the column and the first bad row.
-    """
-    try:
-        raw = pd.read_csv(path)
-    except FileNotFoundError as exc:
-        raise ValueError(f"no CSV file at {os.fspath(path)!r}; check the path") from exc
-    except OSError as exc:  # a directory, no permission, ...
-        raise ValueError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}; pass the path of a CSV file") from exc
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ValueError(f"could not read {os.fspath(path)!r} as CSV: {exc}") from exc
-    missing = [c for c in MARKET_COLUMNS if c not in raw.columns]
-    if missing:
-        raise ValueError(
-            f"{os.fspath(path)!r} is missing column(s) {missing}; it has {list(raw.columns)}. "
-            f"The header must include {', '.join(MARKET_COLUMNS)}"
-        )
-    df = raw.copy()
-    parsed = pd.to_datetime(df["timestamp"], errors="coerce")
-    unparsable = parsed.isna() & df["timestamp"].notna()
-    if unparsable.any():
-        row = int(np.flatnonzero(unparsable.to_numpy())[0])
-        raise ValueError(
-            f"column 'timestamp' has a value that is not a date at row {row}: {df['timestamp'].iloc[row]!r}; "
-            "use ISO dates such as 2024-03-15"
-        )
-    df["timestamp"] = parsed
-    for column in ("futures_price", "open_interest"):
-        numbers = pd.to_numeric(df[column], errors="coerce")
-        unparsable = numbers.isna() & df[column].notna()
-        if unparsable.any():
-            row = int(np.flatnonzero(unparsable.to_numpy())[0])
-            raise ValueError(
-                f"column {column!r} has a value that is not a number at row {row}: {df[column].iloc[row]!r}"
-            )
-        df[column] = numbers.astype(float)
-    return validate_market_data(df)
