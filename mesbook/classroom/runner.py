@@ -1,0 +1,91 @@
+"""Execute a notebook in a fresh kernel, cell by cell, within one time budget for the whole notebook.
+
+:func:`run_notebook` is what the answer keys and the grader share. Unlike ``nbclient``'s own
+``execute()``, it does not raise: it stops at the first cell that raises, times out or kills the kernel
+and returns a :class:`RunOutcome` saying where and why, so the caller can still use what the cells
+before it did. The kernel always starts fresh (``python3``, this Python), in a working folder of the
+caller's choice, with ``MPLBACKEND=Agg`` and HTTP(S) proxies pointed at a closed local port, so a
+``pip install`` or ``curl`` from a cell fails instead of reaching the network.
+"""
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+#: Environment of every kernel started here: no display, and every HTTP(S) proxy a closed local port.
+KERNEL_ENV: dict[str, str] = {
+    "MPLBACKEND": "Agg",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+    "no_proxy": "", "NO_PROXY": "", "PIP_NO_INDEX": "1",
+}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a run ended: ``stopped_at`` is the index of the cell that stopped it (None: every cell ran)."""
+
+    stopped_at: Optional[int] = None
+    reason: str = ""
+    seconds: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped_at is None
+
+
+def _error_line(exc: CellExecutionError) -> str:
+    name, value = getattr(exc, "ename", "") or "error", getattr(exc, "evalue", "") or ""
+    line = f"{name}: {value}" if value else name
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def run_notebook(nb: nbformat.NotebookNode, timeout: float, workdir: Union[str, os.PathLike],
+                 first_counted_cell: int = 0) -> RunOutcome:
+    """Run the code cells of ``nb`` in order (outputs are stored in ``nb``), for ``timeout`` seconds at most.
+
+    ``timeout`` is the budget of the whole notebook, in seconds, counted from the moment the kernel is up;
+    each cell gets what the cells before it left. Cell numbers in the returned reason count from 1 and skip the first ``first_counted_cell``
+    cells (those the caller inserted), so they match the notebook the caller was given.
+    """
+    start = time.monotonic()
+    client = NotebookClient(nb, kernel_name="python3", allow_errors=False, interrupt_on_timeout=False,
+                            shutdown_kernel="immediate", startup_timeout=60, record_timing=False,
+                            resources={"metadata": {"path": os.fspath(workdir)}})
+    env = {**os.environ, **KERNEL_ENV}
+
+    def cell_name(index: int) -> str:
+        return f"cell {index - first_counted_cell + 1}"
+
+    stopped_at, reason = None, ""
+    with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):  # not the kernel's own log lines
+        deadline = time.monotonic() + float(timeout)  # the budget starts once the kernel is up
+        for index, cell in enumerate(nb.cells):
+            if cell.get("cell_type") != "code":
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                stopped_at, reason = index, f"timed out after {timeout:g} s (before {cell_name(index)})"
+                break
+            client.timeout = max(1, math.ceil(left))
+            try:
+                client.execute_cell(cell, index)
+            except CellTimeoutError:
+                stopped_at, reason = index, f"timed out after {timeout:g} s ({cell_name(index)} was still running)"
+                break
+            except CellExecutionError as exc:
+                stopped_at, reason = index, f"{cell_name(index)} raised {_error_line(exc)}"
+                break
+            except DeadKernelError:
+                stopped_at, reason = index, f"the kernel died in {cell_name(index)}"
+                break
+    return RunOutcome(stopped_at, reason, time.monotonic() - start)
