@@ -124,3 +124,24 @@ def test_bad_arguments(market):
         backtest_signals(REALISTIC, short=5)
     with pytest.raises(TypeError, match="BacktestSettings"):
         backtest_equity("REALISTIC")
+
+
+def test_oi_from_the_future_hand_built():
+    from mesbook.studies.audit import oi_from_the_future
+    data = pd.DataFrame({"futures_price": [10.0, 11, 12, 13], "open_interest": [1.0, 2, 3, 4]})
+    before = data.copy()
+    assert oi_from_the_future(data, 1)["open_interest"].tolist() == [2, 3, 4, 4]
+    assert oi_from_the_future(data, 3)["open_interest"].tolist() == [4, 4, 4, 4]
+    assert oi_from_the_future(data, 0)["open_interest"].tolist() == [1, 2, 3, 4]
+    pd.testing.assert_frame_equal(data, before)  # input not mutated
+    with pytest.raises(ValueError, match="lead"):
+        oi_from_the_future(data, -1)
+
+
+def test_lookahead_gain_is_zero_without_a_lead_and_positive_on_a_strong_edge():
+    from mesbook.studies.audit import lookahead_gain
+    none = lookahead_gain((0.1,), num_seeds=4, seed=1, lead=0)
+    assert none.loc[0.1, "gain ($)"] == 0 and none.loc[0.1, "gain ± 95 % ($)"] == 0
+    strong = lookahead_gain((0.3,), num_seeds=10, seed=1)
+    assert strong.loc[0.3, "gain ($)"] - strong.loc[0.3, "gain ± 95 % ($)"] > 0
+    assert list(strong.columns) == ["honest ($)", "with look-ahead ($)", "gain ($)", "gain ± 95 % ($)"]
