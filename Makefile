@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv book test bench clean
+.PHONY: venv book test bench lab clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,12 @@ book: $(STAMP)
 # The browser tests (tests/test_browser.py) read the built book, so the book is built first (fresh each time).
 test: $(STAMP) book
 	$(BIN)/python -m pytest tests book --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
+
+# JupyterLab on the chapters, from the venv (jupyterlab-myst renders the MyST markup; LAB_ARGS adds options,
+# e.g. `make lab LAB_ARGS=--no-browser`).
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=book $(LAB_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 

@@ -131,6 +131,44 @@ class NetworkGuard:
         route.abort("blockedbyclient")
 
 
+class SiteGuard:
+    """For pages opened from ``file://``: the site is one folder, and nothing may be requested outside it.
+
+    Every request of the context is watched. Those that stay in the folder (or are ``data:``/``blob:``/
+    ``about:``) are fine; every other one is recorded in ``outside`` as ``(page URL, request URL)``, and
+    the ones that would reach a network (any host, loopback included) are aborted before they leave.
+    """
+
+    def __init__(self, context, site: Path) -> None:
+        self.root = site.resolve().as_uri().rstrip("/") + "/"
+        self.outside: list[tuple[str, str]] = []
+        context.on("request", self._seen)
+        context.route("**/*", self._route)
+
+    def inside(self, url: str) -> bool:
+        scheme = urlsplit(url).scheme
+        if scheme in {"data", "blob", "about"}:
+            return True
+        return scheme == "file" and url.startswith(self.root)
+
+    @staticmethod
+    def _origin(request) -> str:
+        try:
+            return request.frame.url
+        except Exception:  # service workers and the like have no frame
+            return "?"
+
+    def _seen(self, request) -> None:
+        if not self.inside(request.url):
+            self.outside.append((self._origin(request), request.url))
+
+    def _route(self, route, request) -> None:
+        if urlsplit(request.url).scheme in {"file", "data", "blob", "about"}:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

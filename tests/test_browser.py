@@ -1,11 +1,12 @@
-"""The HTML book as a reader meets it: every page opened in headless Chromium, served from 127.0.0.1.
+"""The HTML book as a reader meets it: every page opened from ``file://`` in headless Chromium.
 
 The book must already be built (``make book``; ``make test`` does it first). ``MESBOOK_HTML`` points the
 tests at another build, e.g. ``jupyter-book build . --path-output /tmp/b`` → ``MESBOOK_HTML=/tmp/b/_build/html``.
 
-Every request that would leave this machine is aborted and recorded: the book must work offline (no
-CDN scripts, fonts or images). Screenshots of the chapters, and the list of blocked requests, go to
-``artifacts/`` (gitignored).
+The reader has the built folder and no network. Every request that would leave the folder is recorded,
+and every one that would reach a network (any host, 127.0.0.1 included) is aborted: the book must make
+none (no CDN scripts, fonts, MathJax or images). Screenshots of the chapters, and the list of requests
+that left the folder, go to ``artifacts/`` (gitignored).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser_support import REPO, NetworkGuard, artifacts_dir, chromium, is_local, static_server
+from browser_support import REPO, SiteGuard, artifacts_dir, chromium
 
 #: Folders of a Sphinx build that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "_panels_static", ".doctrees", "_sphinx_design_static"}
@@ -36,7 +37,8 @@ async (timeoutMs) => {
   const settled = images.map(img => img.complete ? Promise.resolve() : new Promise(done => {
     img.addEventListener("load", done, {once: true}); img.addEventListener("error", done, {once: true});
   }));
-  await Promise.race([Promise.all(settled), new Promise(done => setTimeout(done, timeoutMs))]);
+  const typeset = (window.MathJax && MathJax.startup && MathJax.startup.promise) || Promise.resolve();
+  await Promise.race([Promise.all(settled.concat([typeset])), new Promise(done => setTimeout(done, timeoutMs))]);
   const output = img => !!img.closest(".cell_output, .output, figure, .sd-card") || /\\/_images\\//.test(img.src);
   return {
     images: images.map(img => ({src: img.getAttribute("src") || "", url: img.currentSrc || img.src,
@@ -44,6 +46,14 @@ async (timeoutMs) => {
     links: Array.from(document.querySelectorAll("a[href]")).map(a => ({raw: a.getAttribute("href"), url: a.href})),
     ids: Array.from(document.querySelectorAll("[id], a[name]")).map(e => e.id || e.getAttribute("name")),
     title: document.title,
+    math: Array.from(document.querySelectorAll("span.math, div.math")).map(e => ({
+      typeset: !!e.querySelector("mjx-container"), error: !!e.querySelector("mjx-merror, [data-mjx-error]"),
+      text: e.textContent.slice(0, 80)})),
+    strayMath: document.querySelectorAll("mjx-container").length
+               - document.querySelectorAll(".math mjx-container").length,
+    fontsLoaded: Array.from(document.fonts).filter(f => f.status === "loaded").map(f => f.family),
+    fontsFailed: Array.from(document.fonts).filter(f => f.status === "error").map(f => f.family),
+    text: document.body.innerText,
   };
 }
 """
@@ -59,6 +69,10 @@ class PageReport:
     images: list = field(default_factory=list)
     links: list = field(default_factory=list)
     ids: set = field(default_factory=set)
+    math: list = field(default_factory=list)
+    stray_math: int = 0
+    fonts_failed: list = field(default_factory=list)
+    text: str = ""
     js_errors: list = field(default_factory=list)
     console_errors: list = field(default_factory=list)
     failed_local: list = field(default_factory=list)
@@ -71,7 +85,7 @@ class Crawl:
     html: Path
     base: str
     pages: dict[str, PageReport]
-    blocked: list[tuple[str, str]]
+    outside: list[tuple[str, str]]
     search: dict
     seconds: float
 
@@ -124,7 +138,7 @@ def toc_files(html: Path) -> list[str]:
 
 
 def local_file(html: Path, base: str, url: str) -> Path | None:
-    """The file in the build that a loopback URL of our server names (``None`` for other URLs)."""
+    """The file in the build that a ``file://`` URL under ``base`` names (``None`` for other URLs)."""
     if not url.startswith(base):
         return None
     path = unquote(urlsplit(url).path)
@@ -151,6 +165,8 @@ def visit(page, report: PageReport, source: Path, shots: Path | None) -> None:
     report.final_url = page.url
     info = page.evaluate(INSPECT_PAGE, 15_000)
     report.images, report.links, report.ids = info["images"], info["links"], set(filter(None, info["ids"]))
+    report.math, report.stray_math, report.text = info["math"], info["strayMath"], info["text"]
+    report.fonts_failed = info["fontsFailed"]
     if shots is not None:
         report.screenshot = shots / (report.path.replace("/", "__").removesuffix(".html") + ".png")
         page.screenshot(path=str(report.screenshot), full_page=True, timeout=PAGE_TIMEOUT_MS)
@@ -184,7 +200,7 @@ def run_search(context, base: str, query: str = "open interest") -> dict:
 
 @pytest.fixture(scope="module")
 def crawl() -> Crawl:
-    """Open every page of the built book once, in one offline browser context."""
+    """Open every page of the built book once, from file://, in one offline browser context."""
     html = html_dir()
     pages = book_pages(html)
     chapters = set(chapter_pages(pages))
@@ -192,10 +208,11 @@ def crawl() -> Crawl:
     for old in shots.glob("*.png"):
         old.unlink()
     started = time.perf_counter()
-    with static_server(html) as base, chromium() as browser:
+    base = html.as_uri().rstrip("/") + "/"
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
         context.set_default_timeout(PAGE_TIMEOUT_MS)
-        guard = NetworkGuard(context)
+        guard = SiteGuard(context, html)
         reports: dict[str, PageReport] = {}
         try:
             for rel in pages:
@@ -205,9 +222,8 @@ def crawl() -> Crawl:
                 page.on("console", lambda msg, r=report: r.console_errors.append(msg.text)
                         if msg.type == "error" else None)
                 page.on("requestfailed", lambda req, r=report: r.failed_local.append(
-                    f"{req.url} ({req.failure})") if is_local(req.url) and not req.url.startswith("data:") else None)
-                page.on("response", lambda resp, r=report: r.failed_local.append(
-                    f"{resp.url} (HTTP {resp.status})") if resp.status >= 400 and is_local(resp.url) else None)
+                    f"{req.url} ({req.failure})") if guard.inside(req.url) and not req.url.startswith("data:")
+                    else None)
                 try:
                     visit(page, report, html / rel, shots if rel in chapters else None)
                 except Exception as exc:  # recorded, asserted on below: one bad page must not hide the others
@@ -217,19 +233,20 @@ def crawl() -> Crawl:
             search = run_search(context, base)
         finally:
             context.close()
-    blocked = sorted(set(guard.blocked))
+    outside = sorted(set(guard.outside))
     out = artifacts_dir()
     (out / "blocked-requests.txt").write_text(
-        "".join(f"{page}\t{url}\n" for page, url in blocked) or "(none)\n", encoding="utf-8")
+        "".join(f"{page}\t{url}\n" for page, url in outside) or "(none)\n", encoding="utf-8")
     (out / "console-errors.txt").write_text(
         "".join(f"{r.path}\t{e}\n" for r in reports.values() for e in r.console_errors) or "(none)\n",
         encoding="utf-8")
     seconds = time.perf_counter() - started
     (out / "browser-pages.txt").write_text(
-        f"{len(reports)} pages from {html} in {seconds:.1f} s; search 'open interest': {len(search['hits'])} hits\n"
-        + "".join(f"{r.path}\t{len(r.images)} images\t{len(r.links)} links\t{len(r.js_errors)} JS errors"
-                  f"{chr(9) + r.load_error if r.load_error else ''}\n" for r in reports.values()), encoding="utf-8")
-    return Crawl(html, base, reports, blocked, search, seconds)
+        f"{len(reports)} pages from {base} in {seconds:.1f} s; search 'open interest': {len(search['hits'])} hits\n"
+        + "".join(f"{r.path}\t{len(r.images)} images\t{len(r.links)} links\t{len(r.math)} formulas\t"
+                  f"{len(r.js_errors)} JS errors{chr(9) + r.load_error if r.load_error else ''}\n"
+                  for r in reports.values()), encoding="utf-8")
+    return Crawl(html, base, reports, outside, search, seconds)
 
 
 def _problems(lines: list[str], what: str) -> str:
@@ -264,7 +281,7 @@ def test_no_broken_internal_links(crawl):
             url, raw = link["url"], link["raw"]
             target = local_file(crawl.html, crawl.base, url)
             if target is None:
-                if is_local(url) and not url.startswith(("data:", "blob:", "about:")):
+                if url.startswith("file:"):
                     bad.append(f"{path}: {raw!r} leaves the book's folder")
                 continue  # mailto:, javascript:, and the web (not fetched: the tests run offline)
             if not target.is_file():
@@ -290,10 +307,46 @@ def test_no_missing_local_resources(crawl):
     assert not bad, _problems(bad, "local requests failed (missing CSS/JS/images?)")
 
 
-def test_pages_load_nothing_from_the_internet(crawl):
-    bad = [f"{page.removeprefix(crawl.base)}: {url}" for page, url in crawl.blocked]
-    assert not bad, _problems(bad, "requests to other hosts (blocked; the book must work offline; "
-                                   "see artifacts/blocked-requests.txt)")
+def test_pages_request_nothing_outside_the_site(crawl):
+    bad = [f"{page.removeprefix(crawl.base)}: {url}" for page, url in crawl.outside]
+    assert not bad, _problems(bad, "requests outside the book's folder (network ones were blocked; the book "
+                                   "must work offline from file://; see artifacts/blocked-requests.txt)")
+
+
+def test_fonts_load_from_the_site(crawl):
+    bad = [f"{p}: {family}" for p, r in crawl.pages.items() for family in r.fonts_failed]
+    assert not bad, _problems(bad, "web fonts that failed to load")
+
+
+#: Pages whose formulas the issue asks for: the moving average, Black-76 and the t statistic.
+FORMULA_PAGES = {"book/03_indicators.html": r"\mathrm{SMA}", "book/07_toward_a_real_system.html": "d_1",
+                 "book/09_monte_carlo_and_ladder.html": r"\bar d"}
+
+
+def test_formulas_are_typeset_offline(crawl):
+    bad = []
+    for path, tex in FORMULA_PAGES.items():
+        report = crawl.pages.get(path)
+        if report is None or report.load_error:
+            bad.append(f"{path}: not built or not loaded")
+            continue
+        if not any(tex in (m["text"] or "") or m["typeset"] for m in report.math):
+            bad.append(f"{path}: no formula on the page")
+    for path, report in crawl.pages.items():
+        for formula in report.math:
+            if not formula["typeset"]:
+                bad.append(f"{path}: formula left as raw TeX: {formula['text']!r}")
+            elif formula["error"]:
+                bad.append(f"{path}: MathJax error in {formula['text']!r}")
+    assert not bad, _problems(bad, "formula problems (MathJax comes from _static/mathjax)")
+
+
+def test_dollar_signs_stay_text(crawl):
+    # No dollarmath: "$5 a point" must read as money, and MathJax must typeset nothing outside {math}.
+    stray = [f"{p}: {r.stray_math} typeset block(s) outside a formula" for p, r in crawl.pages.items() if r.stray_math]
+    assert not stray, _problems(stray, "text typeset as math")
+    with_dollars = [p for p, r in crawl.pages.items() if re.search(r"\$\s?\d", r.text)]
+    assert len(with_dollars) >= 3, f"dollar amounts ($5, $341, ...) shown on only {with_dollars}"
 
 
 def test_every_chapter_shows_a_rendered_figure(crawl):
