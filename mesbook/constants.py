@@ -14,6 +14,8 @@ FUTURES_MULTIPLIER: int = 5
 STRIKE_INTERVAL: int = 5
 #: The article's fixed option price: 2.5 points x $5 = $12.50 per option, dollars.
 OPTION_PREMIUM_FIXED: float = 2.5 * FUTURES_MULTIPLIER
+#: Trading days (business-day bars) in a year: the annualization factor of per-bar figures.
+TRADING_DAYS: int = 252
 #: Short moving-average window of open interest, bars.
 OI_SHORT_SMA_WINDOW: int = 10
 #: Long moving-average window of open interest, bars.

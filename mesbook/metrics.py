@@ -6,7 +6,8 @@ Units, once for the whole module:
 * percentages are **percent** (labels ending in ``[%]``: 12.5 means 12.5 %), while the helper
   functions (:func:`drawdown`, :func:`annualized_return`, …) return plain **fractions** (0.125);
 * a *return* is a simple per-bar return, ``equity[t] / equity[t-1] - 1``; anything "annualized"
-  is per year, reached through ``periods_per_year`` bars per year (252 for business-day bars);
+  is per year, reached through ``periods_per_year`` bars per year
+  (:data:`~mesbook.constants.TRADING_DAYS`, 252, for business-day bars);
 * ``risk_free_rate`` is an annual fraction (0.02 for 2 % a year), as in backtesting.py;
 * durations are in bars, or pandas ``Timedelta`` when the index holds timestamps.
 
@@ -22,6 +23,7 @@ from typing import Union
 import numpy as np
 import pandas as pd
 
+from .constants import TRADING_DAYS
 from .validation import check_frame, check_number
 
 __all__ = [
@@ -173,7 +175,7 @@ def _log_growth(r: np.ndarray) -> float:
     return float(np.log1p(r).mean())
 
 
-def annualized_return(returns: ReturnsLike, periods_per_year: float = 252) -> float:
+def annualized_return(returns: ReturnsLike, periods_per_year: float = TRADING_DAYS) -> float:
     """Compound annual growth rate of per-bar returns, as a fraction per year.
 
     ``(1 + g) ** periods_per_year - 1`` where ``g`` is the geometric mean per-bar return, i.e.
@@ -189,7 +191,7 @@ def annualized_return(returns: ReturnsLike, periods_per_year: float = 252) -> fl
         return float(np.expm1(periods * _log_growth(r)))
 
 
-def annualized_volatility(returns: ReturnsLike, periods_per_year: float = 252) -> float:
+def annualized_volatility(returns: ReturnsLike, periods_per_year: float = TRADING_DAYS) -> float:
     """Annual volatility of compounded per-bar returns, as a fraction per year (backtesting.py's formula).
 
     With ``s²`` the sample variance (ddof = 1) of the per-bar returns, ``g`` their geometric mean and
@@ -211,7 +213,7 @@ def annualized_volatility(returns: ReturnsLike, periods_per_year: float = 252) -
         return float(np.exp(periods * log_growth + 0.5 * (y + np.log(-np.expm1(-y)))))
 
 
-def sharpe_ratio(returns: ReturnsLike, periods_per_year: float = 252, risk_free_rate: float = 0.0) -> float:
+def sharpe_ratio(returns: ReturnsLike, periods_per_year: float = TRADING_DAYS, risk_free_rate: float = 0.0) -> float:
     """Annualized Sharpe ratio, dimensionless: (annualized return − risk_free_rate) / annualized volatility.
 
     Both terms come from :func:`annualized_return` and :func:`annualized_volatility`, as in
@@ -222,7 +224,7 @@ def sharpe_ratio(returns: ReturnsLike, periods_per_year: float = 252, risk_free_
     return _ratio(annualized_return(returns, periods_per_year) - rate, annualized_volatility(returns, periods_per_year))
 
 
-def sortino_ratio(returns: ReturnsLike, periods_per_year: float = 252, risk_free_rate: float = 0.0) -> float:
+def sortino_ratio(returns: ReturnsLike, periods_per_year: float = TRADING_DAYS, risk_free_rate: float = 0.0) -> float:
     """Annualized Sortino ratio, dimensionless: excess annualized return over annualized downside deviation.
 
     Downside deviation = ``sqrt(mean(min(r, 0)²)) · sqrt(periods_per_year)``, the mean taken over all
@@ -412,7 +414,7 @@ def compute_stats(
     trades: pd.DataFrame,
     *,
     prices: pd.Series | np.ndarray | None = None,
-    periods_per_year: float = 252,
+    periods_per_year: float = TRADING_DAYS,
     risk_free_rate: float = 0.0,
     initial_cash: float | None = None,
 ) -> pd.Series:

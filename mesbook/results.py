@@ -7,7 +7,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .constants import SIGNAL_LABELS
+from .constants import SIGNAL_LABELS, TRADING_DAYS
 from .metrics import compute_stats
 
 #: Columns of a trade log, one row per round trip (money in dollars, prices in index points).
@@ -84,7 +84,7 @@ class SimulationResult:
         """Final value minus initial cash, dollars."""
         return self.final_value - self.initial_cash
 
-    def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: float = 252) -> pd.Series:
+    def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: float = TRADING_DAYS) -> pd.Series:
         """The statistics table: ``stats`` when the backtest computed it, otherwise computed now.
 
         ``prices`` (the underlying, points) adds the buy-and-hold return; see

@@ -237,3 +237,16 @@ def test_junk_data_only_raises_value_or_type_errors(frame, keys):
             call()
         except (ValueError, TypeError) as exc:
             assert str(exc)
+
+
+def test_local_processes_and_dask_give_the_serial_frames(small_study):
+    pnl, trades = caveat_pnl("article", num_seeds=6, num_periods=300, seed=3, n_jobs=2)
+    pd.testing.assert_frame_equal(pnl, small_study[0], check_exact=True)
+    pd.testing.assert_frame_equal(trades, small_study[1], check_exact=True)
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        with distributed.Client(cluster) as client:
+            pnl, _ = caveat_pnl("article", num_seeds=6, num_periods=300, seed=3, client=client)
+            serial = market_comparison(num_seeds=4, num_periods=200, seed=7)
+            pd.testing.assert_frame_equal(market_comparison(num_seeds=4, num_periods=200, seed=7, client=client), serial)
+    pd.testing.assert_frame_equal(pnl, small_study[0], check_exact=True)

@@ -20,13 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
-from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
 from ..article.indicators import rolling_mean
 from ..article.market import simulate_market_data
 from ..validation import check_int, check_number
-
-#: Trading days per year, used to turn annual drift and volatility into per-bar figures.
-TRADING_DAYS_PER_YEAR: int = 252
 
 RandomSource = Union[int, np.random.Generator, np.random.SeedSequence, None]
 
@@ -118,14 +115,14 @@ def simulate_realistic_market(
     oi_steps = rng.standard_normal(num_periods)
 
     cycle, days_left = roll_cycle(dates, roll_build, roll_drop)
-    daily_variance = annual_vol**2 / TRADING_DAYS_PER_YEAR
+    daily_variance = annual_vol**2 / TRADING_DAYS
     variance = garch_variance(shocks, daily_variance, alpha, beta)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
         open_interest = oi_base * np.exp(cycle + oi_noise * np.cumsum(oi_steps))
         edge = coupling * np.sqrt(daily_variance) * _lagged(
             oi_trend_signal(open_interest, short_window, long_window), coupling_lag
         )
-        log_returns = annual_drift / TRADING_DAYS_PER_YEAR - variance / 2 + np.sqrt(variance) * shocks + edge
+        log_returns = annual_drift / TRADING_DAYS - variance / 2 + np.sqrt(variance) * shocks + edge
         futures_price = start_price * np.exp(np.cumsum(log_returns))
     _check_output(futures_price, open_interest)
     return pd.DataFrame(
@@ -133,7 +130,7 @@ def simulate_realistic_market(
             "timestamp": dates,
             "futures_price": futures_price,
             "open_interest": open_interest,
-            "volatility": np.sqrt(variance * TRADING_DAYS_PER_YEAR),
+            "volatility": np.sqrt(variance * TRADING_DAYS),
             "days_to_expiry": days_left,
         }
     )

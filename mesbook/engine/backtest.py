@@ -23,6 +23,7 @@ from ..constants import (
     OI_LONG_SMA_WINDOW,
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
+    TRADING_DAYS,
 )
 from ..article.contract import get_atm_strike, intrinsic_value
 from ..metrics import compute_stats
@@ -138,7 +139,7 @@ def run_backtest(
     initial_cash: float = INITIAL_CASH,
     multiplier: float = FUTURES_MULTIPLIER,
     strike_interval: float = STRIKE_INTERVAL,
-    periods_per_year: float = 252,
+    periods_per_year: float = TRADING_DAYS,
     statistics: bool = True,
 ) -> SimulationResult:
     """Backtest the OI crossover bot on ``data`` under ``settings``; returns a result with statistics.

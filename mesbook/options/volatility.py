@@ -4,14 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..constants import TRADING_DAYS
 from ..validation import check_int, check_number
-
-#: Trading days per year used to annualize daily volatility.
-TRADING_DAYS_PER_YEAR: int = 252
 
 
 def realized_volatility(
-    prices: pd.Series | np.ndarray, window: int = 20, periods_per_year: float = TRADING_DAYS_PER_YEAR
+    prices: pd.Series | np.ndarray, window: int = 20, periods_per_year: float = TRADING_DAYS
 ) -> np.ndarray:
     """Trailing realized volatility per year: the standard deviation (ddof=1) of the last ``window``
     log returns up to and including each bar, times sqrt(``periods_per_year``).

@@ -30,6 +30,7 @@ from ..constants import (
     OI_LONG_SMA_WINDOW,
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
+    TRADING_DAYS,
 )
 from ..article.contract import intrinsic_value
 from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
@@ -80,7 +81,7 @@ def attribute_pnl(
     initial_cash: float = INITIAL_CASH,
     multiplier: float = FUTURES_MULTIPLIER,
     strike_interval: float = STRIKE_INTERVAL,
-    periods_per_year: float = 252,
+    periods_per_year: float = TRADING_DAYS,
 ) -> Attribution:
     """Split each trade's P&L of ``run_backtest(data, settings, ...)`` into Greeks, residual and costs.
 

@@ -2,10 +2,11 @@
 
 Each :class:`Caveat` names one thing the article's bot does (a fixed premium, same-bar fills, ...) and
 the honest alternative. :func:`caveat_settings` applies exactly that one change to ``ARTICLE`` — never
-two, never cumulatively (the cumulative ladder is :mod:`mesbook.ladder`). :func:`caveat_effects` runs
-the article and every single-switch variant on the same seeded markets and reports the mean net P&L
-before and after, and the mean *paired* change with its standard error (same markets on both sides,
-so the market noise cancels). Money is in dollars.
+two, never cumulatively (the cumulative ladder is :mod:`mesbook.studies.ladder`). :func:`caveat_effects` runs
+the article and every single-switch variant on the same seeded markets (the paired-study kernel,
+:mod:`mesbook.studies.paired`) and reports the mean net P&L before and after, and the mean *paired*
+change with its standard error (same markets on both sides, so the market noise cancels). Money is in
+dollars.
 
 Every caveat is a field of :class:`~mesbook.settings.BacktestSettings` (*one position at a time* is
 ``position="scale_in"``: one more option on every signal) except *synthetic data*, which is the market,
@@ -19,20 +20,21 @@ moves exist the engine falls back to ``constant_vol``; on the article's generato
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 import pandas as pd
 
+from ..constants import TRADING_DAYS
 from ..engine.backtest import run_backtest
-from ..parallel import task_seeds
 from ..results import SimulationResult
 from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
-from ..data.synthetic import GENERATORS, seeded_market
+from ..data.synthetic import GENERATORS
 from ..validation import check_int
+from .paired import paired_runs, paired_summary
 
 #: Annualized volatility of the article's generator at its start: 1.5 points a day on 4,000 points.
-ARTICLE_MARKET_VOL: float = 1.5 * np.sqrt(252) / 4000.0
+ARTICLE_MARKET_VOL: float = 1.5 * np.sqrt(TRADING_DAYS) / 4000.0
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,14 @@ def net_pnl(data: pd.DataFrame, settings: BacktestSettings = ARTICLE, **kwargs) 
 
 
 def caveat_pnl(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
-               caveats: Optional[Iterable[str]] = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               caveats: Optional[Iterable[str]] = None, *, n_jobs: int = 1, client: Optional[Any] = None,
+               progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net P&L (dollars) and trades of the article and of each single-caveat variant, per market.
 
-    Two frames, seeds down, ``"article"`` then one column per caveat key across. Market ``i`` is
-    :func:`mesbook.synthetic.seeded_market` of ``generator`` for child ``i`` of ``seed`` (as in the
-    realism ladder), ``num_periods`` bars long.
+    Two frames, markets down, ``"article"`` then one column per caveat key across. Market ``i`` is
+    :func:`mesbook.data.synthetic.seeded_market` of ``generator`` for child ``i`` of ``seed`` (as in the
+    realism ladder), ``num_periods`` bars long. ``n_jobs``/``client`` spread the markets over local
+    processes or a Dask cluster (:func:`mesbook.parallel.parallel_map`); the numbers do not change.
     """
     num_seeds = check_int("num_seeds", num_seeds, minimum=2)
     num_periods = check_int("num_periods", num_periods, minimum=2)
@@ -140,45 +144,40 @@ def caveat_pnl(generator: str = "article", num_seeds: int = 100, num_periods: in
     if generator not in GENERATORS:
         raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
     variants = [("article", ARTICLE)] + [(k, caveat_settings([k], generator)) for k in keys]
-    pnl = np.empty((num_seeds, len(variants)))
-    trades = np.empty((num_seeds, len(variants)), dtype=np.int64)
-    for i, child in enumerate(task_seeds(seed, num_seeds)):
-        data = seeded_market(generator, num_periods, child)
-        for j, (_, settings) in enumerate(variants):
-            pnl[i, j], trades[i, j] = net_pnl(data, settings)
-    index = pd.RangeIndex(num_seeds, name="market")
-    columns = pd.Index([name for name, _ in variants], name="variant")
-    return pd.DataFrame(pnl, index=index, columns=columns), pd.DataFrame(trades, index=index, columns=columns)
+    runs = paired_runs(variants, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
+                       n_jobs=n_jobs, client=client, progress=progress, desc="caveats")
+    return runs["pnl"], runs["trades"]
 
 
 def summarize_caveats(pnl: pd.DataFrame, trades: pd.DataFrame) -> pd.DataFrame:
     """The table of :func:`caveat_effects` from the per-market frames of :func:`caveat_pnl`."""
-    n = len(pnl)
     keys = [k for k in pnl.columns if k != "article"]
-    change = pnl[keys].sub(pnl["article"], axis=0)
+    summary = paired_summary(pnl[["article", *keys]], against="first").loc[keys]
     return pd.DataFrame({
         "article": [caveat(k).article for k in keys],
         "honest": [caveat(k).honest for k in keys],
         "before": float(pnl["article"].mean()),
-        "after": pnl[keys].mean().to_numpy(),
-        "change": change.mean().to_numpy(),
-        "std_error": (change.std(ddof=1) / np.sqrt(n)).to_numpy(),
+        "after": summary["mean"].to_numpy(),
+        "change": summary["change"].to_numpy(),
+        "std_error": summary["change_std_error"].to_numpy(),
         "trades_before": float(trades["article"].mean()),
         "trades_after": trades[keys].mean().to_numpy(),
     }, index=pd.Index(keys, name="caveat"))[list(EFFECT_COLUMNS)]
 
 
 def caveat_effects(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
-                   caveats: Optional[Iterable[str]] = None) -> pd.DataFrame:
+                   caveats: Optional[Iterable[str]] = None, *, n_jobs: int = 1, client: Optional[Any] = None,
+                   progress: bool = False) -> pd.DataFrame:
     """What each caveat is worth: one row per caveat, switched alone from ``ARTICLE``.
 
     Columns: ``article`` / ``honest`` — what the article does and the alternative; ``before`` — mean net
     P&L of the article's bot across the markets (dollars); ``after`` — the same with this one caveat
     removed; ``change`` — the mean paired difference ``after − before``; ``std_error`` — its standard
-    error; ``trades_before`` / ``trades_after`` — mean trades per market. Markets as in
-    :func:`caveat_pnl`.
+    error; ``trades_before`` / ``trades_after`` — mean trades per market. Markets (and ``n_jobs``,
+    ``client``) as in :func:`caveat_pnl`.
     """
-    return summarize_caveats(*caveat_pnl(generator, num_seeds, num_periods, seed, caveats))
+    return summarize_caveats(*caveat_pnl(generator, num_seeds, num_periods, seed, caveats, n_jobs=n_jobs,
+                                         client=client, progress=progress))
 
 
 def caveat_table(effects: pd.DataFrame) -> pd.DataFrame:
@@ -192,30 +191,30 @@ def caveat_table(effects: pd.DataFrame) -> pd.DataFrame:
     }, index=effects.index)
 
 
-def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 7) -> pd.DataFrame:
+def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 7, *, n_jobs: int = 1,
+                      client: Optional[Any] = None, progress: bool = False) -> pd.DataFrame:
     """The *synthetic data* caveat: the article's bot on the article's generator and on the realistic one.
 
     One column per generator; rows: mean net P&L and its standard error (dollars), share of profitable
     markets (%), mean trades, and the median annualized volatility of the price (%) — the article's
-    market barely moves, which is why a 2.5-point option can look fairly priced there.
+    market barely moves, which is why a 2.5-point option can look fairly priced there. Markets as in
+    :func:`caveat_pnl` (the same seeds for both generators); ``n_jobs``/``client`` as there.
     """
+    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    num_periods = check_int("num_periods", num_periods, minimum=30)
     columns = {}
     for generator in GENERATORS:
-        pnl, trades, vols = [], [], []
-        for child in task_seeds(seed, check_int("num_seeds", num_seeds, minimum=2)):
-            data = seeded_market(generator, check_int("num_periods", num_periods, minimum=30), child)
-            p, t = net_pnl(data, ARTICLE)
-            pnl.append(p)
-            trades.append(t)
-            prices = data["futures_price"].to_numpy(dtype=float)
-            vols.append(float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(252)))
-        pnl = np.array(pnl)
+        runs = paired_runs({"article": ARTICLE}, generator=generator, num_seeds=num_seeds, num_periods=num_periods,
+                           seed=seed, measures=("pnl", "trades", "volatility"), n_jobs=n_jobs, client=client,
+                           progress=progress, desc=f"{generator} markets")
+        pnl = runs["pnl"]["article"].to_numpy()
+        summary = paired_summary(runs["pnl"]).loc["article"]
         columns[generator] = pd.Series({
-            "mean net P&L ($)": round(float(pnl.mean()), 2),
-            "standard error ($)": round(float(pnl.std(ddof=1) / np.sqrt(len(pnl))), 2),
+            "mean net P&L ($)": round(float(summary["mean"]), 2),
+            "standard error ($)": round(float(summary["std_error"]), 2),
             "profitable markets (%)": round(100 * float((pnl > 0).mean()), 1),
-            "mean trades": round(float(np.mean(trades)), 1),
-            "price volatility (% a year)": round(100 * float(np.median(vols)), 2),
+            "mean trades": round(float(np.mean(runs["trades"]["article"].to_numpy())), 1),
+            "price volatility (% a year)": round(100 * float(np.median(runs["volatility"]["article"].to_numpy())), 2),
         }, dtype=object)
     return pd.DataFrame(columns)
 

@@ -14,27 +14,20 @@ Start from ``ARTICLE`` and switch the simplifications off one by one, *cumulativ
 
 Every rung is run on the same ``num_seeds`` seeded markets; the table gives the mean net P&L across
 seeds with its standard error and 95 % band, and the mean *paired* change from the rung before (same
-markets, so the market noise cancels). Money is in dollars.
+markets, so the market noise cancels; the kernel is :mod:`mesbook.studies.paired`). The top of the
+ladder, ``HONEST``, is a preset of :mod:`mesbook.engine.settings`. Money is in dollars.
 """
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
 
 from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from ..engine.backtest import run_backtest
-from ..data.synthetic import GENERATORS, seeded_market
-from ..parallel import parallel_map, task_seeds
-from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
-from ..validation import check_int, check_number, check_windows
-
-#: Bars without new trades after each quarterly expiry on the last rung.
-ROLL_FILTER_BARS: int = 5
-#: The top of the ladder: every simplification off, including roll-blind OI.
-HONEST: BacktestSettings = REALISTIC.replace(roll_filter_bars=ROLL_FILTER_BARS)
+from ..engine.settings import ARTICLE, HONEST, BacktestSettings, check_settings
+from ..validation import check_windows
+from .paired import paired_runs, paired_summary
 
 #: The rungs above the article, in order: a name and the settings fields it takes from the target.
 RUNGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -60,8 +53,7 @@ def ladder_steps(target: BacktestSettings = HONEST) -> list[tuple[str, BacktestS
     setting no rung covers (stops, sizing, strike rules...): the ladder measures the article's
     simplifications only.
     """
-    if not isinstance(target, BacktestSettings):
-        raise TypeError(f"target must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(target).__name__}")
+    check_settings(target, "target")
     covered = {name for _, fields in RUNGS for name in fields}
     stray = sorted(set(ARTICLE.differences(target)) - covered)
     if stray:
@@ -91,27 +83,19 @@ def ladder_pnl(
     """Net P&L and trade counts of every rung on every seed: two frames, seeds down, rungs across.
 
     Market ``i`` comes from child ``i`` of ``SeedSequence(seed)`` (see
-    :func:`mesbook.montecarlo.seeded_market`). Each cell is ``run_backtest(market_i, rung).net_pnl``
+    :func:`mesbook.studies.paired.paired_runs`). Each cell is ``run_backtest(market_i, rung).net_pnl``
     (dollars) or its number of trades.
     """
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
-    num_periods = check_int("num_periods", num_periods, minimum=2)
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
-    coupling = check_number("coupling", coupling, minimum=-np.inf)
     windows = dict(zip(("short_sma_window", "long_sma_window", "gradient_window"),
                        check_windows(short_sma_window, long_sma_window, gradient_window)))
-    initial_cash = check_number("initial_cash", initial_cash)
     steps = ladder_steps(target)
-    work = partial(_one_market, generator=generator, num_periods=num_periods, coupling=coupling,
-                   settings=[s for _, s in steps], windows=windows, initial_cash=initial_cash)
-    rows = parallel_map(work, task_seeds(seed, num_seeds), n_jobs=n_jobs, client=client, progress=progress,
-                        desc="realism ladder")
-    index = pd.RangeIndex(num_seeds, name="seed")
-    columns = pd.Index([name for name, _ in steps], name="rung")
-    values = np.array(rows)
-    return (pd.DataFrame(values[:, 0], index=index, columns=columns),
-            pd.DataFrame(values[:, 1].astype(np.int64), index=index, columns=columns))
+    runs = paired_runs(steps, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
+                       coupling=coupling, windows=windows, initial_cash=initial_cash, n_jobs=n_jobs, client=client,
+                       progress=progress, desc="realism ladder")
+    pnl, trades = runs["pnl"], runs["trades"]
+    for frame in (pnl, trades):
+        frame.index.name, frame.columns.name = "seed", "rung"
+    return pnl, trades
 
 
 def realism_ladder(
@@ -142,10 +126,8 @@ def realism_ladder(
 
 def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[str, BacktestSettings]]) -> pd.DataFrame:
     """The table of :func:`realism_ladder` from the per-seed frames of :func:`ladder_pnl`."""
-    n = len(pnl)
-    mean, error = pnl.mean(), pnl.std(ddof=1) / np.sqrt(n)
-    steps_diff = pnl.diff(axis=1)
-    change, change_error = steps_diff.mean(), steps_diff.std(ddof=1) / np.sqrt(n)
+    summary = paired_summary(pnl, against="previous")
+    mean, error = summary["mean"], summary["std_error"]
     settings = [s for _, s in steps]
     changes = ["—"] + [
         ", ".join(f"{name}={new!r}" for name, (_, new) in before.differences(after).items())
@@ -153,14 +135,7 @@ def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[
     ]
     table = pd.DataFrame({
         "changes": changes, "mean_pnl": mean, "std_error": error, "low_95": mean - 1.96 * error,
-        "high_95": mean + 1.96 * error, "change": change, "change_std_error": change_error,
+        "high_95": mean + 1.96 * error, "change": summary["change"], "change_std_error": summary["change_std_error"],
         "mean_trades": trades.mean(),
     }, index=pnl.columns)
     return table[list(LADDER_COLUMNS)]
-
-
-def _one_market(child: np.random.SeedSequence, *, generator: str, num_periods: int, coupling: float,
-                settings: list[BacktestSettings], windows: dict[str, int], initial_cash: float) -> np.ndarray:
-    data = seeded_market(generator, num_periods, child, coupling)
-    runs = [run_backtest(data, s, initial_cash=initial_cash, **windows) for s in settings]
-    return np.array([[r.net_pnl for r in runs], [len(r.trades) for r in runs]])

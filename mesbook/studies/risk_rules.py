@@ -4,20 +4,17 @@ Each rule of :data:`RISK_RULES` is a set of :class:`~mesbook.settings.BacktestSe
 a base (``REALISTIC`` by default). :func:`risk_rules_table` runs the base and every rule on the same
 markets of the realistic generator and reports what changes: the mean net P&L (dollars), the paired
 change against the base, the worst market and the average maximum drawdown. A rule shapes the
-distribution of outcomes; it does not make a strategy without an edge profitable.
+distribution of outcomes; it does not make a strategy without an edge profitable. The markets and the
+paired statistics come from the kernel of :mod:`mesbook.studies.paired`.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
-import numpy as np
 import pandas as pd
 
-from ..engine.backtest import run_backtest
-from ..parallel import task_seeds
-from ..engine.settings import REALISTIC, BacktestSettings
-from ..data.synthetic import GENERATORS, seeded_market
-from ..validation import check_int
+from ..engine.settings import REALISTIC, BacktestSettings, check_settings
+from .paired import paired_runs, paired_summary
 
 #: The rules compared in the book: a name and the settings it changes on top of the base.
 RISK_RULES: dict[str, dict] = {
@@ -35,10 +32,12 @@ RISK_COLUMNS: tuple[str, ...] = ("mean net P&L ($)", "std error ($)", "change ($
 
 
 def risk_rules_table(num_seeds: int = 50, num_periods: int = 500, seed: int = 7, *, base: BacktestSettings = REALISTIC,
-                     rules: Optional[Mapping[str, Mapping]] = None, generator: str = "realistic") -> pd.DataFrame:
+                     rules: Optional[Mapping[str, Mapping]] = None, generator: str = "realistic", n_jobs: int = 1,
+                     client: Optional[Any] = None, progress: bool = False) -> pd.DataFrame:
     """One row per rule: how it moves net P&L and drawdowns, over ``num_seeds`` seeded markets.
 
-    Market ``i`` is :func:`mesbook.synthetic.seeded_market` of ``generator`` for child ``i`` of ``seed``.
+    Market ``i`` is :func:`mesbook.data.synthetic.seeded_market` of ``generator`` for child ``i`` of
+    ``seed`` (:func:`mesbook.studies.paired.paired_runs`; ``n_jobs``/``client`` spread the markets).
     Columns: ``mean net P&L ($)`` and its ``std error ($)``; ``change ($)`` — mean paired difference
     from the first rule (the base) and its ``change std error ($)``; ``worst market ($)``;
     ``mean max drawdown (%)`` (negative, percent of the peak); ``mean trades``.
@@ -46,29 +45,19 @@ def risk_rules_table(num_seeds: int = 50, num_periods: int = 500, seed: int = 7,
     rules = dict(RISK_RULES if rules is None else rules)
     if not rules:
         raise ValueError("pass at least one rule, e.g. {'no rule': {}}")
-    if not isinstance(base, BacktestSettings):
-        raise TypeError(f"base must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(base).__name__}")
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    check_settings(base, "base")
     settings = {name: base.replace(**dict(changes)) for name, changes in rules.items()}
-    pnl = np.empty((num_seeds, len(settings)))
-    drawdown = np.empty_like(pnl)
-    trades = np.empty_like(pnl)
-    for i, child in enumerate(task_seeds(seed, num_seeds)):
-        data = seeded_market(generator, check_int("num_periods", num_periods, minimum=2), child)
-        for j, s in enumerate(settings.values()):
-            result = run_backtest(data, s)
-            pnl[i, j], trades[i, j] = result.net_pnl, len(result.trades)
-            drawdown[i, j] = result.stats["Max. Drawdown [%]"]
-    change = pnl - pnl[:, :1]
-    root = np.sqrt(num_seeds)
+    runs = paired_runs(settings, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
+                       measures=("pnl", "trades", "max_drawdown"), n_jobs=n_jobs, client=client, progress=progress,
+                       desc="risk rules")
+    summary = paired_summary(runs["pnl"], against="first")
     table = pd.DataFrame({
-        "mean net P&L ($)": pnl.mean(axis=0), "std error ($)": pnl.std(axis=0, ddof=1) / root,
-        "change ($)": change.mean(axis=0), "change std error ($)": change.std(axis=0, ddof=1) / root,
-        "worst market ($)": pnl.min(axis=0), "mean max drawdown (%)": drawdown.mean(axis=0),
-        "mean trades": trades.mean(axis=0),
-    }, index=pd.Index(list(settings), name="rule"))
+        "mean net P&L ($)": summary["mean"], "std error ($)": summary["std_error"],
+        "change ($)": summary["change"], "change std error ($)": summary["change_std_error"],
+        "worst market ($)": runs["pnl"].min(), "mean max drawdown (%)": runs["max_drawdown"].mean(),
+        "mean trades": runs["trades"].mean(),
+    })
+    table.index = pd.Index(list(settings), name="rule")
     return table[list(RISK_COLUMNS)].round(2)
 
 

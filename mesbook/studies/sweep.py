@@ -20,7 +20,9 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..constants import (
+    FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS,
+)
 from ..engine.backtest import run_backtest
 from ..article.simulation import ArrayRun, article_equity, article_run
 from ..engine.decisions import SignalCache
@@ -76,7 +78,7 @@ def sweep_windows(
     statistic: str = "net_pnl",
     *,
     initial_cash: float = INITIAL_CASH,
-    periods_per_year: float = 252,
+    periods_per_year: float = TRADING_DAYS,
     n_jobs: int = 1,
     client: Optional[Any] = None,
     progress: bool = False,

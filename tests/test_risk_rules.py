@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import mesbook as mb
@@ -46,3 +47,11 @@ def test_custom_rules_and_errors():
         risk_rules_table(num_seeds=2, base="REALISTIC")
     with pytest.raises(ValueError):
         risk_rules_table(num_seeds=2, generator="weekly")
+
+
+def test_local_processes_and_dask_give_the_serial_table(table):
+    pd.testing.assert_frame_equal(risk_rules_table(num_seeds=4, num_periods=300, seed=7, n_jobs=2), table)
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        with distributed.Client(cluster) as client:
+            pd.testing.assert_frame_equal(risk_rules_table(num_seeds=4, num_periods=300, seed=7, client=client), table)
