@@ -94,3 +94,14 @@ def test_table_lists_every_key_and_refuses_unknown_ones():
     assert canonical.canonical_value("article_400") == pytest.approx(
         canonical.canonical_runs(["article_400"]).loc["article_400", "mean ($)"])
     assert isinstance(canonical.canonical_runs(["article_seed7"]), pd.DataFrame)
+
+
+def test_describe_writes_the_row_as_text():
+    text = canonical.describe("bot_minus_twin_400")
+    row = canonical.canonical_runs(["bot_minus_twin_400"]).iloc[0]
+    assert text["mean"] == f"−${abs(row['mean ($)']):,.0f}" and text["sample"] == "400"
+    assert text["low"].startswith("−$") and text["high"].startswith("$")
+    single = canonical.describe("article_seed7", decimals=2)
+    run = mb.run_article(seed=7)[1].summary()
+    assert single["mean"] == f"${run.net_pnl:,.2f}" and "low" not in single
+    assert single["trades"] == f"{run.num_trades:.1f}"

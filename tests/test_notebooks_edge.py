@@ -132,8 +132,6 @@ def test_chapter_10_numbers_are_current(data, realistic_ladder):
         f"Delta, the direction, brought {money(totals['delta'])}, earned in {int((trades['delta'] > 0).sum())} "
         f"trades out of {len(trades)}",
         f"Costs, {money(totals['costs'])} over the whole run",
-        f"the mean was {money(realistic_ladder['mean_pnl'].iloc[-1], 0)} with a band reaching from a loss of "
-        f"{money(-realistic_ladder['low_95'].iloc[-1], 0)} to a gain of {money(realistic_ladder['high_95'].iloc[-1], 0)}",
         f"There are {len(audit.checks)} of them",
         f"Six of the {len(audit.checks)} decisions",
         f"it fell by {-frame['oi_change'].iloc[252]:.2f} contracts that day",

@@ -8,7 +8,8 @@ Every row is built by calling the study that produced it, with the arguments the
   on which market generator, seed and sample size, with which settings, and the mean net P&L with its
   95 % interval (mean ± 1.96 standard errors across markets; no interval for a single market), the
   median, the share of profitable markets and the mean number of trades;
-* :func:`canonical_value` — one number of one row, for a sentence of prose.
+* :func:`canonical_value` — one number of one row; :func:`describe` — a row as text for a sentence of
+  prose (the chapters glue these into their paragraphs).
 
 Samples that share a seed share their markets: market ``i`` of ``seed=7`` is child ``i`` of
 ``SeedSequence(7)`` (:func:`mesbook.parallel.task_seeds`) in the Monte Carlo, the ladder, the caveats and
@@ -28,6 +29,7 @@ import pandas as pd
 from ..article.pipeline import run_article
 from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
+from ..formatting import usd
 from ..engine.settings import ARTICLE, HONEST, REALISTIC, BacktestSettings
 from .ladder import ladder_steps
 from .montecarlo import monte_carlo
@@ -180,6 +182,19 @@ def canonical_value(key: str, column: str = "mean ($)") -> float:
     return float(_row(key)[COLUMNS.index(column)])
 
 
+def describe(key: str, decimals: int = 0) -> dict[str, str]:
+    """One canonical run as text for prose: ``mean``, ``low``, ``high`` (dollars, "−" for minus), ``median``,
+    ``sample`` (markets), ``profitable`` (%, whole) and ``trades`` (one decimal). A single market has no
+    ``low``/``high``.
+    """
+    row = canonical_runs([key]).iloc[0]
+    text = {name: usd(row[column], decimals) for name, column in
+            (("mean", "mean ($)"), ("low", "low 95 ($)"), ("high", "high 95 ($)"), ("median", "median ($)"))
+            if np.isfinite(row[column])}
+    text.update(sample=f"{row['sample']:,}", profitable=f"{row['profitable (%)']:.0f}", trades=f"{row['trades']:.1f}")
+    return text
+
+
 def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
     """:func:`canonical_runs` for reading: the run, its sample, and mean [95 % interval] in whole dollars."""
     runs = canonical_runs(keys)
@@ -192,5 +207,5 @@ def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
     }, index=runs.index)
 
 
-__all__ = ["CANONICAL", "COLUMNS", "Canonical", "canonical_runs", "canonical_table", "canonical_value",
+__all__ = ["CANONICAL", "COLUMNS", "Canonical", "canonical_runs", "canonical_table", "canonical_value", "describe",
            "summarize_sample"]
