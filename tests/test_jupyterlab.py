@@ -1,9 +1,13 @@
-"""A chapter's window slider, used as a reader would: in JupyterLab, in headless Chromium.
+"""Three chapters, used as a student would: in JupyterLab, in headless Chromium.
 
-The test starts a real JupyterLab server on 127.0.0.1 (random port, random token), opens the first chapter
-notebook that builds an open-interest window explorer (``indicator_explorer``, ``signal_explorer`` or
-``simulation_explorer`` from :mod:`mesbook.widgets`), runs every cell, presses → on the slider of the
-short window and checks that the explorer's figure is redrawn, with no error output anywhere.
+The test starts a real JupyterLab server on 127.0.0.1 (random port, random token) and opens the chapter
+notebooks that build an open-interest window explorer (``indicator_explorer``, ``signal_explorer`` or
+``simulation_explorer`` from :mod:`mesbook.widgets`; chapters 3-5). Before running anything it checks
+that jupyterlab-myst rendered the book's MyST markup — no raw ``{term}``, ``{doc}``, ``{cite:p}``,
+``{math}``, ``:::`` or ``{exercise}`` fences visible, formulas typeset, exercises boxed — and that every
+solution starts folded (its prose in a closed box, its code cells collapsed, no ✓ answer visible).
+Then it runs every cell, presses → on the slider of the short window and checks that the explorer's
+figure is redrawn, with no error output anywhere.
 
 The notebook's folder is copied into a temporary server root (the rest of the repository is linked
 beside it), so JupyterLab can never autosave outputs or checkpoints into the book's sources while the
@@ -38,7 +42,12 @@ STDERR = 'application/vnd.jupyter.stderr'
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    # Render every cell, not only those scrolled into view, so the MyST checks see the whole notebook.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+
+#: MyST source that must never be visible once jupyterlab-myst has rendered a markdown cell.
+RAW_MYST = r"\{(term|doc|cite:p|cite:t|math|ref|numref|exercise|solution-start|solution-end)\}|^:::|^```|^:(label|class):"
 
 
 def uses_window_explorer(notebook: Path) -> bool:
@@ -260,6 +269,35 @@ ERROR_OUTPUTS = f"""() => Array.from(document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="{STDERR}"], .jp-RenderedText[data-mime-type="{STDERR}"]'))
   .map(e => e.innerText.slice(0, 800))"""
 
+# What the student sees before running anything: rendered markdown, exercises, solutions, collapsed cells.
+MYST_REPORT = """([path, rawPattern]) => {
+  const w = (%s)(path);
+  const raw = new RegExp(rawPattern, 'm');
+  const markdown = w.content.widgets.filter(c => c.model.type === 'markdown' && c.model.sharedModel.getSource().trim());
+  const rendered = markdown.map(c => c.node.querySelector('.myst')).filter(Boolean);
+  const boxes = Array.from(w.node.querySelectorAll('details.myst-exercise, .myst-exercise'));
+  const title = b => (b.querySelector('summary, .myst-exercise-title') || b).textContent;
+  const solutions = boxes.filter(b => b.tagName === 'DETAILS' && /Solution/.test(title(b)));
+  const exercises = boxes.filter(b => /^\\s*Exercise/.test(title(b)));
+  const folded = w.content.widgets.filter(c => c.model.type === 'code' && (c.model.getMetadata('jupyter') || {}).source_hidden);
+  return {
+    markdown: markdown.length, rendered: rendered.length,
+    raw: rendered.map(e => e.innerText).flatMap(t => t.split('\\n')).filter(line => raw.test(line)).slice(0, 10),
+    links: rendered.reduce((n, e) => n + e.querySelectorAll('a').length, 0),
+    formulas: w.node.querySelectorAll('.myst .katex').length, formulaErrors: w.node.querySelectorAll('.myst .katex-error').length,
+    exercises: exercises.length, solutions: solutions.length, openSolutions: solutions.filter(d => d.open).length,
+    foldedCells: folded.length, unfolded: folded.filter(c => !c.inputHidden || !c.outputHidden).length,
+    answersShown: (w.content.node.innerText.match(/✓ ch\\d+\\.[a-z_]+/g) || []).slice(0, 5),
+  };
+}""" % FIND_PANEL
+
+MYST_RENDERED = """(path) => {
+  const w = (%s)(path);
+  if (!w) return false;
+  const markdown = w.content.widgets.filter(c => c.model.type === 'markdown' && c.model.sharedModel.getSource().trim());
+  return markdown.length > 0 && markdown.every(c => c.node.querySelector('.myst'));
+}""" % FIND_PANEL
+
 WIDGET_ERRORS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
   .map(e => e.innerText).filter(t => /Error displaying widget|Error rendering|model not found/i.test(t))"""
 
@@ -274,6 +312,31 @@ def wait_or_fail(page, predicate: str, arg, timeout_s: float, message: str, poll
     except PlaywrightTimeout:
         pass
     pytest.fail(message, pytrace=False)
+
+
+def check_myst_rendering(page, source: Path, notebook_path: str) -> None:
+    """Before any cell runs: MyST rendered (no raw markup), exercises boxed, every solution folded."""
+    wait_or_fail(page, MYST_RENDERED, notebook_path, 60,
+                 f"{source.name}: markdown cells were not rendered by jupyterlab-myst within 60 s (no .myst "
+                 "element: is jupyterlab-myst installed and enabled? `jupyter labextension list`)")
+    report = page.evaluate(MYST_REPORT, [notebook_path, RAW_MYST])
+    page.screenshot(path=str(artifacts_dir("screenshots") / f"jupyterlab-{source.stem}-myst.png"))
+    text = source.read_text(encoding="utf-8")
+    assert not report["raw"], f"{source.name}: raw MyST markup visible in JupyterLab: {report['raw']}"
+    assert report["rendered"] == report["markdown"], f"{source.name}: {report}"
+    if "{term}" in text or "{doc}" in text:
+        assert report["links"] > 0, f"{source.name}: {{term}}/{{doc}} rendered without any link: {report}"
+    if "{math}" in text:
+        assert report["formulas"] > 0 and not report["formulaErrors"], f"{source.name}: formulas: {report}"
+    if "{exercise}" in text:
+        assert report["exercises"] > 0, f"{source.name}: no exercise box rendered: {report}"
+    if "{solution-start}" in text:
+        assert report["solutions"] > 0, f"{source.name}: no solution box rendered: {report}"
+        assert report["openSolutions"] == 0, f"{source.name}: {report['openSolutions']} solution(s) start open"
+        assert report["foldedCells"] > 0 and report["unfolded"] == 0, (
+            f"{source.name}: solution code cells must start collapsed (metadata jupyter.source_hidden and "
+            f"outputs_hidden): {report}")
+    assert not report["answersShown"], f"{source.name}: solved answers visible before running: {report['answersShown']}"
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS or [None], ids=lambda p: p.stem if p else "none")
@@ -293,6 +356,7 @@ def test_window_slider_redraws_the_figure(lab, source):
             page.goto(f"{server.base}lab/tree/{notebook_path}?token={server.token}", wait_until="load")
             wait_or_fail(page, NOTEBOOK_READY, notebook_path, 90,
                          f"{source.name}: JupyterLab did not open the notebook with an idle kernel within 90 s")
+            check_myst_rendering(page, source, notebook_path)
 
             page.evaluate(RUN_ALL, notebook_path)  # false if a cell failed: the error outputs say which
             wait_or_fail(page, ALL_EXECUTED, notebook_path, RUN_ALL_S,
