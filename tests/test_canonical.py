@@ -105,3 +105,28 @@ def test_describe_writes_the_row_as_text():
     run = mb.run_article(seed=7)[1].summary()
     assert single["mean"] == f"${run.net_pnl:,.2f}" and "low" not in single
     assert single["trades"] == f"{run.num_trades:.1f}"
+
+
+@pytest.mark.parametrize("low, high, word", [(-1.0, 2.0, "consistent with zero"), (0.0, 2.0, "consistent with zero"),
+                                             (0.5, 2.0, "above zero"), (-3.0, -0.1, "below zero"),
+                                             (np.nan, np.nan, "one path, no interval")])
+def test_interval_verdict_hand_cases(low, high, word):
+    assert canonical.interval_verdict(low, high) == word
+
+
+def test_interval_verdict_refuses_a_reversed_interval():
+    with pytest.raises(ValueError, match="low"):
+        canonical.interval_verdict(2.0, 1.0)
+
+
+def test_verdict_table_rows_come_from_the_studies():
+    table = canonical.verdict_table()
+    assert list(table.columns) == list(canonical.VERDICT_COLUMNS)
+    mc = mb.monte_carlo(400, seed=7)
+    first = table.iloc[0]
+    assert first["estimate"] == mb.formatting.usd(mc.mean_difference, 2)
+    assert first["verdict"].startswith(canonical.interval_verdict(mc.mean_difference - 1.96 * mc.std_error,
+                                                                  mc.mean_difference + 1.96 * mc.std_error))
+    single = table[table["sample"].str.startswith("1 ")]
+    assert (single["95 % interval"] == "—").all() and len(single) == 2
+    assert table["the article's claim"].str.len().gt(20).all() and table["verdict"].str.len().gt(0).all()

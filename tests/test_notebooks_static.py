@@ -117,6 +117,22 @@ def chapter(request):
     return request.param, load(request.param)
 
 
+#: The closing chapter reads the book's results back: no explorer, figure or exercise of its own.
+CLOSING = "book/11_verdict"
+
+
+@pytest.fixture(params=[c for c in chapters() if c != CLOSING], scope="module")
+def teaching_chapter(request):
+    return request.param, load(request.param)
+
+
+def test_the_closing_chapter_ends_with_the_verdict_table_checked_by_nbval():
+    assert chapters()[-1] == CLOSING
+    cells = [c for c in code_cells(load(CLOSING)) if "verdict_table()" in source(c)]
+    assert cells and "nbval-check-output" in cells[-1]["metadata"].get("tags", [])
+    assert cells[-1]["outputs"], "store the closing chapter with its verdict table"
+
+
 def test_is_stored_executed_in_order_without_errors(chapter):
     name, nb = chapter
     counts = [c.get("execution_count") for c in code_cells(nb)]
@@ -134,8 +150,8 @@ def test_code_cells_are_short(chapter):
         assert len(lines) <= MAX_CODE_LINES, f"{name}: a code cell has {len(lines)} lines:\n{source(cell)}"
 
 
-def test_has_a_static_figure_with_alt_text(chapter):
-    name, nb = chapter
+def test_has_a_static_figure_with_alt_text(teaching_chapter):
+    name, nb = teaching_chapter
     figures = [c for c in code_cells(nb) if has_image(c)]
     assert figures, f"{name}: no figure"
     for cell in figures:
@@ -143,8 +159,8 @@ def test_has_a_static_figure_with_alt_text(chapter):
         assert len(alt) > 20, f"{name}: figure without alt text:\n{source(cell)}"
 
 
-def test_has_a_widget_with_its_static_figure_just_before(chapter):
-    name, nb = chapter
+def test_has_a_widget_with_its_static_figure_just_before(teaching_chapter):
+    name, nb = teaching_chapter
     cells = code_cells(nb)
     widget_cells = [i for i, c in enumerate(cells)
                     if any(text_of(o).strip() == widgets.STATIC_TEXT for o in c.get("outputs", []))]
@@ -157,8 +173,8 @@ def test_has_a_widget_with_its_static_figure_just_before(chapter):
     assert "widgets" not in nb.get("metadata", {}), f"{name}: stored widget state"
 
 
-def test_has_two_exercises_with_folded_solutions_and_checks(chapter):
-    name, nb = chapter
+def test_has_two_exercises_with_folded_solutions_and_checks(teaching_chapter):
+    name, nb = teaching_chapter
     md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
     labels = re.findall(r":::\{exercise\}.*\n:label: ([\w-]+)", md)
     assert len(labels) >= 2, f"{name}: fewer than two exercises"

@@ -26,15 +26,20 @@ from typing import NamedTuple, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from ..article.market import simulate_market_data
 from ..article.pipeline import run_article
 from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
-from ..formatting import usd
+from ..formatting import format_p, usd
 from ..engine.settings import ARTICLE, HONEST, REALISTIC, BacktestSettings
+from .audit import article_signals, crossover_bars, lookahead_audit
 from .ladder import ladder_steps
 from .montecarlo import monte_carlo
 from .paired import paired_runs
+from .real_runs import real_data_runs
 from .seeds import seed_sweep
+from .sweep import SWEEP_LONGS, SWEEP_SHORTS
+from .walkforward import walk_forward
 
 #: The seed of every canonical run (the book's seed).
 SEED: int = 7
@@ -195,6 +200,89 @@ def describe(key: str, decimals: int = 0) -> dict[str, str]:
     return text
 
 
+#: Columns of :func:`verdict_table`.
+VERDICT_COLUMNS: tuple[str, ...] = ("the article's claim", "what the book measured", "sample", "estimate",
+                                    "95 % interval", "verdict")
+
+
+def interval_verdict(low: float, high: float) -> str:
+    """"consistent with zero" when ``[low, high]`` holds 0, else "above zero" / "below zero"; NaN: one path."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "one path, no interval"
+    if low > high:
+        raise ValueError(f"low ({low}) must not exceed high ({high})")
+    return "consistent with zero" if low <= 0 <= high else ("above zero" if low > 0 else "below zero")
+
+
+def _paired_change(pnl: pd.DataFrame, before: str, after: str) -> tuple[float, float, float]:
+    """Mean paired change ``after − before`` across markets (dollars) and its 95 % interval."""
+    change = summarize_sample((pnl[after] - pnl[before]).to_numpy(float))
+    return change["mean ($)"], change["low 95 ($)"], change["high 95 ($)"]
+
+
+def verdict_table() -> pd.DataFrame:
+    """Every claim of the article that the book tested: what was measured, on what sample, with what result.
+
+    One row per claim (paraphrased; :data:`VERDICT_COLUMNS`): the measurement, the sample, the estimate
+    and its 95 % interval in dollars (mean ± 1.96 standard errors across markets or folds; none for one
+    path) and a verdict read from the interval (:func:`interval_verdict`). Built from the same studies as
+    the chapters: the Monte Carlo (chapter 9), the look-ahead audit and the paired runs (chapters 6, 10),
+    the walk-forward sweep (chapter 8), the canonical honest runs (chapters 9-10) and the real-data runs
+    (chapter 7). About ten seconds.
+    """
+    mc = _monte_carlo()
+    rows = [(
+        "Open-interest trends (crossover plus momentum) point to the next price move",
+        "bot minus a random-entry twin with the same trades", f"{mc.num_paths} simulated markets",
+        mc.mean_difference, mc.mean_difference - Z95 * mc.std_error, mc.mean_difference + Z95 * mc.std_error,
+        f"p = {format_p(mc.p_value)}"),
+    ]
+    seed7, many = canonical_runs(["article_seed7", "article_400"]).to_dict("index").values()
+    rows.append(("Run as written, the bot makes a profit", "net P&L of the article's script, seed 7", "1 market",
+                 seed7["mean ($)"], np.nan, np.nan, ""))
+    rows.append(("Run as written, the bot makes a profit", "mean net P&L of the article's bot",
+                 f"{many['sample']} simulated markets", many["mean ($)"], many["low 95 ($)"], many["high 95 ($)"],
+                 f"{many['profitable (%)']:.0f} % of markets in profit"))
+    data = simulate_market_data(500, seed=SEED)
+    audit = lookahead_audit(article_signals(), data, crossover_bars(data), n_scrambles=10)
+    gradient = paired_runs({"centred": ARTICLE, "backward": ARTICLE.replace(gradient="backward")},
+                           num_seeds=CAVEAT_MARKETS, seed=SEED, desc="verdict")["pnl"]
+    rows.append(("The gradient measures the rate of change of open interest at each bar",
+                 f"look-ahead audit: {len(audit.leaks)} of {len(audit.checks)} decisions read the next bar; "
+                 "P&L change when the gradient reads the past only", f"{CAVEAT_MARKETS} simulated markets",
+                 *_paired_change(gradient, "centred", "backward"), "the formula reads tomorrow"))
+    history = simulate_market_data(2000, seed=SEED)
+    folds = walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200, statistic="net_pnl")
+    oos = summarize_sample(folds["out_of_sample"].to_numpy(float))
+    rows.append(("Windows are best chosen by backtesting many of them",
+                 f"out-of-sample P&L of the pair chosen in-sample (in-sample mean {usd(folds['in_sample'].mean(), 0)})",
+                 f"{len(folds)} walk-forward folds of 200 bars", oos["mean ($)"], oos["low 95 ($)"],
+                 oos["high 95 ($)"], ""))
+    honest = _honest_runs("article")["pnl"]
+    rows.append(("Fees and costs weigh on profits, most of all for frequent traders",
+                 "P&L change when commissions, spread and slippage are charged", f"{LADDER_MARKETS} simulated markets",
+                 *_paired_change(honest, "fair_no_costs", "realistic"), ""))
+    top = summarize_sample(honest["honest"].to_numpy(float))
+    rows.append(("Its simplifications (fixed premium, no expiry, no costs) only keep the example simple",
+                 "mean net P&L with all of them removed (HONEST)", f"{LADDER_MARKETS} simulated markets",
+                 top["mean ($)"], top["low 95 ($)"], top["high 95 ($)"], ""))
+    real = real_data_runs().set_index(["settings", "windows", "OI dated"])
+    published = real.loc[("honest prices", "10 / 30 weeks", "publication"), "net P&L ($)"]
+    rows.append(("Open-interest trends point to the next price move (real data)",
+                 "honest prices on CFTC open interest and S&P 500 closes, 2010-2018 (a hypothetical MES)",
+                 "1 real path", published, np.nan, np.nan, ""))
+    table = pd.DataFrame(rows, columns=["claim", "measured", "sample", "estimate", "low", "high", "note"])
+    verdicts = [", ".join(filter(None, (interval_verdict(lo, hi), note)))
+                for lo, hi, note in zip(table["low"], table["high"], table["note"])]
+    return pd.DataFrame({
+        VERDICT_COLUMNS[0]: table["claim"], VERDICT_COLUMNS[1]: table["measured"], VERDICT_COLUMNS[2]: table["sample"],
+        VERDICT_COLUMNS[3]: [usd(v, 2) for v in table["estimate"]],
+        VERDICT_COLUMNS[4]: [f"{usd(lo, 2)} to {usd(hi, 2)}" if np.isfinite(lo) else "—"
+                             for lo, hi in zip(table["low"], table["high"])],
+        VERDICT_COLUMNS[5]: verdicts,
+    })
+
+
 def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
     """:func:`canonical_runs` for reading: the run, its sample, and mean [95 % interval] in whole dollars."""
     runs = canonical_runs(keys)
@@ -208,4 +296,4 @@ def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
 
 
 __all__ = ["CANONICAL", "COLUMNS", "Canonical", "canonical_runs", "canonical_table", "canonical_value", "describe",
-           "summarize_sample"]
+           "interval_verdict", "summarize_sample", "verdict_table", "VERDICT_COLUMNS"]
