@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.studies.attribution import COMPONENTS, Attribution, attribute_pnl
+from mesbook.studies.attribution import COMPONENTS, Attribution, attribute_pnl, attribution_table
 from mesbook.engine.settings import ARTICLE, REALISTIC
 from mesbook.data.synthetic import simulate_realistic_market
 
@@ -103,3 +103,13 @@ def test_no_trades_gives_empty_tables():
     empty = attribute_pnl(flat, REALISTIC)
     assert len(empty.trades) == 0 and len(empty.bars) == 0
     assert empty.totals()["pnl"] == 0
+
+
+def test_attribution_table_adds_up(attribution):
+    table = attribution_table(attribution)["total ($)"]
+    parts = table[list(COMPONENTS)].sum()
+    assert parts == pytest.approx(table["= gross P&L"], abs=0.05)
+    assert table["= gross P&L"] + table["costs"] == pytest.approx(table["= net P&L"], abs=0.02)
+    assert table["= net P&L"] == pytest.approx(attribution.trades["pnl"].sum(), abs=0.01)
+    helped = attribution_table(attribution)["trades it helped"]
+    assert helped["costs"] == 0  # costs are paid, never earned

@@ -6,6 +6,9 @@ import pytest
 
 import mesbook as mb
 from mesbook.studies.audit import (
+    audit_summary,
+    bump_open_interest,
+    lookahead_table,
     AuditResult,
     article_signals,
     backtest_equity,
@@ -145,3 +148,30 @@ def test_lookahead_gain_is_zero_without_a_lead_and_positive_on_a_strong_edge():
     strong = lookahead_gain((0.3,), num_seeds=10, seed=1)
     assert strong.loc[0.3, "gain ($)"] - strong.loc[0.3, "gain ± 95 % ($)"] > 0
     assert list(strong.columns) == ["honest ($)", "with look-ahead ($)", "gain ($)", "gain ± 95 % ($)"]
+
+
+def test_lookahead_table_only_gradient_moves(market):
+    table = lookahead_table(market, bar=100, bump=1000)
+    assert table.loc["oi_gradient", "moved by"] == pytest.approx(500)
+    for column in ("oi_change", "oi_short_sma", "oi_long_sma"):
+        assert table.loc[column, "moved by"] == 0
+    with pytest.raises(ValueError, match="bar must be between"):
+        bump_open_interest(market, len(market), 1.0)
+
+
+def test_bump_changes_one_bar_and_not_the_input(market):
+    before = market.copy()
+    bumped = bump_open_interest(market, 3, 100.0)
+    pd.testing.assert_frame_equal(market, before)
+    diff = bumped["open_interest"].to_numpy() - market["open_interest"].to_numpy()
+    assert list(np.flatnonzero(diff)) == [3] and diff[3] == 100.0
+
+
+def test_audit_summary_on_the_book_market():
+    market = mb.simulate_market_data(500, seed=7)
+    summary = audit_summary(market)
+    leaks = summary["leaking bars"]
+    assert leaks["the article's signals"] == "200, 252, 322, 363, 486, 491"
+    assert leaks["warm-up skipped only"] == leaks["the article's signals"]
+    assert (leaks[["backward gradient only", "REALISTIC signals", "REALISTIC backtest (account value)"]] == "none").all()
+    assert summary.loc["REALISTIC signals", "bars checked"] == len(market) - 1

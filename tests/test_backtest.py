@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mesbook import calculate_indicators, generate_signals, run_article, run_trading_simulation, simulate_market_data
+from mesbook.article.simulation import trade_table
 from benchmarks.article_loop import loop_simulation
 from conftest import frame_from
 
@@ -145,3 +146,12 @@ def test_statistics_on_demand_reconcile_with_the_summary():
     assert stats["# Trades"] == result.summary().num_trades
     assert stats["Equity Final [$]"] == pytest.approx(result.final_value)
     assert stats["Net P&L [$]"] == pytest.approx(result.trades["pnl"].sum())
+
+
+def test_trade_table_is_the_trade_log_for_reading():
+    _, result = run_article(seed=7)
+    table = trade_table(result)
+    assert len(table) == len(result.trades) and table.index[0] == 1
+    np.testing.assert_allclose(table["P&L ($)"], result.trades["pnl"].round(2))
+    assert list(table["bars held"]) == list(result.trades["exit_bar"] - result.trades["entry_bar"])
+    assert table["opened"].iloc[0] == f"{result.trades['entry_time'].iloc[0]:%Y-%m-%d}"

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mesbook import get_atm_strike
-from mesbook.article.contract import intrinsic_value, points_to_dollars
+from mesbook.article.contract import intrinsic_value, payoff_dollars, points_to_dollars
 
 
 def test_article_example():
@@ -52,3 +52,9 @@ def test_intrinsic_and_dollars():
     assert intrinsic_value(-1, 4510.0, 4500.0) == 0.0
     assert intrinsic_value(-1, 4490.0, 4500.0) == 10.0
     assert points_to_dollars(2.5) == 12.5
+
+
+def test_payoff_dollars_in_dollars():
+    call, put = payoff_dollars(np.array([4490.0, 4505.0, 4520.0]), 4505.0, 2.5)
+    np.testing.assert_allclose(call, [-12.5, -12.5, 62.5])
+    np.testing.assert_allclose(put, [62.5, -12.5, -12.5])

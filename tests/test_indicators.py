@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
-from mesbook.article.indicators import INDICATOR_COLUMNS
+from mesbook.article.indicators import INDICATOR_COLUMNS, defined_from
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 
@@ -75,3 +75,10 @@ def test_bad_frames(market):
     bad["open_interest"] = bad["open_interest"].astype(str)
     with pytest.raises(TypeError, match="must be numeric"):
         calculate_indicators(bad)
+
+
+def test_defined_from_finds_the_end_of_the_zero_fill():
+    assert defined_from(np.array([0.0, 0.0, 3.5, 0.0, 2.0])) == 2
+    assert defined_from(np.zeros(4)) == 4  # never defined
+    frame = calculate_indicators(simulate_market_data(500, seed=7))
+    assert defined_from(frame["oi_short_sma"].to_numpy()) == 9 and defined_from(frame["oi_long_sma"].to_numpy()) == 29

@@ -5,7 +5,16 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.studies.ladder import HONEST, LADDER_COLUMNS, RUNGS, ladder_pnl, ladder_steps, realism_ladder, summarize_ladder
+from mesbook.studies.ladder import (
+    HONEST,
+    LADDER_COLUMNS,
+    RUNGS,
+    ladder_pnl,
+    ladder_steps,
+    ladder_table,
+    realism_ladder,
+    summarize_ladder,
+)
 from mesbook.data.synthetic import seeded_market
 from mesbook.parallel import task_seeds
 from mesbook.engine.settings import ARTICLE, REALISTIC
@@ -93,3 +102,12 @@ def test_realistic_generator_ladder():
 def test_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         realism_ladder(**{"num_seeds": 2, "num_periods": 60, **kwargs})
+
+
+def test_ladder_table_for_reading():
+    ladder = realism_ladder(4, 300, seed=7)
+    table = ladder_table(ladder)
+    assert list(table.index) == list(ladder.index)
+    assert table["step ($)"].iloc[1:].tolist() == ladder["change"].round(1).iloc[1:].tolist()
+    assert table["step ± 95 % ($)"].iloc[1:].tolist() == (1.96 * ladder["change_std_error"]).round(1).iloc[1:].tolist()
+    assert table["95 % band ($)"].iloc[0] == f"{ladder['low_95'].iloc[0]:,.0f} to {ladder['high_95'].iloc[0]:,.0f}"

@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 
 from mesbook import simulate_market_data
-from mesbook.article.market import MARKET_COLUMNS
+from mesbook.article.market import (
+    ARTICLE_OI_DRIFT,
+    LEDGER_TRADES,
+    MARKET_COLUMNS,
+    oi_ledger,
+    regime_table,
+    simulate_with_drift,
+)
 
 
 def test_layout_and_calendar():
@@ -62,3 +69,42 @@ def test_drift_and_volatility_options_keep_the_shocks():
         simulate_market_data(10, seed=1, price_volatility=-1.0)
     with pytest.raises(TypeError, match="oi_drift"):
         simulate_market_data(10, seed=1, oi_drift="up")
+
+
+def test_oi_ledger_volume_and_open_interest():
+    ledger = oi_ledger()
+    assert list(ledger["volume"]) == [1, 2, 3, 4, 5, 6]
+    assert list(ledger["open interest"]) == [1, 1, 2, 1, 1, 0]
+    assert list(ledger["OI change"]) == [1, 0, 1, -1, 0, -1]
+    assert oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1] == 1
+    with pytest.raises(ValueError, match="opens"):
+        oi_ledger([("A", "buys", "B", "opens")])
+    with pytest.raises(ValueError, match="closes more"):
+        oi_ledger([("A", "closes", "B", "closes")])
+
+
+def test_regime_table_on_hand_built_moves():
+    data = pd.DataFrame({"timestamp": pd.bdate_range("2024-01-01", periods=6),
+                         "futures_price": [100.0, 101.0, 100.0, 101.0, 100.0, 100.0],
+                         "open_interest": [10.0, 11.0, 12.0, 11.0, 10.0, 11.0]})
+    table = regime_table(data)
+    assert list(table.index) == ["fresh buying", "fresh selling", "short covering", "long liquidation"]
+    assert list(table["bars"]) == [1, 1, 1, 1]  # the last bar has a flat price: no regime
+    assert list(table["share (%)"]) == [25.0, 25.0, 25.0, 25.0]
+
+
+def test_regime_table_counts_every_moving_bar():
+    data = simulate_market_data(500, seed=7)
+    table = regime_table(data)
+    moving = (np.diff(data["futures_price"]) != 0) & (np.diff(data["open_interest"]) != 0)
+    assert table["bars"].sum() == moving.sum()
+    assert table["share (%)"].sum() == pytest.approx(100, abs=0.2)
+
+
+def test_simulate_with_drift_keeps_the_shocks():
+    base = simulate_market_data(500, seed=3)
+    pd.testing.assert_frame_equal(simulate_with_drift(3), base)
+    shifted = simulate_with_drift(3, oi_drift=ARTICLE_OI_DRIFT + 10.0)
+    np.testing.assert_allclose(shifted["open_interest"] - base["open_interest"], 10.0 * np.arange(1, 501))
+    np.testing.assert_array_equal(shifted["futures_price"], base["futures_price"])
+    assert simulate_with_drift(3, oi_drift=-1000.0)["open_interest"].min() == 1000

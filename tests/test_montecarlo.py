@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 import mesbook as mb
-from mesbook.studies.montecarlo import MonteCarloResult, monte_carlo, paired_one_sided_test
+from mesbook.formatting import format_p
+from mesbook.studies.montecarlo import (
+    MonteCarloResult,
+    monte_carlo,
+    monte_carlo_label,
+    monte_carlo_table,
+    paired_one_sided_test,
+)
 from mesbook.data.synthetic import seeded_market
 from mesbook.parallel import task_seeds
 from mesbook.engine.settings import ARTICLE, REALISTIC
@@ -135,3 +142,17 @@ def test_paired_test_directions():
 def test_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         monte_carlo(**{"num_paths": 4, "num_periods": 60, **kwargs})
+
+
+def test_monte_carlo_table():
+    null, edge = monte_carlo(40, 300, seed=7), monte_carlo(40, 300, seed=7, coupling=0.1)
+    table = monte_carlo_table(null, edge)
+    assert list(table.index) == ["article's market", "realistic market, coupling 0.1"]
+    assert table.loc["article's market", "difference ($)"] == round(null.mean_difference, 2)
+    assert table.loc["article's market", "± 95 % ($)"] == round(1.96 * null.std_error, 2)
+    assert table.loc["realistic market, coupling 0.1", "p-value"] == format_p(edge.p_value)
+    assert monte_carlo_label(edge) == "realistic market, coupling 0.1"
+    with pytest.raises(ValueError, match="names"):
+        monte_carlo_table(null, names=["a", "b"])
+    with pytest.raises(ValueError, match="at least one"):
+        monte_carlo_table()

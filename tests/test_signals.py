@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
-from mesbook.article.signals import codes_from_labels
+from mesbook.article.signals import codes_from_labels, crossing_bars, crossings, signal_bars, signal_table
 from benchmarks.article_loop import loop_indicators, loop_signals
 
 
@@ -57,3 +57,30 @@ def test_codes_from_labels_accepts_strings_and_rejects_unknown():
     assert codes_from_labels(pd.Series(["HOLD", "BUY", "SELL"])).tolist() == [0, 1, 2]
     with pytest.raises(ValueError, match="'signal' has 'buy' at row 1"):
         codes_from_labels(pd.Series(["HOLD", "buy"]))
+
+
+def test_crossing_bars_on_hand_built_averages():
+    short = np.array([0.0, 5.0, 5.0, 3.0, 3.0, 6.0])
+    long = np.array([0.0, 0.0, 4.0, 4.0, 4.0, 4.0])
+    up, down = crossing_bars(short, long)
+    assert list(up) == [1, 5] and list(down) == [3]
+
+
+def test_crossings_include_the_zero_fill_artefacts():
+    frame = generate_signals(calculate_indicators(simulate_market_data(500, seed=7)))
+    up, down = crossings(frame)
+    assert up[0] == 9 and down[0] == 29  # short window - 1 and long window - 1
+
+
+def test_signal_table_and_signal_bars_agree_with_signals():
+    frame = generate_signals(calculate_indicators(simulate_market_data(500, seed=7)))
+    counts = frame["signal"].astype(str).value_counts()
+    table = signal_table(frame)
+    assert table.loc["crosses above → BUY", "signals"] == counts["BUY"]
+    assert table.loc["crosses below → SELL", "signals"] == counts["SELL"]
+    assert (table["crossings"] >= table["signals"]).all()
+    assert (table["filtered out by momentum"] == table["crossings"] - table["signals"]).all()
+    assert table["signals from the warm-up"].sum() == 2
+    bars = signal_bars(frame)
+    assert list(bars.index[:2]) == [9, 29] and list(bars["signal"][:2]) == ["BUY", "SELL"]
+    assert len(bars) == counts["BUY"] + counts["SELL"]

@@ -7,7 +7,17 @@ import pytest
 
 import mesbook as mb
 from mesbook.engine.settings import ARTICLE, REALISTIC
-from mesbook.studies.sweep import resolve_statistic, sweep_heatmap, sweep_windows, window_grid
+from mesbook.studies.sweep import (
+    SWEEP_LONGS,
+    SWEEP_SHORTS,
+    resolve_statistic,
+    statistic_column,
+    sweep_heatmap,
+    sweep_leaders,
+    sweep_rank,
+    sweep_windows,
+    window_grid,
+)
 
 SHORTS, LONGS = (3, 6, 9, 12), (8, 12, 20, 31)
 
@@ -115,3 +125,28 @@ def test_other_bad_arguments():
 
 def test_duplicate_windows_are_dropped():
     assert window_grid((3, 3, 2), (9, 9), (5, 5)) == [(2, 9, 5), (3, 9, 5)]
+
+
+def test_sweep_grid_is_the_chapter_grid():
+    assert SWEEP_SHORTS == tuple(range(2, 21, 2)) and SWEEP_LONGS == tuple(range(10, 61, 5))
+
+
+def test_sweep_rank_on_a_hand_built_table():
+    table = pd.DataFrame({"short": [5, 10, 10, 20], "long": [30, 30, 40, 60], "net_pnl": [3.0, 1.0, 3.0, -2.0]})
+    assert sweep_rank(table) == 3  # the article's 10 / 30: two pairs earn more
+    assert sweep_rank(table, 5, 30) == sweep_rank(table, 10, 40) == 1  # ties share the better rank
+    assert sweep_rank(table, 20, 60) == 4
+    with pytest.raises(KeyError, match="not in the table"):
+        sweep_rank(table, 3, 11)
+    assert statistic_column(table) == "net_pnl"
+    with pytest.raises(ValueError, match="statistic="):
+        statistic_column(table.assign(sharpe=0.0))
+
+
+def test_sweep_leaders_lists_the_top_and_the_article():
+    table = pd.DataFrame({"short": [2, 4, 6, 8, 10], "long": [20, 20, 20, 20, 30], "net_pnl": [5.0, 4.0, 3.0, 2.0, 1.0]})
+    leaders = sweep_leaders(table, top=2)
+    assert list(leaders.index) == [1, 2, 5]
+    assert tuple(leaders.iloc[-1][["short", "long"]]) == (10, 30)
+    assert list(leaders["net P&L ($)"]) == [5.0, 4.0, 1.0]
+    assert list(leaders["share of pairs it beats (%)"]) == [100.0, 75.0, 0.0]

@@ -7,7 +7,7 @@ import mesbook as mb
 from mesbook.studies.audit import scramble_after
 from mesbook.engine.settings import ARTICLE, REALISTIC
 from mesbook.studies.sweep import sweep_windows
-from mesbook.studies.walkforward import FOLD_COLUMNS, fold_bounds, walk_forward
+from mesbook.studies.walkforward import FOLD_COLUMNS, fold_bounds, walk_forward, walk_forward_summary, walk_forward_table
 
 SHORTS, LONGS = (3, 5, 8, 12), (15, 20, 30, 45)
 
@@ -93,3 +93,22 @@ def test_bad_arguments(data, kwargs, error, match):
     args = {"shorts": SHORTS, "longs": LONGS, "train_bars": 500, "test_bars": 250, **kwargs}
     with pytest.raises(error, match=match):
         walk_forward(data, **args)
+
+
+def test_walk_forward_table_keeps_fold_numbers_and_adds_means():
+    history = mb.simulate_market_data(900, seed=7)
+    folds = mb.walk_forward(history, (4, 8), (20, 40), train_bars=200, test_bars=200, statistic="net_pnl")
+    table = walk_forward_table(folds)
+    assert list(table.index) == [*folds.index, "mean"]
+    assert table.loc[0, "trained on bars"] == "0–199" and table.loc[0, "tested on bars"] == "200–399"
+    assert table.loc[0, "chosen pair"] == f"{folds.loc[0, 'short']} / {folds.loc[0, 'long']}"
+    assert table.loc["mean", "out-of-sample"] == round(folds["out_of_sample"].mean(), 2)
+
+
+def test_walk_forward_summary_on_a_hand_built_table():
+    table = pd.DataFrame({"short": [5, 10], "long": [30, 40], "in_sample": [1.0, 0.5], "out_of_sample": [-0.2, 0.7],
+                          "test_median": [0.0, 0.1]})
+    table.attrs["statistic"] = "Sharpe Ratio"
+    summary = walk_forward_summary(table)["walk-forward"]
+    assert summary["gap"] == 0.5 and summary["folds where out-of-sample beat in-sample"] == 1
+    assert summary["mean in-sample Sharpe Ratio"] == 0.75 and summary["mean out-of-sample Sharpe Ratio"] == 0.25

@@ -36,3 +36,16 @@ def intrinsic_value(option_sign: np.ndarray | int, futures_price: np.ndarray | f
 def points_to_dollars(points: np.ndarray | float, multiplier: float = FUTURES_MULTIPLIER) -> np.ndarray | float:
     """Convert index points to dollars per contract ($5 per point for MES)."""
     return points * multiplier
+
+
+def payoff_dollars(prices: np.ndarray, strike: float, premium_points: float,
+                   multiplier: float = FUTURES_MULTIPLIER) -> tuple[np.ndarray, np.ndarray]:
+    """P&L at exit of one long call and one long put, dollars, for each futures price in ``prices``.
+
+    P&L = intrinsic value (points) × ``multiplier`` − premium (``premium_points`` × ``multiplier``),
+    the article's rule for closing an option.
+    """
+    premium = points_to_dollars(premium_points, multiplier)
+    call = points_to_dollars(intrinsic_value(1, prices, strike), multiplier) - premium
+    put = points_to_dollars(intrinsic_value(-1, prices, strike), multiplier) - premium
+    return call, put

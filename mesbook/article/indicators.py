@@ -96,3 +96,9 @@ def calculate_indicators(
     for name, column in oi_indicators(df["open_interest"], short_sma_window, long_sma_window, gradient_window).items():
         out[name] = column
     return out
+
+
+def defined_from(values: np.ndarray) -> int:
+    """Index of the first non-zero value: where a zero-filled moving average becomes defined."""
+    nonzero = np.flatnonzero(np.asarray(values) != 0)
+    return int(nonzero[0]) if len(nonzero) else len(values)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import SIGNAL_LABELS
-from .indicators import INDICATOR_COLUMNS
+from .indicators import INDICATOR_COLUMNS, defined_from
 from ..validation import check_frame
 
 # Integer codes behind the signal labels: 0 HOLD, 1 BUY, 2 SELL (positions in SIGNAL_LABELS).
@@ -77,3 +77,48 @@ def codes_from_labels(signal: pd.Series) -> np.ndarray:
             f"column 'signal' has {values[row]!r} at row {row}; allowed values are {', '.join(SIGNAL_LABELS)}"
         )
     return codes
+
+
+def crossings(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Bars where the short OI average crosses above / below the long one, as the bot sees them.
+
+    Uses the article's crossover test (:func:`mesbook.signals.signal_codes`) without the momentum
+    filter, on the zero-filled averages of ``frame``.
+    """
+    return crossing_bars(frame["oi_short_sma"].to_numpy(dtype=float), frame["oi_long_sma"].to_numpy(dtype=float))
+
+def crossing_bars(short: np.ndarray, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`crossings` on plain arrays of the two (zero-filled) averages."""
+    ones = np.ones(len(short))
+    up = np.flatnonzero(signal_codes(short, long, ones, ones) == 1)
+    down = np.flatnonzero(signal_codes(short, long, -ones, -ones) == 2)
+    return up, down
+
+def signal_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Crossings, how many of them the momentum filter lets through, and where they fall.
+
+    ``frame`` needs the indicator and ``signal`` columns. Rows: crossings above (→ BUY) and below
+    (→ SELL). Columns: crossings, signals kept, signals inside the warm-up (before the long average
+    is defined + 1 bar, i.e. produced by the zero fill).
+    """
+    up, down = crossings(frame)
+    signal = frame["signal"].astype(str).to_numpy()
+    warm_end = defined_from(frame["oi_long_sma"].to_numpy())  # first bar with a real long average
+    rows = []
+    for name, bars, label in (("crosses above → BUY", up, "BUY"), ("crosses below → SELL", down, "SELL")):
+        kept = np.flatnonzero(signal == label)
+        rows.append({"rule": name, "crossings": len(bars), "signals": len(kept),
+                     "filtered out by momentum": len(bars) - len(kept),
+                     "signals from the warm-up": int((kept <= warm_end).sum())})
+    return pd.DataFrame(rows).set_index("rule")
+
+def signal_bars(frame: pd.DataFrame) -> pd.DataFrame:
+    """The bars that carry a BUY or SELL: date, open interest, change and gradient (contracts), signal."""
+    acting = frame[frame["signal"].astype(str) != "HOLD"]
+    return pd.DataFrame({
+        "date": pd.DatetimeIndex(acting["timestamp"]).strftime("%Y-%m-%d"),
+        "open interest": acting["open_interest"].to_numpy(dtype=float).round(1),
+        "change": acting["oi_change"].to_numpy(dtype=float).round(1),
+        "gradient": acting["oi_gradient"].to_numpy(dtype=float).round(2),
+        "signal": acting["signal"].astype(str).to_numpy(),
+    }, index=pd.Index(acting.index, name="bar"))

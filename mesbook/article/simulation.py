@@ -180,3 +180,17 @@ def run_trading_simulation(
         initial_cash=initial_cash,
         signal_counts=count_signals(codes),
     )
+
+
+def trade_table(result: SimulationResult) -> pd.DataFrame:
+    """The trade log in a readable form: dates, option, strike and prices (points), P&L (dollars)."""
+    trades = result.trades
+    return pd.DataFrame({
+        "opened": pd.DatetimeIndex(trades["entry_time"]).strftime("%Y-%m-%d"),
+        "closed": pd.DatetimeIndex(trades["exit_time"]).strftime("%Y-%m-%d"),
+        "bars held": (trades["exit_bar"] - trades["entry_bar"]).to_numpy(),
+        "option": trades["option_type"].to_numpy(),
+        "strike": trades["strike"].to_numpy(),
+        "price at exit": trades["exit_price"].round(2).to_numpy(),
+        "P&L ($)": trades["pnl"].round(2).to_numpy(),
+    }, index=pd.RangeIndex(1, len(trades) + 1, name="trade"))

@@ -187,3 +187,22 @@ def _bar_steps(path: _Path, pricer: Pricer, dollars_per_point: np.ndarray) -> pd
     })
     frame["residual"] = frame["value_change"] - frame[list(parts)].sum(axis=1)
     return frame
+
+
+def attribution_table(attribution: Attribution) -> pd.DataFrame:
+    """Totals of a :func:`mesbook.attribute_pnl` result (dollars): the Greeks, residual, costs and net P&L.
+
+    Rows add up: delta + gamma + theta + vega + residual = gross P&L; gross P&L + costs = net P&L (costs
+    are shown negative, as paid). Columns: the total over all trades, the mean per trade, and how many
+    trades the part helped (> 0).
+    """
+    trades = attribution.trades
+    parts = {name: trades[name].to_numpy(dtype=float) for name in ("delta", "gamma", "theta", "vega", "residual")}
+    parts["= gross P&L"] = trades["gross_pnl"].to_numpy(dtype=float)
+    parts["costs"] = -trades["costs"].to_numpy(dtype=float)
+    parts["= net P&L"] = trades["pnl"].to_numpy(dtype=float)
+    return pd.DataFrame({
+        "total ($)": {k: round(float(v.sum()), 2) for k, v in parts.items()},
+        "mean per trade ($)": {k: round(float(v.mean()), 2) for k, v in parts.items()},
+        "trades it helped": {k: int((v > 0).sum()) for k, v in parts.items()},
+    }).rename_axis(f"{len(trades)} trades")

@@ -139,3 +139,14 @@ def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[
         "mean_trades": trades.mean(),
     }, index=pnl.columns)
     return table[list(LADDER_COLUMNS)]
+
+
+def ladder_table(ladder: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`mesbook.realism_ladder` table for reading: mean net P&L with its 95 % band, the step, trades."""
+    return pd.DataFrame({
+        "mean net P&L ($)": ladder["mean_pnl"].round(1),
+        "95 % band ($)": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(ladder["low_95"], ladder["high_95"])],
+        "step ($)": ladder["change"].round(1),
+        "step ± 95 % ($)": (1.96 * ladder["change_std_error"]).round(1),
+        "trades per market": ladder["mean_trades"].round(1),
+    }, index=pd.Index(ladder.index, name="rung"))

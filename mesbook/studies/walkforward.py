@@ -105,3 +105,38 @@ def _best_row(table: pd.DataFrame, label: str) -> pd.Series:
     scores = table[label].to_numpy(dtype=float)
     scores = np.where(np.isfinite(scores), scores, -np.inf)
     return table.iloc[int(np.argmax(scores))]
+
+
+def walk_forward_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean in-sample and out-of-sample score of a walk-forward table, and the gap between them."""
+    label = table.attrs.get("statistic", "score")
+    rows = {"folds": len(table), f"mean in-sample {label}": round(float(table["in_sample"].mean()), 2),
+            f"mean out-of-sample {label}": round(float(table["out_of_sample"].mean()), 2),
+            "gap": round(float(table["in_sample"].mean() - table["out_of_sample"].mean()), 2),
+            "folds where out-of-sample beat in-sample": int((table["out_of_sample"] > table["in_sample"]).sum())}
+    return pd.DataFrame({"walk-forward": pd.Series(rows, dtype=object)})
+
+def walk_forward_table(folds: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`mesbook.walk_forward` table for reading: bars, the chosen pair and its three scores per fold.
+
+    Scores are in the fold's statistic (dollars for net P&L); the last row holds the means.
+    """
+    def span(a: int, b: int) -> str:
+        return f"{a}–{b - 1}"
+
+    scores = folds[["in_sample", "out_of_sample", "test_median"]].astype(float)
+    table = pd.DataFrame({
+        "trained on bars": [span(a, b) for a, b in zip(folds["train_start"], folds["train_end"])],
+        "tested on bars": [span(a, b) for a, b in zip(folds["test_start"], folds["test_end"])],
+        "chosen pair": [f"{s} / {l}" for s, l in zip(folds["short"], folds["long"])],
+        "in-sample": scores["in_sample"].round(2).to_numpy(),
+        "out-of-sample": scores["out_of_sample"].round(2).to_numpy(),
+        "median pair, test": scores["test_median"].round(2).to_numpy(),
+    }, index=pd.Index(folds.index, name="fold"))
+    mean = pd.DataFrame({"trained on bars": [""], "tested on bars": [""], "chosen pair": [""],
+                         "in-sample": [round(scores["in_sample"].mean(), 2)],
+                         "out-of-sample": [round(scores["out_of_sample"].mean(), 2)],
+                         "median pair, test": [round(scores["test_median"].mean(), 2)]}, index=pd.Index(["mean"]))
+    out = pd.concat([table.astype({"in-sample": object, "out-of-sample": object, "median pair, test": object}), mean])
+    out.index.name = "fold"
+    return out

@@ -1,0 +1,125 @@
+"""Many seeded markets, one number each: how much of a result is luck.
+
+:func:`seed_sweep` runs the article's bot once per seed (chapter 5), optionally with coin-flip sides;
+:func:`sweep_summary` reduces one or more sweeps to a few numbers (runs, share profitable, median, worst
+and best net P&L in dollars); :func:`best_pairs` finds the best window pair of each seeded market on the
+chapter 8 grid (:data:`mesbook.studies.sweep.SWEEP_SHORTS` × :data:`~mesbook.studies.sweep.SWEEP_LONGS`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..article.market import simulate_market_data
+from ..article.pipeline import run_article
+from ..article.simulation import entry_moneyness, run_trading_simulation
+from ..constants import FUTURES_MULTIPLIER
+from .montecarlo import paired_one_sided_test
+from .sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
+
+
+def seed_sweep(seeds: Iterable[int] = range(200), *, coin_flip: bool = False, **article_kwargs) -> pd.DataFrame:
+    """Run the article's bot once per seed; one row per seed with its summary numbers.
+
+    ``article_kwargs`` go to :func:`mesbook.run_article` (windows, premium, cash...). With
+    ``coin_flip=True`` every BUY/SELL label is replaced by a fair coin (seeded by the seed + 1,000,000),
+    keeping the bars on which the bot acts: a bot that ignores open interest when it picks a side.
+    Columns: final value and net P&L (dollars), trades, win rate (%), how many trades started in the money
+    (the strike is the nearest grid strike, so up to half a strike interval in the money) and the sum of
+    their intrinsic values at entry (dollars, at the article's $5 a point), and the bars all trades were held.
+    """
+    rows = []
+    for seed in seeds:
+        frame, result = run_article(seed=int(seed), **article_kwargs)
+        if coin_flip:
+            acting = frame["signal"].astype(str).to_numpy() != "HOLD"
+            coins = np.random.default_rng(int(seed) + 1_000_000).integers(0, 2, acting.sum())
+            labels = frame["signal"].astype(str).to_numpy().copy()
+            labels[acting] = np.where(coins == 1, "BUY", "SELL")
+            frame = frame.assign(signal=labels)
+            cash_premium = {k: v for k, v in article_kwargs.items()
+                            if k in ("initial_cash", "premium", "strike_interval")}
+            result = run_trading_simulation(frame, **cash_premium)
+        summary = result.summary()
+        moneyness = entry_moneyness(result.trades).to_numpy()
+        rows.append({"seed": int(seed), "final value ($)": summary.final_value, "net P&L ($)": summary.net_pnl,
+                     "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate,
+                     "in the money at entry": int((moneyness > 0).sum()),
+                     "intrinsic at entry ($)": float(FUTURES_MULTIPLIER * moneyness.clip(min=0).sum()),
+                     "bars held": int((result.trades["exit_bar"] - result.trades["entry_bar"]).sum())})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def sweep_summary(*sweeps: pd.DataFrame, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """A few numbers about one or more :func:`seed_sweep` results, one column each.
+
+    Rows: runs, share of profitable runs (%), median / worst / best net P&L (dollars), median trades, and
+    net P&L per trade (dollars: all runs' P&L over all their trades).
+    """
+    if not sweeps:
+        raise ValueError("pass at least one seed_sweep result")
+    names = list(names) if names is not None else [f"{len(s)} seeds" for s in sweeps]
+    if len(names) != len(sweeps):
+        raise ValueError(f"got {len(sweeps)} sweeps but {len(names)} names")
+    columns = {}
+    for name, sweep in zip(names, sweeps):
+        pnl = sweep["net P&L ($)"]
+        columns[name] = pd.Series({
+            "runs": len(pnl),
+            "profitable runs (%)": round(100 * float((pnl > 0).mean()), 1),
+            "median net P&L ($)": round(float(pnl.median()), 2),
+            "worst net P&L ($)": round(float(pnl.min()), 2),
+            "best net P&L ($)": round(float(pnl.max()), 2),
+            "median trades": float(sweep["trades"].median()),
+            "net P&L per trade ($)": round(float(pnl.sum() / max(sweep["trades"].sum(), 1)), 2),
+        }, dtype=object)
+    return pd.DataFrame(columns)
+
+
+def best_pairs(seeds: Iterable[int], shorts: Sequence[int] = SWEEP_SHORTS, longs: Sequence[int] = SWEEP_LONGS,
+               statistic: str = "net_pnl") -> pd.DataFrame:
+    """For each seeded market of the article (500 bars): the best window pair of the grid and its value."""
+    rows = []
+    for seed in seeds:
+        table = sweep_windows(simulate_market_data(500, seed=int(seed)), shorts, longs, statistic=statistic)
+        best = table.loc[table[statistic].idxmax()]
+        rows.append({"seed": int(seed), "short": int(best["short"]), "long": int(best["long"]),
+                     STATISTIC_NAMES.get(statistic, statistic): round(float(best[statistic]), 2),
+                     "article's rank": sweep_rank(table, statistic=statistic)})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+
+
+#: Two-sided 95 % normal quantile of :func:`paired_difference`'s interval.
+Z95: float = 1.96
+
+
+def paired_difference(first: pd.Series, second: pd.Series) -> pd.Series:
+    """``first − second`` market by market (same index, e.g. two sweeps' net P&L): is the gap more than luck?
+
+    Returns a Series: ``markets``, ``mean`` difference, ``std_error`` (sd with ddof 1 / √markets), the 95 %
+    interval ``low 95``/``high 95`` (mean ± 1.96 standard errors), the ``t statistic`` (mean / standard error)
+    and the one-sided ``p-value`` of "first beats second on average" (Student-t, markets − 1 degrees of
+    freedom). Units are those of the inputs.
+    """
+    if not isinstance(first, pd.Series) or not isinstance(second, pd.Series):
+        raise TypeError("first and second must be pandas Series of one number per market, e.g. sweep['net P&L ($)']")
+    if not first.index.equals(second.index):
+        raise ValueError("first and second must cover the same markets (same index) to be paired")
+    if len(first) < 2:
+        raise ValueError(f"a paired difference needs at least two markets, got {len(first)}")
+    difference = (first - second).to_numpy(dtype=float)
+    if not np.isfinite(difference).all():
+        raise ValueError("first and second must be finite numbers; drop missing markets first")
+    mean = float(difference.mean())
+    error = float(difference.std(ddof=1) / np.sqrt(len(difference)))
+    t_statistic, p_value = paired_one_sided_test(difference)
+    return pd.Series({"markets": len(difference), "mean": mean, "std_error": error, "low 95": mean - Z95 * error,
+                      "high 95": mean + Z95 * error, "t statistic": t_statistic, "p-value": p_value})
+
+
+__all__ = ["best_pairs", "paired_difference", "seed_sweep", "sweep_summary"]

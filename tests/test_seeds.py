@@ -1,0 +1,96 @@
+"""Seed sweeps (mesbook.studies.seeds): one run per seeded market, and what they add up to."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import mesbook as mb
+from mesbook.studies.seeds import best_pairs, seed_sweep, sweep_summary
+from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
+
+
+def test_seed_sweep_matches_single_runs():
+    sweep = seed_sweep(range(3))
+    for seed in range(3):
+        _, result = mb.run_article(seed=seed)
+        assert sweep.loc[seed, "net P&L ($)"] == pytest.approx(result.net_pnl)
+        assert sweep.loc[seed, "trades"] == len(result.trades)
+        assert sweep.loc[seed, "final value ($)"] == pytest.approx(result.final_value)
+
+
+def test_coin_flip_keeps_the_acting_bars_and_is_seeded():
+    again = seed_sweep(range(3), coin_flip=True)
+    pd.testing.assert_frame_equal(again, seed_sweep(range(3), coin_flip=True))
+    plain = seed_sweep(range(3))
+    assert not again["net P&L ($)"].equals(plain["net P&L ($)"])
+
+
+def test_seed_sweep_passes_article_settings():
+    cheap = seed_sweep([5])
+    dear = seed_sweep([5], premium=25.0)
+    trades = cheap.loc[5, "trades"]
+    assert dear.loc[5, "net P&L ($)"] == pytest.approx(cheap.loc[5, "net P&L ($)"] - 12.5 * trades)
+
+
+def test_sweep_summary_on_a_hand_built_sweep():
+    sweep = pd.DataFrame({"net P&L ($)": [-10.0, 5.0, 20.0, 40.0], "trades": [3, 4, 5, 6]},
+                         index=pd.Index(range(4), name="seed"))
+    other = sweep.assign(**{"net P&L ($)": [-1.0, -2.0, -3.0, 4.0]})
+    summary = sweep_summary(sweep, other, names=["a", "b"])
+    assert list(summary.columns) == ["a", "b"]
+    assert summary.loc["runs", "a"] == 4
+    assert summary.loc["profitable runs (%)", "a"] == 75.0 and summary.loc["profitable runs (%)", "b"] == 25.0
+    assert summary.loc["median net P&L ($)", "a"] == 12.5
+    assert summary.loc["worst net P&L ($)", "a"] == -10.0 and summary.loc["best net P&L ($)", "b"] == 4.0
+    assert summary.loc["median trades", "a"] == 4.5
+    assert list(sweep_summary(sweep).columns) == ["4 seeds"]
+    with pytest.raises(ValueError, match="names"):
+        sweep_summary(sweep, names=["a", "b"])
+    with pytest.raises(ValueError, match="at least one"):
+        sweep_summary()
+
+
+def test_best_pairs_per_seed():
+    best = best_pairs(range(2))
+    assert list(best.index) == [0, 1]
+    for seed, row in best.iterrows():
+        table = mb.sweep_windows(mb.simulate_market_data(500, seed=seed), SWEEP_SHORTS, SWEEP_LONGS)
+        top = table.loc[table["net_pnl"].idxmax()]
+        assert (row["short"], row["long"]) == (top["short"], top["long"])
+        assert row["net P&L ($)"] == round(top["net_pnl"], 2)
+        assert row["article's rank"] == 1 + int((table["net_pnl"] > table.query("short == 10 and long == 30")["net_pnl"].iloc[0]).sum())
+
+
+def test_seed_sweep_counts_options_that_start_in_the_money():
+    from mesbook.article.simulation import entry_moneyness
+    sweep = seed_sweep([3, 7])
+    for seed in (3, 7):
+        moneyness = entry_moneyness(mb.run_article(seed=seed)[1].trades)
+        assert sweep.loc[seed, "in the money at entry"] == (moneyness > 0).sum()
+        assert sweep.loc[seed, "intrinsic at entry ($)"] == pytest.approx(5 * moneyness.clip(lower=0).sum())
+        trades = mb.run_article(seed=seed)[1].trades
+        assert sweep.loc[seed, "bars held"] == (trades["exit_bar"] - trades["entry_bar"]).sum()
+    fine = seed_sweep([7], coin_flip=True, strike_interval=0.25)
+    assert fine.loc[7, "intrinsic at entry ($)"] <= 5 * 0.125 * fine.loc[7, "trades"]
+
+
+def test_sweep_summary_pnl_per_trade_pools_all_runs():
+    sweep = pd.DataFrame({"net P&L ($)": [-10.0, 5.0, 20.0, 40.0], "trades": [3, 4, 5, 6]})
+    assert sweep_summary(sweep).loc["net P&L per trade ($)"].iloc[0] == round(55 / 18, 2)
+
+
+def test_paired_difference_hand_built():
+    from scipy import stats
+    from mesbook.studies.seeds import paired_difference
+    first, second = pd.Series([1.0, 2.0, 3.0, 6.0]), pd.Series([0.0, 0.0, 0.0, 0.0])
+    out = paired_difference(first, second)
+    error = (14 / 3) ** 0.5 / 2  # sd of (1, 2, 3, 6) is sqrt(14/3); four markets
+    assert out["markets"] == 4 and out["mean"] == 3.0 and out["std_error"] == pytest.approx(error)
+    assert out["low 95"] == pytest.approx(3 - 1.96 * error) and out["high 95"] == pytest.approx(3 + 1.96 * error)
+    assert out["t statistic"] == pytest.approx(3 / error)
+    assert out["p-value"] == pytest.approx(stats.t.sf(3 / error, df=3))
+    assert paired_difference(second, first)["mean"] == -3.0
+    with pytest.raises(ValueError, match="same markets"):
+        paired_difference(first, second.set_axis([9, 8, 7, 6]))
+    with pytest.raises(TypeError, match="Series"):
+        paired_difference(first.to_numpy(), second)
