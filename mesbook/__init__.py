@@ -41,7 +41,7 @@ from .article.indicators import calculate_indicators
 from .article.market import simulate_market_data, validate_market_data
 from .data.loader import load_market_data
 from .options.tables import greeks_table
-from .studies.ladder import HONEST, ladder_pnl, ladder_steps, realism_ladder
+from .studies.ladder import ladder_pnl, ladder_steps, realism_ladder
 from .metrics import (
     annualized_return,
     annualized_volatility,
@@ -57,7 +57,7 @@ from .metrics import (
 from .studies.montecarlo import MonteCarloResult, monte_carlo
 from .parallel import parallel_map, task_seeds
 from .article.pipeline import run_article
-from .studies.real_runs import WEEKLY, real_data_runs
+from .studies.real_runs import real_data_runs
 from .data.real import (
     adjust_unit_break,
     find_unit_breaks,
@@ -66,10 +66,9 @@ from .data.real import (
     roll_drops,
     weekly_market_from_real_data,
 )
+from .options.greeks import Greeks, black76_greeks
 from .options.pricing import (
-    Greeks,
     american_price,
-    black76_greeks,
     black76_price,
     implied_volatility,
     premium_dollars,
@@ -77,7 +76,7 @@ from .options.pricing import (
 )
 from .results import SimulationResult, Summary
 from .studies.risk_rules import RISK_RULES, risk_rules_table
-from .engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
+from .engine.settings import ARTICLE, HONEST, REALISTIC, WEEKLY, BacktestSettings, Commission
 from .article.signals import generate_signals
 from .studies.sweep import sweep_heatmap, sweep_windows
 from .data.synthetic import MarketPaths, simulate_paths, simulate_realistic_market

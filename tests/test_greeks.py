@@ -1,75 +1,71 @@
-"""Option price and Greek tables (mesbook.options.tables)."""
+"""Black-76 Greeks in mesbook.options.greeks: finite differences, signs, units helpers, a hand case."""
 from __future__ import annotations
+
+import dataclasses
+import math
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
-import mesbook as mb
-from mesbook.options import tables as greeks
-from mesbook.options.tables import EXAMPLE
-
-
-def test_greeks_table_matches_black76_with_stated_units():
-    table = greeks.greeks_table()
-    g = mb.black76_greeks(4000.0, 4000.0, 91 / 365, 0.04, 0.18, True)
-    premium = mb.black76_price(4000.0, 4000.0, 91 / 365, 0.04, 0.18, True)
-    assert table.loc["premium", "value"] == pytest.approx(premium, abs=1e-4)
-    assert table.loc["vega", "value"] == pytest.approx(g.vega / 100, abs=1e-4)
-    assert table.loc["theta", "value"] == pytest.approx(g.theta / 365, abs=1e-4)
-    assert table.loc["rho", "value"] == pytest.approx(g.rho / 100, abs=1e-4)
-    assert table.loc["theta", "dollars"] == pytest.approx(-3.82, abs=0.005)
-    assert table.loc["vega", "unit"] == "points per vol point"
-    np.testing.assert_allclose(table["dollars"], (table["value"] * 5).round(2), atol=0.01)
+from mesbook.options.greeks import Greeks, black76_greeks
+from mesbook.options.pricing import DAYS_PER_YEAR, black76_price
+from option_inputs import futures_st, moneyness_st, random_book, rate_st, strike_from, vol_st, years_st
 
 
-def test_premium_by_strike_and_expiry_is_ordered():
-    table = greeks.price_by_strike()
-    assert (np.diff(table.to_numpy(), axis=0) <= 1e-12).all()  # calls get cheaper as the strike rises
-    assert (np.diff(table.to_numpy(), axis=1) >= -1e-12).all()  # and dearer with more time
-    intrinsic = np.maximum(EXAMPLE["futures"] - table.index.to_numpy(), 0)
-    assert (table.to_numpy() >= intrinsic[:, None] * np.exp(-0.04 * 91 / 365) - 1e-9).all()
+@given(futures_st, moneyness_st, years_st, rate_st, vol_st, st.booleans())
+def test_greeks_match_finite_differences(futures, z, years, rate, vol, is_call):
+    strike = strike_from(futures, z, years, vol)
+    g = black76_greeks(futures, strike, years, rate, vol, is_call)
+
+    def price(f=futures, t=years, r=rate, v=vol):
+        return black76_price(f, strike, t, r, v, is_call)
+
+    spread = futures * vol * math.sqrt(years)  # natural scale of futures moves
+    h = 1e-4 * spread
+    delta = (price(f=futures + h) - price(f=futures - h)) / (2 * h)
+    h = 1e-3 * spread
+    gamma = (price(f=futures + h) - 2 * price() + price(f=futures - h)) / h**2
+    h = 1e-5 * vol
+    vega = (price(v=vol + h) - price(v=vol - h)) / (2 * h)
+    h = 1e-5 * years
+    theta = -(price(t=years + h) - price(t=years - h)) / (2 * h)  # per year of calendar time
+    h = 1e-5
+    rho = (price(r=rate + h) - price(r=rate - h)) / (2 * h)
+
+    scale = price() + 1e-6 * futures  # absolute floor for round-off in the differences
+    assert g.delta == pytest.approx(delta, rel=1e-5, abs=1e-7)
+    assert g.gamma == pytest.approx(gamma, rel=1e-4, abs=1e-6 / spread)
+    assert g.vega == pytest.approx(vega, rel=1e-6, abs=1e-6 * scale)
+    assert g.theta == pytest.approx(theta, rel=1e-5, abs=1e-5 * scale / years)
+    assert g.rho == pytest.approx(rho, rel=1e-6, abs=1e-6 * scale)
 
 
-def test_time_decay_reaches_intrinsic_and_accelerates():
-    table = greeks.price_by_time()
-    assert table.index[0] == 91 and table.index[-1] == 0
-    assert table["premium"].iloc[-1] == 0 and table["theta per day"].iloc[-1] == 0
-    assert (np.diff(table["premium"].to_numpy()) < 0).all()
-    theta = table["theta per day"].to_numpy()[:-1]
-    assert (np.diff(theta) < 0).all()  # more negative every day closer to expiry
-    assert table.loc[91, "premium ($)"] == pytest.approx(5 * table.loc[91, "premium"])
+def test_greek_signs_and_helpers():
+    book = random_book(2000, seed=3)
+    g = black76_greeks(**book)
+    calls = book["is_call"]
+    assert np.all(g.delta[calls] >= 0) and np.all(g.delta[~calls] <= 0)
+    assert np.all(g.gamma >= 0) and np.all(g.vega >= 0) and np.all(g.rho <= 0)
+    # Theta = r·price − (time decay ≥ 0): only the carry on the premium can make it positive (deep ITM).
+    assert np.all(g.theta <= book["rate"] * black76_price(**book) + 1e-12)
+    at_the_money = black76_greeks(**{**book, "strike": book["futures"]})
+    assert np.all(at_the_money.theta < 0)
+    np.testing.assert_array_equal(g.vega_per_vol_point, g.vega / 100)
+    np.testing.assert_array_equal(g.theta_per_day, g.theta / DAYS_PER_YEAR)
+    assert DAYS_PER_YEAR == 365.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.delta = 0.0  # type: ignore[misc]
+    assert isinstance(g, Greeks)
 
 
-def test_greek_curves_obey_put_call_parity():
-    curves = greeks.greek_curves(4100.0, 30, 0.25, 0.03)
-    discount = np.exp(-0.03 * 30 / 365)
-    futures = curves.index.to_numpy()
-    np.testing.assert_allclose(curves["call"] - curves["put"], discount * (futures - 4100.0), atol=1e-8)
-    np.testing.assert_allclose(curves["call delta"] - curves["put delta"], discount, atol=1e-12)
-    assert (curves["gamma"] > 0).all() and (curves["vega"] > 0).all()
-    assert futures[0] == 3700.0 and futures[-1] == 4500.0
-
-
-def test_implied_vol_round_trip_recovers_every_vol():
-    table = greeks.implied_vol_round_trip((0.05, 0.18, 0.6))
-    np.testing.assert_allclose(table["vol out (%)"], table["vol in (%)"], atol=1e-6)
-    assert (table["error (vol points)"].abs() < 1e-6).all()
-
-
-def test_early_exercise_premium_is_small_positive_and_grows_in_the_money():
-    table = greeks.early_exercise_table()
-    assert (table["American"] >= table["European"]).all()
-    puts = table[table["option"] == "put"]
-    assert puts["early exercise (points)"].is_monotonic_increasing
-    assert table.loc[0, "early exercise ($)"] == pytest.approx(1.22, abs=0.01)
-    assert (table["share of premium (%)"] < 1).all()
-    with pytest.raises(ValueError, match="call"):
-        greeks.early_exercise_table((("straddle", 4000.0),))
-    assert greeks.early_exercise_table(rate=0.0)["early exercise (points)"].abs().max() < 1e-9
-
-
-def test_bad_days_are_refused():
-    with pytest.raises(ValueError):
-        greeks.price_by_strike(days=(-1,))
-    with pytest.raises(ValueError):
-        greeks.price_by_time(days=0)
+def test_at_the_money_hand_case():
+    # F = K = 100, one year, no rate, vol 20 %: d1 = 0.1, so delta = N(0.1) and vega = F·φ(0.1).
+    g = black76_greeks(100.0, 100.0, 1.0, 0.0, 0.2, True)
+    phi = math.exp(-0.005) / math.sqrt(2 * math.pi)
+    assert g.delta == pytest.approx(0.5 + 0.5 * math.erf(0.1 / math.sqrt(2)), rel=1e-12)
+    assert g.vega == pytest.approx(100.0 * phi, rel=1e-12)
+    assert g.gamma == pytest.approx(phi / (100.0 * 0.2), rel=1e-12)
+    assert g.theta == pytest.approx(-100.0 * phi * 0.2 / 2, rel=1e-12)
+    # rho = −years·price, and the price is F·(N(0.1) − N(−0.1)) = 100·erf(0.1/√2).
+    assert g.rho == pytest.approx(-100.0 * math.erf(0.1 / math.sqrt(2)), rel=1e-12)

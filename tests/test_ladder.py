@@ -6,7 +6,6 @@ import pytest
 
 import mesbook as mb
 from mesbook.studies.ladder import (
-    HONEST,
     LADDER_COLUMNS,
     RUNGS,
     ladder_pnl,
@@ -17,7 +16,7 @@ from mesbook.studies.ladder import (
 )
 from mesbook.data.synthetic import seeded_market
 from mesbook.parallel import task_seeds
-from mesbook.engine.settings import ARTICLE, REALISTIC
+from mesbook.engine.settings import ARTICLE, HONEST, REALISTIC
 
 NUM_SEEDS, BARS = 16, 400
 

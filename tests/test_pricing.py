@@ -1,7 +1,6 @@
-"""Black-76, Greeks, implied vol and the American lattice in mesbook.options.pricing."""
+"""Black-76 prices, implied vol and the American lattice in mesbook.options.pricing (Greeks: test_greeks.py)."""
 from __future__ import annotations
 
-import dataclasses
 import math
 import warnings
 
@@ -9,39 +8,18 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
+from mesbook.options.greeks import black76_greeks
 from mesbook.options.pricing import (
     DAYS_PER_YEAR,
     OPTION_STYLES,
-    Greeks,
     american_price,
-    black76_greeks,
     black76_price,
     implied_volatility,
     premium_dollars,
     price_option,
 )
 
-# Reasonable ranges for MES-like and textbook inputs.
-futures_st = st.floats(10.0, 8000.0)
-moneyness_st = st.floats(-2.5, 2.5)  # log(K/F) in units of vol·√T
-years_st = st.floats(0.01, 2.0)
-rate_st = st.floats(-0.01, 0.10)
-vol_st = st.floats(0.05, 1.2)
-
-
-def random_book(n: int, seed: int, z: float = 3.0) -> dict[str, np.ndarray]:
-    """``n`` random options with strikes within ``z`` standard deviations of the futures price."""
-    rng = np.random.default_rng(seed)
-    futures = rng.uniform(10.0, 8000.0, n)
-    years = rng.uniform(0.01, 2.0, n)
-    vol = rng.uniform(0.05, 1.2, n)
-    strike = futures * np.exp(rng.uniform(-z, z, n) * vol * np.sqrt(years))
-    return dict(futures=futures, strike=strike, years=years, rate=rng.uniform(-0.01, 0.10, n), vol=vol,
-                is_call=rng.random(n) < 0.5)
-
-
-def strike_from(futures: float, z: float, years: float, vol: float) -> float:
-    return futures * math.exp(z * vol * math.sqrt(years))
+from option_inputs import futures_st, moneyness_st, random_book, rate_st, strike_from, vol_st, years_st
 
 
 # --------------------------------------------------------------------------------------------------
@@ -119,56 +97,6 @@ def test_expiry_is_the_limit_of_short_expiries():
     futures, strike = np.array([4900.0, 5100.0]), 5000.0
     near = black76_price(futures, strike, 1e-10, 0.05, 0.3, True)
     np.testing.assert_allclose(near, black76_price(futures, strike, 0.0, 0.05, 0.3, True), atol=1e-6)
-
-
-# --------------------------------------------------------------------------------------------------
-# Greeks
-
-
-@given(futures_st, moneyness_st, years_st, rate_st, vol_st, st.booleans())
-def test_greeks_match_finite_differences(futures, z, years, rate, vol, is_call):
-    strike = strike_from(futures, z, years, vol)
-    g = black76_greeks(futures, strike, years, rate, vol, is_call)
-
-    def price(f=futures, t=years, r=rate, v=vol):
-        return black76_price(f, strike, t, r, v, is_call)
-
-    spread = futures * vol * math.sqrt(years)  # natural scale of futures moves
-    h = 1e-4 * spread
-    delta = (price(f=futures + h) - price(f=futures - h)) / (2 * h)
-    h = 1e-3 * spread
-    gamma = (price(f=futures + h) - 2 * price() + price(f=futures - h)) / h**2
-    h = 1e-5 * vol
-    vega = (price(v=vol + h) - price(v=vol - h)) / (2 * h)
-    h = 1e-5 * years
-    theta = -(price(t=years + h) - price(t=years - h)) / (2 * h)  # per year of calendar time
-    h = 1e-5
-    rho = (price(r=rate + h) - price(r=rate - h)) / (2 * h)
-
-    scale = price() + 1e-6 * futures  # absolute floor for round-off in the differences
-    assert g.delta == pytest.approx(delta, rel=1e-5, abs=1e-7)
-    assert g.gamma == pytest.approx(gamma, rel=1e-4, abs=1e-6 / spread)
-    assert g.vega == pytest.approx(vega, rel=1e-6, abs=1e-6 * scale)
-    assert g.theta == pytest.approx(theta, rel=1e-5, abs=1e-5 * scale / years)
-    assert g.rho == pytest.approx(rho, rel=1e-6, abs=1e-6 * scale)
-
-
-def test_greek_signs_and_helpers():
-    book = random_book(2000, seed=3)
-    g = black76_greeks(**book)
-    calls = book["is_call"]
-    assert np.all(g.delta[calls] >= 0) and np.all(g.delta[~calls] <= 0)
-    assert np.all(g.gamma >= 0) and np.all(g.vega >= 0) and np.all(g.rho <= 0)
-    # Theta = r·price − (time decay ≥ 0): only the carry on the premium can make it positive (deep ITM).
-    assert np.all(g.theta <= book["rate"] * black76_price(**book) + 1e-12)
-    at_the_money = black76_greeks(**{**book, "strike": book["futures"]})
-    assert np.all(at_the_money.theta < 0)
-    np.testing.assert_array_equal(g.vega_per_vol_point, g.vega / 100)
-    np.testing.assert_array_equal(g.theta_per_day, g.theta / DAYS_PER_YEAR)
-    assert DAYS_PER_YEAR == 365.0
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        g.delta = 0.0  # type: ignore[misc]
-    assert isinstance(g, Greeks)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ import pytest
 pytest.importorskip("arch")
 
 import mesbook as mb  # noqa: E402
+from mesbook.engine.settings import WEEKLY  # noqa: E402
 from mesbook.studies import real_runs as real_backtest  # noqa: E402
 from mesbook.studies.real_runs import (  # noqa: E402
     REAL_COLUMNS,
-    WEEKLY,
     lag_table,
     real_data_runs,
     real_markets,

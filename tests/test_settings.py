@@ -46,3 +46,20 @@ def test_replace_is_a_copy_and_names_unknown_settings():
 def test_bad_settings(changes, error, match):
     with pytest.raises(error, match=match):
         ARTICLE.replace(**changes)
+
+
+def test_every_preset_is_realistic_plus_named_changes():
+    from mesbook.engine.settings import HONEST, ROLL_FILTER_BARS, WEEKLY
+
+    assert HONEST.differences(REALISTIC) == {"roll_filter_bars": (ROLL_FILTER_BARS, 0)} and ROLL_FILTER_BARS == 5
+    assert WEEKLY.differences(REALISTIC) == {"oi_lag": (0, 1), "fill_delay": (0, 1)}
+
+
+def test_check_settings_names_the_argument_and_the_fix():
+    from mesbook.engine.settings import check_settings
+
+    assert check_settings(REALISTIC) is REALISTIC
+    with pytest.raises(TypeError, match=r"^base must be a BacktestSettings \(e.g. mesbook.ARTICLE.*replace.*got str$"):
+        check_settings("REALISTIC", "base")
+    with pytest.raises(TypeError, match="^settings must be"):
+        check_settings({"warmup": "skip"})

@@ -8,8 +8,6 @@ points. The loop runs over trades, not bars: each trade's bars are priced in one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
-
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
@@ -27,9 +25,11 @@ from ..constants import (
 )
 from ..article.contract import get_atm_strike, intrinsic_value
 from ..metrics import compute_stats
-from ..options.pricing import black76_greeks, price_option
+from ..options.greeks import black76_greeks
+from ..options.pricing import price_option
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
 from .decisions import decision_codes
+from .rules import contracts_to_buy, drawdown_halted, first_trigger
 from .settings import ARTICLE, BacktestSettings, check_settings
 from ..article.signals import delay_codes
 from ..validation import check_frame, check_number, check_windows
@@ -246,12 +246,12 @@ def _trade_loop(
     cash = peak = initial_cash
     i = 0
     while i < len(events):
-        if s.max_drawdown is not None and peak > 0 and (peak - cash) / peak >= s.max_drawdown:
+        if drawdown_halted(s, peak, cash):
             break
         bar, sign = int(events[i]), int(signs[i])
         mid, strike, expiry_day = float(plan.entry_mid[i]), float(plan.strike[i]), float(plan.expiry_day[i])
         paid = buy_price(s, mid)
-        contracts = _size(s, cash, paid * multiplier, fee)
+        contracts = contracts_to_buy(s, cash, paid * multiplier, fee)
         outlay = contracts * (paid * multiplier + fee)
         if contracts < 1 or cash < outlay:
             i += 1
@@ -260,7 +260,7 @@ def _trade_loop(
         if watch_path:
             bars = np.arange(bar + 1, exit_bar)
             marks = all_marks[offsets[i]:offsets[i + 1]] if watch_value else None
-            trigger = _first_trigger(s, marks, paid, sign * (m.close[bars] - m.fill[bar]))
+            trigger = first_trigger(s, marks, paid, sign * (m.close[bars] - m.fill[bar]))
             if trigger is not None:
                 exit_bar, reason = bar + 1 + trigger[0], trigger[1]
                 exit_mid = float(marks[trigger[0]]) if marks is not None else float(
@@ -356,31 +356,6 @@ def sell_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarr
     if s.round_to_tick:
         price = np.floor(price / s.tick_size + 1e-9) * s.tick_size
     return np.maximum(price, 0.0)
-
-
-def _size(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:
-    """Contracts to buy: fixed, or by share of equity, capped by the premium at risk."""
-    contracts = s.contracts
-    if s.equity_fraction is not None and cost_per_contract + fee > 0:
-        contracts = int(s.equity_fraction * equity // (cost_per_contract + fee))
-    if s.max_premium_at_risk is not None and cost_per_contract > 0:
-        contracts = min(contracts, int(s.max_premium_at_risk // cost_per_contract))
-    return contracts
-
-
-def _first_trigger(
-    s: BacktestSettings, marks: Optional[np.ndarray], paid: float, favourable_move: np.ndarray
-) -> Optional[tuple[int, str]]:
-    """First bar (offset into the trade's bars after entry) where a risk rule fires, and which rule."""
-    rules = []
-    if s.stop_loss is not None:
-        rules.append((marks <= (1 - s.stop_loss) * paid, "stop_loss"))
-    if s.take_profit is not None:
-        rules.append((marks >= (1 + s.take_profit) * paid, "take_profit"))
-    if s.underlying_stop_points is not None:
-        rules.append((favourable_move <= -s.underlying_stop_points, "underlying_stop"))
-    hits = [(int(np.argmax(mask)), name) for mask, name in rules if mask.any()]
-    return min(hits) if hits else None
 
 
 _ROW_FIELDS = ("entry_bar", "exit_bar", "sign", "strike", "entry_price", "exit_price", "premium", "pnl", "contracts",

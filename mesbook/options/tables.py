@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..constants import FUTURES_MULTIPLIER
-from .pricing import DAYS_PER_YEAR, american_price, black76_greeks, black76_price, implied_volatility
+from .greeks import black76_greeks
+from .pricing import DAYS_PER_YEAR, american_price, black76_price, implied_volatility
 from ..validation import check_int, check_number
 
 #: The book's example option: futures and strike in points, days to expiry, vol and rate per year.

@@ -6,7 +6,7 @@ Greeks taken at the start of the bar:
 
 * **delta** — Δ·dF, the futures move (dF in index points);
 * **gamma** — ½·Γ·dF², the curvature of that move;
-* **theta** — θ·(elapsed years), time passing (θ per year, as :class:`mesbook.pricing.Greeks` gives it;
+* **theta** — θ·(elapsed years), time passing (θ per year, as :class:`mesbook.options.greeks.Greeks` gives it;
   options that never expire carry no theta);
 * **vega** — ν·dσ, the change of the volatility fed to the model (σ per year, ν per 1.00 of vol);
 * **residual** — what the four miss (higher-order and cross terms, the jump to intrinsic at expiry).
@@ -34,9 +34,9 @@ from ..constants import (
 )
 from ..article.contract import intrinsic_value
 from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
-from ..options.pricing import black76_greeks
+from ..options.greeks import black76_greeks
 from ..results import SimulationResult
-from ..engine.settings import REALISTIC, BacktestSettings
+from ..engine.settings import REALISTIC, BacktestSettings, check_settings
 from ..validation import check_number
 
 #: The Greek components, in the order of the tables.
@@ -91,8 +91,7 @@ def attribute_pnl(
     must reproduce each trade's gross P&L). Other arguments are those of :func:`mesbook.run_backtest`.
     The input frame is not modified.
     """
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(settings).__name__}")
+    check_settings(settings)
     if settings.pricing != "black76" or settings.mark != "model" or settings.exercise != "european":
         raise ValueError(
             "attribution needs Black-76 values at every bar; use settings with pricing='black76', mark='model' and "

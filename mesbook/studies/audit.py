@@ -34,7 +34,7 @@ from ..engine.decisions import decision_codes
 from ..article.indicators import calculate_indicators
 from ..parallel import parallel_map, task_seeds
 from ..results import SimulationResult
-from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, check_settings
 from ..article.signals import generate_signals
 from ..validation import check_frame, check_int, check_windows
 
@@ -180,8 +180,7 @@ def _backtest_signals(data: pd.DataFrame, settings: BacktestSettings, windows: d
 
 
 def _windows(settings: BacktestSettings, windows: dict[str, int]) -> dict[str, int]:
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.REALISTIC), got {type(settings).__name__}")
+    check_settings(settings)
     names = ("short_sma_window", "long_sma_window", "gradient_window")
     unknown = sorted(set(windows) - set(names))
     if unknown:

@@ -37,7 +37,7 @@ from ..engine.decisions import SignalCache
 from ..engine.fastpath import require_fast_path
 from ..formatting import format_p
 from ..parallel import chunk, parallel_map, root_seed, task_seeds, worker_count
-from ..engine.settings import ARTICLE, BacktestSettings
+from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..data.synthetic import GENERATORS, PATH_START, seeded_market, simulate_paths
 from ..validation import check_int, check_number, check_windows
 
@@ -150,8 +150,7 @@ def monte_carlo(
     random_draws = check_int("random_draws", random_draws)
     if random_types not in RANDOM_TYPES:
         raise ValueError(f"random_types={random_types!r} is not an option; choose one of {RANDOM_TYPES}")
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    check_settings(settings)
     require_fast_path(settings, "monte_carlo")
     windows = check_windows(short_sma_window, long_sma_window, gradient_window)
     generator = ("article" if coupling == 0 else "realistic") if generator is None else generator

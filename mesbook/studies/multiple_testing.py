@@ -44,7 +44,7 @@ from ..article.simulation import ArrayRun, article_equity, article_run
 from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, STRIKE_INTERVAL
 from ..engine.decisions import SignalCache
 from ..engine.fastpath import require_fast_path
-from ..engine.settings import ARTICLE, BacktestSettings
+from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..formatting import format_p, usd
 from ..parallel import task_seeds
 from ..validation import check_frame, check_int, check_number
@@ -434,8 +434,7 @@ def random_entry_pnl(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[
 def _sweep_runs(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int], gradients: Iterable[int],
                 settings: BacktestSettings, initial_cash: float) -> tuple[dict, np.ndarray, pd.DatetimeIndex]:
     """The article's trades (an ArrayRun) for every window combination, keyed by (short, long, gradient)."""
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    check_settings(settings)
     require_fast_path(settings, "sweep_pnl")
     initial_cash = check_number("initial_cash", initial_cash)
     grid = window_grid(shorts, longs, gradients)

@@ -15,17 +15,13 @@ import pandas as pd
 from ..engine.backtest import run_backtest
 from ..data.real import OI_LAGS, weekly_market_from_real_data
 from ..results import SimulationResult
-from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
+from ..engine.settings import ARTICLE, WEEKLY, BacktestSettings
 
 #: Bars a year on weekly data.
 WEEKS_PER_YEAR: int = 52
 
-#: Honest prices and costs for weekly bars: Black-76 with realized volatility, quarterly expiries,
-#: fees and spread — trading at the close of the bar on which the OI figure is dated. On the publication
-#: frame that is the Friday it is released (no extra lag needed); on the as-of frame it is a look-ahead.
-WEEKLY: BacktestSettings = REALISTIC.replace(oi_lag=0, fill_delay=0)
-
-#: Settings compared on real data.
+#: Settings compared on real data (``WEEKLY``, the honest prices and costs for weekly bars, is a preset of
+#: :mod:`mesbook.engine.settings`).
 REAL_SETTINGS: dict[str, BacktestSettings] = {"article": ARTICLE, "honest prices": WEEKLY}
 
 #: Window pairs (short, long), in weeks: the article's numbers read as weeks, and its 10 and 30 days
@@ -87,5 +83,5 @@ def lag_table(runs: pd.DataFrame) -> pd.DataFrame:
     return table.round(2)
 
 
-__all__ = ["REAL_COLUMNS", "REAL_SETTINGS", "REAL_WINDOWS", "WEEKLY", "WEEKS_PER_YEAR", "lag_table", "real_data_runs",
+__all__ = ["REAL_COLUMNS", "REAL_SETTINGS", "REAL_WINDOWS", "WEEKS_PER_YEAR", "lag_table", "real_data_runs",
            "real_markets", "real_results"]

@@ -29,7 +29,7 @@ from ..engine.decisions import SignalCache
 from ..engine.fastpath import supports_fast_path
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
 from ..parallel import chunk, parallel_map, worker_count
-from ..engine.settings import ARTICLE, BacktestSettings
+from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..validation import check_frame, check_int, check_number
 
 __all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
@@ -91,8 +91,7 @@ def sweep_windows(
     ``n_jobs``/``client``/``progress`` spread the combinations as :func:`mesbook.parallel.parallel_map`
     does, with identical results. The input frame is not modified.
     """
-    if not isinstance(settings, BacktestSettings):
-        raise TypeError(f"settings must be a BacktestSettings (e.g. mesbook.ARTICLE), got {type(settings).__name__}")
+    check_settings(settings)
     label = resolve_statistic(statistic)
     grid = window_grid(shorts, longs, gradients)
     initial_cash = check_number("initial_cash", initial_cash)

@@ -1,0 +1,57 @@
+"""The engine's risk and sizing rules: stops, take-profit, the drawdown switch and position size.
+
+Each rule reads one :class:`~mesbook.engine.settings.BacktestSettings` field and is off when that field
+is ``None``. :func:`mesbook.run_backtest` calls them for each trade (the rules watch one position at a
+time; ``position="scale_in"`` refuses them). Premiums and marks are index points per option, cash and
+costs dollars.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from .settings import BacktestSettings
+
+
+def contracts_to_buy(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:
+    """Contracts to buy: ``s.contracts``; or, with ``s.equity_fraction``, as many as that share of
+    ``equity`` pays for at ``cost_per_contract + fee`` dollars each; capped, with
+    ``s.max_premium_at_risk``, by that many dollars of premium (``cost_per_contract`` each)."""
+    contracts = s.contracts
+    if s.equity_fraction is not None and cost_per_contract + fee > 0:
+        contracts = int(s.equity_fraction * equity // (cost_per_contract + fee))
+    if s.max_premium_at_risk is not None and cost_per_contract > 0:
+        contracts = min(contracts, int(s.max_premium_at_risk // cost_per_contract))
+    return contracts
+
+
+def first_trigger(
+    s: BacktestSettings, marks: Optional[np.ndarray], paid: float, favourable_move: np.ndarray
+) -> Optional[tuple[int, str]]:
+    """First bar (offset into the trade's bars after entry) where an exit rule fires, and which rule.
+
+    ``marks`` are the option's values at those bars and ``paid`` its price (points; ``marks`` may be
+    ``None`` when no rule reads them); ``favourable_move`` is the futures move in the trade's favour
+    since the fill (points). ``stop_loss`` fires at a mark ≤ (1 − stop_loss)·paid, ``take_profit`` at a
+    mark ≥ (1 + take_profit)·paid, ``underlying_stop_points`` at a move ≤ −that many points. When two
+    fire on the same bar the first name in alphabetical order wins. ``None`` if nothing fires.
+    """
+    rules = []
+    if s.stop_loss is not None:
+        rules.append((marks <= (1 - s.stop_loss) * paid, "stop_loss"))
+    if s.take_profit is not None:
+        rules.append((marks >= (1 + s.take_profit) * paid, "take_profit"))
+    if s.underlying_stop_points is not None:
+        rules.append((favourable_move <= -s.underlying_stop_points, "underlying_stop"))
+    hits = [(int(np.argmax(mask)), name) for mask, name in rules if mask.any()]
+    return min(hits) if hits else None
+
+
+def drawdown_halted(s: BacktestSettings, peak: float, cash: float) -> bool:
+    """True when the drawdown switch stops new trades: cash has fallen ``s.max_drawdown`` (a fraction)
+    or more below its ``peak`` (dollars). Never with ``max_drawdown=None`` or a peak ≤ 0."""
+    return s.max_drawdown is not None and peak > 0 and (peak - cash) / peak >= s.max_drawdown
+
+
+__all__ = ["contracts_to_buy", "drawdown_halted", "first_trigger"]

@@ -1,0 +1,44 @@
+"""The engine's risk and sizing rules (mesbook.engine.rules), each on hand-built numbers."""
+from __future__ import annotations
+
+import numpy as np
+
+from mesbook.engine.rules import contracts_to_buy, drawdown_halted, first_trigger
+from mesbook.engine.settings import ARTICLE, REALISTIC
+
+
+def test_contracts_fixed_by_equity_share_and_capped_by_premium_at_risk():
+    assert contracts_to_buy(ARTICLE.replace(contracts=3), 100_000.0, 50.0, 1.0) == 3
+    # 1 % of $100,000 = $1,000 at $49 + $1 a contract: 20 contracts
+    assert contracts_to_buy(REALISTIC.replace(equity_fraction=0.01), 100_000.0, 49.0, 1.0) == 20
+    # $1,000 at $49 + $2: 19.6 -> 19 (whole contracts, rounded down)
+    assert contracts_to_buy(REALISTIC.replace(equity_fraction=0.01), 100_000.0, 49.0, 2.0) == 19
+    # at most $120 of premium at $50 a contract: 2, however many the share would buy
+    capped = REALISTIC.replace(equity_fraction=0.01, max_premium_at_risk=120.0)
+    assert contracts_to_buy(capped, 100_000.0, 50.0, 0.0) == 2
+    assert contracts_to_buy(ARTICLE.replace(contracts=5, max_premium_at_risk=120.0), 1e6, 50.0, 0.0) == 2
+    assert contracts_to_buy(REALISTIC.replace(equity_fraction=0.01), 100_000.0, 0.0, 0.0) == 1  # free: fixed count
+
+
+def test_first_trigger_finds_the_first_bar_and_the_rule():
+    marks = np.array([2.0, 1.6, 0.9, 3.1, 0.5])  # option paid 2.0 points
+    moves = np.array([1.0, -10.0, -60.0, 5.0, 0.0])
+    assert first_trigger(ARTICLE, marks, 2.0, moves) is None  # no rule set
+    assert first_trigger(ARTICLE.replace(stop_loss=0.5), marks, 2.0, moves) == (2, "stop_loss")  # 0.9 <= 1.0
+    assert first_trigger(ARTICLE.replace(take_profit=0.5), marks, 2.0, moves) == (3, "take_profit")  # 3.1 >= 3.0
+    assert first_trigger(ARTICLE.replace(underlying_stop_points=50.0), None, 2.0, moves) == (2, "underlying_stop")
+    assert first_trigger(ARTICLE.replace(stop_loss=0.1, underlying_stop_points=5.0), marks, 2.0, moves) == (1, "stop_loss")
+    both = ARTICLE.replace(stop_loss=0.5, underlying_stop_points=50.0)  # both fire on bar 2
+    assert first_trigger(both, marks, 2.0, moves) == (2, "stop_loss")
+    assert first_trigger(ARTICLE.replace(stop_loss=0.9), marks, 2.0, moves) is None  # never down to 0.2
+    at_the_levels = np.array([1.5, 1.0, 3.0])  # exactly half and exactly twice the 2.0 paid
+    assert first_trigger(ARTICLE.replace(stop_loss=0.5), at_the_levels, 2.0, moves[:3]) == (1, "stop_loss")
+    assert first_trigger(ARTICLE.replace(take_profit=0.5), at_the_levels, 2.0, moves[:3]) == (2, "take_profit")
+
+
+def test_drawdown_switch():
+    rule = REALISTIC.replace(max_drawdown=0.02)
+    assert not drawdown_halted(rule, 100_000.0, 98_001.0)  # 1.999 % below the peak
+    assert drawdown_halted(rule, 100_000.0, 98_000.0)  # exactly 2 %
+    assert not drawdown_halted(REALISTIC, 100_000.0, 1.0)  # switch off
+    assert not drawdown_halted(rule, 0.0, -5.0)  # no positive peak to measure from
