@@ -1,6 +1,6 @@
 """Exercises of chapters 8-10: registered, answerable, and pinned to what the chapters teach.
 
-Right and wrong answers of every registered key are checked by tests/test_exercises.py.
+Right and wrong answers of every registered key are checked by tests/test_exercises_base.py.
 """
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook import exercises, plots
+from mesbook import exercises
+from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank
 
 KEYS = ("ch8.article_rank", "ch8.beat_median", "ch9.weakest_coupling", "ch9.random_sides", "ch9.costliest_rung",
         "ch10.constant_vol", "ch10.first_leak")
@@ -41,10 +42,10 @@ def test_answers_that_follow_from_the_definitions():
 
 def test_answers_agree_with_the_chapter_objects():
     data = exercises.book_market()
-    table = mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS)
-    assert exercises.expected("ch8.article_rank") == plots.sweep_rank(table)
+    table = mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS)
+    assert exercises.expected("ch8.article_rank") == sweep_rank(table)
     history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
-    folds = mb.walk_forward(history, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, train_bars=200, test_bars=200,
+    folds = mb.walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                             statistic="net_pnl")
     assert exercises.expected("ch8.beat_median") == int((folds["out_of_sample"] > folds["test_median"]).sum())
     first = exercises.expected("ch10.first_leak")

@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 
 import mesbook as mb
-from mesbook import exercises, plots
+from mesbook import exercises
+from mesbook.formatting import format_p
+from mesbook.studies.seeds import best_pairs
+from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank
 
 REPO = Path(__file__).resolve().parents[1]
 ORDINAL = {1: "st", 2: "nd", 3: "rd"}
@@ -46,14 +49,14 @@ def realistic_ladder():
 
 
 def test_chapter_8_numbers_are_current(data):
-    table = mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS)
+    table = mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS)
     best = table.loc[table["net_pnl"].idxmax()]
     article = float(table.query("short == 10 and long == 30")["net_pnl"].iloc[0])
-    rank = plots.sweep_rank(table)
+    rank = sweep_rank(table)
     cell = table.set_index(["short", "long"])["net_pnl"]
-    pairs = plots.best_pairs(range(30))
+    pairs = best_pairs(range(30))
     history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
-    folds = mb.walk_forward(history, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, train_bars=200, test_bars=200,
+    folds = mb.walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                             statistic="net_pnl")
     beat = int((folds["out_of_sample"] > folds["test_median"]).sum())
     facts = [
@@ -91,13 +94,13 @@ def test_chapter_9_numbers_are_current(realistic_ladder):
         f"bot makes {money(null.strategy_pnl.mean())} per market, and its random twins make "
         f"{money(null.random_pnl.mean())}",
         f"{money(null.mean_difference)} ± {money(1.96 * null.std_error)}",
-        f"p-value of {plots.format_p(null.p_value)}",
+        f"p-value of {format_p(null.p_value)}",
         f"bot makes {money(no_edge.strategy_pnl.mean(), 0)} per market and its random twins "
-        f"{money(no_edge.random_pnl.mean(), 0)}: p = {plots.format_p(no_edge.p_value)}",
+        f"{money(no_edge.random_pnl.mean(), 0)}: p = {format_p(no_edge.p_value)}",
         f"coupling 0.05 the bot earns {money(planted.mean_difference, 0)} more than its twins per market; with 0.1, "
         f"{money(strong.mean_difference, 0)} more",
         f"mean of plus {planted.mean_difference:,.0f} dollars",
-        f"p = {plots.format_p(planted.p_value)}",
+        f"p = {format_p(planted.p_value)}",
         f"profit of {money(mean['article'], 0)} per market",
         f"cost \\${mean['article'] - mean['OI lag 1']:.0f} together",
         f"costs \\${-step['Black-76 prices']:.0f} more than the fixed premium, expiry takes "

@@ -252,52 +252,91 @@ def test_markdown_escapes_dollars(chapter):
 # Numbers quoted in the prose must still be what mesbook computes
 # ------------------------------------------------------------------------------------------------
 
+GLUE_ROLE = re.compile(r"\{glue:text\}`(?:([\w.]+)::)?(\w+)(?::[^`]*)?`")
+
+
+def glued(nb: dict) -> dict[str, str]:
+    """Every value a notebook glues (``myst_nb.glue``): name -> its stored text/plain."""
+    values = {}
+    for cell in code_cells(nb):
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = out.get("data", {})
+                values[name] = next(v for k, v in data.items() if k.endswith("text/plain"))
+    return values
+
+
 def _facts() -> list[tuple[str, str, object]]:
-    """(chapter, text as written in the prose, value computed now)."""
+    """(chapter, glue name or text as written in the prose / alt text, value(s) computed now)."""
     import mesbook as mb
-    from mesbook import plots
+    from mesbook.article.market import regime_table
+    from mesbook.article.signals import crossings
+    from mesbook.studies.audit import lookahead_table
+    from mesbook.studies.seeds import paired_difference, seed_sweep
 
     data = mb.simulate_market_data(500, seed=exercises.BOOK_SEED)
     frame, result = mb.run_article(data)
     summary = result.summary()
-    up, down = plots.crossings(frame)
-    sweep = plots.seed_sweep(range(200))
-    coin = plots.seed_sweep(range(200), coin_flip=True)
-    regimes = plots.regime_table(data)
-    look = plots.lookahead_table(data, bar=100, bump=1000)
+    up, down = crossings(frame)
+    sweep = seed_sweep(range(200))
+    coin = seed_sweep(range(200), coin_flip=True)
+    regimes = regime_table(data)
+    look = lookahead_table(data, bar=100, bump=1000)
     oi = data["open_interest"]
+    per_run = paired_difference(sweep["net P&L ($)"], coin["net P&L ($)"])
     return [
-        ("book/02_open_interest", "{:,.0f} contracts, dips to {:,.0f}",
-         (round(oi.iloc[0]), round(oi.min()))),
-        ("book/02_open_interest", "ends at {:,.0f}", (round(oi.iloc[-1]),)),
+        ("book/02_open_interest", "oi_start", oi.iloc[0]),
+        ("book/02_open_interest", "oi_low", oi.min()),
+        ("book/02_open_interest", "oi_end", oi.iloc[-1]),
         ("book/02_open_interest", "fresh buying {} days, fresh selling {}",
          (regimes["bars"].iloc[0], regimes["bars"].iloc[1])),
-        ("book/03_indicators", "from −{:.0f} to +{:.0f}",
-         (-look.loc["oi_gradient", "before"], look.loc["oi_gradient", "after"])),
-        ("book/03_indicators", "cross {} times: {} times upwards, {} times downwards",
-         (len(up) + len(down), len(up), len(down))),
-        ("book/03_indicators", "then {:,.0f} from bar 9 on", (frame["oi_short_sma"].iloc[9],)),
-        ("book/04_signals", "13 carry a signal: {} BUY and {} SELL",
-         (summary.signal_counts["BUY"], summary.signal_counts["SELL"])),
-        ("book/05_simulation", "Twelve round trips, three winners, and \\${:.2f}",
-         (summary.net_pnl,)),
-        ("book/05_simulation", "{:.0f} % of the runs end with a profit",
-         (100 * (sweep["net P&L ($)"] > 0).mean(),)),
-        ("book/05_simulation", "the median run makes \\${:.0f}", (sweep["net P&L ($)"].median(),)),
-        ("book/05_simulation", "The coin makes money in {:.0f} %", (100 * (coin["net P&L ($)"] > 0).mean(),)),
-        ("book/05_simulation", "to \\${:,.2f} in June 2023", (result.equity.min(),)),
+        ("book/03_indicators", "look_before", -look.loc["oi_gradient", "before"]),
+        ("book/03_indicators", "look_after", look.loc["oi_gradient", "after"]),
+        ("book/03_indicators", "cross_all", len(up) + len(down)),
+        ("book/03_indicators", "cross_up", len(up)),
+        ("book/03_indicators", "short_first", frame["oi_short_sma"].iloc[9]),
+        ("book/04_signals", "n_buy", summary.signal_counts["BUY"]),
+        ("book/04_signals", "n_sell", summary.signal_counts["SELL"]),
+        ("book/05_simulation", "seed7_pnl", summary.net_pnl),
+        ("book/05_simulation", "seed7_trades", summary.num_trades),
+        ("book/05_simulation", "sweep_profitable", 100 * (sweep["net P&L ($)"] > 0).mean()),
+        ("book/05_simulation", "sweep_median", sweep["net P&L ($)"].median()),
+        ("book/05_simulation", "coin_profitable", 100 * (coin["net P&L ($)"] > 0).mean()),
+        ("book/05_simulation", "run_diff", per_run["mean"]),
+        ("book/05_simulation", "seed7_low", result.equity.min()),
     ]
 
 
 def test_numbers_in_the_prose_are_current():
+    """Glued numbers are referenced by the prose and stored with today's value; typed ones are still right."""
     stale = []
-    for entry, template, values in _facts():
+    for entry, key, values in _facts():
         nb = load(entry)
         md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
         md += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
         md = re.sub(r"\s+", " ", md)
-        text = template.format(*values)
-        if text not in md:
-            stale.append(f"{entry}: expected the prose to say {text!r}")
+        if re.fullmatch(r"\w+", key):
+            stored = glued(nb).get(key)
+            if stored is None or key not in {m.group(2) for m in GLUE_ROLE.finditer(md)}:
+                stale.append(f"{entry}: {key!r} is not glued, or no {{glue:text}} role in the prose uses it")
+            elif float(stored) != pytest.approx(float(values), rel=1e-9, abs=1e-9):
+                stale.append(f"{entry}: glued {key} = {stored}, mesbook now computes {values}")
+        elif key.format(*values) not in md:
+            stale.append(f"{entry}: expected the prose to say {key.format(*values)!r}")
     assert not stale, "\n".join(stale)
     assert len(_facts()) >= 10
+
+
+def test_every_glue_role_has_its_value():
+    """A {glue:text} role in a chapter or the intro names a value that notebook (or the one it points to) glues."""
+    pages = {f: (REPO / f"{f}.md").read_text(encoding="utf-8") if (REPO / f"{f}.md").exists()
+             else "\n".join(source(c) for c in load(f)["cells"] if c["cell_type"] == "markdown") for f in toc_files()}
+    missing = []
+    for page, text in pages.items():
+        for match in GLUE_ROLE.finditer(text):
+            other, name = match.groups()
+            notebook = f"book/{other.removesuffix('.ipynb')}" if other else page
+            if not (REPO / f"{notebook}.ipynb").exists() or name not in glued(load(notebook)):
+                missing.append(f"{page}: {match.group(0)}")
+    assert not missing, "glue roles without a glued value:\n" + "\n".join(missing)

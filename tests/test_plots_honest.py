@@ -1,4 +1,4 @@
-"""Figures of chapters 6-7 (the 'Making it honest' part of mesbook.plots)."""
+"""Figures of part 2, chapters 6-7 (mesbook.plots.honest)."""
 from __future__ import annotations
 
 import numpy as np
@@ -63,15 +63,12 @@ def test_option_price_and_greeks_figures():
     png_ok(fig)
 
 
-def test_walk_forward_figure_and_summary():
+def test_walk_forward_figure():
     table = pd.DataFrame({"short": [5, 10], "long": [30, 40], "in_sample": [1.0, 0.5], "out_of_sample": [-0.2, 0.7],
                           "test_median": [0.0, 0.1]})
     table.attrs["statistic"] = "Sharpe Ratio"
     fig = plots.walk_forward_figure(table)
     assert "gap 0.50" in fig.axes[0].get_title()
-    summary = plots.walk_forward_summary(table)["walk-forward"]
-    assert summary["gap"] == 0.5 and summary["folds where out-of-sample beat in-sample"] == 1
-    assert summary["mean in-sample Sharpe Ratio"] == 0.75
     png_ok(fig)
 
 
@@ -99,5 +96,5 @@ def test_real_data_figure():
 
 def test_new_names_are_exported():
     for name in ("caveat_figure", "caveat_equity_figure", "set_caveat_equity", "option_price_figure", "greeks_figure",
-                 "set_greeks", "walk_forward_figure", "walk_forward_summary", "real_data_figure", "broker_loop_figure"):
+                 "set_greeks", "walk_forward_figure", "real_data_figure", "broker_loop_figure"):
         assert name in plots.__all__ and callable(getattr(plots, name))

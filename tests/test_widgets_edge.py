@@ -1,4 +1,4 @@
-"""Explorers of chapters 8-10 (the 'Is there an edge?' part of mesbook.widgets), driven from code."""
+"""Explorers of part 3, chapters 8-10 (mesbook.widgets.edge), driven from code."""
 from __future__ import annotations
 
 import ipywidgets
@@ -7,6 +7,8 @@ import pytest
 
 import mesbook as mb
 from mesbook import plots, widgets
+from mesbook.formatting import format_p
+from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_explorers_are_quiet_containers(name, request):
 
 def test_sweep_explorer_starts_on_the_chapter_heatmap(sweep_ex):
     data = mb.simulate_market_data(500, seed=7)
-    expected = mb.sweep_heatmap(mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS)).to_numpy()
+    expected = mb.sweep_heatmap(mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS)).to_numpy()
     sweep_ex.update(statistic="net_pnl", seed=7, signals="article", gradient=5)
     np.testing.assert_allclose(heatmap(sweep_ex), expected, equal_nan=True)
     assert sweep_ex.figure.axes[0].get_title().startswith("seed 7: net P&L of 100 window pairs")
@@ -54,7 +56,7 @@ def test_sweep_explorer_statistic_seed_and_gradient(sweep_ex):
     png = sweep_ex.image.value
     assert sweep_ex.update(statistic="sharpe", seed=3) is True
     data = mb.simulate_market_data(500, seed=3)
-    expected = mb.sweep_heatmap(mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, statistic="sharpe"))
+    expected = mb.sweep_heatmap(mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS, statistic="sharpe"))
     np.testing.assert_allclose(heatmap(sweep_ex), expected.to_numpy(), equal_nan=True)
     assert sweep_ex.image.value != png and "seed 3: Sharpe ratio" in sweep_ex.figure.axes[0].get_title()
     before = heatmap(sweep_ex)
@@ -63,7 +65,7 @@ def test_sweep_explorer_statistic_seed_and_gradient(sweep_ex):
     np.testing.assert_array_equal(heatmap(sweep_ex), before)  # the centred gradient ignores the window
     assert sweep_ex.update(signals="backward") is True
     backward = mb.ARTICLE.replace(gradient="backward")
-    expected = mb.sweep_windows(data, plots.SWEEP_SHORTS, plots.SWEEP_LONGS, (12,), settings=backward, statistic="sharpe")
+    expected = mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS, (12,), settings=backward, statistic="sharpe")
     np.testing.assert_allclose(heatmap(sweep_ex), mb.sweep_heatmap(expected).to_numpy(), equal_nan=True)
     assert sweep_ex.message.value == ""
     assert (3, "sharpe", "backward", 12) in sweep_ex._tables  # cached
@@ -81,10 +83,10 @@ def test_sweep_explorer_refuses_bad_values(sweep_ex):
 
 def test_monte_carlo_explorer_recomputes(mc_ex):
     expected = mb.monte_carlo(50, seed=7, coupling=0.1, generator="realistic")
-    assert f"p = {plots.format_p(expected.p_value)}" in mc_ex.figure.axes[0].get_title()
+    assert f"p = {format_p(expected.p_value)}" in mc_ex.figure.axes[0].get_title()
     assert mc_ex.update(coupling=0.0, paths=100) is True
     again = mb.monte_carlo(100, seed=7, coupling=0.0, generator="realistic")
-    assert f"p = {plots.format_p(again.p_value)}" in mc_ex.figure.axes[0].get_title()
+    assert f"p = {format_p(again.p_value)}" in mc_ex.figure.axes[0].get_title()
     assert "100 paths" in mc_ex.figure.axes[0].get_title()
     assert f"t = {again.t_statistic:.2f}" in mc_ex.message.value
     assert mc_ex.update(paths=20) is False and "outside the slider" in mc_ex.message.value

@@ -1,4 +1,4 @@
-"""Explorers of chapters 6-7 (the 'Making it honest' part of mesbook.widgets)."""
+"""Explorers of part 2, chapters 6-7 (mesbook.widgets.honest), driven from code."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,0 +1,187 @@
+"""Self-check machinery for the book's exercises: ``check("ch3.first_crossing", answer)``.
+
+Every answer is computed by mesbook on the book's seeded data (:data:`BOOK_SEED`), so an answer can
+never drift away from the code it is about. The questions live in :mod:`mesbook.exercises.article`,
+:mod:`~mesbook.exercises.honest` and :mod:`~mesbook.exercises.edge`, which :func:`register` them here.
+:func:`check` prints a verdict — ✓ with the reason, ✗ with a hint, or a reminder that there is no answer
+yet — and returns a :class:`Verdict` that is truthy only for a right answer.
+
+    >>> from mesbook.exercises import check
+    >>> check("ch1.atm_tie", None)
+    … ch1.atm_tie: no answer yet.
+      Replace None with your answer and run the cell again.
+    Verdict('ch1.atm_tie', correct=None)
+
+In a notebook the returned :class:`Verdict` shows nothing, so only the printed lines appear.
+"""
+from __future__ import annotations
+
+import numbers
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Optional
+
+import numpy as np
+import pandas as pd
+
+from ..article.market import simulate_market_data
+from ..data.synthetic import simulate_realistic_market
+
+
+#: The seed of every simulated market in the book.
+BOOK_SEED: int = 7
+#: Bars in the book's simulated market (the article's NUM_PERIODS).
+BOOK_BARS: int = 500
+
+
+@lru_cache(maxsize=None)
+def _book_market() -> pd.DataFrame:
+    return simulate_market_data(BOOK_BARS, seed=BOOK_SEED)
+
+
+def book_market() -> pd.DataFrame:
+    """The book's seeded market (a fresh copy: callers may modify it)."""
+    return _book_market().copy()
+
+
+@lru_cache(maxsize=None)
+def _realistic_market() -> pd.DataFrame:
+    return simulate_realistic_market(BOOK_BARS, seed=BOOK_SEED)
+
+
+def realistic_market() -> pd.DataFrame:
+    """The realistic generator's market for the book's seed, 500 bars (a fresh copy)."""
+    return _realistic_market().copy()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One exercise: how to compute its answer, how to compare, what to say."""
+
+    key: str
+    prompt: str
+    solve: Callable[[], Any]
+    kind: str  # "int", "float", "text" or "date"
+    hint: str
+    why: str
+    tolerance: float = 0.0
+    unit: str = ""
+
+
+#: Every registered exercise, by key, in the book's order.
+QUESTIONS: dict[str, Question] = {}
+
+
+def register(*new: Question) -> None:
+    """Add exercises to :data:`QUESTIONS` (each part of the book registers its own); a key only once."""
+    for q in new:
+        if q.key in QUESTIONS:
+            raise ValueError(f"exercise {q.key!r} is already registered")
+        QUESTIONS[q.key] = q
+
+
+def _question(key: str) -> Question:
+    try:
+        return QUESTIONS[key]
+    except KeyError:
+        raise KeyError(f"no exercise {key!r}; known keys: {', '.join(QUESTIONS)}") from None
+
+
+@lru_cache(maxsize=None)
+def expected(key: str) -> Any:
+    """The right answer to exercise ``key``, computed by mesbook (cached)."""
+    return _question(key).solve()
+
+
+def questions(chapter: Optional[int] = None) -> pd.DataFrame:
+    """The exercises (key and question), optionally for one chapter."""
+    keys = [k for k in QUESTIONS if chapter is None or k.startswith(f"ch{chapter}.")]
+    return pd.DataFrame({"question": [QUESTIONS[k].prompt for k in keys]}, index=pd.Index(keys, name="key"))
+
+
+def is_correct(key: str, answer: Any) -> bool:
+    """Whether ``answer`` is right for ``key`` (no printing)."""
+    q, right = _question(key), expected(key)
+    if q.kind in ("int", "float"):
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+            try:
+                answer = float(str(answer).replace(",", "").replace("$", "").strip())
+            except ValueError:
+                return False
+        if not np.isfinite(float(answer)):
+            return False
+        return abs(float(answer) - float(right)) <= (q.tolerance if q.kind == "float" else 0)
+    if q.kind == "date":
+        try:
+            return pd.Timestamp(answer).normalize() == pd.Timestamp(right)
+        except (ValueError, TypeError):
+            return False
+    return str(answer).strip().lower() == str(right).strip().lower()
+
+
+class Verdict:
+    """What :func:`check` returns: truthy when the answer is right.
+
+    ``correct`` is ``True``, ``False`` or ``None`` (no answer yet). It shows nothing in a notebook (the
+    printed line is the message), so a check at the end of a cell does not add an ``Out[...]`` line.
+    """
+
+    def __init__(self, key: str, correct: Optional[bool]):
+        self.key, self.correct = key, correct
+
+    def __bool__(self) -> bool:
+        return bool(self.correct)
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.key!r}, correct={self.correct})"
+
+    def _ipython_display_(self) -> None:  # the printed line already says everything
+        pass
+
+
+def _shown(answer: Any) -> str:
+    if isinstance(answer, np.generic):
+        answer = answer.item()
+    if isinstance(answer, float):
+        return f"{answer:,.6g}" if abs(answer) < 1e15 else repr(answer)
+    if isinstance(answer, (int, str)):
+        return f"{answer:,}" if isinstance(answer, int) and not isinstance(answer, bool) else repr(answer)
+    return repr(answer)
+
+
+def check(key: str, answer: Any) -> Verdict:
+    """Print whether ``answer`` is right for exercise ``key`` (✓, ✗ with a hint, or no answer yet).
+
+    Returns a :class:`Verdict`, truthy exactly when the answer is right.
+    """
+    q = _question(key)
+    if answer is None:
+        print(f"… {key}: no answer yet.\n" + _wrap("Replace None with your answer and run the cell again."))
+        return Verdict(key, None)
+    if is_correct(key, answer):
+        print(f"✓ {key}: {_shown(answer)} is right.\n" + _wrap(q.why))
+        return Verdict(key, True)
+    print(f"✗ {key}: {_shown(answer)} is not it.\n" + _wrap(f"Hint: {q.hint}"))
+    return Verdict(key, False)
+
+
+def _wrap(text: str) -> str:
+    """Indent and wrap an explanation so it reads in a narrow output cell."""
+    return textwrap.fill(text, width=76, initial_indent="  ", subsequent_indent="  ")
+
+
+__all__ = [
+    "BOOK_BARS",
+    "book_market",
+    "BOOK_SEED",
+    "check",
+    "expected",
+    "is_correct",
+    "Question",
+    "QUESTIONS",
+    "questions",
+    "realistic_market",
+    "register",
+    "Verdict",
+]

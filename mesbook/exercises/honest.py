@@ -1,0 +1,72 @@
+"""Exercises of part 2, "Making it honest" (chapters 6-7), registered on import."""
+from __future__ import annotations
+
+from ..data.real import weekly_market_from_real_data
+from ..options.pricing import implied_volatility
+from ..options.tables import greeks_table
+from ..studies.caveats import run_caveats
+from .base import Question, book_market, register
+
+
+def _caveat_run(*keys: str):
+    """The book's market run with the honest alternative of each caveat in ``keys`` (chapter 6)."""
+    return run_caveats(book_market(), list(keys))
+
+
+def _example_greek(row: str, column: str = "dollars") -> float:
+    return float(greeks_table().loc[row, column])
+
+
+def _implied_vol_percent(premium: float, days: int) -> float:
+    return round(100 * float(implied_volatility(premium, 4000.0, 4000.0, days / 365, 0.04, True)), 4)
+
+
+def _publication_gap_days() -> int:
+    pub = weekly_market_from_real_data("publication")
+    return int((pub["timestamp"] - pub["as_of"]).dt.days.mode().iloc[0])
+
+
+register(
+    # Chapter 6
+    Question("ch6.backward_gradient", "Seed 7: the article's bot with one change, a backward gradient "
+             "(ARTICLE.replace(gradient='backward')). What is the net P&L in dollars?",
+             lambda: float(_caveat_run("gradient").net_pnl), "float",
+             "run_backtest(data, mb.ARTICLE.replace(gradient='backward')).net_pnl, or "
+             "caveats.run_caveats(data, ['gradient']).",
+             "The backward gradient lets other crossings through, so the bot trades on other days (15 trades instead "
+             "of 12) and seed 7 ends in a loss; over 100 markets the change averages out near zero.",
+             tolerance=0.01, unit="dollars"),
+    Question("ch6.costs_total", "Seed 7 with the costs switch alone: how many dollars of fees, spread and slippage "
+             "does the run pay in total?", lambda: float(_caveat_run("costs").total_costs), "float",
+             "result.total_costs, or the sum of the trade log's costs column.",
+             "About $2.84 per round trip (two fees of $0.92 and two ticks each way), less when an option is sold "
+             "for nothing: then there is no spread to cross on the way out.", tolerance=0.01, unit="dollars"),
+    Question("ch6.theta", "Seed 7: switch on Black-76 premium and marks together with quarterly expiries "
+             "(caveats 'marks' and 'expiry'). What is the net P&L in dollars?",
+             lambda: float(_caveat_run("marks", "expiry").net_pnl), "float",
+             "caveats.run_caveats(data, ['marks', 'expiry']).net_pnl",
+             "Once an option both costs its model price and expires, its time value melts every day it is held: "
+             "that is theta, and on seed 7 it turns the article's profit into a loss.", tolerance=0.01,
+             unit="dollars"),
+    # Chapter 7
+    Question("ch7.theta_dollars", "The book's example option (futures 4,000, strike 4,000, 91 days, 18 % vol, 4 % "
+             "rate): how many dollars does one MES call lose in a day if nothing else changes?",
+             lambda: _example_greek("theta"), "float",
+             "black76_greeks(...).theta_per_day is in points per day; one point is $5.",
+             "About −$3.82 a day: theta per day is −0.76 points, and each point is $5. The loss per day grows "
+             "as expiry comes closer.", tolerance=0.006, unit="dollars"),
+    Question("ch7.implied_vol", "An at-the-money MES call (futures and strike 4,000, 30 days, 4 % rate) trades at "
+             "100 points. What volatility does that price imply, in percent?",
+             lambda: _implied_vol_percent(100.0, 30), "float",
+             "mb.implied_volatility(100.0, 4000.0, 4000.0, 30 / 365, 0.04, True) gives a fraction per year.",
+             "About 21.9 %: higher than the 18 % that gives 82 points for 30 days, as it must be for a dearer option.",
+             tolerance=0.05, unit="%"),
+    Question("ch7.lag_days", "In the weekly real-data frame with lag='publication', how many calendar days after its "
+             "as-of date is a figure most often used?", _publication_gap_days, "int",
+             "Subtract the as_of column from the timestamp column and take the most common number of days.",
+             "Three: measured on a Tuesday, published and used on the Friday of the same week."),
+)
+
+
+__all__ = [
+]

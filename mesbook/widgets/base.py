@@ -1,0 +1,186 @@
+"""The explorer machinery: :class:`Explorer` (controls + message + one figure) and control helpers.
+
+Each ``*_explorer`` function of :mod:`mesbook.widgets` returns an :class:`Explorer`: an
+``ipywidgets.VBox`` holding controls, a one-line message and an ``ipywidgets.Image`` showing ONE
+persistent matplotlib figure. Moving a control recomputes only what it changes, updates the data of the
+figure's existing artists (see :func:`mesbook.plots.artist`) and re-renders the figure to PNG bytes,
+so the picture is replaced in one step, without flicker and without pyplot.
+
+The same callback can be driven from code, which is how the tests and benchmarks use it::
+
+    ex = signal_explorer(data)
+    ex.update(short=12)        # recompute + redraw; returns False and shows a message if invalid
+    ex.redraw()                # re-render the current figure only (the cost of a bare redraw)
+
+In a static page (the HTML book) widgets cannot run; an explorer's text form is :data:`STATIC_TEXT`,
+and each chapter shows the explorer's default figure as an ordinary output just before it.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Optional
+
+import ipywidgets
+import numpy as np
+
+from ..plots.base import BookFigure
+
+
+#: What an explorer says about itself where widgets cannot be shown (static HTML, plain consoles).
+STATIC_TEXT = "Interactive controls: run this notebook in JupyterLab to use them."
+
+
+class Explorer(ipywidgets.VBox):
+    """Controls + message + one figure, redrawn in place when a control changes.
+
+    Subclasses implement :meth:`problem` (a friendly sentence when the parameters cannot be used, else
+    ``None``) and :meth:`recompute` (update the figure's artists for valid parameters).
+    """
+
+    def __init__(self, controls: dict[str, ipywidgets.ValueWidget], figure: BookFigure) -> None:
+        self.controls = dict(controls)
+        self.figure = figure
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%", height="auto"))
+        self.message = ipywidgets.HTML()
+        self.last_valid: Optional[dict[str, Any]] = None
+        self._holding = False
+        row = ipywidgets.HBox(list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
+        super().__init__(children=[row, self.message, self.image])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    # -- the callback -----------------------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, Any]:
+        """Current control values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **params: Any) -> bool:
+        """Set some controls and run the callback once; ``True`` if the figure was redrawn.
+
+        A value outside a slider's range, or a combination the model cannot use (such as a short window
+        not shorter than the long one), leaves the figure as it was and shows a message instead.
+        """
+        unknown = sorted(set(params) - set(self.controls))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
+        for name, value in params.items():
+            problem = _control_problem(name, self.controls[name], value)
+            if problem:
+                self._show_problem(problem)
+                return False
+        self._holding = True
+        try:
+            for name, value in params.items():
+                self.controls[name].value = bool(value) if isinstance(self.controls[name], ipywidgets.Checkbox) else value
+        finally:
+            self._holding = False
+        return self.refresh()
+
+    def refresh(self) -> bool:
+        """Recompute for the current controls and redraw; show a message instead if they are invalid."""
+        params = self.params
+        problem = self.problem(params)
+        if problem:
+            self._show_problem(problem)
+            return False
+        note = self.recompute(params)
+        self.message.value = f"<span>{html.escape(note)}</span>" if note else ""
+        self.last_valid = params
+        self.redraw()
+        return True
+
+    def redraw(self) -> None:
+        """Render the figure as it stands into the image (no recomputation)."""
+        self.image.value = self.figure.png_bytes(tight=False)
+
+    # -- to implement -----------------------------------------------------------------------------
+    def problem(self, params: dict[str, Any]) -> Optional[str]:
+        """A sentence saying why ``params`` cannot be drawn, or ``None``."""
+        return None
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]:
+        """Update the figure for ``params``; may return a short note shown above the figure."""
+        raise NotImplementedError
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _on_change(self, _change: dict) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def _show_problem(self, text: str) -> None:
+        self.message.value = f'<span style="color:#D55E00"><b>⚠ {html.escape(text)}</b></span>'
+
+    def __repr__(self) -> str:
+        return STATIC_TEXT
+
+
+def _control_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
+    """A message if ``value`` cannot be put in ``control`` (dropdown choice, checkbox, slider), else ``None``."""
+    if isinstance(control, ipywidgets.Dropdown):
+        return _choice_problem(name, control, value)
+    if isinstance(control, ipywidgets.Checkbox):
+        return None if isinstance(value, (bool, np.bool_)) else f"{name} is a checkbox: pass True or False, got {value!r}."
+    return _range_problem(name, control, value)
+
+
+def _choice_problem(name: str, control: ipywidgets.Dropdown, value: Any) -> Optional[str]:
+    """A message if ``value`` is not one of the dropdown's values, else ``None``."""
+    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if value not in values:
+        return f"{name} must be one of {values}, got {value!r}."
+    return None
+
+
+def _range_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
+    """A message if ``value`` is not a number inside ``control``'s range, else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{name} must be a number, got {value!r}."
+    low, high = getattr(control, "min", None), getattr(control, "max", None)
+    if low is not None and high is not None and not low <= value <= high:
+        return f"{name} = {value} is outside the slider's range {low} to {high}."
+    if isinstance(control, (ipywidgets.IntSlider, ipywidgets.BoundedIntText)) and int(value) != value:
+        return f"{name} must be a whole number of bars, got {value}."
+    return None
+
+
+def int_slider(description: str, value: int, low: int, high: int) -> ipywidgets.IntSlider:
+    return ipywidgets.IntSlider(value=value, min=low, max=high, step=1, description=description,
+                                continuous_update=False, style={"description_width": "initial"})
+
+
+def float_slider(description: str, value: float, low: float, high: float, step: float) -> ipywidgets.FloatSlider:
+    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                                  continuous_update=False, style={"description_width": "initial"})
+
+
+def dropdown(description: str, options: list[tuple[str, str]], value: str) -> ipywidgets.Dropdown:
+    return ipywidgets.Dropdown(options=options, value=value, description=description,
+                               style={"description_width": "initial"})
+
+
+def window_controls(short: int, long: int, gradient: int) -> dict[str, ipywidgets.IntSlider]:
+    return {
+        "short": int_slider("short window (bars)", short, 2, 60),
+        "long": int_slider("long window (bars)", long, 3, 120),
+        "gradient": int_slider("gradient window (bars)", gradient, 1, 30),
+    }
+
+
+def window_problem(params: dict[str, Any]) -> Optional[str]:
+    if params["short"] >= params["long"]:
+        return (f"The short window ({params['short']} bars) must be shorter than the long window "
+                f"({params['long']} bars): move the short slider left or the long one right.")
+    return None
+
+
+__all__ = [
+    "dropdown",
+    "Explorer",
+    "float_slider",
+    "int_slider",
+    "STATIC_TEXT",
+    "window_controls",
+    "window_problem",
+]
