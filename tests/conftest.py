@@ -18,6 +18,17 @@ settings.register_profile(
 settings.load_profile("mesbook")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="property tests draw 10x more examples (the larger set; CI runs the default)")
+
+
+def pytest_configure(config):
+    if config.getoption("--slow"):
+        settings.register_profile("mesbook-slow", parent=settings.get_profile("mesbook"), max_examples=600)
+        settings.load_profile("mesbook-slow")
+
+
 @pytest.fixture
 def market() -> pd.DataFrame:
     """500 seeded bars of the article's synthetic market."""

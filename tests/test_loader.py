@@ -170,6 +170,10 @@ REFUSED = {
                                    "the buffer line 2, column 'futures_price': '4,000' reads as 4000 with "
                                    "decimal='.', thousands=',' and as 4 with decimal=',', thousands=None; pass "
                                    "decimal= and thousands= to say which"),
+    "thousands-or-decimal dot": ("timestamp;futures_price;open_interest\n2024-01-02;4.012;20.074\n", {},
+                                 "the buffer line 2, column 'futures_price': '4.012' reads as 4.012 with decimal='.', "
+                                 "thousands=None and as 4012 with decimal=',', thousands='.'; pass decimal= and "
+                                 "thousands= to say which"),
     "space thousands": (H + "2024-01-02,4 000,20000\n", {},
                         "the buffer line 2, column 'futures_price': not a number '4 000'; pass thousands= with the "
                         "file's digit-group separator, e.g. thousands=' '"),

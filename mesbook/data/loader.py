@@ -354,6 +354,9 @@ def _number_marks(raw, names, lines, sep, decimal, thousands, source, notes) -> 
         return decimal, thousands
     has_comma = values.str.contains(",", regex=False).any()
     candidates = [(".", thousands)] if not has_comma else [(".", ","), (",", thousands), (",", ".")]
+    dotted = values[values.str.contains(".", regex=False)]
+    if not has_comma and len(dotted) and dotted.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+").all():
+        candidates.append((",", "."))  # "4.012" alone: 4.012, or 4012 with a European digit-group dot
     if thousands is not None:
         candidates = [(d, t) for d, t in candidates if t == thousands and d != t] or [(".", thousands)]
     readings = {c: _to_float(values, *c) for c in candidates
