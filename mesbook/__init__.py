@@ -56,7 +56,7 @@ from .metrics import (
 )
 from .studies.montecarlo import MonteCarloResult, monte_carlo
 from .parallel import parallel_map, task_seeds
-from .article.pipeline import run_article
+from .article.simulation import run_article
 from .studies.real_runs import real_data_runs
 from .data.real import (
     adjust_unit_break,

@@ -55,7 +55,7 @@ def task_seeds(seed: SeedLike, count: int) -> list[np.random.SeedSequence]:
     """``count`` independent child seeds of ``seed``, one per task.
 
     Child ``i`` is ``SeedSequence(entropy, spawn_key=(*spawn_key, i))`` of the root, the same child that
-    ``root.spawn(count)[i]`` gives on a fresh root and that :func:`mesbook.synthetic.simulate_paths` uses
+    ``root.spawn(count)[i]`` gives on a fresh root and that :func:`mesbook.data.synthetic.simulate_paths` uses
     for path ``i``. The root is not modified (unlike ``SeedSequence.spawn``), so asking twice gives the
     same children, and child ``i`` does not depend on ``count``. ``seed`` as for :func:`root_seed`.
     """

@@ -10,19 +10,32 @@ One option at a time. On each bar, in this order:
    intrinsic value only).
 
 Every trade therefore runs from one signal that changes direction to the next one, or to the end.
-The simulation loops neither over bars nor over trades.
+The simulation loops neither over bars nor over trades. :func:`run_article` is the article's whole
+script in one call (market → indicators → signals → this simulation).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import pandas as pd
 
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
+from ..constants import (
+    FUTURES_MULTIPLIER,
+    INITIAL_CASH,
+    NUM_PERIODS,
+    OI_GRADIENT_WINDOW,
+    OI_LONG_SMA_WINDOW,
+    OI_SHORT_SMA_WINDOW,
+    OPTION_PREMIUM_FIXED,
+    STRIKE_INTERVAL,
+)
 from .contract import get_atm_strike, intrinsic_value
+from .indicators import calculate_indicators
+from .market import SeedLike, simulate_market_data, validate_market_data
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
-from .signals import codes_from_labels
+from .signals import codes_from_labels, generate_signals
 from ..validation import check_frame, check_number
 
 _DIRECTION = np.array([0, 1, -1], dtype=np.int8)  # signal code -> +1 call, -1 put, 0 none
@@ -194,3 +207,31 @@ def trade_table(result: SimulationResult) -> pd.DataFrame:
         "price at exit": trades["exit_price"].round(2).to_numpy(),
         "P&L ($)": trades["pnl"].round(2).to_numpy(),
     }, index=pd.RangeIndex(1, len(trades) + 1, name="trade"))
+
+
+def run_article(
+    data: Optional[pd.DataFrame] = None,
+    *,
+    num_periods: int = NUM_PERIODS,
+    seed: SeedLike = None,
+    short_sma_window: int = OI_SHORT_SMA_WINDOW,
+    long_sma_window: int = OI_LONG_SMA_WINDOW,
+    gradient_window: int = OI_GRADIENT_WINDOW,
+    initial_cash: float = INITIAL_CASH,
+    premium: float = OPTION_PREMIUM_FIXED,
+    strike_interval: float = STRIKE_INTERVAL,
+) -> tuple[pd.DataFrame, SimulationResult]:
+    """Run the article's script end to end; return (frame with indicators and signals, result).
+
+    The article's main block as one call: data → indicators → signals → :func:`run_trading_simulation`.
+    With ``data=None`` the market is simulated (``num_periods`` bars, ``seed``); otherwise ``data`` is
+    validated and used as is. ``premium`` and ``initial_cash`` are dollars; ``strike_interval`` is the
+    strike grid in index points (the article's 5; a smaller one puts each strike nearer the entry price).
+    """
+    if data is None:
+        data = simulate_market_data(num_periods, seed=seed)
+    else:
+        validate_market_data(data)
+    frame = generate_signals(calculate_indicators(data, short_sma_window, long_sma_window, gradient_window))
+    return frame, run_trading_simulation(frame, initial_cash=initial_cash, premium=premium,
+                                         strike_interval=strike_interval)

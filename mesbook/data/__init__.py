@@ -1,0 +1,6 @@
+"""Layer 3, markets to run on: seeded synthetic generators and the real CFTC/S&P 500 weekly data.
+
+* :mod:`.synthetic` — the realistic generator, seeded paths and :func:`~mesbook.data.synthetic.seeded_market`;
+* :mod:`.real` — CFTC open interest and S&P 500 closes, as weekly market frames;
+* :mod:`.loader` — a user's own CSV market file, loaded or refused with the fix.
+"""

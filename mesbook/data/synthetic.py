@@ -330,7 +330,7 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
 
     "article" is :func:`mesbook.simulate_market_data` drawn from ``default_rng(seed)`` (path ``i`` of
     :func:`simulate_paths` for child ``i``); "realistic" is
-    :func:`mesbook.synthetic.simulate_realistic_market` with that seed and ``coupling``.
+    :func:`mesbook.data.synthetic.simulate_realistic_market` with that seed and ``coupling``.
     """
     if generator == "article":
         if coupling != 0:

@@ -1,1 +1,9 @@
-"""engine"""
+"""Layer 4, the backtest with every switch: settings, the signal path, the trade loop and its rules.
+
+* :mod:`.settings` — :class:`~mesbook.engine.settings.BacktestSettings` and every preset
+  (``ARTICLE``, ``REALISTIC``, ``HONEST``, ``WEEKLY``), plus the settings guard;
+* :mod:`.decisions` — the one cached signal path under settings;
+* :mod:`.backtest` — :func:`~mesbook.engine.backtest.run_backtest`, fills, prices and the trade loop;
+* :mod:`.rules` — position sizing, stops, take-profit and the drawdown switch;
+* :mod:`.fastpath` — when a backtest reduces to the article's array simulation.
+"""

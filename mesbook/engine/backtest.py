@@ -1,6 +1,6 @@
 """The backtest with every switch: the article's bot, or an honest version of it, or anything between.
 
-:func:`run_backtest` takes a market frame and a :class:`~mesbook.settings.BacktestSettings`. With
+:func:`run_backtest` takes a market frame and a :class:`~mesbook.engine.settings.BacktestSettings`. With
 ``ARTICLE`` it reproduces :func:`mesbook.run_trading_simulation` (tested); with ``REALISTIC`` it trades
 on information it could have had, at prices it could have paid. Money is in dollars, prices in index
 points. The loop runs over trades, not bars: each trade's bars are priced in one vectorized call.

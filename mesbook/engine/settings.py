@@ -54,7 +54,7 @@ NO_COMMISSION = Commission(0.0, 0.0, 0.0)
 
 @dataclass(frozen=True)
 class BacktestSettings:
-    """Every switch of :func:`mesbook.engine.run_backtest`. Defaults are the article's.
+    """Every switch of :func:`mesbook.run_backtest`. Defaults are the article's.
 
     Signals
         ``warmup`` — "fill_zero" (article: warm-up gaps become 0, a false crossover) or "skip" (no

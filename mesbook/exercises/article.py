@@ -7,7 +7,7 @@ import pandas as pd
 from ..article.contract import get_atm_strike, payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
 from ..article.market import LEDGER_TRADES, oi_ledger, simulate_with_drift
-from ..article.pipeline import run_article
+from ..article.simulation import run_article
 from ..article.signals import crossings, signal_table
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
 from ..data.real import find_unit_breaks, load_cftc_open_interest

@@ -1,6 +1,6 @@
 """Option prices and Greeks as small tables, every unit spelled out (chapter 7 of the book).
 
-The functions wrap :mod:`mesbook.pricing` for one MES option on a future: premiums in index points (and
+The functions wrap :mod:`mesbook.options.pricing` for one MES option on a future: premiums in index points (and
 dollars at $5 a point), time in calendar days (ACT/365), volatility and rate per year. The book's example
 is :data:`EXAMPLE`: the futures at 4,000, an at-the-money strike, 91 days to a quarterly expiry, 18 %
 volatility and a 4 % rate.

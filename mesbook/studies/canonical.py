@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..article.market import simulate_market_data
-from ..article.pipeline import run_article
+from ..article.simulation import run_article
 from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
 from ..formatting import format_p, usd

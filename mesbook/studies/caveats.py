@@ -8,7 +8,7 @@ the article and every single-switch variant on the same seeded markets (the pair
 change with its standard error (same markets on both sides, so the market noise cancels). Money is in
 dollars.
 
-Every caveat is a field of :class:`~mesbook.settings.BacktestSettings` (*one position at a time* is
+Every caveat is a field of :class:`~mesbook.engine.settings.BacktestSettings` (*one position at a time* is
 ``position="scale_in"``: one more option on every signal) except *synthetic data*, which is the market,
 not the bot: the tables compare the article's generator with :func:`mesbook.simulate_realistic_market`,
 and chapter 7 of the book uses real data.

@@ -7,7 +7,7 @@ signals carry no information about future prices the two P&L distributions match
 test of "strategy mean > random mean" gives a large p-value. That is the honest answer for the
 article's own generator, where price and OI are independent random walks. On the realistic generator
 with ``coupling > 0`` (an OI-driven drift planted in the price, see
-:func:`mesbook.synthetic.simulate_realistic_market`) the same test finds the edge.
+:func:`mesbook.data.synthetic.simulate_realistic_market`) the same test finds the edge.
 
 Path ``i`` is drawn from child ``i`` of ``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`);
 its random entries from that child's own child. Results are therefore bit-identical for a seed, however
@@ -130,7 +130,7 @@ def monte_carlo(
     ``generator`` is "article" (independent price and OI, the article's script) or "realistic"; by
     default "article" when ``coupling == 0`` and "realistic" otherwise. ``coupling`` is the planted
     per-bar Sharpe ratio of the OI edge (realistic generator only). ``settings`` must execute trades as
-    the article does (fixed premium, intrinsic value, no costs: see :mod:`mesbook.fastpath`); the signal
+    the article does (fixed premium, intrinsic value, no costs: see :mod:`mesbook.engine.fastpath`); the signal
     switches (warm-up, gradient, OI lag, fill delay, roll filter) are free.
 
     Random entries: a twin takes the strategy's trades in a random order and lays them back to back from

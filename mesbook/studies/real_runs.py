@@ -4,7 +4,7 @@
 :func:`mesbook.weekly_market_from_real_data`: open interest dated on the Friday it is published
 (``"publication"``, honest) and on its Tuesday as-of date (``"as_of"``, three days of look-ahead).
 Bars are weeks, so windows are in weeks and annualized figures use 52 bars a year. The price is the
-cash index standing in for the futures (see :mod:`mesbook.real_data`).
+cash index standing in for the futures (see :mod:`mesbook.data.real`).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk rules measured: stops, take-profits, a drawdown switch and sizing, over many seeded markets.
 
-Each rule of :data:`RISK_RULES` is a set of :class:`~mesbook.settings.BacktestSettings` fields added to
+Each rule of :data:`RISK_RULES` is a set of :class:`~mesbook.engine.settings.BacktestSettings` fields added to
 a base (``REALISTIC`` by default). :func:`risk_rules_table` runs the base and every rule on the same
 markets of the realistic generator and reports what changes: the mean net P&L (dollars), the paired
 change against the base, the worst market and the average maximum drawdown. A rule shapes the

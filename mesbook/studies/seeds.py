@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..article.market import simulate_market_data
-from ..article.pipeline import run_article
+from ..article.simulation import run_article
 from ..article.simulation import run_trading_simulation
 from .sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
 

@@ -3,7 +3,7 @@
 :func:`sweep_windows` returns a tidy table, one row per combination with ``short < long``; use
 :func:`sweep_heatmap` to pivot it into a short × long matrix for a heatmap. Every value equals what
 :func:`mesbook.run_backtest` reports for that combination (tested), but the work is shared: with
-settings the fast path supports (:func:`mesbook.fastpath.supports_fast_path`, e.g. ``ARTICLE``) each
+settings the fast path supports (:func:`mesbook.engine.fastpath.supports_fast_path`, e.g. ``ARTICLE``) each
 distinct rolling window is computed once and each combination costs one signal pass and one array
 simulation, less than one single backtest. Other settings run :func:`mesbook.run_backtest` per
 combination.

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import plots
 from ..article.indicators import calculate_indicators
 from ..article.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT, simulate_with_drift
-from ..article.pipeline import run_article
+from ..article.simulation import run_article
 from ..article.signals import BUY_CODE, SELL_CODE, generate_signals, labels_from_codes
 from ..article.simulation import run_trading_simulation
 from ..constants import (
