@@ -119,8 +119,7 @@ def test_delta_and_offset_strikes():
     years = ((t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365)[:, None]
     is_call = (t["option_type"] == "CALL").to_numpy()[:, None]
     grid = t["strike"].to_numpy()[:, None] + np.array([-5.0, 0.0, 5.0])  # the chosen strike and its neighbours
-    implied = settings.implied_vol(0.2)  # the strike is chosen at the volatility the option trades at
-    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, 0.04, implied, is_call).delta
+    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, 0.04, 0.2, is_call).delta
     assert (np.argmin(np.abs(np.abs(delta) - 0.25), axis=1) == 1).all()
 
 
@@ -231,13 +230,10 @@ def test_rounding_to_the_premium_tick():
     exact, ticked = run_backtest(data, settings), run_backtest(data, settings.replace(round_to_tick=True))
     np.testing.assert_array_equal(exact.trades["entry_bar"], ticked.trades["entry_bar"])
     paid, got = ticked.trades["entry_premium"].to_numpy(), ticked.trades["exit_premium"].to_numpy()
-    unrounded = exact.trades["entry_premium"].to_numpy()
-    assert (paid > 10).all()  # 60-220-point options: CME's 0.25-point tick
-    np.testing.assert_allclose(paid / 0.25, np.round(paid / 0.25), atol=1e-9)  # on the grid
-    assert (paid >= unrounded - 1e-12).all() and (paid - unrounded < 0.25).all()
-    sold = (ticked.trades["exit_reason"] != "expiry").to_numpy()
-    tick = settings.tick(got[sold])
-    np.testing.assert_allclose(got[sold] / tick, np.round(got[sold] / tick), atol=1e-9)
+    np.testing.assert_allclose(paid / 0.05, np.round(paid / 0.05), atol=1e-9)  # on the grid
+    assert (paid >= exact.trades["entry_premium"] - 1e-12).all() and (paid - exact.trades["entry_premium"] < 0.05).all()
+    sold = ticked.trades["exit_reason"] != "expiry"
+    np.testing.assert_allclose(got[sold] / 0.05, np.round(got[sold] / 0.05), atol=1e-9)
     assert (ticked.trades["costs"] >= exact.trades["costs"] - 1e-9).all()  # rounding only ever costs
     assert ticked.trades["pnl"].sum() == pytest.approx(ticked.final_value - ticked.initial_cash, abs=1e-6)
     with pytest.raises(TypeError, match="round_to_tick"):
