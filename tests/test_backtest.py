@@ -155,3 +155,37 @@ def test_trade_table_is_the_trade_log_for_reading():
     np.testing.assert_allclose(table["P&L ($)"], result.trades["pnl"].round(2))
     assert list(table["bars held"]) == list(result.trades["exit_bar"] - result.trades["entry_bar"])
     assert table["opened"].iloc[0] == f"{result.trades['entry_time'].iloc[0]:%Y-%m-%d}"
+    sign = np.where(result.trades["option_type"] == "CALL", 1, -1)
+    np.testing.assert_allclose(table["in the money at entry"],
+                               (sign * (result.trades["entry_price"] - result.trades["strike"])).round(2))
+
+
+def test_entry_moneyness_hand_built():
+    from mesbook.article.simulation import entry_moneyness
+    trades = pd.DataFrame({"option_type": ["CALL", "PUT", "CALL", "PUT"], "entry_price": [4503.25, 4503.25, 4507.5, 4500.0],
+                           "strike": [4505.0, 4505.0, 4510.0, 4500.0]})
+    before = trades.copy()
+    assert entry_moneyness(trades).tolist() == [-1.75, 1.75, -2.5, 0.0]
+    pd.testing.assert_frame_equal(trades, before)
+    assert entry_moneyness(trades.iloc[:0]).empty
+    with pytest.raises(ValueError, match="entry_price"):
+        entry_moneyness(trades.drop(columns="entry_price"))
+    with pytest.raises(TypeError, match="trade log"):
+        entry_moneyness(trades.to_numpy())
+
+
+@pytest.mark.parametrize("interval", [5.0, 0.25])
+def test_entry_moneyness_stays_within_half_the_strike_grid(interval):
+    from mesbook.article.simulation import entry_moneyness
+    moneyness = np.concatenate([entry_moneyness(run_article(seed=seed, strike_interval=interval)[1].trades).to_numpy()
+                                for seed in range(20)])
+    assert np.abs(moneyness).max() <= interval / 2
+    assert 0.3 < (moneyness > 0).mean() < 0.7  # nearest strike: in the money about half the time
+    if interval == 5.0:
+        assert np.abs(moneyness).max() > 2.0  # and the whole ± 2.5 range is reached
+
+
+def test_run_article_passes_the_strike_interval():
+    _, fine = run_article(seed=7, strike_interval=0.25)
+    assert (fine.trades["strike"] % 0.25 == 0).all() and not (fine.trades["strike"] % 5 == 0).all()
+    assert run_article(seed=7)[1].net_pnl != fine.net_pnl

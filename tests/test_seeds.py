@@ -59,3 +59,38 @@ def test_best_pairs_per_seed():
         assert (row["short"], row["long"]) == (top["short"], top["long"])
         assert row["net P&L ($)"] == round(top["net_pnl"], 2)
         assert row["article's rank"] == 1 + int((table["net_pnl"] > table.query("short == 10 and long == 30")["net_pnl"].iloc[0]).sum())
+
+
+def test_seed_sweep_counts_options_that_start_in_the_money():
+    from mesbook.article.simulation import entry_moneyness
+    sweep = seed_sweep([3, 7])
+    for seed in (3, 7):
+        moneyness = entry_moneyness(mb.run_article(seed=seed)[1].trades)
+        assert sweep.loc[seed, "in the money at entry"] == (moneyness > 0).sum()
+        assert sweep.loc[seed, "intrinsic at entry ($)"] == pytest.approx(5 * moneyness.clip(lower=0).sum())
+        trades = mb.run_article(seed=seed)[1].trades
+        assert sweep.loc[seed, "bars held"] == (trades["exit_bar"] - trades["entry_bar"]).sum()
+    fine = seed_sweep([7], coin_flip=True, strike_interval=0.25)
+    assert fine.loc[7, "intrinsic at entry ($)"] <= 5 * 0.125 * fine.loc[7, "trades"]
+
+
+def test_sweep_summary_pnl_per_trade_pools_all_runs():
+    sweep = pd.DataFrame({"net P&L ($)": [-10.0, 5.0, 20.0, 40.0], "trades": [3, 4, 5, 6]})
+    assert sweep_summary(sweep).loc["net P&L per trade ($)"].iloc[0] == round(55 / 18, 2)
+
+
+def test_paired_difference_hand_built():
+    from scipy import stats
+    from mesbook.studies.seeds import paired_difference
+    first, second = pd.Series([1.0, 2.0, 3.0, 6.0]), pd.Series([0.0, 0.0, 0.0, 0.0])
+    out = paired_difference(first, second)
+    error = (14 / 3) ** 0.5 / 2  # sd of (1, 2, 3, 6) is sqrt(14/3); four markets
+    assert out["markets"] == 4 and out["mean"] == 3.0 and out["std_error"] == pytest.approx(error)
+    assert out["low 95"] == pytest.approx(3 - 1.96 * error) and out["high 95"] == pytest.approx(3 + 1.96 * error)
+    assert out["t statistic"] == pytest.approx(3 / error)
+    assert out["p-value"] == pytest.approx(stats.t.sf(3 / error, df=3))
+    assert paired_difference(second, first)["mean"] == -3.0
+    with pytest.raises(ValueError, match="same markets"):
+        paired_difference(first, second.set_axis([9, 8, 7, 6]))
+    with pytest.raises(TypeError, match="Series"):
+        paired_difference(first.to_numpy(), second)

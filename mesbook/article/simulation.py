@@ -196,17 +196,40 @@ def run_trading_simulation(
 
 
 def trade_table(result: SimulationResult) -> pd.DataFrame:
-    """The trade log in a readable form: dates, option, strike and prices (points), P&L (dollars)."""
+    """The trade log in a readable form: dates, option, prices and strike (points), P&L (dollars).
+
+    "in the money at entry" is :func:`entry_moneyness` (points; negative: out of the money).
+    """
     trades = result.trades
     return pd.DataFrame({
         "opened": pd.DatetimeIndex(trades["entry_time"]).strftime("%Y-%m-%d"),
         "closed": pd.DatetimeIndex(trades["exit_time"]).strftime("%Y-%m-%d"),
         "bars held": (trades["exit_bar"] - trades["entry_bar"]).to_numpy(),
         "option": trades["option_type"].to_numpy(),
+        "price at entry": trades["entry_price"].round(2).to_numpy(),
         "strike": trades["strike"].to_numpy(),
+        "in the money at entry": entry_moneyness(trades).round(2).to_numpy(),
         "price at exit": trades["exit_price"].round(2).to_numpy(),
         "P&L ($)": trades["pnl"].round(2).to_numpy(),
     }, index=pd.RangeIndex(1, len(trades) + 1, name="trade"))
+
+
+def entry_moneyness(trades: pd.DataFrame) -> pd.Series:
+    """How far each trade's option starts in the money, index points: sign × (entry price − strike).
+
+    ``trades`` is a trade log (:attr:`SimulationResult.trades`). Positive: the option starts in the money
+    by that many points and is worth it at once under the article's intrinsic-value rule; negative: it
+    starts out of the money. With the article's nearest-strike rule the value lies within ± half the
+    strike interval (± 2.5 points). The intrinsic value at entry is ``entry_moneyness(trades).clip(lower=0)``.
+    """
+    if not isinstance(trades, pd.DataFrame):
+        raise TypeError(f"trades must be a trade log DataFrame (result.trades), got {type(trades).__name__}")
+    missing = [c for c in ("option_type", "entry_price", "strike") if c not in trades.columns]
+    if missing:
+        raise ValueError(f"trades is missing column(s) {missing}; pass result.trades of run_trading_simulation")
+    sign = np.where(trades["option_type"].to_numpy() == "CALL", 1.0, -1.0)
+    moneyness = sign * (trades["entry_price"].to_numpy(dtype=float) - trades["strike"].to_numpy(dtype=float))
+    return pd.Series(moneyness, index=trades.index, name="moneyness at entry (points)")
 
 
 def run_article(

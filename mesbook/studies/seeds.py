@@ -15,7 +15,9 @@ import pandas as pd
 
 from ..article.market import simulate_market_data
 from ..article.simulation import run_article
-from ..article.simulation import run_trading_simulation
+from ..article.simulation import entry_moneyness, run_trading_simulation
+from ..constants import FUTURES_MULTIPLIER
+from .montecarlo import paired_one_sided_test
 from .sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
 
 
@@ -25,6 +27,9 @@ def seed_sweep(seeds: Iterable[int] = range(200), *, coin_flip: bool = False, **
     ``article_kwargs`` go to :func:`mesbook.run_article` (windows, premium, cash...). With
     ``coin_flip=True`` every BUY/SELL label is replaced by a fair coin (seeded by the seed + 1,000,000),
     keeping the bars on which the bot acts: a bot that ignores open interest when it picks a side.
+    Columns: final value and net P&L (dollars), trades, win rate (%), how many trades started in the money
+    (the strike is the nearest grid strike, so up to half a strike interval in the money) and the sum of
+    their intrinsic values at entry (dollars, at the article's $5 a point), and the bars all trades were held.
     """
     rows = []
     for seed in seeds:
@@ -35,18 +40,24 @@ def seed_sweep(seeds: Iterable[int] = range(200), *, coin_flip: bool = False, **
             labels = frame["signal"].astype(str).to_numpy().copy()
             labels[acting] = np.where(coins == 1, "BUY", "SELL")
             frame = frame.assign(signal=labels)
-            cash_premium = {k: v for k, v in article_kwargs.items() if k in ("initial_cash", "premium")}
+            cash_premium = {k: v for k, v in article_kwargs.items()
+                            if k in ("initial_cash", "premium", "strike_interval")}
             result = run_trading_simulation(frame, **cash_premium)
         summary = result.summary()
+        moneyness = entry_moneyness(result.trades).to_numpy()
         rows.append({"seed": int(seed), "final value ($)": summary.final_value, "net P&L ($)": summary.net_pnl,
-                     "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate})
+                     "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate,
+                     "in the money at entry": int((moneyness > 0).sum()),
+                     "intrinsic at entry ($)": float(FUTURES_MULTIPLIER * moneyness.clip(min=0).sum()),
+                     "bars held": int((result.trades["exit_bar"] - result.trades["entry_bar"]).sum())})
     return pd.DataFrame(rows).set_index("seed")
 
 
 def sweep_summary(*sweeps: pd.DataFrame, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
     """A few numbers about one or more :func:`seed_sweep` results, one column each.
 
-    Rows: runs, share of profitable runs (%), median / worst / best net P&L (dollars), median trades.
+    Rows: runs, share of profitable runs (%), median / worst / best net P&L (dollars), median trades, and
+    net P&L per trade (dollars: all runs' P&L over all their trades).
     """
     if not sweeps:
         raise ValueError("pass at least one seed_sweep result")
@@ -63,6 +74,7 @@ def sweep_summary(*sweeps: pd.DataFrame, names: Optional[Sequence[str]] = None) 
             "worst net P&L ($)": round(float(pnl.min()), 2),
             "best net P&L ($)": round(float(pnl.max()), 2),
             "median trades": float(sweep["trades"].median()),
+            "net P&L per trade ($)": round(float(pnl.sum() / max(sweep["trades"].sum(), 1)), 2),
         }, dtype=object)
     return pd.DataFrame(columns)
 
@@ -80,4 +92,34 @@ def best_pairs(seeds: Iterable[int], shorts: Sequence[int] = SWEEP_SHORTS, longs
     return pd.DataFrame(rows).set_index("seed")
 
 
-__all__ = ["best_pairs", "seed_sweep", "sweep_summary"]
+
+
+#: Two-sided 95 % normal quantile of :func:`paired_difference`'s interval.
+Z95: float = 1.96
+
+
+def paired_difference(first: pd.Series, second: pd.Series) -> pd.Series:
+    """``first − second`` market by market (same index, e.g. two sweeps' net P&L): is the gap more than luck?
+
+    Returns a Series: ``markets``, ``mean`` difference, ``std_error`` (sd with ddof 1 / √markets), the 95 %
+    interval ``low 95``/``high 95`` (mean ± 1.96 standard errors), the ``t statistic`` (mean / standard error)
+    and the one-sided ``p-value`` of "first beats second on average" (Student-t, markets − 1 degrees of
+    freedom). Units are those of the inputs.
+    """
+    if not isinstance(first, pd.Series) or not isinstance(second, pd.Series):
+        raise TypeError("first and second must be pandas Series of one number per market, e.g. sweep['net P&L ($)']")
+    if not first.index.equals(second.index):
+        raise ValueError("first and second must cover the same markets (same index) to be paired")
+    if len(first) < 2:
+        raise ValueError(f"a paired difference needs at least two markets, got {len(first)}")
+    difference = (first - second).to_numpy(dtype=float)
+    if not np.isfinite(difference).all():
+        raise ValueError("first and second must be finite numbers; drop missing markets first")
+    mean = float(difference.mean())
+    error = float(difference.std(ddof=1) / np.sqrt(len(difference)))
+    t_statistic, p_value = paired_one_sided_test(difference)
+    return pd.Series({"markets": len(difference), "mean": mean, "std_error": error, "low 95": mean - Z95 * error,
+                      "high 95": mean + Z95 * error, "t statistic": t_statistic, "p-value": p_value})
+
+
+__all__ = ["best_pairs", "paired_difference", "seed_sweep", "sweep_summary"]
