@@ -10,7 +10,8 @@ spread:
 
 Randomness never comes from a worker's state: a task that needs random numbers carries its own
 ``numpy.random.SeedSequence``, made by :func:`task_seeds` before the work is handed out, so results are
-bit-identical for one seed however many workers there are.
+bit-identical for one seed however many workers there are. :func:`root_seed` and :func:`seed_generator`
+are the package's one way of turning a ``seed`` argument into a ``SeedSequence`` or a ``Generator``.
 """
 from __future__ import annotations
 
@@ -49,6 +50,18 @@ def root_seed(seed: SeedLike) -> np.random.SeedSequence:
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
         return np.random.SeedSequence(check_int("seed", seed, minimum=0))
     raise TypeError(f"seed must be a non-negative int, a numpy SeedSequence or None, got {type(seed).__name__} {seed!r}")
+
+
+def seed_generator(seed: Union[SeedLike, np.random.Generator]) -> np.random.Generator:
+    """A numpy ``Generator`` for ``seed``: a ``Generator`` is returned as is (its state moves on as it is
+    drawn from); anything :func:`root_seed` accepts gives ``default_rng(root_seed(seed))``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, np.random.SeedSequence) or (
+            isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        return np.random.default_rng(root_seed(seed))
+    raise TypeError("seed must be None, a non-negative int, a numpy SeedSequence or Generator, "
+                    f"got {type(seed).__name__} {seed!r}")
 
 
 def task_seeds(seed: SeedLike, count: int) -> list[np.random.SeedSequence]:

@@ -135,3 +135,16 @@ def test_chunk_keeps_order_and_covers_everything():
     assert [x for p in pieces for x in p] == items and len(pieces) == 3
     assert chunk(items, 50) == [[i] for i in items]
     assert chunk([], 4) == []
+
+
+def test_seed_generator_is_the_one_seed_helper():
+    from mesbook.parallel import seed_generator
+
+    rng = np.random.default_rng(5)
+    assert seed_generator(rng) is rng  # a Generator is used as is
+    expected = np.random.default_rng(np.random.SeedSequence(7)).normal(size=4)
+    np.testing.assert_array_equal(seed_generator(7).normal(size=4), expected)
+    np.testing.assert_array_equal(seed_generator(np.random.SeedSequence(7)).normal(size=4), expected)
+    for bad, error in [(True, TypeError), (-1, ValueError), ("7", TypeError), (1.5, TypeError)]:
+        with pytest.raises(error, match="seed"):
+            seed_generator(bad)

@@ -23,6 +23,7 @@ from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
 from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
 from ..article.indicators import rolling_mean
 from ..article.market import simulate_market_data
+from ..parallel import seed_generator, task_seeds
 from ..validation import check_int, check_number
 
 RandomSource = Union[int, np.random.Generator, np.random.SeedSequence, None]
@@ -109,7 +110,7 @@ def simulate_realistic_market(
     coupling = check_number("coupling", coupling, minimum=-np.inf)
     coupling_lag = check_int("coupling_lag", coupling_lag, minimum=0)
     short_window, long_window = _check_coupling_windows(coupling_windows)
-    rng = _generator(seed)
+    rng = seed_generator(seed)
 
     shocks = _unit_shocks(rng, tail_dof, num_periods)
     oi_steps = rng.standard_normal(num_periods)
@@ -210,11 +211,9 @@ def simulate_paths(num_paths: int, num_periods: int = NUM_PERIODS, seed: RandomS
     """
     num_paths = check_int("num_paths", num_paths)
     num_periods = check_int("num_periods", num_periods)
-    root = _seed_sequence(seed)
     price_steps = np.empty((num_paths, num_periods))
     oi_steps = np.empty((num_paths, num_periods))
-    for path in range(num_paths):
-        child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, path), pool_size=root.pool_size)
+    for path, child in enumerate(task_seeds(seed, num_paths)):
         draw = np.random.default_rng(child).normal
         price_steps[path] = draw(loc=0.1, scale=1.5, size=num_periods)
         oi_steps[path] = draw(loc=10, scale=100, size=num_periods)
@@ -243,25 +242,6 @@ def _business_days(start: object, num_periods: int) -> pd.DatetimeIndex:
         return pd.date_range(start=start, periods=num_periods, freq="B")
     except (ValueError, TypeError) as exc:
         raise ValueError(f"start must be a date such as '2023-01-01', got {start!r}") from exc
-
-
-def _generator(seed: object) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(_seed_sequence(seed))
-
-
-def _seed_sequence(seed: object) -> np.random.SeedSequence:
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if seed is None:
-        return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            "seed must be None, a non-negative int, a numpy SeedSequence or Generator, "
-            f"got {type(seed).__name__} {seed!r}"
-        )
-    return np.random.SeedSequence(check_int("seed", seed, minimum=0))
 
 
 def _check_garch(garch: object) -> tuple[float, float]:
