@@ -41,7 +41,7 @@ from scipy.special import ndtr, ndtri
 
 from ..article.contract import get_atm_strike, intrinsic_value
 from ..article.simulation import ArrayRun, article_equity, article_run
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, STRIKE_INTERVAL
+from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, STRIKE_INTERVAL, TRADING_DAYS
 from ..engine.decisions import SignalCache
 from ..engine.fastpath import require_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
@@ -201,7 +201,7 @@ class DeflatedSharpe:
     skew: float
     kurtosis: float
 
-    def annualized(self, periods_per_year: float = 252) -> tuple[float, float]:
+    def annualized(self, periods_per_year: float = TRADING_DAYS) -> tuple[float, float]:
         """(Sharpe, SR₀) per year: both times ``sqrt(periods_per_year)``."""
         root = math.sqrt(check_number("periods_per_year", periods_per_year, strict=True))
         return self.sharpe * root, self.benchmark * root
@@ -500,7 +500,7 @@ class Verdict:
         return self.table().to_string()
 
 
-def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, periods_per_year: float = 252,
+def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, periods_per_year: float = TRADING_DAYS,
             reps: int = 1000, block_size: Optional[int] = None, n_blocks: int = 16,
             seed: Union[int, np.random.SeedSequence] = 0) -> Verdict:
     """Every multiple-testing statistic of this module on one P&L matrix (bars × strategies, dollars).
