@@ -1,10 +1,22 @@
-"""Command line: ``python -m mesbook`` runs the article's bot and prints its summary."""
+"""Command line: ``python -m mesbook [COMMAND] [OPTIONS]``.
+
+Commands: ``run`` (the default, so ``python -m mesbook --seed 42`` is ``python -m mesbook run --seed 42``)
+backtests the OI bot on simulated data or the user's CSV under a named preset; ``classroom`` hands its
+arguments to :mod:`mesbook.classroom.cli`. Every error is one ``mesbook: error: ...`` line on stderr,
+naming the flag to change, with exit code 2; never a traceback.
+"""
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
+import re
 import sys
-from typing import Optional, Sequence
+import warnings
+from typing import NoReturn, Optional, Sequence
+
+import pandas as pd
 
 from .constants import (
     INITIAL_CASH,
@@ -14,78 +26,282 @@ from .constants import (
     OI_SHORT_SMA_WINDOW,
     OPTION_PREMIUM_FIXED,
 )
-from .article.market import load_market_data
-from .article.pipeline import run_article
 
 DESCRIPTION = """\
-Run the article's open-interest MES options bot: simulate (or load) futures prices and open
-interest, compute the OI indicators, generate BUY/SELL/HOLD signals and replay the trades.
+Run the open-interest MES options bot: simulate (or load) futures prices and open interest, compute the
+OI indicators, generate BUY/SELL/HOLD signals and backtest the trades, either as the article does
+(--settings article, the default) or with the book's realism presets (realistic, honest).
 Educational software, not trading advice."""
+
+EPILOG = """\
+commands:
+  run        this command (the default): python -m mesbook --seed 42 = python -m mesbook run --seed 42
+  classroom  the instructor's tools: python -m mesbook classroom --help"""
+
+#: Presets --settings can name: the article's replay, and two engine presets (mesbook.engine.settings).
+SETTINGS_NAMES = ("article", "realistic", "honest")
+#: Most simulated bars the command line accepts (about 4,000 years of business days).
+MAX_PERIODS = 1_000_000
+#: Rows of the statistics table printed under the summary.
+KEY_STATS = ("Return [%]", "Buy & Hold Return [%]", "Return (Ann.) [%]", "Sharpe Ratio", "Max. Drawdown [%]",
+             "Total Costs [$]", "# Trades", "Win Rate [%]", "Profit Factor")
+#: Library parameter names as the flags that set them, for messages.
+FLAG_NAMES = {"short_sma_window": "--short", "long_sma_window": "--long", "gradient_window": "--gradient",
+              "num_periods": "--periods", "initial_cash": "--cash", "premium": "--premium"}
+LOADER_FLAGS = ("sep", "date_format", "dayfirst", "tz", "encoding", "decimal", "thousands")
+COMMANDS = ("run", "classroom")
+
+
+class UsageError(Exception):
+    """A bad command line: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + message; one line is the rule here
+        raise UsageError(message)
+
+
+def _whole(flag: str, minimum: int, maximum: int = 2**31 - 1):
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"must be between {minimum:,} and {maximum:,}, got {value:,}")
+        return value
+    return convert
+
+
+def _money(flag: str, strict: bool):
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of dollars, got {text!r}") from None
+        if not math.isfinite(value) or value < 0 or (strict and value == 0):
+            raise argparse.ArgumentTypeError(f"must be a finite number {'>' if strict else '>='} 0, got {text}")
+        return value
+    return convert
+
+
+def _separator(text: str) -> str:
+    return {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(text.lower(), text)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mesbook", description=DESCRIPTION)
-    parser.add_argument("--periods", type=int, default=NUM_PERIODS, metavar="N",
+    """The parser of the ``run`` command (what ``python -m mesbook`` without a command runs)."""
+    parser = _Parser(prog="python -m mesbook", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--settings", choices=SETTINGS_NAMES, default="article",
+                        help="article: the article's script exactly (default); realistic: option pricing, "
+                             "expiries, costs, next-bar fills, OI lag; honest: realistic plus the roll filter")
+    parser.add_argument("--periods", type=_whole("--periods", 1, MAX_PERIODS), default=NUM_PERIODS, metavar="N",
                         help=f"number of simulated business-day bars (default {NUM_PERIODS}); ignored with --csv")
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=_whole("--seed", 0), default=None,
                         help="seed for the simulated data; without it every run differs, as in the article")
-    parser.add_argument("--short", type=int, default=OI_SHORT_SMA_WINDOW, metavar="BARS",
+    parser.add_argument("--short", type=_whole("--short", 1), default=OI_SHORT_SMA_WINDOW, metavar="BARS",
                         help=f"short moving-average window of open interest, bars (default {OI_SHORT_SMA_WINDOW})")
-    parser.add_argument("--long", type=int, default=OI_LONG_SMA_WINDOW, metavar="BARS",
+    parser.add_argument("--long", type=_whole("--long", 2), default=OI_LONG_SMA_WINDOW, metavar="BARS",
                         help=f"long moving-average window of open interest, bars (default {OI_LONG_SMA_WINDOW})")
-    parser.add_argument("--gradient", type=int, default=OI_GRADIENT_WINDOW, metavar="BARS",
+    parser.add_argument("--gradient", type=_whole("--gradient", 1), default=OI_GRADIENT_WINDOW, metavar="BARS",
                         help=f"gradient window, bars (default {OI_GRADIENT_WINDOW}; unused by the article's rule)")
-    parser.add_argument("--premium", type=float, default=OPTION_PREMIUM_FIXED, metavar="DOLLARS",
-                        help=f"fixed price paid per option, dollars (default {OPTION_PREMIUM_FIXED} = 2.5 points x $5)")
-    parser.add_argument("--cash", type=float, default=INITIAL_CASH, metavar="DOLLARS",
+    parser.add_argument("--premium", type=_money("--premium", strict=True), default=None, metavar="DOLLARS",
+                        help=f"fixed price paid per option, dollars (default {OPTION_PREMIUM_FIXED} = 2.5 points x $5; "
+                             "--settings article only)")
+    parser.add_argument("--cash", type=_money("--cash", strict=False), default=INITIAL_CASH, metavar="DOLLARS",
                         help=f"initial cash, dollars (default {INITIAL_CASH:,})")
-    parser.add_argument("--csv", metavar="PATH",
-                        help="use your own data: a CSV with columns timestamp, futures_price, open_interest")
-    parser.add_argument("--trades-out", metavar="PATH", help="write the trade log to this CSV file")
-    parser.add_argument("--plot", metavar="PATH", help="save a figure of price, signals and equity (PNG, SVG or PDF)")
+    data = parser.add_argument_group("your own data (see mesbook.load_market_data)")
+    data.add_argument("--csv", metavar="PATH",
+                      help="a CSV with columns timestamp, futures_price, open_interest (any case; extra columns kept); "
+                           "separator, encoding and compression are detected")
+    data.add_argument("--sep", type=_separator, metavar="CHAR", help="the CSV's separator: , ; tab | (default: sniffed)")
+    data.add_argument("--encoding", metavar="NAME", help="the CSV's encoding, e.g. latin-1 (default: detected)")
+    data.add_argument("--date-format", metavar="FMT",
+                      help="strftime format of the timestamps (e.g. %%d.%%m.%%Y), or s, ms, us, ns (Unix time) or excel")
+    order = data.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", action="store_const", const=True, default=None,
+                       help="dates are day/month/year (refused as ambiguous otherwise, when both orders fit)")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="dates are month/day/year")
+    data.add_argument("--tz", metavar="ZONE",
+                      help="time zone of timestamps written without an offset, e.g. America/New_York; "
+                           "data end in exchange time America/Chicago")
+    data.add_argument("--decimal", metavar="CHAR", help="decimal mark of the numbers (default: detected)")
+    data.add_argument("--thousands", metavar="CHAR", help="digit-group separator of the numbers (default: detected)")
+    out = parser.add_argument_group("outputs")
+    out.add_argument("--trades-out", metavar="PATH", help="write the trade log to this CSV file")
+    out.add_argument("--plot", metavar="PATH", help="save a figure of price, signals and equity (PNG, SVG or PDF)")
+    out.add_argument("--json", nargs="?", const="-", metavar="PATH",
+                     help="machine-readable results: to stdout (only the JSON) or to PATH")
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point; returns the process exit code (0 ok, 1 output pipe closed, 2 bad input)."""
-    args = build_parser().parse_args(argv)
+    """Entry point; returns the process exit code (0 ok, 1 output pipe closed, 2 bad input or failure)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return run(args)
+        if argv and argv[0] == "classroom":
+            return _classroom(argv[1:])
+        if argv and argv[0] == "run":
+            argv = argv[1:]
+        return run(build_parser().parse_args(argv))
+    except UsageError as exc:
+        return _fail(str(exc))
     except BrokenPipeError:  # e.g. `python -m mesbook | head -1`: the reader left, so leave quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the article's job for parsed arguments, printing the summary; returns the exit code."""
+def _classroom(argv: list[str]) -> int:
     try:
-        data = load_market_data(args.csv) if args.csv else None
-        frame, result = run_article(
-            data,
-            num_periods=args.periods,
-            seed=args.seed,
-            short_sma_window=args.short,
-            long_sma_window=args.long,
-            gradient_window=args.gradient,
-            initial_cash=args.cash,
-            premium=args.premium,
-        )
-    except (ValueError, TypeError) as exc:
-        print(f"mesbook: error: {exc}", file=sys.stderr)
-        return 2
-    source = args.csv if args.csv else f"simulated, {args.periods} bars, seed {args.seed}"
-    print(f"data: {source}; {frame['timestamp'].iloc[0]:%Y-%m-%d} to {frame['timestamp'].iloc[-1]:%Y-%m-%d}")
-    print(result.summary())
+        from .classroom import cli as classroom_cli
+    except ImportError as exc:
+        return _fail(f"the classroom command is not available in this installation ({exc})")
+    return classroom_cli.main(argv)
+
+
+def _fail(message: str) -> int:
+    print(f"mesbook: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return 2
+
+
+def flag_words(message: str) -> str:
+    """A library message with parameter names replaced by the flags that set them."""
+    for name, flag in FLAG_NAMES.items():
+        message = re.sub(rf"(?<![\w-]){name}\b", flag, message)
+    message = re.sub(r"\bdayfirst=True\b", "--dayfirst", message)
+    message = re.sub(r"\bdayfirst=False\b", "--monthfirst", message)
+    return re.sub(r"\b(sep|date_format|encoding|tz|decimal|thousands)=(?:('[^']*'|\"[^\"]*\"))?",
+                  lambda m: f"--{m.group(1).replace('_', '-')}" + (f" {m.group(2)}" if m.group(2) else ""), message)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the ``run`` command for parsed arguments, printing the results; returns the exit code."""
+    try:
+        _check_args(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            report = _backtest(args)
+        notes = [str(w.message) for w in caught if w.category.__name__ == "DataNote"]
+    except (ValueError, TypeError, UsageError) as exc:
+        return _fail(flag_words(str(exc)))
+    except (MemoryError, OverflowError) as exc:
+        return _fail(f"the run is too large for this machine ({type(exc).__name__}); use fewer --periods or a shorter --csv")
+    for note in notes:
+        print(f"mesbook: note: {' '.join(note.split())}", file=sys.stderr)
+    report["notes"] = notes
+    frame, result = report.pop("frame"), report.pop("result")
     try:
         if args.trades_out:
             result.trades.to_csv(args.trades_out, index=False)
-            print(f"trade log: {args.trades_out}")
+            report["outputs"]["trades"] = args.trades_out
         if args.plot:
             from .plots import plot_run  # matplotlib is imported only when a figure is asked for
 
             plot_run(frame, result).savefig(args.plot, dpi=120, bbox_inches="tight")
-            print(f"figure: {args.plot}")
+            report["outputs"]["figure"] = args.plot
+        if args.json not in (None, "-"):
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump(report, handle, indent=2)
+                handle.write("\n")
+            report["outputs"]["json"] = args.json
     except (OSError, ValueError) as exc:  # unwritable path, or a figure format matplotlib does not know
-        print(f"mesbook: error: cannot write output: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot write output: {exc}")
+    if args.json == "-":
+        print(json.dumps(report, indent=2))
+    else:
+        _print_report(report, result)
     return 0
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.short >= args.long:
+        raise UsageError(f"--short ({args.short}) must be smaller than --long ({args.long}); swap them or "
+                         "shorten the short window")
+    if args.premium is not None and args.settings != "article":
+        raise UsageError(f"--premium applies to --settings article only; the {args.settings} preset prices options "
+                         "with Black-76")
+    given = [f"--{name.replace('_', '-')}" for name in LOADER_FLAGS if getattr(args, name) is not None]
+    if given and not args.csv:
+        raise UsageError(f"{', '.join(given)} describe(s) a CSV file: add --csv PATH")
+    outputs = {"--trades-out": args.trades_out, "--plot": args.plot,
+               "--json": args.json if args.json != "-" else None}
+    for flag, path in outputs.items():
+        if path and args.csv and _same_file(path, args.csv):
+            raise UsageError(f"{flag} {path} is the --csv input file; write the output to another path")
+    paths = [(flag, path) for flag, path in outputs.items() if path]
+    for i, (flag, path) in enumerate(paths):
+        for other, other_path in paths[i + 1:]:
+            if _same_file(path, other_path):
+                raise UsageError(f"{flag} and {other} name the same file {path}; give each output its own path")
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        if os.path.exists(first) and os.path.exists(second):
+            return os.path.samefile(first, second)
+    except OSError:
+        pass
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def _backtest(args: argparse.Namespace) -> dict:
+    import mesbook as mb  # the presets through the package root, wherever their module lives
+
+    data = None
+    if args.csv:
+        data = mb.load_market_data(args.csv, **{name: getattr(args, name) for name in LOADER_FLAGS})
+    windows = dict(short_sma_window=args.short, long_sma_window=args.long, gradient_window=args.gradient)
+    if args.settings == "article":
+        premium = OPTION_PREMIUM_FIXED if args.premium is None else args.premium
+        frame, result = mb.run_article(data, num_periods=args.periods, seed=args.seed, initial_cash=args.cash,
+                                       premium=premium, **windows)
+        stats = result.statistics(prices=frame["futures_price"])
+    else:
+        if data is None:
+            data = mb.simulate_market_data(args.periods, seed=args.seed)
+        preset = {"realistic": mb.REALISTIC, "honest": mb.HONEST}[args.settings]
+        result = mb.run_backtest(data, preset, initial_cash=args.cash, **windows)
+        frame = mb.generate_signals(mb.calculate_indicators(data, args.short, args.long, args.gradient))
+        stats = result.statistics()
+    summary = result.summary()
+    source = args.csv if args.csv else f"simulated, {args.periods} bars, seed {args.seed}"
+    return {
+        "frame": frame, "result": result,
+        "settings": args.settings,
+        "data": {"source": source, "bars": len(frame), "start": _plain(frame["timestamp"].iloc[0]),
+                 "end": _plain(frame["timestamp"].iloc[-1]), "timestamps": "exchange time America/Chicago, tz-naive"},
+        "summary": {key: _plain(value) for key, value in summary.as_series().items()},
+        "statistics": {str(key): _plain(value) for key, value in stats.items()},
+        "outputs": {},
+    }
+
+
+def _plain(value):
+    """A JSON-ready value: numbers as numbers (NaN/inf as null), times and durations as ISO text."""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, pd.Timedelta):
+        return None if pd.isna(value) else value.isoformat()
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _print_report(report: dict, result) -> None:
+    from .metrics import format_stats
+
+    data = report["data"]
+    print(f"data: {data['source']}; {data['start'][:10]} to {data['end'][:10]}")
+    print(result.summary())
+    stats = pd.Series({key: report["statistics"][key] for key in KEY_STATS if key in report["statistics"]},
+                      dtype=object).fillna(float("nan"))
+    print(f"settings: {report['settings']}")
+    print(format_stats(stats))
+    for kind, path in report["outputs"].items():
+        print(f"{'trade log' if kind == 'trades' else kind}: {path}")

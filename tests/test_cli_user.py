@@ -1,14 +1,16 @@
 """``python -m mesbook`` used as a reader of the README would: from their own folder, on their own files.
 
-tests/test_cli.py covers the options against the library (seeded summary, trade log, three broken CSVs,
-bad arguments). This file adds what a user meets and that does not hold there: the installed package run
-from a folder that is not the repository (relative paths resolve against the user's folder), the
-defaults, the figure written by ``--plot`` (a real PNG/SVG/PDF), a hand-made CSV as spreadsheets export
-it, every other way a CSV can be broken, and output piped into ``head``. A failing run must exit
-non-zero with one line saying what is wrong and no traceback.
+tests/test_cli.py covers the options against the library (summaries, presets, JSON, loader flags, bad
+arguments). This file adds what a user meets and that does not hold there: the command run from a folder
+that is not the repository (relative paths resolve against the user's folder), the defaults, the figure
+written by ``--plot`` (a real PNG/SVG/PDF), CSVs as spreadsheets and vendors export them, every other way a
+CSV can be broken, and output piped into ``head``. The code run is this checkout's (``PYTHONPATH`` points
+at it), not whatever copy happens to be installed. A failing run must exit 2 with one line saying what is
+wrong and no traceback.
 """
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import struct
@@ -25,9 +27,10 @@ GOOD_HEADER = "timestamp,futures_price,open_interest\n"
 
 
 def user_env() -> dict:
-    """The environment of a user's shell: no PYTHONPATH pointing into the repository, a headless backend."""
+    """A user's shell (no PYTHONHOME/PYTHONSTARTUP, a headless backend) running this checkout's mesbook."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"}}
     env["MPLBACKEND"] = "Agg"
+    env["PYTHONPATH"] = str(REPO)  # the code under test, whatever copy is installed
     return env
 
 
@@ -39,12 +42,13 @@ def mesbook(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Completed
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess, *words: str) -> None:
-    """Exit code 2, a one-line ``mesbook: error:`` message containing ``words``, no traceback, no stdout noise."""
+    """Exit code 2, one ``mesbook: error:`` line containing ``words``, no traceback, nothing on stdout."""
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output and "Exception ignored" not in output, output
     assert proc.returncode == 2, f"exit code {proc.returncode}\n{output}"
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert lines and lines[-1].startswith("mesbook: error:"), proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("mesbook: error:"), proc.stderr
+    assert proc.stdout == "", proc.stdout
     message = lines[-1]
     for word in words:
         assert word.lower() in message.lower(), f"{word!r} not in {message!r}"
@@ -73,11 +77,11 @@ def write_market_csv(path: Path, bars: int = 300, seed: int = 8, **to_csv) -> Pa
 
 # -- the installed package, from anywhere ------------------------------------------------------------------
 
-def test_the_package_is_installed_not_picked_up_from_the_working_directory(home):
+def test_the_command_runs_this_checkout_from_any_folder(home):
     proc = subprocess.run([sys.executable, "-c", "import mesbook, sys; print(mesbook.__file__)"], cwd=home,
                           env=user_env(), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert Path(proc.stdout.strip()).is_file()
+    assert Path(proc.stdout.strip()).resolve() == REPO / "mesbook" / "__init__.py"
 
 
 def test_defaults_run_the_article(home):
@@ -184,9 +188,11 @@ BROKEN = {
     "not a date": (GOOD_HEADER + "2024-01-02,4000,20000\nyesterday,4001,20010\n", ["timestamp", "not a date", "yesterday"]),
     "negative price": (GOOD_HEADER + "2024-01-02,-5,20000\n2024-01-03,4001,20010\n", ["futures_price", "> 0"]),
     "infinite OI": (GOOD_HEADER + "2024-01-02,4000,inf\n2024-01-03,4001,20010\n", ["open_interest", "infinite"]),
-    "empty file": ("", ["empty.csv"]),
-    "header only": (GOOD_HEADER, ["empty"]),
-    "semicolon separated": ("timestamp;futures_price;open_interest\n2024-01-02;4000;20000\n", ["missing column"]),
+    "empty file": ("", ["empty.csv", "is empty", "header line"]),
+    "header only": (GOOD_HEADER, ["empty", "no data rows"]),
+    "missing separator quotes": (GOOD_HEADER + "2024-01-02,4,000.25,20000\n", ["line 2 has 4 fields", "quoted"]),
+    "a value from another format": (GOOD_HEADER + "2024-01-02,4000,20000\n03.01.2024,4001,20010\n",
+                                    ["line 3", "timestamp", "--date-format"]),
 }
 
 
@@ -196,6 +202,26 @@ def test_broken_csv(home, case):
     name = "empty.csv" if case == "empty file" else "broken.csv"
     (home / name).write_text(content, encoding="utf-8")
     assert_clean_failure(mesbook("--csv", name, cwd=home), *words)
+
+
+@pytest.mark.parametrize("name, make", [
+    ("semicolons.csv", lambda df: df.to_csv(index=False, sep=";", decimal=",").encode()),
+    ("tabs.txt", lambda df: df.to_csv(index=False, sep="\t").encode("utf-16")),
+    ("download.csv", lambda df: gzip.compress(df.to_csv(index=False).encode())),
+    ("excel.csv", lambda df: (df.to_csv(index=False, lineterminator="\r\n") + ",,\r\n,,\r\n").encode("utf-8-sig")),
+])
+def test_real_world_exports_load_with_a_note(home, name, make):
+    """A semicolon/decimal-comma file, UTF-16 tabs, gzip under .csv, Excel's trailing rows: the numbers of
+    the plain file, and one ``mesbook: note:`` line saying what was read differently."""
+    from mesbook import simulate_market_data
+
+    write_market_csv(home / "plain.csv", bars=200, seed=4)
+    (home / name).write_bytes(make(simulate_market_data(200, seed=4)))
+    plain, other = mesbook("--csv", "plain.csv", cwd=home), mesbook("--csv", name, cwd=home)
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.replace(name, "plain.csv") == plain.stdout
+    notes = other.stderr.splitlines()
+    assert len(notes) == 1 and notes[0].startswith(f"mesbook: note: {name!r}"), other.stderr
 
 
 def test_binary_file_as_csv(home):
