@@ -19,7 +19,7 @@ def chapter() -> nbformat.NotebookNode:
     return new_notebook(cells=[
         new_markdown_cell("# Signals"),
         new_code_cell("MARKET_SEED = 7", metadata={"tags": ["parameters"]}),
-        new_code_cell("from mesbook import exercises\nexercises.use_seed(MARKET_SEED)"),
+        new_code_cell("from mesbook import exercises"),
         new_markdown_cell(":::{exercise} Filtered\n:label: ch4-filtered\n\nWith seed 7 (the seed-7 market), how many?\n:::"),
         new_code_cell('answer = None  # replace None with a count\nexercises.check("ch4.filtered", answer)'),
         new_markdown_cell("````{solution-start} ch4-filtered\n:class: dropdown\n````"),
@@ -43,6 +43,7 @@ def test_handout_removes_solutions_outputs_and_answers_and_sets_the_seed():
     assert "SECRET" not in text and "solution" not in text
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in handout.cells if c.cell_type == "code")
     assert handout.cells[nbs.parameters_cell(handout)].source.startswith("MARKET_SEED = 123456  #")
+    assert handout.cells[nbs.parameters_cell(handout)].source.endswith("\nexercises.use_seed(MARKET_SEED)")
     answers = [handout.cells[i].source.splitlines()[0] for i in nbs.answer_cells(handout).values()]
     assert answers == ["answer = None  # replace None with a count"] * 2
     exercise_text = [c.source for c in handout.cells if c.source.startswith(":::{exercise}")]
@@ -95,3 +96,20 @@ def test_chapter_paths_pick_chapters_with_exercises_by_prefix(tmp_path):
     assert nbs.parse_chapters("01, 04,") == ["01", "04"] and nbs.parse_chapters(None) is None
     with pytest.raises(ValueError, match="--chapters is empty"):
         nbs.parse_chapters(" , ")
+
+
+def test_glue_statements_for_the_books_prose_go_unless_a_later_cell_needs_them():
+    book = new_notebook(cells=[
+        new_code_cell("from myst_nb import glue\nacting = frame[frame.signal != 'HOLD']"),
+        new_code_cell('glue("fall_79", float(acting.loc[79, "change"]), display=False)'),
+        new_code_cell('table = signal_table(frame)\nglue("n", int(table.sum()), display=False); x = 1'),
+        new_code_cell('for key in ("a", "b"):\n    glue(f"ch_{key}", 1, display=False)\nlast = acting.iloc[-1]'),
+        new_code_cell("print(table, last, [key for key in 'ab'])"),
+    ])
+    nbs.strip_glue(book)
+    assert [c.source for c in book.cells] == [
+        "from myst_nb import glue\nacting = frame[frame.signal != 'HOLD']",
+        "table = signal_table(frame)\nx = 1",
+        "last = acting.iloc[-1]",
+        "print(table, last, [key for key in 'ab'])",
+    ]

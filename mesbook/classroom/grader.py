@@ -25,6 +25,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 import nbformat
 import pandas as pd
+from nbformat.reader import NotJSONError
 
 from .. import exercises
 from . import capture
@@ -145,8 +146,11 @@ def grade_notebook(path: Union[str, os.PathLike], student: str, chapter: str, se
         nb = nbformat.read(str(path), as_version=4)
         if not isinstance(nb.get("cells"), list):
             raise ValueError("it has no list of cells")
-    except Exception as exc:  # noqa: BLE001 - invalid JSON, wrong format, unreadable bytes...
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    except NotJSONError:
+        return NotebookGrade(_rows(student, chapter, seed, _all(chapter, "not a readable notebook (not valid JSON)")),
+                             0.0, "unreadable")
+    except Exception as exc:  # noqa: BLE001 - wrong format, unreadable bytes...
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}" if str(exc) else type(exc).__name__
         return NotebookGrade(_rows(student, chapter, seed, _all(chapter, f"not a readable notebook ({reason})")), 0.0,
                              "unreadable")
     with tempfile.TemporaryDirectory(prefix="mesbook-grade-") as workdir:

@@ -2,18 +2,21 @@
 
 A chapter notebook (``book/NN_name.ipynb``) takes part when it has exercises. Three kinds of cell matter:
 
-* the **parameters cell**, tagged ``parameters``, which sets ``MARKET_SEED`` (7 in the book); every
-  seeded call of the chapter, and ``exercises.use_seed(MARKET_SEED)``, reads it;
+* the **parameters cell**, the first code cell, tagged ``parameters``: ``MARKET_SEED = 7`` in the book.
+  Every seeded call of the chapter reads ``MARKET_SEED``; a student's copy sets their own seed there and
+  calls ``exercises.use_seed(MARKET_SEED)``, so the self-check uses it too;
 * **answer cells**: ``answer = None  # ...`` followed by ``exercises.check("chN.key", answer)``;
 * **solution blocks**: markdown from ``{solution-start}`` to ``{solution-end}`` (or one ``{solution}``
   cell), with the code between them.
 
-:func:`make_handout` removes every solution block, clears outputs, blanks the answers and writes the
-student's seed into the parameters cell; :func:`fill_answers` puts given answers into the answer cells
+:func:`make_handout` removes every solution block and the ``glue`` calls that feed the book's prose
+(their numbers describe the book's market), clears outputs, blanks the answers and writes the student's
+seed into the parameters cell; :func:`fill_answers` puts given answers into the answer cells
 (the key). Both return new notebooks and leave their input untouched.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from pathlib import Path
@@ -124,8 +127,9 @@ def parameters_cell(nb: nbformat.NotebookNode) -> Optional[int]:
 
 
 def parameters_source(seed: int) -> str:
-    """What the parameters cell of a student's notebook says."""
-    return f"{SEED_VARIABLE} = {int(seed)}  # your own market: keep this number, your answers are checked on it"
+    """What the parameters cell of a student's notebook says: the seed, and the self-check told to use it."""
+    return (f"{SEED_VARIABLE} = {int(seed)}  # your own market: your answers are checked on it, keep this number\n"
+            f"from mesbook import exercises\nexercises.use_seed({SEED_VARIABLE})")
 
 
 def set_seed(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
@@ -153,6 +157,58 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if _SOLUTION_END.search(text):
             inside = False
     nb.cells = kept
+    return nb
+
+
+def _assigned(node: ast.AST) -> set[str]:
+    """Names a statement sets for later use (loop and comprehension variables do not count)."""
+    loops = {sub.id for loop in ast.walk(node) if isinstance(loop, (ast.For, ast.comprehension))
+             for sub in ast.walk(loop.target) if isinstance(sub, ast.Name)}
+    names = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            names.add(sub.id)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+        elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)):
+            names.add(sub.name)
+    return names - loops
+
+
+def _calls_glue(node: ast.AST) -> bool:
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "glue"
+               for sub in ast.walk(node))
+
+
+def strip_glue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove (in place) the statements that only feed the book's prose with ``glue(...)`` numbers.
+
+    Those numbers describe the book's market; on a student's seed they mean nothing, and some of them
+    index bars that only the book's market has. A top-level statement that calls ``glue`` goes unless a
+    later code cell uses a name it sets; a cell left empty goes too.
+    """
+    code = [i for i, cell in enumerate(nb.cells) if cell.get("cell_type") == "code"]
+    drop = set()
+    for position, index in enumerate(code):
+        source = str(nb.cells[index].get("source", ""))
+        if "glue(" not in source:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython syntax (magics): leave the cell alone
+            continue
+        later = "\n".join(str(nb.cells[i].get("source", "")) for i in code[position + 1:])
+        kept = [node for node in tree.body if not _calls_glue(node)
+                or any(re.search(rf"\b{re.escape(name)}\b", later) for name in _assigned(node))]
+        if len(kept) == len(tree.body):
+            continue
+        text = "\n".join(ast.get_source_segment(source, node) or "" for node in kept)
+        if not text.strip() or all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in kept) and \
+                not re.search(r"\bglue\(", later):
+            drop.add(index)
+        else:
+            nb.cells[index].source = text
+    nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in drop]
     return nb
 
 
@@ -209,6 +265,7 @@ def make_handout(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
         raise ValueError(f"this chapter has no cell tagged {PARAMETERS_TAG!r} setting {SEED_VARIABLE}; add one "
                          "before its first seeded call")
     strip_solutions(nb)
+    strip_glue(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell.outputs, cell.execution_count = [], None

@@ -1,6 +1,8 @@
 """Exercises of part 1, "The article" (chapters 1-5), registered on import."""
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 import pandas as pd
 
@@ -13,24 +15,24 @@ from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
 from ..data.real import find_unit_breaks, load_cftc_open_interest
 from ..studies.audit import lookahead_table
 from ..studies.seeds import seed_sweep
-from .base import BOOK_SEED, Question, book_market, register
+from .base import Question, active_seed, book_market, register
 
 
-def _first_crossing(short: int, long: int) -> int:
-    up, down = crossings(calculate_indicators(book_market(), short, long))
+def _first_crossing(seed: int, short: int, long: int) -> int:
+    up, down = crossings(calculate_indicators(book_market(seed), short, long))
     return int(min(np.r_[up, down]))
 
 
-def _first_signal_after_warmup() -> str:
-    frame, _ = run_article(book_market())
+def _first_signal_after_warmup(seed: int) -> str:
+    frame, _ = run_article(book_market(seed))
     warm_end = defined_from(frame["oi_long_sma"].to_numpy())
     acting = np.flatnonzero(frame["signal"].astype(str).to_numpy() != "HOLD")
     return f"{frame['timestamp'].iloc[acting[acting > warm_end][0]]:%Y-%m-%d}"
 
 
-def _cells_changed_by_gradient_window(other: int) -> int:
-    a = calculate_indicators(book_market(), gradient_window=5)
-    b = calculate_indicators(book_market(), gradient_window=other)
+def _cells_changed_by_gradient_window(seed: int, other: int) -> int:
+    a = calculate_indicators(book_market(seed), gradient_window=5)
+    b = calculate_indicators(book_market(seed), gradient_window=other)
     columns = ["oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma"]
     return int((a[columns].to_numpy() != b[columns].to_numpy()).sum())
 
@@ -56,64 +58,70 @@ def _payoff(sign: int, strike: float, exit_price: float, premium_points: float) 
     return float((call if sign > 0 else put)[0])
 
 
-def final_oi_with_price_drift(price_drift: float) -> float:
-    """Final open interest (contracts) of the book's market with another price drift (chapter 2)."""
-    return float(simulate_with_drift(BOOK_SEED, price_drift=price_drift)["open_interest"].iloc[-1])
+def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None) -> float:
+    """Final open interest (contracts) of the market of ``seed`` (default: the active seed) with another price
+    drift (chapter 2)."""
+    return float(simulate_with_drift(active_seed() if seed is None else seed,
+                                     price_drift=price_drift)["open_interest"].iloc[-1])
 
 
 register(
     # Chapter 1
     Question("ch1.atm_tie", "Futures trade at 4512.5, exactly halfway between two strikes. Which strike does "
-             "get_atm_strike choose?", lambda: get_atm_strike(4512.5), "float",
+             "get_atm_strike choose?", lambda seed: get_atm_strike(4512.5), "float",
              "Divide by 5. What does Python's round() do with a number that ends in .5?",
-             "902.5 rounds to 902 (even), and 902 × 5 = 4510: ties go to the even multiple.", unit="points"),
+             "902.5 rounds to 902 (even), and 902 × 5 = 4510: ties go to the even multiple.", unit="points",
+             seeded=False),
     Question("ch1.put_pnl", "You buy the ATM put at 4503.25 (strike 4505) for the article's premium and close it "
              "with futures at 4490. What is the P&L in dollars?",
-             lambda: _payoff(-1, get_atm_strike(4503.25), 4490.0, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER), "float",
+             lambda seed: _payoff(-1, get_atm_strike(4503.25), 4490.0, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER),
+             "float",
              "Intrinsic value is strike − price in points; multiply by $5 and subtract $12.50.",
-             "(4505 − 4490) × $5 − $12.50 = $62.50.", tolerance=0.005, unit="dollars"),
+             "(4505 − 4490) × $5 − $12.50 = $62.50.", tolerance=0.005, unit="dollars", seeded=False),
     Question("ch1.breakeven", "With a premium of 4 points, at what futures price does a call struck at 4505 break "
-             "even when it is closed?", lambda: _breakeven(4505.0, 4.0), "float",
+             "even when it is closed?", lambda seed: _breakeven(4505.0, 4.0), "float",
              "At breakeven the intrinsic value exactly pays back the premium, both in points.",
-             "The call must be 4 points in the money: 4505 + 4 = 4509.", tolerance=0.01, unit="points"),
+             "The call must be 4 points in the money: 4505 + 4 = 4509.", tolerance=0.01, unit="points",
+             seeded=False),
     # Chapter 2
     Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar. By how many contracts "
              "does the final open interest change?",
-             lambda: float(final_oi_with_price_drift(price_drift=1.0) - final_oi_with_price_drift(price_drift=0.1)), "float",
+             lambda seed: float(final_oi_with_price_drift(1.0, seed) - final_oi_with_price_drift(0.1, seed)), "float",
              "The price and the open interest are drawn from separate random numbers.",
              "Not at all: the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts"),
     Question("ch2.ledger", "In the toy market, Gus buys one contract from Hal, and both open a new position. "
              "What is the open interest after this seventh trade?",
-             lambda: int(oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1]),
+             lambda seed: int(oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1]),
              "int", "After the sixth trade nobody holds a position; a trade where both sides open adds 1.",
-             "Two newcomers create one new contract: open interest goes from 0 to 1."),
+             "Two newcomers create one new contract: open interest goes from 0 to 1.", seeded=False),
     Question("ch2.unit_factor", "In the CFTC file, by what factor does the reported open interest jump from the "
-             "report of 2023-04-25 to that of 2023-05-02? Give two decimals.", lambda: _unit_factor(), "float",
+             "report of 2023-04-25 to that of 2023-05-02? Give two decimals.", lambda seed: _unit_factor(), "float",
              "Divide the 2023-05-02 figure by the 2023-04-25 figure; find_unit_breaks does it for you.",
              "About ×5: the report switched units, from full-size contracts to E-mini equivalents.",
-             tolerance=0.0051),
+             tolerance=0.0051, seeded=False),
     # Chapter 3
     Question("ch3.first_crossing", "Seed 7, short window 5 and long window 30: on which bar does the first "
-             "crossing of the averages appear?", lambda: _first_crossing(5, 30), "int",
+             "crossing of the averages appear?", lambda seed: _first_crossing(seed, 5, 30), "int",
              "Bars are numbered from 0. When does a 5-bar average first exist?",
              "Bar 4 = short window − 1: the average appears there and 'crosses' the long one, still 0."),
     Question("ch3.lookahead", "Seed 7: add 600 contracts to the open interest of bar 201 only. By how many "
              "contracts does the gradient at bar 200 move?",
-             lambda: float(lookahead_table(book_market(), bar=200, bump=600.0).loc["oi_gradient", "moved by"]),
+             lambda seed: float(lookahead_table(book_market(seed), bar=200, bump=600.0).loc["oi_gradient", "moved by"]),
              "float", "numpy.gradient at bar i is (OI[i+1] − OI[i−1]) / 2.",
              "By 600 / 2 = 300: bar 200 reads bar 201, a value it could not know yet.", tolerance=1e-6,
              unit="contracts"),
     Question("ch3.gradient_window", "Seed 7: how many indicator values change when gradient_window goes from 5 "
-             "to 20?", lambda: _cells_changed_by_gradient_window(20), "int",
+             "to 20?", lambda seed: _cells_changed_by_gradient_window(seed, 20), "int",
              "Compare calculate_indicators(data, gradient_window=5) with gradient_window=20.",
              "None: the article passes the gradient window along but never uses it."),
     # Chapter 4
     Question("ch4.buy_20_50", "Seed 7, windows 20 and 50: how many BUY signals does the bot give?",
-             lambda: int(run_article(book_market(), short_sma_window=20, long_sma_window=50)[1].signal_counts["BUY"]),
+             lambda seed: int(run_article(book_market(seed), short_sma_window=20,
+                                          long_sma_window=50)[1].signal_counts["BUY"]),
              "int", "Run run_article with short_sma_window=20, long_sma_window=50 and look at signal_counts.",
              "Longer windows cross less often, so fewer signals."),
     Question("ch4.filtered", "Seed 7, the article's windows: how many crossings does the momentum condition throw "
-             "away?", lambda: int(signal_table(run_article(book_market())[0])["filtered out by momentum"].sum()),
+             "away?", lambda seed: int(signal_table(run_article(book_market(seed))[0])["filtered out by momentum"].sum()),
              "int", "Crossings minus signals, for both directions; signal_table has both columns.",
              "A few: most crossings happen while OI is already moving the same way."),
     Question("ch4.first_real_signal", "Seed 7: on which date (YYYY-MM-DD) does the first signal fall once both "
@@ -122,17 +130,20 @@ register(
              "The earlier signals come from the warm-up; this is the first one made by two real averages."),
     # Chapter 5
     Question("ch5.winners", "Seed 7, the article's settings: how many of the round trips make money?",
-             lambda: int(run_article(book_market())[1].summary().wins), "int",
+             lambda seed: int(run_article(book_market(seed))[1].summary().wins), "int",
              "result.summary() has the number of trades and the win rate; or count trades with pnl > 0.",
-             "Few trades win, yet the run ends up: a few long winners pay for many small losses."),
+             "Few trades win, yet the run ends up: a few long winners pay for many small losses.",
+             why_any_seed="Count the round trips with a positive P&L; the win rate alone hides how much the few "
+             "long winners carry the run."),
     Question("ch5.double_premium", "Seed 7: pay 5 points ($25) per option instead of 2.5. What is the net P&L in "
-             "dollars?", lambda: float(run_article(book_market(), premium=2 * OPTION_PREMIUM_FIXED)[1].net_pnl),
+             "dollars?", lambda seed: float(run_article(book_market(seed), premium=2 * OPTION_PREMIUM_FIXED)[1].net_pnl),
              "float", "run_article(data, premium=25.0) — the premium is in dollars.",
              "Every trade pays $12.50 more, so the result falls by $12.50 times the number of trades.", tolerance=0.01, unit="dollars"),
     Question("ch5.premium_share", "Over seeds 0–199 with a 5-point ($25) premium, what percentage of runs is "
-             "profitable?", lambda: _profitable_share(2 * OPTION_PREMIUM_FIXED), "float",
+             "profitable?", lambda seed: _profitable_share(2 * OPTION_PREMIUM_FIXED), "float",
              "seed_sweep(range(200), premium=25.0) gives one row per seed.",
-             "Under half: most of the article's 'edge' was the fixed cheap premium.", tolerance=0.51, unit="%"),
+             "Under half: most of the article's 'edge' was the fixed cheap premium.", tolerance=0.51, unit="%",
+             seeded=False),
 )
 
 

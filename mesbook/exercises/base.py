@@ -1,7 +1,10 @@
 """Self-check machinery for the book's exercises: ``check("ch3.first_crossing", answer)``.
 
-Every answer is computed by mesbook on the book's seeded data (:data:`BOOK_SEED`), so an answer can
-never drift away from the code it is about. The questions live in :mod:`mesbook.exercises.article`,
+Every answer is computed by mesbook on a seeded market, so an answer can never drift away from the
+code it is about. The seed is the book's (:data:`BOOK_SEED`, 7) unless :func:`use_seed` chose another: a
+classroom handout sets each student's ``MARKET_SEED`` and calls ``use_seed(MARKET_SEED)``, so every
+student checks against their own market. Questions without a simulated market in them (payoff
+arithmetic, the CFTC file, option pricing) are marked ``seeded=False`` and have one answer for all. The questions live in :mod:`mesbook.exercises.article`,
 :mod:`~mesbook.exercises.honest` and :mod:`~mesbook.exercises.edge`, which :func:`register` them here.
 :func:`check` prints a verdict — ✓ with the reason, ✗ with a hint, or a reminder that there is no answer
 yet — and returns a :class:`Verdict` that is truthy only for a right answer.
@@ -34,39 +37,69 @@ BOOK_SEED: int = 7
 #: Bars in the book's simulated market (the article's NUM_PERIODS).
 BOOK_BARS: int = 500
 
-
-@lru_cache(maxsize=None)
-def _book_market() -> pd.DataFrame:
-    return simulate_market_data(BOOK_BARS, seed=BOOK_SEED)
+_active_seed: int = BOOK_SEED
 
 
-def book_market() -> pd.DataFrame:
-    """The book's seeded market (a fresh copy: callers may modify it)."""
-    return _book_market().copy()
+def _valid_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"seed must be a non-negative int, e.g. MARKET_SEED, got {type(seed).__name__} {seed!r}")
+    return int(seed)
 
 
-@lru_cache(maxsize=None)
-def _realistic_market() -> pd.DataFrame:
-    return simulate_realistic_market(BOOK_BARS, seed=BOOK_SEED)
+def use_seed(seed: int) -> None:
+    """Check answers against the market of ``seed`` from now on (a notebook's ``MARKET_SEED``; 7 in the book)."""
+    global _active_seed
+    _active_seed = _valid_seed(seed)
 
 
-def realistic_market() -> pd.DataFrame:
-    """The realistic generator's market for the book's seed, 500 bars (a fresh copy)."""
-    return _realistic_market().copy()
+def active_seed() -> int:
+    """The seed :func:`check` and :func:`expected` use when not given one."""
+    return _active_seed
+
+
+def _seed(seed: Optional[int]) -> int:
+    return _active_seed if seed is None else _valid_seed(seed)
+
+
+@lru_cache(maxsize=8)
+def _book_market(seed: int) -> pd.DataFrame:
+    return simulate_market_data(BOOK_BARS, seed=seed)
+
+
+def book_market(seed: Optional[int] = None) -> pd.DataFrame:
+    """The article generator's market of ``seed`` (default: the active seed), 500 bars (a fresh copy)."""
+    return _book_market(_seed(seed)).copy()
+
+
+@lru_cache(maxsize=8)
+def _realistic_market(seed: int) -> pd.DataFrame:
+    return simulate_realistic_market(BOOK_BARS, seed=seed)
+
+
+def realistic_market(seed: Optional[int] = None) -> pd.DataFrame:
+    """The realistic generator's market of ``seed`` (default: the active seed), 500 bars (a fresh copy)."""
+    return _realistic_market(_seed(seed)).copy()
 
 
 @dataclass(frozen=True)
 class Question:
-    """One exercise: how to compute its answer, how to compare, what to say."""
+    """One exercise: how to compute its answer, how to compare, what to say.
+
+    ``solve(seed)`` computes the answer on the market of ``seed``. ``seeded=False`` marks a question whose
+    answer is the same for every seed (no simulated market in it); ``why`` may quote the book's market,
+    and then ``why_any_seed`` is what :func:`check` says on other seeds.
+    """
 
     key: str
     prompt: str
-    solve: Callable[[], Any]
+    solve: Callable[[int], Any]
     kind: str  # "int", "float", "text" or "date"
     hint: str
     why: str
     tolerance: float = 0.0
     unit: str = ""
+    seeded: bool = True
+    why_any_seed: str = ""
 
 
 #: Every registered exercise, by key, in the book's order.
@@ -89,9 +122,20 @@ def _question(key: str) -> Question:
 
 
 @lru_cache(maxsize=None)
-def expected(key: str) -> Any:
-    """The right answer to exercise ``key``, computed by mesbook (cached)."""
-    return _question(key).solve()
+def _expected(key: str, seed: int) -> Any:
+    return _question(key).solve(seed)
+
+
+def expected(key: str, seed: Optional[int] = None) -> Any:
+    """The right answer to exercise ``key`` on the market of ``seed`` (default: the active seed), cached."""
+    q, seed = _question(key), _seed(seed)
+    return _expected(key, seed if q.seeded else BOOK_SEED)
+
+
+def clear_cache() -> None:
+    """Forget the answers and markets computed so far (for timing a first computation)."""
+    for cached in (_expected, _book_market, _realistic_market):
+        cached.cache_clear()
 
 
 def questions(chapter: Optional[int] = None) -> pd.DataFrame:
@@ -100,9 +144,9 @@ def questions(chapter: Optional[int] = None) -> pd.DataFrame:
     return pd.DataFrame({"question": [QUESTIONS[k].prompt for k in keys]}, index=pd.Index(keys, name="key"))
 
 
-def is_correct(key: str, answer: Any) -> bool:
-    """Whether ``answer`` is right for ``key`` (no printing)."""
-    q, right = _question(key), expected(key)
+def is_correct(key: str, answer: Any, seed: Optional[int] = None) -> bool:
+    """Whether ``answer`` is right for ``key`` on the market of ``seed`` (default: the active seed); no printing."""
+    q, right = _question(key), expected(key, seed)
     if q.kind in ("int", "float"):
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
             try:
@@ -151,7 +195,8 @@ def _shown(answer: Any) -> str:
 
 
 def check(key: str, answer: Any) -> Verdict:
-    """Print whether ``answer`` is right for exercise ``key`` (✓, ✗ with a hint, or no answer yet).
+    """Print whether ``answer`` is right for exercise ``key`` on the active seed (✓, ✗ with a hint, or no
+    answer yet).
 
     Returns a :class:`Verdict`, truthy exactly when the answer is right.
     """
@@ -160,7 +205,8 @@ def check(key: str, answer: Any) -> Verdict:
         print(f"… {key}: no answer yet.\n" + _wrap("Replace None with your answer and run the cell again."))
         return Verdict(key, None)
     if is_correct(key, answer):
-        print(f"✓ {key}: {_shown(answer)} is right.\n" + _wrap(q.why))
+        why = q.why_any_seed if q.why_any_seed and _active_seed != BOOK_SEED else q.why
+        print(f"✓ {key}: {_shown(answer)} is right.\n" + _wrap(why))
         return Verdict(key, True)
     print(f"✗ {key}: {_shown(answer)} is not it.\n" + _wrap(f"Hint: {q.hint}"))
     return Verdict(key, False)
@@ -175,7 +221,9 @@ __all__ = [
     "BOOK_BARS",
     "book_market",
     "BOOK_SEED",
+    "active_seed",
     "check",
+    "clear_cache",
     "expected",
     "is_correct",
     "Question",
@@ -183,5 +231,6 @@ __all__ = [
     "questions",
     "realistic_market",
     "register",
+    "use_seed",
     "Verdict",
 ]

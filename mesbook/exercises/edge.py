@@ -13,7 +13,7 @@ from ..studies.ladder import realism_ladder
 from ..studies.montecarlo import monte_carlo
 from ..studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
 from ..studies.walkforward import walk_forward
-from .base import BOOK_SEED, Question, book_market, realistic_market, register
+from .base import Question, book_market, realistic_market, register
 
 
 #: Bars of the longer seeded market on which chapter 8 walks forward (folds of 200 + 200 bars).
@@ -24,72 +24,80 @@ MC_PATHS, LADDER_SEEDS = 400, 40
 COUPLING_STEPS: tuple[float, ...] = tuple(round(0.01 * k, 2) for k in range(1, 11))
 
 
-@lru_cache(maxsize=None)
-def _book_sweep(statistic: str = "net_pnl") -> pd.DataFrame:
-    return sweep_windows(book_market(), SWEEP_SHORTS, SWEEP_LONGS, statistic=statistic)
+@lru_cache(maxsize=8)
+def _book_sweep(seed: int, statistic: str = "net_pnl") -> pd.DataFrame:
+    return sweep_windows(book_market(seed), SWEEP_SHORTS, SWEEP_LONGS, statistic=statistic)
 
 
-@lru_cache(maxsize=None)
-def _book_walk_forward() -> pd.DataFrame:
-    history = simulate_market_data(WALK_FORWARD_BARS, seed=BOOK_SEED)
+@lru_cache(maxsize=8)
+def _book_walk_forward(seed: int) -> pd.DataFrame:
+    history = simulate_market_data(WALK_FORWARD_BARS, seed=seed)
     return walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                         statistic="net_pnl")
 
 
-def _weakest_coupling() -> float:
+def _weakest_coupling(seed: int) -> float:
     for coupling in COUPLING_STEPS:
-        if monte_carlo(MC_PATHS, seed=BOOK_SEED, coupling=coupling, generator="realistic").p_value < 0.05:
+        if monte_carlo(MC_PATHS, seed=seed, coupling=coupling, generator="realistic").p_value < 0.05:
             return coupling
     return float("nan")
 
 
-def _random_sides_t() -> float:
-    return round(monte_carlo(MC_PATHS, seed=BOOK_SEED, random_types="random").t_statistic, 2)
+def _random_sides_t(seed: int) -> float:
+    return round(monte_carlo(MC_PATHS, seed=seed, random_types="random").t_statistic, 2)
 
 
-def _costliest_rung() -> str:
-    return str(realism_ladder(LADDER_SEEDS, seed=BOOK_SEED, generator="realistic")["change"].idxmin())
+def _costliest_rung(seed: int) -> str:
+    return str(realism_ladder(LADDER_SEEDS, seed=seed, generator="realistic")["change"].idxmin())
 
 
-def _constant_vol_vega() -> float:
-    return float(attribute_pnl(realistic_market(), REALISTIC.replace(volatility="constant")).totals()["vega"])
+def _constant_vol_vega(seed: int) -> float:
+    return float(attribute_pnl(realistic_market(seed), REALISTIC.replace(volatility="constant")).totals()["vega"])
 
 
-def _first_leak(short: int, long: int) -> int:
-    data = book_market()
+def _first_leak(seed: int, short: int, long: int) -> int:
+    data = book_market(seed)
     return lookahead_audit(article_signals(short, long), data, crossover_bars(data, short, long), n_scrambles=10).leaks[0]
 
 
 register(
     # Chapter 8
     Question("ch8.article_rank", "Seed 7, the chapter's grid of windows, net P&L: what rank does the article's pair "
-             "10 / 30 take (1 = best)?", lambda: sweep_rank(_book_sweep()), "int",
+             "10 / 30 take (1 = best)?", lambda seed: sweep_rank(_book_sweep(seed)), "int",
              "Count the pairs whose net P&L is higher, and add 1; sweep_rank (mesbook.studies.sweep) does it.",
              "Near the top, but not at it: a dozen pairs did better on this one market, and none of them knew it "
-             "in advance."),
+             "in advance.",
+             why_any_seed="Count the pairs that did better on this one market: none of them knew it in advance."),
     Question("ch8.beat_median", "In the chapter's walk-forward (2,000 bars, folds of 200 + 200), in how many folds "
              "does the chosen pair beat the median pair out of sample?",
-             lambda: int((_book_walk_forward()["out_of_sample"] > _book_walk_forward()["test_median"]).sum()), "int",
+             lambda seed: int((_book_walk_forward(seed)["out_of_sample"] > _book_walk_forward(seed)["test_median"]).sum()),
+             "int",
              "Compare the columns out_of_sample and test_median of the walk_forward table.",
-             "Only a few: the pair that was best in the past does no better than a typical pair in the future."),
+             "Only a few: the pair that was best in the past does no better than a typical pair in the future.",
+             why_any_seed="Compare the count with the number of folds: the pair that was best in the past is no "
+             "reliable bet on the future."),
     # Chapter 9
     Question("ch9.weakest_coupling", "With 400 paths (seed 7) on the realistic generator, what is the smallest "
              "coupling among 0.01, 0.02, …, 0.10 for which the test reports p < 0.05?", _weakest_coupling, "float",
-             "Loop over the couplings with monte_carlo(400, seed=7, coupling=c, generator='realistic') and stop "
+             "Loop over the couplings with monte_carlo(400, seed=MARKET_SEED, coupling=c, generator='realistic') and stop "
              "at the first p_value below 0.05.",
              "A very small edge needs many paths to show; at this size the test sees it from a per-bar Sharpe "
-             "ratio of about 0.02.", tolerance=0.001),
+             "ratio of about 0.02.", tolerance=0.001,
+             why_any_seed="A very small edge needs many paths to show: below this coupling, 400 paths can't tell it "
+             "from luck."),
     Question("ch9.random_sides", "Article generator, 400 paths, seed 7, but random entries that pick call or put "
              "by a coin (random_types='random'). What is the t statistic, to two decimals?", _random_sides_t, "float",
-             "monte_carlo(400, seed=7, random_types='random').t_statistic",
+             "monte_carlo(400, seed=MARKET_SEED, random_types='random').t_statistic",
              "Large, and still no information in the signals: OI drifts up, so the strategy holds calls longer "
              "than puts, and on a price that drifts up that alone beats a coin. A fair benchmark keeps the "
              "strategy's option types.", tolerance=0.005),
     Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), which rung of the realism ladder "
              "lowers the mean net P&L the most? Give its name as in the table.", _costliest_rung, "text",
-             "realism_ladder(40, seed=7, generator='realistic'), column change: the most negative one.",
+             "realism_ladder(40, seed=MARKET_SEED, generator='realistic'), column change: the most negative one.",
              "Pricing the option with the market's own volatility: a fixed 2.5 points is far too cheap at 18 % a "
-             "year, and the article's profit was mostly that gift."),
+             "year, and the article's profit was mostly that gift.",
+             why_any_seed="The rung with the most negative change costs the most; on the book's market it is pricing "
+             "the option with the market's own volatility."),
     # Chapter 10
     Question("ch10.constant_vol", "Attribute the REALISTIC run on the realistic seed-7 market again, but with "
              "volatility='constant'. What is the total vega P&L in dollars?", _constant_vol_vega, "float",
@@ -97,7 +105,8 @@ register(
              "Zero: vega pays for changes of the volatility fed to the model, and a constant never changes.",
              tolerance=0.005, unit="dollars"),
     Question("ch10.first_leak", "Audit the article's signals on the book's market with windows 5 and 20 (cut points "
-             "at their crossovers, 10 scrambles). At which bar is the first leak?", lambda: _first_leak(5, 20), "int",
+             "at their crossovers, 10 scrambles). At which bar is the first leak?", lambda seed: _first_leak(seed, 5, 20),
+             "int",
              "lookahead_audit(article_signals(5, 20), data, crossover_bars(data, 5, 20), n_scrambles=10).leaks",
              "Other windows, other crossings, same flaw: wherever the change alone does not confirm the cross, the "
              "centred gradient decides with the next bar's figure."),

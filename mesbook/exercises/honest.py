@@ -8,9 +8,9 @@ from ..studies.caveats import run_caveats
 from .base import Question, book_market, register
 
 
-def _caveat_run(*keys: str):
-    """The book's market run with the honest alternative of each caveat in ``keys`` (chapter 6)."""
-    return run_caveats(book_market(), list(keys))
+def _caveat_run(seed: int, *keys: str):
+    """The run on the market of ``seed`` with the honest alternative of each caveat in ``keys`` (chapter 6)."""
+    return run_caveats(book_market(seed), list(keys))
 
 
 def _example_greek(row: str, column: str = "dollars") -> float:
@@ -30,41 +30,45 @@ register(
     # Chapter 6
     Question("ch6.backward_gradient", "Seed 7: the article's bot with one change, a backward gradient "
              "(ARTICLE.replace(gradient='backward')). What is the net P&L in dollars?",
-             lambda: float(_caveat_run("gradient").net_pnl), "float",
+             lambda seed: float(_caveat_run(seed, "gradient").net_pnl), "float",
              "run_backtest(data, mb.ARTICLE.replace(gradient='backward')).net_pnl, or "
              "caveats.run_caveats(data, ['gradient']).",
              "The backward gradient lets other crossings through, so the bot trades on other days (15 trades instead "
              "of 12) and seed 7 ends in a loss; over 100 markets the change averages out near zero.",
-             tolerance=0.01, unit="dollars"),
+             tolerance=0.01, unit="dollars",
+             why_any_seed="The backward gradient lets other crossings through, so the bot trades on other days; "
+             "on one market that can go either way, and over 100 markets the change averages out near zero."),
     Question("ch6.costs_total", "Seed 7 with the costs switch alone: how many dollars of fees, spread and slippage "
-             "does the run pay in total?", lambda: float(_caveat_run("costs").total_costs), "float",
+             "does the run pay in total?", lambda seed: float(_caveat_run(seed, "costs").total_costs), "float",
              "result.total_costs, or the sum of the trade log's costs column.",
              "About $2.84 per round trip (two fees of $0.92 and two ticks each way), less when an option is sold "
              "for nothing: then there is no spread to cross on the way out.", tolerance=0.01, unit="dollars"),
     Question("ch6.theta", "Seed 7: switch on Black-76 premium and marks together with quarterly expiries "
              "(caveats 'marks' and 'expiry'). What is the net P&L in dollars?",
-             lambda: float(_caveat_run("marks", "expiry").net_pnl), "float",
+             lambda seed: float(_caveat_run(seed, "marks", "expiry").net_pnl), "float",
              "caveats.run_caveats(data, ['marks', 'expiry']).net_pnl",
              "Once an option both costs its model price and expires, its time value melts every day it is held: "
              "that is theta, and on seed 7 it turns the article's profit into a loss.", tolerance=0.01,
-             unit="dollars"),
+             unit="dollars",
+             why_any_seed="Once an option both costs its model price and expires, its time value melts every day "
+             "it is held: that is theta, and it is paid on every trade."),
     # Chapter 7
     Question("ch7.theta_dollars", "The book's example option (futures 4,000, strike 4,000, 91 days, 18 % vol, 4 % "
              "rate): how many dollars does one MES call lose in a day if nothing else changes?",
-             lambda: _example_greek("theta"), "float",
+             lambda seed: _example_greek("theta"), "float",
              "black76_greeks(...).theta_per_day is in points per day; one point is $5.",
              "About −$3.82 a day: theta per day is −0.76 points, and each point is $5. The loss per day grows "
-             "as expiry comes closer.", tolerance=0.006, unit="dollars"),
+             "as expiry comes closer.", tolerance=0.006, unit="dollars", seeded=False),
     Question("ch7.implied_vol", "An at-the-money MES call (futures and strike 4,000, 30 days, 4 % rate) trades at "
              "100 points. What volatility does that price imply, in percent?",
-             lambda: _implied_vol_percent(100.0, 30), "float",
+             lambda seed: _implied_vol_percent(100.0, 30), "float",
              "mb.implied_volatility(100.0, 4000.0, 4000.0, 30 / 365, 0.04, True) gives a fraction per year.",
              "About 21.9 %: higher than the 18 % that gives 82 points for 30 days, as it must be for a dearer option.",
-             tolerance=0.05, unit="%"),
+             tolerance=0.05, unit="%", seeded=False),
     Question("ch7.lag_days", "In the weekly real-data frame with lag='publication', how many calendar days after its "
-             "as-of date is a figure most often used?", _publication_gap_days, "int",
+             "as-of date is a figure most often used?", lambda seed: _publication_gap_days(), "int",
              "Subtract the as_of column from the timestamp column and take the most common number of days.",
-             "Three: measured on a Tuesday, published and used on the Friday of the same week."),
+             "Three: measured on a Tuesday, published and used on the Friday of the same week.", seeded=False),
 )
 
 
