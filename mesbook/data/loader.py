@@ -355,10 +355,13 @@ def _number_marks(raw, names, lines, sep, decimal, thousands, source, notes) -> 
     has_comma = values.str.contains(",", regex=False).any()
     candidates = [(".", thousands)] if not has_comma else [(".", ","), (",", thousands), (",", ".")]
     dotted = values[values.str.contains(".", regex=False)]
-    if not has_comma and len(dotted) and dotted.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+").all():
+    grouped = r"[+-]?\d{1,3}(\.\d{3})+"
+    if not has_comma and len(dotted) and re.fullmatch(grouped, dotted.iloc[0]) and dotted.str.fullmatch(grouped).all():
         candidates.append((",", "."))  # "4.012" alone: 4.012, or 4012 with a European digit-group dot
     if thousands is not None:
         candidates = [(d, t) for d, t in candidates if t == thousands and d != t] or [(".", thousands)]
+    if len(candidates) == 1:  # one possible reading: its values are checked column by column
+        return candidates[0]
     readings = {c: _to_float(values, *c) for c in candidates
                 if values.str.fullmatch(_number_pattern(*c)).all()}
     if not readings:  # no convention reads every value: report the first bad one where the column is checked
@@ -397,7 +400,11 @@ def _numbers(column, name, lines, decimal, thousands, source, notes) -> pd.Serie
     infinite = lower.str.contains("inf").to_numpy()
     if infinite.any():
         _refuse(source, lines, infinite, name, text, "infinite value", "replace it with a finite number")
-    valid = cleaned.str.fullmatch(_number_pattern(decimal, thousands)).to_numpy()
+    if decimal == "." and thousands is None:  # the plain case: pandas' own parser, fast
+        numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+        valid = numbers.notna().to_numpy()
+    else:
+        valid = cleaned.str.fullmatch(_number_pattern(decimal, thousands)).to_numpy()
     if not valid.all():
         bad = cleaned[~valid]
         hint = "pass decimal= and thousands= with the file's marks, e.g. decimal=',', thousands='.'"
@@ -406,7 +413,7 @@ def _numbers(column, name, lines, decimal, thousands, source, notes) -> pd.Serie
         elif not bad.str.contains(r"\d").any():
             hint = "it must be a number: fix or delete that row"
         _refuse(source, lines, ~valid, name, text, "not a number", hint)
-    return _to_float(cleaned, decimal, thousands)
+    return numbers if decimal == "." and thousands is None else _to_float(cleaned, decimal, thousands)
 
 
 def _extra(column: pd.Series, decimal: str, thousands: Optional[str]) -> pd.Series:
