@@ -87,3 +87,15 @@ def test_inputs_are_not_modified():
     before = data.copy()
     SignalCache.from_frame(data, ARTICLE.replace(oi_lag=1, roll_filter_bars=3)).codes(5, 20, 5)
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_lagged_gradient_runs_through_the_cache_and_ignores_the_window():
+    data = mb.simulate_market_data(400, seed=2)
+    settings = ARTICLE.replace(warmup="skip", gradient="lagged")
+    ind = oi_indicators(data["open_interest"], 7, 19, 4, warmup="skip", gradient="lagged")
+    reference = signal_codes(ind["oi_short_sma"], ind["oi_long_sma"], ind["oi_change"], ind["oi_gradient"])
+    cache = SignalCache.from_frame(data, settings)
+    np.testing.assert_array_equal(cache.decisions(7, 19, 4), reference)
+    np.testing.assert_array_equal(cache.decisions(7, 19, 9), reference)  # no window: same codes
+    differs = decision_codes(data, ARTICLE.replace(warmup="skip"), 7, 19, 4)
+    assert (differs != reference).any()  # and not the centred gradient's

@@ -119,7 +119,8 @@ def test_delta_and_offset_strikes():
     years = ((t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365)[:, None]
     is_call = (t["option_type"] == "CALL").to_numpy()[:, None]
     grid = t["strike"].to_numpy()[:, None] + np.array([-5.0, 0.0, 5.0])  # the chosen strike and its neighbours
-    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, 0.04, 0.2, is_call).delta
+    implied = settings.implied_vol(0.2)  # the strike is chosen at the volatility the option trades at
+    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, 0.04, implied, is_call).delta
     assert (np.argmin(np.abs(np.abs(delta) - 0.25), axis=1) == 1).all()
 
 
@@ -230,10 +231,13 @@ def test_rounding_to_the_premium_tick():
     exact, ticked = run_backtest(data, settings), run_backtest(data, settings.replace(round_to_tick=True))
     np.testing.assert_array_equal(exact.trades["entry_bar"], ticked.trades["entry_bar"])
     paid, got = ticked.trades["entry_premium"].to_numpy(), ticked.trades["exit_premium"].to_numpy()
-    np.testing.assert_allclose(paid / 0.05, np.round(paid / 0.05), atol=1e-9)  # on the grid
-    assert (paid >= exact.trades["entry_premium"] - 1e-12).all() and (paid - exact.trades["entry_premium"] < 0.05).all()
-    sold = ticked.trades["exit_reason"] != "expiry"
-    np.testing.assert_allclose(got[sold] / 0.05, np.round(got[sold] / 0.05), atol=1e-9)
+    unrounded = exact.trades["entry_premium"].to_numpy()
+    assert (paid > 10).all()  # 60-220-point options: CME's 0.25-point tick
+    np.testing.assert_allclose(paid / 0.25, np.round(paid / 0.25), atol=1e-9)  # on the grid
+    assert (paid >= unrounded - 1e-12).all() and (paid - unrounded < 0.25).all()
+    sold = (ticked.trades["exit_reason"] != "expiry").to_numpy()
+    tick = settings.tick(got[sold])
+    np.testing.assert_allclose(got[sold] / tick, np.round(got[sold] / tick), atol=1e-9)
     assert (ticked.trades["costs"] >= exact.trades["costs"] - 1e-9).all()  # rounding only ever costs
     assert ticked.trades["pnl"].sum() == pytest.approx(ticked.final_value - ticked.initial_cash, abs=1e-6)
     with pytest.raises(TypeError, match="round_to_tick"):
@@ -283,3 +287,99 @@ def test_min_days_to_expiry_and_huge_counts_are_refused():
         ARTICLE.replace(oi_lag=10**19)
     with pytest.raises(ValueError, match="long_sma_window must be <="):
         run_backtest(mb.simulate_market_data(50, seed=1), ARTICLE, long_sma_window=10**19)
+
+
+# --- issue 12: CME's premium-dependent tick, the variance risk premium, ARTICLE unchanged -------------------------
+
+def test_spread_and_slippage_are_charged_in_the_tick_of_the_premium():
+    from mesbook.engine.backtest import buy_price, sell_price
+
+    s = REALISTIC  # one-tick half spread and one tick of slippage: two ticks a side
+    assert buy_price(s, 2.5) == pytest.approx(2.6)         # 2 x 0.05 at or below 10.00 points
+    assert buy_price(s, 10.0) == pytest.approx(10.1)
+    assert buy_price(s, 54.0) == pytest.approx(54.5)       # 2 x 0.25 above
+    assert sell_price(s, 54.0) == pytest.approx(53.5)
+    assert sell_price(s, 10.05) == pytest.approx(9.55)     # the tick of the mid, not of the fill
+    assert sell_price(s, 0.05) == 0.0                      # never below zero
+    np.testing.assert_allclose(buy_price(s, np.array([9.95, 190.0])), [10.05, 190.5])
+    older = s.replace(tick_threshold=5.0)                  # CME's older pages
+    assert buy_price(older, 7.5) == pytest.approx(8.0) and buy_price(s, 7.5) == pytest.approx(7.6)
+    flat = s.replace(tick_threshold=None)                  # the old flat 0.05 tick
+    assert buy_price(flat, 54.0) == pytest.approx(54.1)
+    rounded = s.replace(round_to_tick=True)
+    assert buy_price(rounded, 9.97) == pytest.approx(10.25)  # 10.07 is no price above 10.00
+    assert sell_price(rounded, 12.3) == pytest.approx(11.75)  # 11.80 rounded down to the quarter point
+    assert sell_price(rounded, 9.92) == pytest.approx(9.80)
+
+
+def test_costs_per_trade_of_big_premiums_are_the_cme_tick():
+    data = mb.simulate_realistic_market(500, seed=7)
+    t = run_backtest(data, REALISTIC).trades
+    fees = 2 * REALISTIC.commission.per_side
+    big = (t["exit_reason"] == "signal") & (t["entry_premium"] > 10.5) & (t["exit_premium"] > 10.5)
+    assert big.sum() >= 5
+    # two 0.25-point ticks on each side, $5 a point, plus fees: $6.84 a trade
+    np.testing.assert_allclose(t.loc[big, "costs"], fees + 2 * (2 * 0.25) * 5)
+    flat = run_backtest(data, REALISTIC.replace(tick_threshold=None)).trades
+    np.testing.assert_allclose(flat.loc[big, "costs"], fees + 2 * (2 * 0.05) * 5)
+
+
+def test_implied_volatility_is_the_ratio_times_the_volatility_plus_the_addition():
+    data = mb.simulate_market_data(1500, seed=7)
+    base = ARTICLE.replace(pricing="black76", mark="model", expiry_cycle="monthly", rate=0.03, constant_vol=0.2)
+    plain = run_backtest(data, base.replace(constant_vol=0.3)).trades
+    for premium in ({"implied_vol_ratio": 1.5}, {"implied_vol_add": 0.1}, {"implied_vol_ratio": 1.25, "implied_vol_add": 0.05}):
+        t = run_backtest(data, base.replace(**premium)).trades
+        years = (t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365
+        model = black76_price(t["entry_price"].to_numpy(), t["strike"].to_numpy(), years, 0.03, 0.3,
+                              (t["option_type"] == "CALL").to_numpy())
+        np.testing.assert_allclose(t["entry_premium"], model, rtol=1e-12)  # priced at 0.3 = implied
+        np.testing.assert_allclose(t["pnl"], plain["pnl"], rtol=1e-9, atol=1e-9)
+    assert base.implied_vol(0.2) == 0.2
+    assert base.replace(implied_vol_ratio=2.0, implied_vol_add=0.01).implied_vol(0.2) == pytest.approx(0.41, abs=1e-15)
+
+
+def test_realistic_buys_at_carr_and_wu_implied_volatility():
+    from mesbook.engine.settings import IMPLIED_VOL_RATIO
+
+    assert IMPLIED_VOL_RATIO == pytest.approx(np.exp(0.594 / 2)) and round(IMPLIED_VOL_RATIO, 2) == 1.35
+    assert REALISTIC.implied_vol_ratio == IMPLIED_VOL_RATIO and ARTICLE.implied_vol_ratio == 1.0
+    data = mb.simulate_realistic_market(500, seed=7)
+    fair = run_backtest(data, REALISTIC.replace(implied_vol_ratio=1.0)).trades
+    rich = run_backtest(data, REALISTIC).trades
+    np.testing.assert_array_equal(fair["entry_bar"], rich["entry_bar"])  # same trades, dearer options
+    assert (rich["entry_premium"] > fair["entry_premium"]).all()
+
+
+# Digests of ARTICLE runs measured before issue 12's changes (commit c10f387): equity and the trade log,
+# bit for bit. The last case is the flat 0.05 tick of the old cost model, which tick_threshold=None keeps.
+_ARTICLE_GOLDEN = {
+    "article seed 7": (100076.11729889322, 12, "1828e9d50d0fa2e5"),
+    "realistic seed 7": (104832.23961668776, 9, "05c1bbcaa08723c3"),
+    "realistic seed 3, honest signals": (104852.25945575917, 7, "2a04cd56778180cc"),
+    "article seed 7, costs, flat tick": (100044.53729889322, 12, "a72f67e01439c3b5"),
+}
+
+
+def _golden_case(name: str):
+    honest_signals = ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1)
+    costs = ARTICLE.replace(commission=Commission(), half_spread_ticks=1.0, slippage_ticks=1.0, tick_threshold=None)
+    return {
+        "article seed 7": (mb.simulate_market_data(seed=7), ARTICLE),
+        "realistic seed 7": (mb.simulate_realistic_market(500, seed=7), ARTICLE),
+        "realistic seed 3, honest signals": (mb.simulate_realistic_market(300, seed=3), honest_signals),
+        "article seed 7, costs, flat tick": (mb.simulate_market_data(seed=7), costs),
+    }[name]
+
+
+@pytest.mark.parametrize("name", list(_ARTICLE_GOLDEN))
+def test_article_runs_are_bit_identical_to_before_issue_12(name):
+    import hashlib
+
+    data, settings = _golden_case(name)
+    result = run_backtest(data, settings)
+    digest = hashlib.sha256(np.ascontiguousarray(result.equity.to_numpy(dtype=float)).tobytes())
+    for column in ("entry_bar", "exit_bar", "premium", "pnl", "costs", "strike"):
+        digest.update(np.ascontiguousarray(result.trades[column].to_numpy()).tobytes())
+    final_value, trades, expected = _ARTICLE_GOLDEN[name]
+    assert (result.final_value, len(result.trades), digest.hexdigest()[:16]) == (final_value, trades, expected)

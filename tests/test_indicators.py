@@ -82,3 +82,35 @@ def test_defined_from_finds_the_end_of_the_zero_fill():
     assert defined_from(np.zeros(4)) == 4  # never defined
     frame = calculate_indicators(simulate_market_data(500, seed=7))
     assert defined_from(frame["oi_short_sma"].to_numpy()) == 9 and defined_from(frame["oi_long_sma"].to_numpy()) == 29
+
+
+def test_lagged_gradient_is_the_centred_one_a_bar_late():
+    from mesbook.article.indicators import oi_indicators
+
+    oi = pd.Series([1.0, 4.0, 9.0, 16.0, 25.0, 20.0])
+    # numpy.gradient: [3, 4, 6, 8, 2, -5] (one-sided at the ends, (OI[i+1] - OI[i-1]) / 2 inside)
+    centred = oi_indicators(oi, 2, 3, 5, warmup="skip")["oi_gradient"]
+    np.testing.assert_array_equal(centred, [3.0, 4.0, 6.0, 8.0, 2.0, -5.0])
+    lagged = oi_indicators(oi, 2, 3, 5, warmup="skip", gradient="lagged")["oi_gradient"]
+    np.testing.assert_array_equal(lagged, [np.nan, 3.0, 4.0, 6.0, 8.0, 2.0])
+    # inside the series: (OI[i] - OI[i-2]) / 2, the same two-bar span, ending at bar i
+    np.testing.assert_array_equal(lagged[2:], (oi.to_numpy()[2:] - oi.to_numpy()[:-2]) / 2)
+    assert oi_indicators(oi, 2, 3, 5, gradient="lagged")["oi_gradient"][0] == 0.0  # the article's zero fill
+    shifted = oi_indicators(oi, 2, 3, 5, warmup="skip", gradient="lagged", lag=1)["oi_gradient"]
+    np.testing.assert_array_equal(shifted, [np.nan, np.nan, np.nan, 4.0, 6.0, 8.0])
+
+
+def test_lagged_gradient_never_reads_a_later_bar():
+    from mesbook.article.indicators import oi_indicators
+
+    oi = simulate_market_data(200, seed=3)["open_interest"]
+    base = oi_indicators(oi, 10, 30, 5, gradient="lagged")["oi_gradient"]
+    for bar in (1, 57, 150, 199):
+        changed = oi.copy()
+        changed.iloc[bar] += 5000.0
+        moved = oi_indicators(changed, 10, 30, 5, gradient="lagged")["oi_gradient"]
+        np.testing.assert_array_equal(moved[:bar], base[:bar])  # nothing before the changed bar moves
+    centred = oi_indicators(oi, 10, 30, 5)["oi_gradient"]
+    changed = oi.copy()
+    changed.iloc[57] += 5000.0
+    assert oi_indicators(changed, 10, 30, 5)["oi_gradient"][56] != centred[56]  # the article's does read ahead

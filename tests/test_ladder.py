@@ -110,3 +110,53 @@ def test_ladder_table_for_reading():
     assert table["step ($)"].iloc[1:].tolist() == ladder["change"].round(1).iloc[1:].tolist()
     assert table["step ± 95 % ($)"].iloc[1:].tolist() == (1.96 * ladder["change_std_error"]).round(1).iloc[1:].tolist()
     assert table["95 % band ($)"].iloc[0] == f"{ladder['low_95'].iloc[0]:,.0f} to {ladder['high_95'].iloc[0]:,.0f}"
+
+
+def test_rungs_split_the_gradient_and_price_the_variance_premium():
+    from mesbook.engine.settings import IMPLIED_VOL_RATIO
+    from mesbook.studies.ladder import FAIR_RUNG, rung_settings
+
+    steps = dict(ladder_steps())
+    assert list(steps) == ["article", "warm-up skipped", "gradient one bar late", "gradient window", "next-bar fills",
+                           "OI lag 1", "Black-76 prices", "quarterly expiry", "variance premium", "costs", "roll filter"]
+    # look-ahead removed at the article's span first, then the window switched on
+    assert steps["warm-up skipped"].differences(steps["gradient one bar late"]) == {"gradient": ("centred", "lagged")}
+    assert steps["gradient one bar late"].differences(steps["gradient window"]) == {"gradient": ("lagged", "backward")}
+    assert steps["quarterly expiry"].differences(steps["variance premium"]) == {
+        "implied_vol_ratio": (1.0, IMPLIED_VOL_RATIO)}
+    assert FAIR_RUNG == "quarterly expiry" and rung_settings(FAIR_RUNG) == steps["quarterly expiry"]
+    fair = rung_settings(FAIR_RUNG)
+    assert fair.implied_vol_ratio == 1.0 and fair.commission.per_side == 0 and fair.half_spread_ticks == 0
+    assert REALISTIC.replace(implied_vol_ratio=1.0, commission=fair.commission, slippage_ticks=0.0,
+                             half_spread_ticks=0.0) == fair
+    with pytest.raises(ValueError, match="no rung 'backward gradient'"):
+        rung_settings("backward gradient")
+
+
+def test_the_gradient_waypoint_only_applies_on_the_way_to_the_window():
+    to_lagged = dict(ladder_steps(HONEST.replace(gradient="lagged")))
+    assert to_lagged["gradient one bar late"].gradient == "lagged"
+    assert to_lagged["gradient window"] == to_lagged["gradient one bar late"]  # nothing left to switch on
+    centred = dict(ladder_steps(HONEST.replace(gradient="centred")))
+    assert centred["gradient window"].gradient == "centred" and centred["gradient one bar late"].gradient == "centred"
+
+
+def test_split_rungs_are_the_runs_they_name(article_ladder):
+    pnl, _ = article_ladder
+    market = seeded_market("article", BARS, task_seeds(0, NUM_SEEDS)[2])
+    skip = ARTICLE.replace(warmup="skip")
+    assert pnl.loc[2, "gradient one bar late"] == mb.run_backtest(market, skip.replace(gradient="lagged")).net_pnl
+    assert pnl.loc[2, "gradient window"] == mb.run_backtest(market, skip.replace(gradient="backward")).net_pnl
+    fair = REALISTIC.replace(implied_vol_ratio=1.0, commission=ARTICLE.commission, slippage_ticks=0.0,
+                             half_spread_ticks=0.0)
+    assert pnl.loc[2, "quarterly expiry"] == mb.run_backtest(market, fair).net_pnl
+    assert pnl.loc[2, "variance premium"] == mb.run_backtest(market, fair.replace(
+        implied_vol_ratio=REALISTIC.implied_vol_ratio)).net_pnl
+
+
+def test_the_variance_premium_costs_the_buyer(article_ladder):
+    pnl, trades = article_ladder
+    # same trades at dearer implied volatility: bought dear, sold dear, but time value bleeds faster
+    np.testing.assert_array_equal(trades["variance premium"], trades["quarterly expiry"])
+    table = summarize_ladder(pnl, trades, ladder_steps())
+    assert table.loc["variance premium", "change"] + 3 * table.loc["variance premium", "change_std_error"] < 0

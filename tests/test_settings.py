@@ -63,3 +63,36 @@ def test_check_settings_names_the_argument_and_the_fix():
         check_settings("REALISTIC", "base")
     with pytest.raises(TypeError, match="^settings must be"):
         check_settings({"warmup": "skip"})
+
+
+@pytest.mark.parametrize(
+    "changes, error, match",
+    [
+        ({"tick_threshold": 10.1}, ValueError, r"tick_threshold=10.1 must be a whole number of tick_size_above"),
+        ({"tick_threshold": -5.0}, ValueError, "tick_threshold"),
+        ({"tick_size_above": 0.0}, ValueError, "tick_size_above"),
+        ({"tick_size": 0.3}, ValueError, "whole number of tick_size "),
+        ({"implied_vol_ratio": 0.0}, ValueError, "implied_vol_ratio"),
+        ({"implied_vol_add": -0.01}, ValueError, "implied_vol_add"),
+        ({"implied_vol_ratio": "1.35"}, TypeError, "implied_vol_ratio"),
+        ({"gradient": "one_bar"}, ValueError, r"\('centred', 'lagged', 'backward'\)"),
+    ],
+)
+def test_bad_tick_premium_and_gradient_settings(changes, error, match):
+    with pytest.raises(error, match=match):
+        REALISTIC.replace(**changes)
+
+
+def test_tick_defaults_are_cme_current_page_and_realistic_adds_the_variance_premium():
+    from mesbook.engine.settings import IMPLIED_VOL_RATIO
+
+    assert (ARTICLE.tick_size, ARTICLE.tick_size_above, ARTICLE.tick_threshold) == (0.05, 0.25, 10.0)
+    assert ARTICLE.tick(10.0) == 0.05 and ARTICLE.tick(10.05) == 0.25
+    assert ARTICLE.replace(tick_threshold=None).tick(500.0) == 0.05
+    assert ARTICLE.replace(tick_threshold=5.0).tick(7.5) == 0.25
+    assert ARTICLE.round_premium(10.02, "up") == pytest.approx(10.25)
+    assert (ARTICLE.implied_vol_ratio, ARTICLE.implied_vol_add) == (1.0, 0.0)
+    assert REALISTIC.differences(ARTICLE)["implied_vol_ratio"] == (IMPLIED_VOL_RATIO, 1.0)
+    for name in ("tick_size", "tick_size_above", "tick_threshold", "implied_vol_add"):
+        assert name not in REALISTIC.differences(ARTICLE)
+    assert ARTICLE.replace(gradient="lagged").gradient == "lagged"

@@ -337,3 +337,33 @@ def test_roll_cycle_lifts_to_the_expiry_and_restarts() -> None:
     assert list(days) == [9, 8, 1, 0, 88]
     assert lift[3] == pytest.approx(-math.log(0.75))  # full lift on expiry day
     assert np.all(np.diff(lift[:4]) > 0) and lift[4] < 0.01
+
+
+def test_driftless_twins_share_every_draw_and_lose_only_the_drift() -> None:
+    seed = np.random.SeedSequence(11)
+    article, flat = syn.seeded_market("article", 300, seed), syn.seeded_market("article_driftless", 300, seed)
+    pd.testing.assert_series_equal(article["open_interest"], flat["open_interest"])  # same OI, same signals
+    # the article's walk adds 0.1 point a bar: the twin is the same walk without it (no floor is hit here)
+    np.testing.assert_allclose(article["futures_price"] - flat["futures_price"], 0.1 * np.arange(1, 301), atol=1e-9)
+    realistic = syn.seeded_market("realistic", 300, seed)
+    quiet = syn.seeded_market("realistic_driftless", 300, seed)
+    pd.testing.assert_series_equal(realistic["open_interest"], quiet["open_interest"])
+    pd.testing.assert_series_equal(realistic["volatility"], quiet["volatility"])
+    gap = np.diff(np.log(realistic["futures_price"].to_numpy())) - np.diff(np.log(quiet["futures_price"].to_numpy()))
+    np.testing.assert_allclose(gap, 0.06 / 252, atol=1e-12)  # annual_drift / 252 a bar, nothing else
+    assert syn.MARKET_GENERATORS == syn.GENERATORS + syn.DRIFTLESS_GENERATORS
+
+
+def test_driftless_realistic_price_is_a_martingale() -> None:
+    # E[P_t / P_0] = 1 without drift; with the default 6 % drift it is exp(0.06 t / 252)
+    seeds = np.random.SeedSequence(5).spawn(400)
+    ratios = np.array([syn.seeded_market("realistic_driftless", 126, s)["futures_price"].iloc[-1] / 4000.0 for s in seeds])
+    error = ratios.std(ddof=1) / np.sqrt(len(ratios))
+    assert abs(ratios.mean() - 1.0) < 3 * error
+
+
+def test_driftless_generators_refuse_what_their_twins_refuse() -> None:
+    with pytest.raises(ValueError, match="coupling needs generator='realistic'"):
+        syn.seeded_market("article_driftless", 50, np.random.SeedSequence(1), coupling=0.1)
+    with pytest.raises(ValueError, match="article_driftless"):
+        syn.seeded_market("flat", 50, np.random.SeedSequence(1))

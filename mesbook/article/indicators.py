@@ -4,7 +4,8 @@ All indicators are in contracts (OI units) per bar:
 
 * ``oi_change`` — OI minus the previous bar's OI;
 * ``oi_gradient`` — ``numpy.gradient`` of OI: a *centred* difference (OI[i+1] − OI[i−1]) / 2 inside the
-  series, one-sided at the ends. Bar i therefore reads bar i+1 (look-ahead);
+  series, one-sided at the ends. Bar i therefore reads bar i+1 (look-ahead). The engine's honest
+  alternatives (:func:`oi_indicators`) are the same difference one bar late and a windowed slope;
 * ``oi_short_sma`` / ``oi_long_sma`` — rolling means over the short and long windows.
 
 The warm-up bars where a value is undefined are filled with 0, as the article does; that fill makes
@@ -59,14 +60,19 @@ def oi_indicators(
 
     ``warmup="fill_zero"`` fills undefined warm-up values with 0 (the article); ``"skip"`` leaves them
     NaN so that no signal can fire before every indicator exists. ``gradient="centred"`` is
-    ``numpy.gradient`` (reads bar i+1, the article); ``"backward"`` is (OI[i] − OI[i−w]) / w over
-    ``gradient_window`` bars, which reads only the past. ``lag`` shifts OI by that many bars first, so
-    bar i sees the figure of bar i − lag (a publication delay). Windows are not validated here.
+    ``numpy.gradient`` (reads bar i+1, the article); ``"lagged"`` is that centred gradient one bar late,
+    bar i holding ``numpy.gradient``'s value at bar i − 1 — (OI[i] − OI[i−2]) / 2 inside the series, the
+    same two-bar span and scale, reading only the past (undefined at bar 0); ``"backward"`` is
+    (OI[i] − OI[i−w]) / w over ``gradient_window`` = w bars, which reads only the past. ``lag`` shifts OI
+    by that many bars first, so bar i sees the figure of bar i − lag (a publication delay). Windows are
+    not validated here.
     """
     oi = lagged_oi(open_interest, lag)
     values = oi.to_numpy()
     if gradient == "centred":
         grad = centred_gradient(values)
+    elif gradient == "lagged":
+        grad = np.r_[np.nan, centred_gradient(values)[:-1]][: len(values)]
     else:
         earlier = np.full(len(values), np.nan)
         earlier[gradient_window:] = values[:-gradient_window]

@@ -301,21 +301,33 @@ def _check_output(futures_price: np.ndarray, open_interest: np.ndarray) -> None:
 
 #: Market generators of the Monte Carlo and ladder studies.
 GENERATORS: tuple[str, str] = ("article", "realistic")
+#: The same generators with the price drift removed (see :func:`seeded_market`).
+DRIFTLESS_GENERATORS: tuple[str, str] = ("article_driftless", "realistic_driftless")
+#: Every generator :func:`seeded_market` (and the paired studies on it) accepts.
+MARKET_GENERATORS: tuple[str, ...] = GENERATORS + DRIFTLESS_GENERATORS
 #: Start date of every simulated path (business days), as in the article.
 PATH_START = "2023-01-01"
 
 
 def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence, coupling: float = 0.0) -> pd.DataFrame:
-    """One market frame from ``generator`` ("article" or "realistic") for one task seed.
+    """One market frame from ``generator`` (one of :data:`MARKET_GENERATORS`) for one task seed.
 
     "article" is :func:`mesbook.simulate_market_data` drawn from ``default_rng(seed)`` (path ``i`` of
     :func:`simulate_paths` for child ``i``); "realistic" is
     :func:`mesbook.data.synthetic.simulate_realistic_market` with that seed and ``coupling``.
+
+    The ``_driftless`` variants are the same markets, from the same random draws, with no price drift:
+    "article_driftless" has ``price_drift=0`` (the article's walk gains 0.1 point a bar on average),
+    "realistic_driftless" has ``annual_drift=0`` (log returns average −variance/2, so the price is a
+    martingale, as Black-76 assumes of a futures price). Open interest is unchanged, so the signals are
+    the same bar for bar; only the price's trend is gone.
     """
-    if generator == "article":
+    if generator in ("article", "article_driftless"):
         if coupling != 0:
             raise ValueError("the article generator draws price and OI independently; coupling needs generator='realistic'")
-        return simulate_market_data(num_periods, seed=np.random.default_rng(seed), start=PATH_START)
-    if generator == "realistic":
-        return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling)
-    raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
+        drift = {} if generator == "article" else {"price_drift": 0.0}
+        return simulate_market_data(num_periods, seed=np.random.default_rng(seed), start=PATH_START, **drift)
+    if generator in ("realistic", "realistic_driftless"):
+        drift = {} if generator == "realistic" else {"annual_drift": 0.0}
+        return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling, **drift)
+    raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")

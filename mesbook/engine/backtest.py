@@ -71,6 +71,8 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
         vol = np.full(len(close), settings.constant_vol)
     # An open fill cannot know the bar's own close: it prices with the volatility known the bar before.
     fill_vol = np.r_[settings.constant_vol, vol[:-1]] if settings.fill_price == "open" else vol
+    # Options trade at implied volatility: the estimate scaled by the variance risk premium (if any).
+    vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
     times = pd.DatetimeIndex(data["timestamp"])
     day = times.values.astype("datetime64[D]").astype(np.int64)
     return Market(close, fill, vol, fill_vol, day, times)
@@ -343,18 +345,18 @@ def _exit_terms(s: BacktestSettings, reason, mid, paid, exit_mid, contracts, mul
 
 
 def buy_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarray:
-    """Premium paid per option, points: the mid plus half the spread and the slippage (in ticks), rounded
-    up to the tick when ``s.round_to_tick``."""
-    price = mid + (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
-    return np.ceil(price / s.tick_size - 1e-9) * s.tick_size if s.round_to_tick else price
+    """Premium paid per option, points: the mid plus half the spread and the slippage, in ticks of the
+    mid's premium (:meth:`BacktestSettings.tick`), rounded up to a quotable price when ``s.round_to_tick``."""
+    price = mid + (s.half_spread_ticks + s.slippage_ticks) * s.tick(mid)
+    return s.round_premium(price, "up") if s.round_to_tick else price
 
 
 def sell_price(s: BacktestSettings, mid: float | np.ndarray) -> float | np.ndarray:
-    """Premium received per option, points: the mid less half the spread and the slippage, rounded down
-    to the tick when ``s.round_to_tick``, never below 0."""
-    price = mid - (s.half_spread_ticks + s.slippage_ticks) * s.tick_size
+    """Premium received per option, points: the mid less half the spread and the slippage, in ticks of
+    the mid's premium, rounded down to a quotable price when ``s.round_to_tick``, never below 0."""
+    price = mid - (s.half_spread_ticks + s.slippage_ticks) * s.tick(mid)
     if s.round_to_tick:
-        price = np.floor(price / s.tick_size + 1e-9) * s.tick_size
+        price = s.round_premium(price, "down")
     return np.maximum(price, 0.0)
 
 

@@ -7,13 +7,17 @@ what each simplification is worth.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
+
+from ..options.ticks import REDUCED_TICK, REGULAR_TICK, TICK_THRESHOLD, premium_tick, round_premium
 from ..validation import check_int, check_number
 
 WARMUP_MODES = ("fill_zero", "skip")
-GRADIENT_MODES = ("centred", "backward")
+GRADIENT_MODES = ("centred", "lagged", "backward")
 FILL_PRICES = ("close", "open")
 PRICING_MODES = ("fixed", "black76")
 MARK_MODES = ("intrinsic", "model")
@@ -59,7 +63,9 @@ class BacktestSettings:
     Signals
         ``warmup`` — "fill_zero" (article: warm-up gaps become 0, a false crossover) or "skip" (no
         signal until every indicator exists). ``gradient`` — "centred" (article's ``numpy.gradient``,
-        reads the next bar) or "backward" over ``gradient_window``. ``oi_lag`` — bars before an OI figure
+        (OI[i+1] − OI[i−1]) / 2, reads the next bar), "lagged" (the same centred difference one bar late,
+        (OI[i] − OI[i−2]) / 2: the article's two-bar span and scale, reading only the past) or "backward"
+        ((OI[i] − OI[i−w]) / w over ``gradient_window`` = w bars). ``oi_lag`` — bars before an OI figure
         may be used (daily OI is published the next morning: 1). ``roll_filter_bars`` — no signals at
         all (neither opening nor closing) for this many bars after each quarterly expiry, when OI drops
         mechanically (0: off).
@@ -77,11 +83,20 @@ class BacktestSettings:
         ``min_days_to_expiry`` (≥ 1) calendar days away; an option is settled at intrinsic value at the
         last close on or before its expiry date. ``strike`` — "atm" (article), "offset" (``strike_offset``
         strikes out of the money; negative = in the money) or "delta" (|delta| nearest ``target_delta``).
-        ``tick_size`` — premium tick, points (MES options: 0.05 = $0.25). ``round_to_tick`` — buy at the
-        model price rounded up to a tick and sell rounded down (off by default: prices stay at the model's).
+        ``implied_vol_ratio`` and ``implied_vol_add`` — the variance risk premium: options are priced
+        (bought, marked and sold) at implied volatility = ``implied_vol_ratio`` × the volatility above
+        + ``implied_vol_add`` (per year: 0.066 = 6.6 volatility points). 1 and 0 (the default): at the
+        volatility itself. :data:`IMPLIED_VOL_RATIO` is a sourced ratio (Carr & Wu 2009).
+        The premium tick (points) is :meth:`BacktestSettings.tick`: ``tick_size`` (MES options: 0.05 =
+        $0.25) for a premium at or below ``tick_threshold``, ``tick_size_above`` (0.25 = $1.25) above it;
+        the defaults are CME's current MES options page (:mod:`mesbook.options.ticks`; the older pages
+        used a 5.00 threshold). ``tick_threshold=None``: ``tick_size`` for every premium.
+        ``round_to_tick`` — buy at the model price rounded up to a quotable price and sell rounded down
+        (off by default: prices stay at the model's).
     Costs
         ``commission`` — a :class:`Commission` (dollars per contract per side). ``slippage_ticks`` and
-        ``half_spread_ticks`` — paid on each side, in premium ticks.
+        ``half_spread_ticks`` — paid on each side, in premium ticks: the tick of the mid premium
+        (:meth:`BacktestSettings.tick`), so a 50-point option's tick costs five times a 5-point one's.
     Size and risk
         ``position`` — "single" (article: one option at a time; a signal in the direction already held is
         ignored) or "scale_in" (every signal buys ``contracts`` more options, each closed at the next
@@ -116,7 +131,11 @@ class BacktestSettings:
     strike: str = "atm"
     strike_offset: int = 0
     target_delta: float = 0.5
-    tick_size: float = 0.05
+    implied_vol_ratio: float = 1.0
+    implied_vol_add: float = 0.0
+    tick_size: float = REDUCED_TICK
+    tick_size_above: float = REGULAR_TICK
+    tick_threshold: Optional[float] = TICK_THRESHOLD
     round_to_tick: bool = False
     commission: Commission = field(default=NO_COMMISSION)
     slippage_ticks: float = 0.0
@@ -148,7 +167,17 @@ class BacktestSettings:
         check_number("fixed_premium_points", self.fixed_premium_points)
         check_number("constant_vol", self.constant_vol, strict=True)
         check_number("rate", self.rate, minimum=-1.0)
+        check_number("implied_vol_ratio", self.implied_vol_ratio, strict=True)
+        check_number("implied_vol_add", self.implied_vol_add)
         check_number("tick_size", self.tick_size, strict=True)
+        check_number("tick_size_above", self.tick_size_above, strict=True)
+        if self.tick_threshold is not None:
+            check_number("tick_threshold", self.tick_threshold)
+            for name in ("tick_size", "tick_size_above"):
+                steps = self.tick_threshold / getattr(self, name)
+                if abs(steps - round(steps)) > 1e-6:
+                    raise ValueError(f"tick_threshold={self.tick_threshold} must be a whole number of {name} "
+                                     f"({getattr(self, name)} points), e.g. CME's 10.0 or 5.0; or None for one flat tick")
         check_number("slippage_ticks", self.slippage_ticks)
         check_number("half_spread_ticks", self.half_spread_ticks)
         if not 0 < check_number("target_delta", self.target_delta) < 1:
@@ -172,6 +201,23 @@ class BacktestSettings:
         if self.pricing == "fixed" and (self.mark == "model" or self.exercise == "american"):
             raise ValueError("mark='model' and exercise='american' need pricing='black76'; set pricing='black76' too")
 
+    def tick(self, premium: float | np.ndarray) -> float | np.ndarray:
+        """The premium tick (points) of each ``premium`` (points): ``tick_size`` at or below
+        ``tick_threshold``, ``tick_size_above`` above (:func:`mesbook.options.ticks.premium_tick`)."""
+        return premium_tick(premium, self.tick_threshold, self.tick_size, self.tick_size_above)
+
+    def round_premium(self, premium: float | np.ndarray, direction: str) -> float | np.ndarray:
+        """``premium`` (points) rounded "up" or "down" to a quotable price under these ticks
+        (:func:`mesbook.options.ticks.round_premium`)."""
+        return round_premium(premium, direction, self.tick_threshold, self.tick_size, self.tick_size_above)
+
+    def implied_vol(self, volatility: float | np.ndarray) -> float | np.ndarray:
+        """Volatility the options are priced at (per year): ``implied_vol_ratio`` × ``volatility`` (per
+        year) + ``implied_vol_add``; ``volatility`` itself (bit for bit) with the defaults 1 and 0."""
+        if self.implied_vol_ratio == 1.0 and self.implied_vol_add == 0.0:
+            return volatility
+        return volatility * self.implied_vol_ratio + self.implied_vol_add
+
     def replace(self, **changes: object) -> "BacktestSettings":
         """A copy with ``changes`` applied; an unknown name raises ``ValueError`` listing the valid ones."""
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
@@ -189,13 +235,24 @@ class BacktestSettings:
         }
 
 
+#: Carr & Wu (2009, "Variance Risk Premiums", Review of Financial Studies 22(3)): S&P 500, 30-day
+#: windows, January 1996 – February 2003, mean ln(realized variance / variance swap rate) = −0.594
+#: (transcribed from the paper's SPX table via secondary notes; the table itself was not readable).
+VRP_LOG_VARIANCE_RATIO: float = 0.594
+#: Implied over realized *volatility* implied by that number: exp(0.594 / 2) ≈ 1.35 (a geometric-mean
+#: ratio; our arithmetic, not the paper's). Bollerslev, Tauchen & Zhou (2009) give a gap of about 6.6
+#: volatility points (S&P 500, 1990–2007), i.e. ``implied_vol_add=0.066``, ratio about 1.49.
+IMPLIED_VOL_RATIO: float = math.exp(VRP_LOG_VARIANCE_RATIO / 2)
+
 #: The article, exactly: zero-filled warm-up, centred gradient, same-close fills, fixed 2.5-point premium
 #: marked at intrinsic value, no expiry, no costs, one option at a time.
 ARTICLE = BacktestSettings()
 
 #: Every simplification switched off: honest signals (no warm-up trades, backward gradient, OI used the
 #: morning after), next-bar fills, Black-76 with realized volatility and a 4 % rate, quarterly expiries at
-#: least two weeks out (theta is real), commissions, a one-tick half spread and one tick of slippage.
+#: least two weeks out (theta is real), options bought and sold at implied volatility
+#: (:data:`IMPLIED_VOL_RATIO` × realized: the variance risk premium), commissions, a one-tick half spread
+#: and one tick of slippage, in CME's premium-dependent ticks.
 REALISTIC = BacktestSettings(
     warmup="skip",
     gradient="backward",
@@ -207,6 +264,7 @@ REALISTIC = BacktestSettings(
     rate=0.04,
     expiry_cycle="quarterly",
     min_days_to_expiry=14,
+    implied_vol_ratio=IMPLIED_VOL_RATIO,
     commission=Commission(),
     slippage_ticks=1.0,
     half_spread_ticks=1.0,

@@ -4,17 +4,25 @@ Start from ``ARTICLE`` and switch the simplifications off one by one, *cumulativ
 
 1. ``article`` — the article exactly;
 2. ``warm-up skipped`` — no signal until every indicator exists (no zero-filled false crossover);
-3. ``backward gradient`` — the OI gradient reads only the past (no peek at the next bar);
-4. ``next-bar fills`` — a signal is acted on at the next bar's close, not the close that made it;
-5. ``OI lag 1`` — the OI figure is used the morning after it is published;
-6. ``Black-76 prices`` — premiums and marks from Black-76 with realized volatility, not a fixed 2.5 points;
-7. ``quarterly expiry`` — options expire (theta is paid);
-8. ``costs`` — commission, half spread and slippage;
-9. ``roll filter`` — no new trades for a few bars after each quarterly expiry's OI drop.
+3. ``gradient one bar late`` — the article's centred OI gradient taken one bar late,
+   (OI[t] − OI[t−2]) / 2: the same two-bar span, but no peek at the next bar (``gradient="lagged"``);
+4. ``gradient window`` — the gradient becomes a slope over ``gradient_window`` bars
+   (``gradient="backward"``), a window the article defines but never uses;
+5. ``next-bar fills`` — a signal is acted on at the next bar's close, not the close that made it;
+6. ``OI lag 1`` — the OI figure is used the morning after it is published;
+7. ``Black-76 prices`` — premiums and marks from Black-76 with realized volatility, not a fixed 2.5 points;
+8. ``quarterly expiry`` — options expire (theta is paid); up to here options are *fair* (priced at the
+   volatility the market has);
+9. ``variance premium`` — options are bought, marked and sold at implied volatility, above realized
+   (``implied_vol_ratio``; the sourced default is Carr & Wu's, see :data:`~mesbook.engine.settings.IMPLIED_VOL_RATIO`);
+10. ``costs`` — commission, half spread and slippage, in CME's premium-dependent ticks (``REALISTIC``);
+11. ``roll filter`` — no new trades for a few bars after each quarterly expiry's OI drop (``HONEST``).
 
-Every rung is run on the same ``num_seeds`` seeded markets; the table gives the mean net P&L across
-seeds with its standard error and 95 % band, and the mean *paired* change from the rung before (same
-markets, so the market noise cancels; the kernel is :mod:`mesbook.studies.paired`). The top of the
+Rungs 3 and 4 split one change (the article's gradient to a 5-bar backward slope) into its two parts:
+removing the look-ahead, then switching on the window. Every rung is run on the same ``num_seeds``
+seeded markets; the table gives the mean net P&L across seeds with its standard error and 95 % band, and
+the mean *paired* change from the rung before (same markets, so the market noise cancels; the kernel is
+:mod:`mesbook.studies.paired`). :func:`rung_settings` gives one rung's settings by name. The top of the
 ladder, ``HONEST``, is a preset of :mod:`mesbook.engine.settings`. Money is in dollars.
 """
 from __future__ import annotations
@@ -32,14 +40,21 @@ from .paired import paired_runs, paired_summary
 #: The rungs above the article, in order: a name and the settings fields it takes from the target.
 RUNGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("warm-up skipped", ("warmup",)),
-    ("backward gradient", ("gradient",)),
+    ("gradient one bar late", ("gradient",)),
+    ("gradient window", ("gradient",)),
     ("next-bar fills", ("fill_delay", "fill_price")),
     ("OI lag 1", ("oi_lag",)),
     ("Black-76 prices", ("pricing", "mark", "exercise", "volatility", "constant_vol", "vol_window", "vol_column", "rate")),
     ("quarterly expiry", ("expiry_cycle", "min_days_to_expiry")),
-    ("costs", ("commission", "slippage_ticks", "half_spread_ticks", "tick_size")),
+    ("variance premium", ("implied_vol_ratio", "implied_vol_add")),
+    ("costs", ("commission", "slippage_ticks", "half_spread_ticks", "tick_size", "tick_size_above", "tick_threshold")),
     ("roll filter", ("roll_filter_bars",)),
 )
+#: Rungs that stop part-way: when the target changes one of these fields from the article's value, the
+#: rung sets the value given here and a later rung takes the target's.
+WAYPOINTS: dict[str, dict[str, object]] = {"gradient one bar late": {"gradient": "lagged"}}
+#: The last rung whose options are priced fairly (at the market's own volatility), with no costs.
+FAIR_RUNG: str = "quarterly expiry"
 
 #: Columns of :func:`realism_ladder`'s table.
 LADDER_COLUMNS: tuple[str, ...] = ("changes", "mean_pnl", "std_error", "low_95", "high_95", "change", "change_std_error",
@@ -60,8 +75,21 @@ def ladder_steps(target: BacktestSettings = HONEST) -> list[tuple[str, BacktestS
         raise ValueError(f"target changes {stray}, which no rung of the ladder covers; set them as in ARTICLE")
     steps = [("article", ARTICLE)]
     for name, fields in RUNGS:
-        steps.append((name, steps[-1][1].replace(**{f: getattr(target, f) for f in fields})))
+        values = {f: getattr(target, f) for f in fields}
+        for f, value in WAYPOINTS.get(name, {}).items():
+            if values[f] != getattr(ARTICLE, f):
+                values[f] = value
+        steps.append((name, steps[-1][1].replace(**values)))
     return steps
+
+
+def rung_settings(name: str, target: BacktestSettings = HONEST) -> BacktestSettings:
+    """The settings of the rung called ``name`` on the way to ``target`` (see :func:`ladder_steps`);
+    e.g. ``rung_settings(FAIR_RUNG)``: fair expiring options, no variance premium, no costs."""
+    steps = dict(ladder_steps(target))
+    if name not in steps:
+        raise ValueError(f"no rung {name!r}; the rungs are {list(steps)}")
+    return steps[name]
 
 
 def ladder_pnl(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import INITIAL_CASH, TRADING_DAYS
-from ..data.synthetic import GENERATORS, seeded_market
+from ..data.synthetic import MARKET_GENERATORS, seeded_market
 from ..engine.backtest import run_backtest
 from ..engine.settings import BacktestSettings, check_settings
 from ..parallel import parallel_map, task_seeds
@@ -70,8 +70,8 @@ def paired_runs(
     are integers, the other measures floats (see :data:`MEASURES`).
     """
     pairs = _variants(variants)
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
+    if generator not in MARKET_GENERATORS:
+        raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
     num_seeds = check_int("num_seeds", num_seeds, minimum=2)
     num_periods = check_int("num_periods", num_periods, minimum=2)
     coupling = check_number("coupling", coupling, minimum=-np.inf)
