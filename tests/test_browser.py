@@ -350,7 +350,8 @@ def test_dollar_signs_stay_text(crawl):
 
 
 def test_every_chapter_shows_a_rendered_figure(crawl):
-    chapters = chapter_pages(crawl.pages)
+    # Chapters with an explorer (the closing chapter only reads results back, in tables).
+    chapters = [p for p in chapter_pages(crawl.pages) if p in set(teaching_chapters())]
     bad = [p for p in chapters
            if not any(img["output"] and img["width"] > 0 for img in crawl.pages[p].images)]
     assert not bad, f"chapter pages without a rendered figure (an output <img> with naturalWidth > 0): {bad}"
@@ -368,3 +369,179 @@ def test_search_finds_open_interest(crawl):
     assert hits, f"search.html?q=open+interest found nothing ({crawl.search['summary']!r})"
     missing = [h for h in hits if (f := local_file(crawl.html, crawl.base, h)) is None or not f.is_file()]
     assert not missing, f"search results that point nowhere: {missing}"
+
+
+# -- the offline twins: a control moved with the keyboard changes the figure and the numbers ----------
+#: The theme's own notice on a fresh profile; any other console error on a chapter page fails.
+FOREIGN_CONSOLE = re.compile(r"invalid theme mode", re.I)
+
+TWIN_STATE = """root => ({
+  frame: root.dataset.frame, params: root.dataset.params ? JSON.parse(root.dataset.params) : null,
+  src: root.querySelector('.mesbook-twin-figure').src,
+  complete: root.querySelector('.mesbook-twin-figure').complete,
+  width: root.querySelector('.mesbook-twin-figure').naturalWidth,
+  numbers: Object.fromEntries(Array.from(root.querySelectorAll('.mesbook-twin-numbers dt')).map(
+    dt => [dt.textContent, dt.nextElementSibling ? dt.nextElementSibling.textContent : ''])),
+  controls: root.querySelectorAll('input[type=range]').length,
+  buttons: Array.from(root.querySelectorAll('button')).map(b => b.textContent),
+})"""
+
+
+def teaching_chapters() -> list[str]:
+    """Chapter pages whose notebook builds an explorer (``widgets.*_explorer(``): each must have a twin."""
+    found = []
+    for nb in sorted((REPO / "book").glob("[0-9][0-9]_*.ipynb")):
+        if re.search(r"widgets\.\w+_explorer\(", nb.read_text(encoding="utf-8")):
+            found.append(f"book/{nb.stem}.html")
+    return found
+
+
+@dataclass
+class TwinRun:
+    path: str
+    twins: int = 0
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    key: str = ""
+    console_errors: list = field(default_factory=list)
+    js_errors: list = field(default_factory=list)
+    outside: list = field(default_factory=list)
+    error: str = ""
+
+
+@pytest.fixture(scope="module")
+def twin_runs() -> dict[str, TwinRun]:
+    """Each teaching chapter from file://: focus the twin's first slider, press an arrow key, record both states."""
+    html = html_dir()
+    runs: dict[str, TwinRun] = {}
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        guard = SiteGuard(context, html)
+        try:
+            for rel in teaching_chapters():
+                run = runs[rel] = TwinRun(rel)
+                page = context.new_page()
+                page.on("pageerror", lambda exc, r=run: r.js_errors.append(f"{exc.name}: {exc.message}"))
+                page.on("console", lambda msg, r=run: r.console_errors.append(msg.text)
+                        if msg.type == "error" and not FOREIGN_CONSOLE.search(msg.text) else None)
+                try:
+                    page.goto((html / rel).as_uri(), wait_until="load")
+                    twins = page.locator(".mesbook-twin")
+                    run.twins = twins.count()
+                    if not run.twins:
+                        continue
+                    root = twins.first
+                    page.wait_for_function("r => r.dataset.ready === '1'", arg=root.element_handle())
+                    run.before = root.evaluate(TWIN_STATE)
+                    slider = root.locator("input[type=range]").first
+                    slider.focus()
+                    at_end = slider.evaluate("s => Number(s.value) >= Number(s.max)")
+                    run.key = "ArrowLeft" if at_end else "ArrowRight"
+                    slider.press(run.key)
+                    page.wait_for_function("([r, f]) => r.dataset.frame !== f", arg=[root.element_handle(),
+                                                                                    run.before["frame"]])
+                    page.wait_for_function("r => { const i = r.querySelector('.mesbook-twin-figure'); "
+                                           "return i.complete && i.naturalWidth > 0; }", arg=root.element_handle())
+                    run.after = root.evaluate(TWIN_STATE)
+                    root.screenshot(path=str(artifacts_dir("screenshots") / f"twin-{Path(rel).stem}.png"))
+                except Exception as exc:  # asserted on below, per chapter
+                    run.error = f"{type(exc).__name__}: {exc}"
+                finally:
+                    page.close()
+        finally:
+            context.close()
+    for run in runs.values():
+        run.outside = [u for p, u in guard.outside if p.endswith(run.path)]
+    return runs
+
+
+def test_every_teaching_chapter_has_a_twin(twin_runs):
+    assert len(twin_runs) >= 10, f"expected chapters 1-10 to build explorers: {sorted(twin_runs)}"
+    bad = [f"{p}: {r.error or 'no .mesbook-twin on the page'}" for p, r in twin_runs.items() if r.error or not r.twins]
+    assert not bad, _problems(bad, "chapters without a working twin")
+
+
+def test_the_keyboard_moves_the_figure_and_the_numbers(twin_runs):
+    bad = []
+    for path, run in twin_runs.items():
+        if run.error or not run.twins:
+            continue
+        before, after = run.before, run.after
+        if before["controls"] < 1 or not any("play" in b for b in before["buttons"]):
+            bad.append(f"{path}: controls {before['controls']}, buttons {before['buttons']}")
+        if after["src"] == before["src"] or not after["width"]:
+            bad.append(f"{path}: {run.key} on the first slider did not change the figure")
+        if after["numbers"] == before["numbers"] or not after["numbers"]:
+            bad.append(f"{path}: {run.key} did not change the numbers: {after['numbers']}")
+        if after["params"] == before["params"]:
+            bad.append(f"{path}: the parameters did not change: {after['params']}")
+    assert not bad, _problems(bad, "twins that did not respond to the keyboard")
+
+
+def test_twin_pages_stay_offline_and_quiet(twin_runs):
+    bad = [f"{p}: request outside the site: {u}" for p, r in twin_runs.items() for u in r.outside]
+    bad += [f"{p}: console error: {e}" for p, r in twin_runs.items() for e in r.console_errors + r.js_errors]
+    assert not bad, _problems(bad, "problems while using the twins")
+
+
+def expected_numbers(chapter: str, p: dict) -> dict[str, str]:
+    """The numbers a twin must show for parameters ``p``, computed here from mesbook's public functions."""
+    import mesbook as mb
+    from mesbook.article.market import simulate_with_drift
+    from mesbook.article.signals import crossing_bars
+    from mesbook.constants import FUTURES_MULTIPLIER
+    from mesbook.formatting import usd
+    from mesbook.studies import caveats
+    from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
+
+    data = mb.simulate_market_data(seed=7)
+    if chapter == "01":
+        return {"premium": usd(p["premium"] * FUTURES_MULTIPLIER),
+                "call breaks even at": f"{p['strike'] + p['premium']:,.2f} points"}
+    if chapter == "02":
+        market = simulate_with_drift(p["seed"], p["price_drift"], p["oi_drift"])
+        return {"final price": f"{market['futures_price'].iloc[-1]:,.2f} points"}
+    if chapter == "03":
+        frame = mb.calculate_indicators(data, p["short"], p["long"])
+        up, down = crossing_bars(frame["oi_short_sma"].to_numpy(), frame["oi_long_sma"].to_numpy())
+        return {"crossings above": str(len(up)), "crossings below": str(len(down))}
+    if chapter == "04":
+        counts = mb.generate_signals(mb.calculate_indicators(data, p["short"], p["long"]))["signal"].value_counts()
+        return {"BUY signals": str(counts.get("BUY", 0)), "SELL signals": str(counts.get("SELL", 0))}
+    if chapter == "05":
+        _, result = mb.run_article(data, short_sma_window=p["short"], long_sma_window=p["long"])
+        return {"net P&L": usd(result.net_pnl, signed=True), "trades": str(len(result.trades))}
+    if chapter == "06":
+        keys = [c.key for c in caveats.CAVEATS if p.get(c.key)]
+        market = data if p["market"] == "article" else mb.simulate_realistic_market(500, seed=7)
+        return {"switched net P&L": usd(caveats.run_caveats(market, keys, generator=p["market"]).net_pnl, signed=True)}
+    if chapter == "07":
+        call = mb.black76_price(p["strike"], p["strike"], p["days"] / 365, 0.04, p["vol"] / 100, True)
+        return {"at-the-money call": f"{call:.2f} points ({usd(call * FUTURES_MULTIPLIER)})"}
+    if chapter == "08":
+        settings = mb.ARTICLE if p["signals"] == "article" else mb.ARTICLE.replace(gradient="backward")
+        table = mb.sweep_windows(mb.simulate_market_data(500, seed=p["seed"]), SWEEP_SHORTS, SWEEP_LONGS,
+                                 (p["gradient"],), settings=settings, statistic=p["statistic"])
+        best = table.loc[table[p["statistic"]].idxmax()]
+        return {"best pair": f"{int(best['short'])} / {int(best['long'])}"}
+    if chapter == "09":
+        result = mb.monte_carlo(p["paths"], seed=7, coupling=p["coupling"], generator="realistic")
+        return {"t statistic": f"{result.t_statistic:.2f}"}
+    if chapter == "10":
+        attribution = mb.attribute_pnl(mb.simulate_realistic_market(seed=7), mb.REALISTIC)
+        return {"net P&L of the trade": usd(attribution.trades.iloc[p["trade"] - 1]["pnl"], signed=True)}
+    raise KeyError(chapter)
+
+
+def test_twin_numbers_are_mesbooks(twin_runs):
+    bad = []
+    for path, run in twin_runs.items():
+        if run.error or not run.after:
+            continue
+        chapter = Path(path).stem[:2]
+        expected = expected_numbers(chapter, run.after["params"])
+        shown = {k: run.after["numbers"].get(k) for k in expected}
+        if shown != expected:
+            bad.append(f"{path} at {run.after['params']}: shows {shown}, mesbook gives {expected}")
+    assert not bad, _problems(bad, "twin numbers that differ from mesbook")

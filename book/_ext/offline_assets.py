@@ -8,6 +8,9 @@
 * **No thebe.** jupyter-book always loads ``sphinx_thebe``, which writes an inline script naming
   ``https://unpkg.com/thebe`` and loads ``sphinx-thebe.js`` on every page. The book has no live-code
   button, so both are dropped.
+* **No widget state.** myst-nb writes each notebook's executed ipywidgets state into its page (100+ KB
+  of JSON, including the explorers' PNGs) for a widget manager the book does not load
+  (``nb_ipywidgets_js: {}``); it is dropped. The explorers' offline twins replace it.
 * **A guard.** Any script or stylesheet that still names another host is reported as a warning, which
   ``-W`` turns into a failed build.
 """
@@ -33,6 +36,7 @@ MATHJAX_PATH = "mathjax/tex-chtml.js"  # relative to _static, as _config.yml set
 MATHJAX3_CONFIG = {"options": {"enableMenu": False}, "loader": {"load": []}}
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def mathjax_source() -> Path:
@@ -69,11 +73,16 @@ def _remote(url: str) -> bool:
     return bool(parts.netloc) or parts.scheme in {"http", "https"}
 
 
+def _dropped(script) -> bool:
+    attributes = getattr(script, "attributes", {}) or {}
+    return attributes.get("type") == WIDGET_STATE or any(m in _script_text(script) for m in THEBE_MARKERS)
+
+
 def clean_page(app, pagename, templatename, context, doctree) -> None:
-    """Drop the thebe scripts; warn about any script or stylesheet from another host."""
+    """Drop the thebe scripts and the inert widget state; warn about any script or stylesheet from another host."""
     scripts = context.get("script_files")
     if isinstance(scripts, list):
-        scripts[:] = [s for s in scripts if not any(m in _script_text(s) for m in THEBE_MARKERS)]
+        scripts[:] = [s for s in scripts if not _dropped(s)]
         for script in scripts:
             filename = str(getattr(script, "filename", script) or "")
             if _remote(filename):

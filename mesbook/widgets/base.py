@@ -115,6 +115,13 @@ class Explorer(ipywidgets.VBox):
     def __repr__(self) -> str:
         return STATIC_TEXT
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        """The widget view (live in Jupyter) plus, in a book build, its offline twin as text/html."""
+        from .twin import twin_bundle  # twin imports this module
+
+        bundle = super()._repr_mimebundle_(**kwargs)
+        return {**bundle, **twin_bundle(self)}
+
 
 def _control_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
     """A message if ``value`` cannot be put in ``control`` (dropdown choice, checkbox, slider), else ``None``."""
