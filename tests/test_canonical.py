@@ -60,10 +60,11 @@ def test_monte_carlo_rows_and_their_subsamples():
 
 def test_honest_rows_are_the_ladder_rungs():
     ladder = realism_ladder(40, seed=7)
-    rows = canonical.canonical_runs(["article_40", "fair_no_costs_40", "realistic_40", "honest_40"])
+    rows = canonical.canonical_runs(["article_40", "fair_no_costs_40", "variance_premium_40", "realistic_40",
+                                     "honest_40"])
     steps = dict((name, s) for name, s in mb.ladder_steps(mb.HONEST))
     by_settings = {canonical._fair_no_costs(): "fair_no_costs_40", mb.REALISTIC: "realistic_40",
-                   mb.HONEST: "honest_40", mb.ARTICLE: "article_40"}
+                   mb.HONEST: "honest_40", mb.ARTICLE: "article_40", canonical._variance_premium(): "variance_premium_40"}
     matched = 0
     for rung, settings in steps.items():
         if settings in by_settings:
@@ -71,7 +72,7 @@ def test_honest_rows_are_the_ladder_rungs():
             assert rows.loc[key, "mean ($)"] == pytest.approx(ladder.loc[rung, "mean_pnl"]), rung
             assert rows.loc[key, "low 95 ($)"] == pytest.approx(ladder.loc[rung, "low_95"]), rung
             matched += 1
-    assert matched == 4
+    assert matched == 5
 
 
 def test_fair_no_costs_is_realistic_without_its_costs():
@@ -130,3 +131,11 @@ def test_verdict_table_rows_come_from_the_studies():
     single = table[table["sample"].str.startswith("1 ")]
     assert (single["95 % interval"] == "—").all() and len(single) == 2
     assert table["the article's claim"].str.len().gt(20).all() and table["verdict"].str.len().gt(0).all()
+
+
+def test_no_edge_row_is_the_baseline_expectation():
+    from mesbook.studies import baseline
+    expect = baseline.no_edge_table()
+    row = canonical.canonical_runs(["no_edge_40"]).iloc[0]
+    assert row["mean ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "mean_pnl"])
+    assert row["high 95 ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "high_95"])

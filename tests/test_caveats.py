@@ -204,8 +204,20 @@ def test_caveat_list_and_market_comparison():
     assert listing.loc["position", "settings changed"] == "position"
     comparison = market_comparison(num_seeds=4, num_periods=200, seed=7)
     assert list(comparison.columns) == ["article", "realistic"]
-    vol = comparison.loc["price volatility (% a year)"]
+    vol = comparison.loc["median realized volatility (% a year)"]
     assert vol["article"] < 2 < vol["realistic"]
+    setting = comparison.loc["volatility setting (% a year)"]
+    assert setting["realistic"] == 18.0 and setting["article"] == pytest.approx(100 * 1.5 * 252 ** 0.5 / 4000, abs=0.01)
+
+
+def test_realized_volatility_rows_are_the_median_and_root_mean_square_of_the_markets():
+    from mesbook.studies.paired import paired_runs
+    comparison = market_comparison(num_seeds=6, num_periods=200, seed=3)
+    vols = paired_runs({"article": mb.ARTICLE}, generator="realistic", num_seeds=6, num_periods=200, seed=3,
+                       measures=("volatility",))["volatility"]["article"].to_numpy()
+    assert comparison.loc["median realized volatility (% a year)", "realistic"] == round(100 * float(np.median(vols)), 2)
+    assert comparison.loc["root-mean-square realized volatility (% a year)", "realistic"] == \
+        round(100 * float(np.sqrt(np.mean(vols ** 2))), 2)
 
 
 def test_study_arguments_are_checked():

@@ -81,15 +81,12 @@ def test_chapter_8_numbers_are_current(data):
     check("book/08_window_sweeps", facts)
 
 
-def test_chapter_9_numbers_are_current(realistic_ladder):
+def test_chapter_9_numbers_are_current():
     seed, paths = exercises.BOOK_SEED, exercises.MC_PATHS
     null = mb.monte_carlo(paths, seed=seed)
     no_edge = mb.monte_carlo(paths, seed=seed, generator="realistic")
     planted = mb.monte_carlo(paths, seed=seed, coupling=0.05)
     strong = mb.monte_carlo(paths, seed=seed, coupling=0.1)
-    ladder = mb.realism_ladder(exercises.LADDER_SEEDS, seed=seed)
-    mean, step = ladder["mean_pnl"], ladder["change"]
-    real, real_step = realistic_ladder["mean_pnl"], realistic_ladder["change"]
     facts = [
         f"bot makes {money(null.strategy_pnl.mean())} per market, and its random twins make "
         f"{money(null.random_pnl.mean())}",
@@ -101,40 +98,17 @@ def test_chapter_9_numbers_are_current(realistic_ladder):
         f"{money(strong.mean_difference, 0)} more",
         f"mean of plus {planted.mean_difference:,.0f} dollars",
         f"p = {format_p(planted.p_value)}",
-        f"profit of {money(mean['article'], 0)} per market",
-        f"cost \\${mean['article'] - mean['OI lag 1']:.0f} together",
-        f"costs \\${-step['Black-76 prices']:.0f} more than the fixed premium, expiry takes "
-        f"{money(-step['quarterly expiry'], 0)} in time decay, and costs take {money(-step['costs'], 0)}",
-        f"{money(mean.iloc[-1], 0)} per market, has a 95 % band from {money(ladder['low_95'].iloc[-1], 0)} to "
-        f"{money(ladder['high_95'].iloc[-1], 0)}",
-        f"makes {money(real['article'], 0)} per market",
-        f"removes {money(-real_step['Black-76 prices'], 0)}",
-        f"*adds* {money(real_step['backward gradient'], 0)}",
-        f"({realistic_ladder.loc['backward gradient', 'mean_trades']:.1f} trades per market instead of "
-        f"{realistic_ladder.loc['warm-up skipped', 'mean_trades']:.1f})",
-        f"bot makes {money(real.iloc[-1], 0)} per market, with a 95 % band from "
-        f"{money(realistic_ladder['low_95'].iloc[-1], 0)} to {money(realistic_ladder['high_95'].iloc[-1], 0)}",
     ]
+    # The ladder and no-edge paragraphs are glued (myst_nb) from the cells that compute them; nbval checks them.
     check("book/09_monte_carlo_and_ladder", facts)
 
 
-def test_chapter_10_numbers_are_current(data, realistic_ladder):
-    attribution = mb.attribute_pnl(exercises.realistic_market(), mb.REALISTIC)
-    totals, trades = attribution.totals(), attribution.trades
+def test_chapter_10_numbers_are_current(data):
     audit = mb.lookahead_audit(mb.article_signals(), data, mb.crossover_bars(data), n_scrambles=10)
     frame = mb.calculate_indicators(data)
-    assert len(trades) == 16 and 252 in audit.leaks
+    assert 252 in audit.leaks
+    # The attribution paragraphs are glued (myst_nb) from the cell that computes them; nbval checks it.
     facts = [
-        f"Sixteen trades, {money(totals['pnl'])} net",
-        f"The residual is {money(totals['residual'])}, about {100 * abs(totals['residual'] / totals['gross_pnl']):.0f} % "
-        "of the gross P&L",
-        f"Gamma earns money in all {int((trades['gamma'] > 0).sum())} trades ({money(totals['gamma'])}) and theta "
-        f"costs money in all {int((trades['theta'] < 0).sum())} ({money(totals['theta'])})",
-        f"gamma finished \\${totals['gamma'] + totals['theta']:.0f} ahead",
-        f"Vega added {money(totals['vega'])}",
-        f"Delta, the direction, brought {money(totals['delta'])}, earned in {int((trades['delta'] > 0).sum())} "
-        f"trades out of {len(trades)}",
-        f"Costs, {money(totals['costs'])} over the whole run",
         f"There are {len(audit.checks)} of them",
         f"Six of the {len(audit.checks)} decisions",
         f"it fell by {-frame['oi_change'].iloc[252]:.2f} contracts that day",

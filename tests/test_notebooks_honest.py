@@ -10,8 +10,6 @@ import numpy as np
 import mesbook as mb
 from mesbook.studies import caveats
 from mesbook.options import tables as greeks
-from mesbook.studies import real_runs as real_backtest
-from mesbook.studies import risk_rules as risk
 from mesbook.parallel import task_seeds
 from mesbook.data.synthetic import seeded_market
 from mesbook.options.volatility import realized_volatility
@@ -51,7 +49,6 @@ def test_chapter_6_numbers_are_current():
         f"Expiry alone costs \\${-art.loc['expiry', 'change']:.0f}",
         f"out of the money costs \\${-art.loc['strike', 'change']:.0f}",
         f"every signal adds \\${art.loc['position', 'change']:.0f}",
-        f"Costs take \\${-art.loc['costs', 'change']:.0f}",
         f"\\${real['before'].iloc[0]:,.0f} on the realistic one",
         f"About {prices[0]:.0f} points for a month and {prices[1]:.0f} points for a quarter",
         f"turns +\\${real['before'].iloc[0]:,.0f} into −\\${-real.loc['premium', 'after']:,.0f} per run",
@@ -69,12 +66,6 @@ def test_chapter_7_numbers_are_current():
     table = greeks.greeks_table()
     decay = greeks.price_by_time()
     early = greeks.early_exercise_table()
-    rules = risk.risk_rules_table(num_seeds=50, seed=7)
-    folds = mb.walk_forward(mb.simulate_realistic_market(2520, seed=7), shorts=(5, 10, 15, 20), longs=(30, 40, 60),
-                            train_bars=500, test_bars=250, settings=mb.REALISTIC)
-    honest = mb.run_backtest(mb.simulate_realistic_market(500, seed=7), mb.REALISTIC)
-    runs = real_backtest.real_data_runs().set_index(["settings", "windows", "OI dated"])
-    base, sized = rules.loc["no rule"], rules.loc["size: 1 % of equity per trade"]
     facts = [
         f"loses 0.76 points a day with three months left, {-decay.loc[30, 'theta per day']:.2f} with one month",
         f"gains about \\${table.loc['delta', 'dollars']:.2f} for each point",
@@ -82,24 +73,9 @@ def test_chapter_7_numbers_are_current():
         f"costs \\${-table.loc['theta', 'dollars']:.2f} (theta)",
         f"\\${early.loc[0, 'early exercise ($)']:.2f}, less than",
         f"(\\${early.loc[4, 'early exercise ($)']:.0f} for a put",
-        f"makes \\${base['mean net P&L ($)']:.2f} per run on average, with a standard error of "
-        f"\\${base['std error ($)']:.0f}",
-        f"({rules.loc['drawdown switch: 2 % below the peak', 'mean trades']:.1f} trades instead of "
-        f"{base['mean trades']:.1f})",
-        f"worst market (−\\${-sized['worst market ($)']:,.0f})",
-        f"Sharpe ratio of {folds['in_sample'].mean():.2f} on average",
-        f"and −{-folds['out_of_sample'].mean():.2f} on the bars after",
-        f"The gap of {folds['in_sample'].mean() - folds['out_of_sample'].mean():.2f}",
-        f"+\\${honest.net_pnl:,.2f}, a Sharpe ratio of {honest.stats['Sharpe Ratio']:.2f}",
-        f"\\${honest.total_costs:.2f} of costs on {len(honest.trades)} trades",
-        f"settings make \\${runs.loc[('article', '10 / 30 weeks', 'publication'), 'net P&L ($)']:,.0f} on real data",
-        f"same signals make \\${runs.loc[('honest prices', '10 / 30 weeks', 'publication'), 'net P&L ($)']:,.0f}",
-        f"trades {runs.loc[('honest prices', '2 / 6 weeks', 'publication'), 'trades']} times and makes "
-        f"\\${runs.loc[('honest prices', '2 / 6 weeks', 'publication'), 'net P&L ($)']:,.0f}",
     ]
-    gain = (runs.loc[("honest prices", "10 / 30 weeks", "as_of"), "net P&L ($)"]
-            - runs.loc[("honest prices", "10 / 30 weeks", "publication"), "net P&L ($)"])
-    facts.append(f"it loses \\${-gain:,.0f}")
+    # The risk-rule, walk-forward, one-run and real-data paragraphs are glued (myst_nb) from the cells that
+    # compute them, and nbval checks those cells.
     check("book/07_toward_a_real_system", facts)
 
 
@@ -115,6 +91,6 @@ def test_chapter_7_volatility_estimate_runs_about_a_tenth_low():
     sized = mb.REALISTIC.replace(equity_fraction=0.01)
     most = max(mb.run_backtest(seeded_market("realistic", 500, c), sized).trades["contracts"].max()
                for c in task_seeds(7, 50))
-    assert most == 11  # "up to eleven contracts"
-    assert "up to eleven contracts" in prose("book/07_toward_a_real_system")
+    assert most > 2  # "several contracts"
+    assert "buys several contracts" in prose("book/07_toward_a_real_system")
     assert "about a tenth below" in prose("book/07_toward_a_real_system")

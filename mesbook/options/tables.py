@@ -59,8 +59,8 @@ def greeks_table(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["s
     """The premium and the five Greeks of one option, in the units traders quote, and in dollars.
 
     Rows: premium (points), delta (points per point of futures), gamma (delta per point), vega (points
-    per vol point, i.e. per 0.01 of vol), theta (points per calendar day) and rho (points per 1 % of
-    rate). Columns: ``value``, ``unit``, ``dollars`` (value × ``multiplier``; for delta and gamma the
+    per vol point, i.e. per 0.01 of vol), theta (points per calendar day) and rho (points per percentage
+    point of rate: from 4 % to 5 %). Columns: ``value``, ``unit``, ``dollars`` (value × ``multiplier``; for delta and gamma the
     dollars per point of futures, for gamma the change of that dollar delta) and ``reads as``.
     """
     years = float(_years(check_number("days", days)))
@@ -72,7 +72,8 @@ def greeks_table(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["s
         ("gamma", g.gamma, "delta per point of futures", "delta change when the futures rise 1 point"),
         ("vega", g.vega_per_vol_point, "points per vol point", "premium change when volatility rises 1 point"),
         ("theta", g.theta_per_day, "points per calendar day", "premium change after one day, all else equal"),
-        ("rho", g.rho / 100.0, "points per 1 % of rate", "premium change when the rate rises 1 point"),
+        ("rho", g.rho / 100.0, "points per percentage point of rate",
+         "premium change when the rate rises 1 percentage point"),
     ]
     return pd.DataFrame({
         "value": [float(v) for _, v, _, _ in rows],

@@ -33,8 +33,10 @@ from ..engine.backtest import run_backtest
 from ..formatting import format_p, usd
 from ..engine.settings import ARTICLE, HONEST, REALISTIC, BacktestSettings
 from .audit import article_signals, crossover_bars, lookahead_audit
-from .ladder import ladder_steps
+from .baseline import EXPECTATION_ROW, no_edge_runs
+from .ladder import FAIR_RUNG, rung_settings
 from .montecarlo import monte_carlo
+from .multiple_testing import sweep_verdict
 from .paired import paired_runs
 from .real_runs import real_data_runs
 from .seeds import seed_sweep
@@ -49,6 +51,8 @@ LADDER_MARKETS: int = 40
 #: Markets of the caveat tables of chapter 6 and of chapter 5's seed sweep.
 CAVEAT_MARKETS: int = 100
 SEED_SWEEP_RUNS: int = 200
+#: The ladder rung that adds the variance premium to fair expiring options (no costs yet).
+VARIANCE_PREMIUM_RUNG: str = "variance premium"
 #: Two-sided 95 % normal quantile of every interval in the table.
 Z95: float = 1.96
 
@@ -68,12 +72,20 @@ class Canonical(NamedTuple):
 
 
 def _fair_no_costs() -> BacktestSettings:
-    """The ladder rung just before ``REALISTIC``: fair expiring options, every cost still off."""
-    settings = [s for _, s in ladder_steps(HONEST)]
-    for before, after in zip(settings, settings[1:]):
-        if after == REALISTIC:
-            return before
-    raise ValueError("no rung of the realism ladder equals REALISTIC; canonical runs need it (see mesbook.studies.ladder)")
+    """The ladder's fair rung (:data:`~mesbook.studies.ladder.FAIR_RUNG`): fair expiring options priced at
+    the market's own volatility, no variance premium, every cost still off."""
+    return rung_settings(FAIR_RUNG, HONEST)
+
+
+def _variance_premium() -> BacktestSettings:
+    """The ladder's variance-premium rung: fair expiring options bought at implied volatility, costs still off."""
+    return rung_settings(VARIANCE_PREMIUM_RUNG, HONEST)
+
+
+@lru_cache(maxsize=None)
+def _no_edge(generator: str) -> pd.DataFrame:
+    """Per-market P&L of :func:`mesbook.studies.baseline.no_edge_runs` (REALISTIC) on the ladder's markets."""
+    return no_edge_runs(REALISTIC, generator, LADDER_MARKETS, seed=SEED)
 
 
 #: Every canonical run, by key. ``sample`` and the numbers come from :func:`canonical_runs`.
@@ -92,11 +104,17 @@ CANONICAL: dict[str, Canonical] = {
     "bot_minus_twin_400": Canonical("bot minus twin (the edge of the signals)", "9", "article", "7 (task seeds)",
                                     "ARTICLE"),
     "fair_no_costs_40": Canonical("fair expiring options, no costs", "9, 10", "article", "7 (task seeds)",
-                                  "REALISTIC without costs"),
+                                  "REALISTIC without variance premium or costs"),
+    "variance_premium_40": Canonical("fair expiring options at implied volatility, no costs", "9", "article",
+                                     "7 (task seeds)", "REALISTIC without costs"),
+    "no_edge_40": Canonical("a buyer with no edge, after costs (drift-free twins)", "9, 11", "article_driftless",
+                            "7 (task seeds)", "REALISTIC"),
     "realistic_40": Canonical("every simplification off", "9, 10", "article", "7 (task seeds)", "REALISTIC"),
     "honest_40": Canonical("every simplification off, roll filter", "9, 10", "article", "7 (task seeds)", "HONEST"),
     "realistic_gen_fair_no_costs_40": Canonical("fair expiring options, no costs", "9, 10", "realistic",
-                                                "7 (task seeds)", "REALISTIC without costs"),
+                                                "7 (task seeds)", "REALISTIC without variance premium or costs"),
+    "realistic_gen_no_edge_40": Canonical("a buyer with no edge, after costs (drift-free twins)", "9, 11",
+                                          "realistic_driftless", "7 (task seeds)", "REALISTIC"),
     "realistic_gen_realistic_40": Canonical("every simplification off", "9, 10", "realistic", "7 (task seeds)",
                                             "REALISTIC"),
     "realistic_gen_honest_40": Canonical("every simplification off, roll filter", "9, 10", "realistic",
@@ -113,7 +131,8 @@ def _monte_carlo():
 @lru_cache(maxsize=None)
 def _honest_runs(generator: str) -> pd.DataFrame:
     """Net P&L and trades of ARTICLE, fair-no-costs, REALISTIC and HONEST on the ladder's 40 markets."""
-    variants = {"article": ARTICLE, "fair_no_costs": _fair_no_costs(), "realistic": REALISTIC, "honest": HONEST}
+    variants = {"article": ARTICLE, "fair_no_costs": _fair_no_costs(), "variance_premium": _variance_premium(),
+                "realistic": REALISTIC, "honest": HONEST}
     return paired_runs(variants, generator=generator, num_seeds=LADDER_MARKETS, seed=SEED, desc="canonical runs")
 
 
@@ -139,6 +158,9 @@ def _sample(key: str) -> tuple[np.ndarray, Optional[np.ndarray]]:
         result = run_backtest(simulate_realistic_market(500, seed=SEED), REALISTIC)
         return np.array([result.net_pnl]), np.array([len(result.trades)])
     generator = "realistic" if key.startswith("realistic_gen_") else "article"
+    if key.endswith("no_edge_40"):
+        runs = _no_edge(generator)
+        return runs[("pnl", EXPECTATION_ROW)].to_numpy(float), runs[("trades", EXPECTATION_ROW)].to_numpy(float)
     variant = key.removeprefix("realistic_gen_").removesuffix("_40")
     runs = _honest_runs(generator)
     return runs[("pnl", variant)].to_numpy(float), runs[("trades", variant)].to_numpy(float)
@@ -227,8 +249,8 @@ def verdict_table() -> pd.DataFrame:
     and its 95 % interval in dollars (mean ± 1.96 standard errors across markets or folds; none for one
     path) and a verdict read from the interval (:func:`interval_verdict`). Built from the same studies as
     the chapters: the Monte Carlo (chapter 9), the look-ahead audit and the paired runs (chapters 6, 10),
-    the walk-forward sweep (chapter 8), the canonical honest runs (chapters 9-10) and the real-data runs
-    (chapter 7). About ten seconds.
+    the walk-forward sweep and its multiple-testing verdict (chapter 8), the canonical honest runs
+    (chapters 9-10) and the real-data runs (chapter 7). About fifteen seconds.
     """
     mc = _monte_carlo()
     rows = [(
@@ -254,14 +276,19 @@ def verdict_table() -> pd.DataFrame:
     history = simulate_market_data(2000, seed=SEED)
     folds = walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200, statistic="net_pnl")
     oos = summarize_sample(folds["out_of_sample"].to_numpy(float))
+    sweep = sweep_verdict(data, SWEEP_SHORTS, SWEEP_LONGS, seed=SEED)
     rows.append(("Windows are best chosen by backtesting many of them",
                  f"out-of-sample P&L of the pair chosen in-sample (in-sample mean {usd(folds['in_sample'].mean(), 0)})",
                  f"{len(folds)} walk-forward folds of 200 bars", oos["mean ($)"], oos["low 95 ($)"],
-                 oos["high 95 ($)"], ""))
+                 oos["high 95 ($)"], f"best of {sweep.n_strategies} pairs: SPA p = {format_p(sweep.spa_vs_random)} "
+                 f"vs random entries, deflated Sharpe {sweep.dsr:.2f}"))
     honest = _honest_runs("article")["pnl"]
+    rows.append(("Implied volatility is a critical factor of an option's premium",
+                 "P&L change when options are bought at implied volatility (the variance premium)",
+                 f"{LADDER_MARKETS} simulated markets", *_paired_change(honest, "fair_no_costs", "variance_premium"), ""))
     rows.append(("Fees and costs weigh on profits, most of all for frequent traders",
                  "P&L change when commissions, spread and slippage are charged", f"{LADDER_MARKETS} simulated markets",
-                 *_paired_change(honest, "fair_no_costs", "realistic"), ""))
+                 *_paired_change(honest, "variance_premium", "realistic"), ""))
     top = summarize_sample(honest["honest"].to_numpy(float))
     rows.append(("Its simplifications (fixed premium, no expiry, no costs) only keep the example simple",
                  "mean net P&L with all of them removed (HONEST)", f"{LADDER_MARKETS} simulated markets",
