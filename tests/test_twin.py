@@ -143,3 +143,22 @@ def test_a_frame_is_the_figure_the_explorer_draws(data):
     assert shown.size == tuple(int(round(v)) for v in ex.figure.get_size_inches() * ex.figure.dpi)
     other = Image.open(io.BytesIO(result.images[result.frames[result.start].image]))
     assert np.asarray(shown.convert("RGB")).tolist() != np.asarray(other.convert("RGB")).tolist()
+
+
+def test_forked_workers_draw_the_same_frames(data):
+    ex = widgets.simulation_explorer(data)
+    alone = twin.build_twin(ex, small_grid(ex), workers=1)
+    shared = twin.build_twin(ex, small_grid(ex), workers=2)
+    assert shared.images == alone.images
+    assert [(f.params, f.numbers, f.note, f.image) for f in shared.frames] == \
+        [(f.params, f.numbers, f.note, f.image) for f in alone.frames]
+    assert ex.params == alone.frames[alone.start].params | {}  # and the explorer is back at its setting
+
+
+def test_workers_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv(twin.TWIN_WORKERS_ENV, "1")
+    assert twin.twin_workers() == 1
+    monkeypatch.setenv(twin.TWIN_WORKERS_ENV, "3")
+    assert twin.twin_workers() == 3
+    monkeypatch.delenv(twin.TWIN_WORKERS_ENV)
+    assert 1 <= twin.twin_workers() <= 2

@@ -315,47 +315,96 @@ class _Renderer:
         self.figure.set_canvas(self.original)
 
 
-def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: int = PALETTE_COLORS) -> Twin:
+#: Processes that render frames: both cores of the build machine by default (the build itself runs one
+#: notebook at a time, so the second core is otherwise idle); ``$MESBOOK_TWIN_WORKERS`` overrides.
+TWIN_WORKERS_ENV = "MESBOOK_TWIN_WORKERS"
+
+_JOB: Optional[tuple] = None  # (explorer, axes, colors, renderer) for forked workers
+
+
+def twin_workers() -> int:
+    """How many processes render a twin's frames (1 = in this process)."""
+    raw = os.environ.get(TWIN_WORKERS_ENV, "").strip()
+    if raw:
+        return max(1, int(raw))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _render(positions_list: list[tuple[int, ...]]) -> list[tuple[dict, dict, str, bytes]]:
+    """Frames for ``positions_list`` of the job in :data:`_JOB`: (params, numbers, note, palette PNG)."""
+    explorer, axes, colors, renderer = _JOB
+    readout = READOUTS.get(type(explorer), lambda ex, p: {})
+    out = []
+    for positions in positions_list:
+        params = dict(explorer.params)
+        for axis, k in zip(axes, positions):
+            params.update(axis.settings[k])
+        problem = next(filter(None, (_control_problem(name, explorer.controls[name], value)
+                                     for name, value in params.items())), None) or explorer.problem(params)
+        if problem:
+            raise ValueError(f"twin grid point {params} cannot be drawn: {problem}")
+        note = explorer.recompute(params) or ""
+        out.append((params, readout(explorer, params), note, palette_png(renderer.image(), colors)))
+    return out
+
+
+def _render_in_child(positions_list: list[tuple[int, ...]]) -> list[tuple[dict, dict, str, bytes]]:
+    import sys
+
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # a forked kernel's streams have no thread behind them
+    return _render(positions_list)
+
+
+def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: int = PALETTE_COLORS,
+               workers: Optional[int] = None) -> Twin:
     """Drive ``explorer`` over its grid (``axes``, default :data:`TWIN_GRIDS`) and record every frame.
 
     The figure's layout is computed once, for the current setting, and then held, so the axes do not
-    move from frame to frame (and each frame renders faster). The explorer is left as it was.
+    move from frame to frame (and each frame renders faster). With ``workers`` > 1 (default
+    :func:`twin_workers`) the grid is split between forked copies of this process; the frames are the
+    same either way. The explorer is left as it was.
     """
+    global _JOB
     kind = type(explorer)
     if axes is None:
         if kind not in TWIN_GRIDS:
             raise TypeError(f"no twin grid for {kind.__name__}; add one to TWIN_GRIDS or pass axes=")
         axes = TWIN_GRIDS[kind](explorer)
-    readout = READOUTS.get(kind, lambda ex, p: {})
+    grid = list(itertools.product(*(range(len(a.settings)) for a in axes)))
+    workers = min(twin_workers() if workers is None else max(1, int(workers)), len(grid))
     current = explorer.params
     figure = explorer.figure
     engine = figure.get_layout_engine()
     renderer = _Renderer(figure)
     renderer.image()  # lay out once, for the current setting
     figure.set_layout_engine("none")
-    images: list[bytes] = []
-    seen: dict[str, int] = {}
-    frames: list[Frame] = []
+    _JOB = (explorer, list(axes), colors, renderer)
     try:
-        for positions in itertools.product(*(range(len(a.settings)) for a in axes)):
-            params = dict(current)
-            for axis, k in zip(axes, positions):
-                params.update(axis.settings[k])
-            problem = next(filter(None, (_control_problem(name, explorer.controls[name], value)
-                                         for name, value in params.items())), None) or explorer.problem(params)
-            if problem:
-                raise ValueError(f"twin grid point {params} cannot be drawn: {problem}")
-            note = explorer.recompute(params) or ""
-            png = palette_png(renderer.image(), colors)
-            digest = hashlib.sha1(png).hexdigest()
-            if digest not in seen:
-                seen[digest] = len(images)
-                images.append(png)
-            frames.append(Frame({k: params[k] for k in params}, readout(explorer, params), note, seen[digest]))
+        if workers > 1 and "fork" in __import__("multiprocessing").get_all_start_methods():
+            import multiprocessing
+
+            pieces = [grid[i::workers] for i in range(workers)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_render_in_child, pieces)
+            rendered: list = [None] * len(grid)
+            for i, part in enumerate(parts):
+                rendered[i::workers] = part
+        else:
+            rendered = _render(grid)
     finally:
+        _JOB = None
         figure.set_layout_engine(engine)
         renderer.close()
         explorer.recompute(current)
+    images: list[bytes] = []
+    seen: dict[str, int] = {}
+    frames: list[Frame] = []
+    for params, numbers, note, png in rendered:
+        digest = hashlib.sha1(png).hexdigest()
+        if digest not in seen:
+            seen[digest] = len(images)
+            images.append(png)
+        frames.append(Frame(params, numbers, note, seen[digest]))
     title = kind.__name__.removesuffix("Explorer")
     alt = (f"{title} explorer, precomputed for {len(frames)} settings of "
            + " and ".join(a.label for a in axes) + "; move the sliders to change the figure.")
@@ -381,5 +430,6 @@ __all__ = [
     "TWIN_ENV",
     "TWIN_GRIDS",
     "twin_bundle",
+    "twin_workers",
     "twins_enabled",
 ]
