@@ -41,8 +41,9 @@ register(
     Question("ch6.costs_total", "Seed 7 with the costs switch alone: how many dollars of fees, spread and slippage "
              "does the run pay in total?", lambda seed: float(_caveat_run(seed, "costs").total_costs), "float",
              "result.total_costs, or the sum of the trade log's costs column.",
-             "About $2.84 per round trip (two fees of $0.92 and two ticks each way), less when an option is sold "
-             "for nothing: then there is no spread to cross on the way out.", tolerance=0.01, unit="dollars"),
+             "About $2.84 per round trip (two fees of $0.92 and two 0.05-point ticks each way); $4.84 when the "
+             "option is sold above 10 points, where CME's tick is 0.25; less when an option is sold for nothing: "
+             "then there is no spread to cross on the way out.", tolerance=0.01, unit="dollars"),
     Question("ch6.theta", "Seed 7: switch on Black-76 premium and marks together with quarterly expiries "
              "(caveats 'marks' and 'expiry'). What is the net P&L in dollars?",
              lambda seed: float(_caveat_run(seed, "marks", "expiry").net_pnl), "float",
