@@ -136,6 +136,12 @@ REFUSED = {
                   "the buffer line 3, column 'timestamp': duplicate timestamp '2024-01-02 00:00:00' (line 2 has "
                   "'2024-01-02 00:00:00'); timestamps must be strictly increasing: sort the file by timestamp and "
                   "drop duplicates"),
+    "DST hour repeated after conversion": (H + "2024-11-03T01:30:00-05:00,4000,20000\n2024-11-03T01:10:00-06:00,4001,20010\n",
+                                           {}, "the buffer line 3, column 'timestamp': in exchange time America/Chicago "
+                                           "this bar is out-of-order ('2024-11-03 01:10:00', line 2 has '2024-11-03 "
+                                           "01:30:00'), as in the hour clocks repeat when daylight saving time ends; "
+                                           "the engine works in tz-naive exchange time: drop or aggregate the bars of "
+                                           "that hour"),
     "not a date": (H + "yesterday,4000,20000\n", {},
                    "the buffer line 2, column 'timestamp': not a date 'yesterday'; use ISO dates such as 2024-03-15 or "
                    "2024-03-15 16:00, or pass date_format="),

@@ -126,7 +126,7 @@ def load_market_data(
         else:
             frame[name] = _extra(column, decimal, thousands)
     df = pd.DataFrame(frame)
-    _check_values(df, lines, source)
+    _check_values(df, lines, source, converted=any("exchange time" in note for note in notes))
     if notes:
         warnings.warn(f"{source}: " + "; ".join(notes), DataNote, stacklevel=2)
     return validate_market_data(df)
@@ -591,7 +591,7 @@ def _localize(parsed, tz, lines, text, source, notes) -> pd.Series:
     return _to_exchange_time(aware, f"tz={tz!r}", notes, parsed)
 
 
-def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str) -> None:
+def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str, converted: bool = False) -> None:
     for column in NUMERIC_COLUMNS:
         bad = (df[column] <= 0).to_numpy()
         if bad.any():
@@ -602,6 +602,12 @@ def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str) -> None:
     if step.any():
         position = int(np.flatnonzero(step)[0]) + 1
         kind = "duplicate" if times[position] == times[position - 1] else "out-of-order"
+        if converted:  # distinct instants can share a clock time in the hour that repeats when DST ends
+            raise ValueError(
+                f"{source} line {lines[position]}, column 'timestamp': in exchange time {EXCHANGE_TZ} this bar is "
+                f"{kind} ({str(df['timestamp'].iloc[position])!r}, line {lines[position - 1]} has "
+                f"{str(df['timestamp'].iloc[position - 1])!r}), as in the hour clocks repeat when daylight saving "
+                "time ends; the engine works in tz-naive exchange time: drop or aggregate the bars of that hour")
         raise ValueError(
             f"{source} line {lines[position]}, column 'timestamp': {kind} timestamp {str(df['timestamp'].iloc[position])!r} "
             f"(line {lines[position - 1]} has {str(df['timestamp'].iloc[position - 1])!r}); timestamps must be strictly "
