@@ -3,11 +3,27 @@
 :func:`run_backtest` takes a market frame and a :class:`~mesbook.engine.settings.BacktestSettings`. With
 ``ARTICLE`` it reproduces :func:`mesbook.run_trading_simulation` (tested); with ``REALISTIC`` it trades
 on information it could have had, at prices it could have paid. Money is in dollars, prices in index
-points. The loop runs over trades, not bars: each trade's bars are priced in one vectorized call.
+points. The loop runs over trades, not bars: each trade's bars are priced in vectorized calls, and the
+bars priced are those the trades actually hold (plus at most as many again while a stop or take-profit
+is searched for), so time and memory grow linearly in bars + trades whatever the signal pattern.
+
+Timing, for any bar spacing (daily, weekly, intraday, with gaps). Timestamps are exchange time
+(tz-naive America/Chicago, the convention of :func:`mesbook.load_market_data`; a tz-aware column is
+converted to it), and each is the moment its bar's price is observed (its close). An option expires at
+its **expiry moment**, :data:`EXPIRY_TIME` on its expiry date: 8:30 a.m. CT for the quarterly options
+(CME: "Trading terminates at 8:30 a.m. CT on the 3rd Friday of the contract month", MES options
+product 8933, ``cme_mes_options_quarterly`` in ``book/references.bib``), 3:00 p.m. CT for the monthly
+(week-3) and weekly Friday options (CME: "Trading terminates at 3:00 p.m. CT", product 8931,
+``cme_mes_options_weekly``). It settles at intrinsic value at the **last bar at or before that moment**,
+never after: a daily bar stamped with its date (midnight) is its day's bar, intraday bars settle at the
+last bar of the expiry day up to the moment, and when no bar falls between the entry and the expiry (weekly
+bars, gaps) the option settles on its entry bar. It expires once the data reach its expiry date.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
@@ -40,6 +56,17 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
                                    "gross_pnl", "costs")
 # Listed strikes either side of the ideal one compared by the target-delta rule.
 _DELTA_SEARCH_STRIKES = 2
+#: Time of day (exchange time, America/Chicago) at which each cycle's options stop trading on their
+#: expiry date, as a Timedelta after midnight (CME's MES options pages; see the module docstring).
+EXPIRY_TIME: dict[str, pd.Timedelta] = {
+    "quarterly": pd.Timedelta(hours=8, minutes=30),
+    "monthly": pd.Timedelta(hours=15),
+    "weekly": pd.Timedelta(hours=15),
+}
+#: Exchange time zone: tz-aware timestamps are converted to it (and made naive) before a run.
+EXCHANGE_TZ = "America/Chicago"
+#: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
+_FIRST_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -52,6 +79,18 @@ class Market:
     fill_vol: np.ndarray
     day: np.ndarray
     times: pd.DatetimeIndex
+
+    @property
+    def stamp(self) -> np.ndarray:
+        """Bar timestamps as int64 nanoseconds (naive exchange time)."""
+        return self.times.asi8
+
+
+def exchange_times(timestamps: pd.Series) -> pd.DatetimeIndex:
+    """Timestamps as naive exchange time: a tz-aware column is converted to :data:`EXCHANGE_TZ` and its
+    zone dropped (the loader's convention); a naive one is taken as exchange time already."""
+    times = pd.DatetimeIndex(timestamps)
+    return times.tz_convert(EXCHANGE_TZ).tz_localize(None) if times.tz is not None else times
 
 
 def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: float) -> Market:
@@ -73,7 +112,7 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
     fill_vol = np.r_[settings.constant_vol, vol[:-1]] if settings.fill_price == "open" else vol
     # Options trade at implied volatility: the estimate scaled by the variance risk premium (if any).
     vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
-    times = pd.DatetimeIndex(data["timestamp"])
+    times = exchange_times(data["timestamp"])
     day = times.values.astype("datetime64[D]").astype(np.int64)
     return Market(close, fill, vol, fill_vol, day, times)
 
@@ -115,6 +154,13 @@ class Pricer:
         futures = self.m.fill[bars]
         atm = get_atm_strike(futures, interval)
         if self.s.strike == "atm":
+            if self.s.pricing == "black76" and len(atm) and not atm.min() > 0:
+                k = int(np.argmin(atm))
+                column = "open_price" if self.s.fill_price == "open" else "futures_price"
+                raise ValueError(
+                    f"{column} is {futures[k]:g} at bar {int(bars[k])} ({self.m.times[bars[k]]}), at or below half the "
+                    f"strike_interval ({interval:g} points), so its nearest strike is 0, which Black-76 cannot price; "
+                    f"pass a strike_interval below {2 * futures[k]:g}, or check that {column} is in index points")
             return atm
         if self.s.strike == "offset":
             return np.maximum(atm + sign * self.s.strike_offset * interval, interval)
@@ -160,6 +206,8 @@ def run_backtest(
     multiplier = check_number("multiplier", multiplier, strict=True)
     strike_interval = check_number("strike_interval", strike_interval, strict=True)
     check_frame(data, positive=("futures_price", "open_interest"))
+    if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
+        data = data.assign(timestamp=exchange_times(data["timestamp"]))
 
     codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
@@ -193,7 +241,11 @@ class _Plan:
 
 
 def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval: float, n: int) -> _Plan:
-    """Strike, expiry, entry price and scheduled exit (next opposite signal, expiry or last bar) per event."""
+    """Strike, expiry, entry price and scheduled exit (next opposite signal, expiry or last bar) per event.
+
+    An expiry and an opposite signal on the same bar: the option settles ("expiry"), and the signal opens
+    the next trade on that bar.
+    """
     s, m = pricer.s, pricer.m
     change = np.flatnonzero(np.r_[signs[1:] != signs[:-1], True])
     next_opposite = change[np.searchsorted(change, np.arange(len(events)))] + 1
@@ -204,11 +256,8 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     if s.expiry_cycle:
         expiry = select_expiry(m.times[events], s.min_days_to_expiry, s.expiry_cycle)
         expiry_day = expiry.values.astype("datetime64[D]").astype(np.int64).astype(float)
-        # Settle at the last close on or before the expiry date (a holiday or a gap has no bar that day).
-        first_after = np.searchsorted(m.day, expiry_day, side="left")
-        on_the_day = m.day[np.minimum(first_after, n - 1)] == expiry_day
-        settle_bar = np.maximum(np.where(on_the_day, first_after, first_after - 1), events + 1)
-        expires = (first_after < n) & (settle_bar <= exit_bar)
+        settle_bar = settlement_bars(m, expiry, s.expiry_cycle)
+        expires = (m.day[-1] >= expiry_day) & (settle_bar <= exit_bar)  # the data reach the expiry date
         exit_bar = np.where(expires, settle_bar, exit_bar)
         reason[expires] = "expiry"
     strike = pricer.strike(events, expiry_day, signs, interval)
@@ -221,15 +270,23 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     return _Plan(strike, expiry_day, entry_mid, exit_bar, reason, exit_mid)
 
 
+def settlement_bars(m: Market, expiry: pd.DatetimeIndex, cycle: str) -> np.ndarray:
+    """Per option, the bar it settles at: the last bar at or before its expiry moment (its expiry date
+    at :data:`EXPIRY_TIME` of ``cycle``); the first bar (0) if none is."""
+    moment = (pd.DatetimeIndex(expiry).normalize() + EXPIRY_TIME[cycle]).asi8
+    return np.maximum(np.searchsorted(m.stamp, moment, side="right") - 1, 0)
+
+
 def _trade_loop(
     executed: np.ndarray, m: Market, s: BacktestSettings, initial_cash: float, multiplier: float, interval: float
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Open and close options event by event; returns (trade log, unrealized P&L per bar in dollars).
 
     Everything that does not depend on the account (strikes, prices, scheduled exits) is computed for all
-    events up front, so the loop only keeps the books. Rules that watch the option between entry and exit
-    (stop-loss, take-profit, the drawdown switch) need every event's option marked on its bars, which is
-    also done up front, in one call; the loop then only slices.
+    events up front, so the loop only keeps the books and watches the trades it opens. A stop or
+    take-profit is searched for in chunks of bars that double in length, so a trade's bars are priced
+    about once (at most twice) however far its scheduled exit lies; the drawdown switch reads the marked
+    equity of the bars each trade is held (:func:`mesbook.engine.rules.drawdown_halted`).
     """
     n = len(executed)
     events = np.flatnonzero(executed[: n - 1] != 0)
@@ -239,18 +296,18 @@ def _trade_loop(
     if s.position == "scale_in":
         trades = _scale_in_trades(events, signs, plan, m, s, multiplier)
         return trades, _unrealized(trades, pricer, n, multiplier)
-    watch_value = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
-    watch_path = watch_value or s.underlying_stop_points is not None
-    if watch_value:
-        all_marks, offsets = _held_marks(events, signs, plan, pricer)
     fee = s.commission.per_side
     rows: list[tuple] = []
-    cash = peak = initial_cash
+    cash, realized = initial_cash, 0.0
+    watch = _DrawdownWatch(s)
+    flat_from = 0  # from this bar on the account is flat (equity = initial_cash + realized) until the next entry
     i = 0
     while i < len(events):
-        if drawdown_halted(s, peak, cash):
-            break
         bar, sign = int(events[i]), int(signs[i])
+        if bar > flat_from and watch.sees(np.array([initial_cash + realized])):
+            break
+        if watch.halted:
+            break
         mid, strike, expiry_day = float(plan.entry_mid[i]), float(plan.strike[i]), float(plan.expiry_day[i])
         paid = buy_price(s, mid)
         contracts = contracts_to_buy(s, cash, paid * multiplier, fee)
@@ -259,26 +316,84 @@ def _trade_loop(
             i += 1
             continue
         exit_bar, reason, exit_mid = int(plan.exit_bar[i]), str(plan.reason[i]), float(plan.exit_mid[i])
-        if watch_path:
-            bars = np.arange(bar + 1, exit_bar)
-            marks = all_marks[offsets[i]:offsets[i + 1]] if watch_value else None
-            trigger = first_trigger(s, marks, paid, sign * (m.close[bars] - m.fill[bar]))
-            if trigger is not None:
-                exit_bar, reason = bar + 1 + trigger[0], trigger[1]
-                exit_mid = float(marks[trigger[0]]) if marks is not None else float(
-                    pricer.mark(np.array([exit_bar]), m.close[[exit_bar]], strike, expiry_day, sign)[0])
-            if marks is not None and len(marks):
-                held = marks[: exit_bar - bar - 1]
-                peak = max(peak, cash + contracts * float(held.max(initial=0.0)) * multiplier - outlay)
+        held = _watch_trade(s, pricer, bar, exit_bar, strike, expiry_day, sign, paid)
+        if held.trigger is not None:
+            exit_bar, reason, exit_mid = held.trigger
+        if s.max_drawdown is not None and exit_bar > bar:
+            watch.sees((initial_cash + realized) + (contracts * held.marks[: exit_bar - bar] * multiplier - outlay))
         received, pnl, costs = (float(x) for x in _exit_terms(s, reason, mid, paid, exit_mid, contracts, multiplier))
-        peak = max(peak, cash + pnl)
         cash += pnl
+        realized += pnl
+        flat_from = exit_bar
         exit_price = m.fill[exit_bar] if reason == "signal" else m.close[exit_bar]
         rows.append((bar, exit_bar, sign, strike, m.fill[bar], exit_price, paid * multiplier, pnl, contracts,
                      expiry_day, reason, paid, received, pnl + costs, costs, outlay))
-        i = int(np.searchsorted(events, exit_bar, side="left"))
+        i = max(i + 1, int(np.searchsorted(events, exit_bar, side="left")))
     trades = _trade_frame(rows, m)
     return trades, _unrealized(trades, pricer, n, multiplier)
+
+
+class _DrawdownWatch:
+    """The drawdown switch's view of the equity curve: its running peak, and whether it has tripped."""
+
+    def __init__(self, s: BacktestSettings):
+        self.s, self.peak, self.halted = s, -np.inf, False
+
+    def sees(self, equity: np.ndarray) -> bool:
+        """Take in the curve's next values (dollars, consecutive closes); True once the switch has tripped."""
+        if self.s.max_drawdown is None or self.halted or not len(equity):
+            return self.halted
+        peaks = np.maximum.accumulate(np.r_[self.peak, equity])[1:]
+        self.peak = float(peaks[-1])
+        self.halted = bool(np.any(drawdown_halted(self.s, peaks, equity)))
+        return self.halted
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What watching one trade found: its marks from the entry bar on (points; at least up to its exit
+    when the drawdown switch is on) and the ``(exit bar, reason, exit mid)`` of a rule that fired."""
+
+    marks: np.ndarray
+    trigger: Optional[tuple[int, str, float]]
+
+
+def _watch_trade(s: BacktestSettings, pricer: Pricer, bar: int, planned: int, strike: float, expiry_day: float,
+                 sign: int, paid: float) -> _Held:
+    """Mark one trade on its bars ``bar .. planned − 1`` and look for the first stop or take-profit.
+
+    The rules look at the closes strictly between the entry and the planned exit. Without them the bars
+    are marked in one call (only when the drawdown switch needs the marks); with them, in chunks of
+    :data:`_FIRST_CHUNK`, 2×, 4×, … bars until a rule fires or the planned exit is reached.
+    """
+    m = pricer.m
+    rules = s.stop_loss is not None or s.take_profit is not None or s.underlying_stop_points is not None
+    need_marks = s.stop_loss is not None or s.take_profit is not None or s.max_drawdown is not None
+    empty = np.empty(0)
+    if not rules:
+        if not need_marks or planned <= bar:
+            return _Held(empty, None)
+        bars = np.arange(bar, planned)
+        return _Held(np.asarray(pricer.mark(bars, m.close[bars], strike, expiry_day, sign), dtype=float), None)
+    parts: list[np.ndarray] = []
+    start, size = bar, _FIRST_CHUNK
+    while start < planned:
+        stop = min(planned, start + size)
+        bars = np.arange(start, stop)
+        marks = (np.asarray(pricer.mark(bars, m.close[bars], strike, expiry_day, sign), dtype=float) if need_marks
+                 else np.zeros(len(bars)))
+        parts.append(marks)
+        watched = bars > bar  # the rules start at the close after the entry
+        hit = first_trigger(s, marks[watched] if need_marks else None, paid,
+                            sign * (m.close[bars[watched]] - m.fill[bar]))
+        if hit is not None:
+            offset = int(np.flatnonzero(watched)[hit[0]])
+            exit_bar = int(bars[offset])
+            exit_mid = float(marks[offset]) if need_marks else float(
+                pricer.mark(np.array([exit_bar]), m.close[[exit_bar]], strike, expiry_day, sign)[0])
+            return _Held(np.concatenate(parts), (exit_bar, hit[1], exit_mid))
+        start, size = stop, 2 * size
+    return _Held(np.concatenate(parts) if parts else empty, None)
 
 
 def segment_bars(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -288,15 +403,6 @@ def segment_bars(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, n
     k = np.repeat(np.arange(len(lengths)), lengths)
     offsets = np.cumsum(lengths) - lengths
     return k, np.arange(int(lengths.sum())) - offsets[k] + np.asarray(starts, dtype=np.int64)[k]
-
-
-def _held_marks(events: np.ndarray, signs: np.ndarray, plan: _Plan, pricer: Pricer) -> tuple[np.ndarray, np.ndarray]:
-    """Marks (points) of each event's option at the closes strictly between its entry and planned exit,
-    concatenated, with offsets: event ``i``'s marks are ``marks[offsets[i]:offsets[i + 1]]``."""
-    lengths = np.maximum(plan.exit_bar - events - 1, 0)
-    k, bars = segment_bars(events + 1, lengths)
-    marks = pricer.mark(bars, pricer.m.close[bars], plan.strike[k], plan.expiry_day[k], signs[k])
-    return np.asarray(marks, dtype=float), np.r_[0, np.cumsum(lengths)]
 
 
 def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Each rule reads one :class:`~mesbook.engine.settings.BacktestSettings` field and is off when that field
 is ``None``. :func:`mesbook.run_backtest` calls them for each trade (the rules watch one position at a
-time; ``position="scale_in"`` refuses them). Premiums and marks are index points per option, cash and
-costs dollars.
+time; ``position="scale_in"`` refuses them): the exit rules on the closes strictly between a trade's
+entry and its scheduled exit, the drawdown switch on the marked equity curve. Premiums and marks are
+index points per option, cash and costs dollars.
 """
 from __future__ import annotations
 
@@ -48,10 +49,24 @@ def first_trigger(
     return min(hits) if hits else None
 
 
-def drawdown_halted(s: BacktestSettings, peak: float, cash: float) -> bool:
-    """True when the drawdown switch stops new trades: cash has fallen ``s.max_drawdown`` (a fraction)
-    or more below its ``peak`` (dollars). Never with ``max_drawdown=None`` or a peak ≤ 0."""
-    return s.max_drawdown is not None and peak > 0 and (peak - cash) / peak >= s.max_drawdown
+def drawdown_halted(s: BacktestSettings, peak: float | np.ndarray, equity: float | np.ndarray) -> bool | np.ndarray:
+    """True where the drawdown switch trips: ``equity`` (dollars) is ``s.max_drawdown`` (a fraction) or
+    more below its running ``peak`` (dollars), i.e. ``(peak − equity) / peak ≥ max_drawdown``. Never with
+    ``max_drawdown=None`` or a peak ≤ 0. Scalars give a bool, arrays (aligned) a bool array.
+
+    :func:`mesbook.run_backtest` applies it to the **marked** equity curve (``result.equity``: cash plus
+    the open option at its mark, at every close) against that curve's running maximum. The switch
+    **latches**: once it trips at a close, no trade opens at any later bar for the rest of the run; an
+    option held at that close is kept until its own exit (signal, expiry, stop or the last bar).
+    """
+    peak_ = np.asarray(peak, dtype=float)
+    equity_ = np.asarray(equity, dtype=float)
+    if s.max_drawdown is None:
+        out = np.zeros(np.broadcast(peak_, equity_).shape, dtype=bool)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = (peak_ > 0) & ((peak_ - equity_) / np.where(peak_ > 0, peak_, 1.0) >= s.max_drawdown)
+    return bool(out) if out.ndim == 0 else out
 
 
 __all__ = ["contracts_to_buy", "drawdown_halted", "first_trigger"]

@@ -81,8 +81,11 @@ class BacktestSettings:
         ``rate`` — risk-free rate per year, continuous. ``expiry_cycle`` — None (article: options never
         expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry at least
         ``min_days_to_expiry`` (≥ 1) calendar days away; an option is settled at intrinsic value at the
-        last close on or before its expiry date. ``strike`` — "atm" (article), "offset" (``strike_offset``
-        strikes out of the money; negative = in the money) or "delta" (|delta| nearest ``target_delta``).
+        last bar at or before its expiry moment (8:30 a.m. CT on the date for quarterly options, 3:00 p.m.
+        CT for monthly and weekly ones; :data:`mesbook.engine.backtest.EXPIRY_TIME`), never after.
+        ``strike`` — "atm" (article), "offset" (``strike_offset`` strikes out of the money; negative = in
+        the money) or "delta" (|delta| nearest ``target_delta``); with ``pricing="fixed"`` only "atm" and
+        offsets ≥ 0 are allowed (a fixed premium cannot pay for an in-the-money option).
         ``implied_vol_ratio`` and ``implied_vol_add`` — the variance risk premium: options are priced
         (bought, marked and sold) at implied volatility = ``implied_vol_ratio`` × the volatility above
         + ``implied_vol_add`` (per year: 0.066 = 6.6 volatility points). 1 and 0 (the default): at the
@@ -105,9 +108,11 @@ class BacktestSettings:
         this share of equity on premium. ``max_premium_at_risk`` — dollars per trade cap.
         ``stop_loss`` / ``take_profit`` — exit when the option's marked value falls to (1 − stop_loss) or
         rises to (1 + take_profit) times its entry price. ``underlying_stop_points`` — exit when the
-        future moves this many points against the position. ``max_drawdown`` — once equity is this
-        fraction below its peak, open no new trades. The rules first look at the close of the bar after
-        the entry (a trade never opens and closes on one bar) and exit at the close where they fire, even
+        future moves this many points against the position. ``max_drawdown`` — once the marked equity
+        curve closes this fraction or more below its running peak, open no new trades for the rest of
+        the run (the switch latches; an option already held runs to its own exit; see
+        :func:`mesbook.engine.rules.drawdown_halted`). The exit rules first look at the close of the bar after
+        the entry (a rule never closes a trade on its entry bar) and exit at the close where they fire, even
         when signals fill a bar late.
     """
 
@@ -200,6 +205,12 @@ class BacktestSettings:
                                  "set them to None or use position='single'")
         if self.pricing == "fixed" and (self.mark == "model" or self.exercise == "american"):
             raise ValueError("mark='model' and exercise='american' need pricing='black76'; set pricing='black76' too")
+        if self.pricing == "fixed" and (self.strike == "delta" or (self.strike == "offset" and self.strike_offset < 0)):
+            chosen = "strike='delta'" if self.strike == "delta" else f"strike='offset' with strike_offset={self.strike_offset}"
+            raise ValueError(
+                f"{chosen} with pricing='fixed' would buy options that can be deep in the money for "
+                f"fixed_premium_points={self.fixed_premium_points:g}, less than their intrinsic value (a sure "
+                "win); set pricing='black76' to price them, or use strike='atm' or a strike_offset >= 0")
 
     def tick(self, premium: float | np.ndarray) -> float | np.ndarray:
         """The premium tick (points) of each ``premium`` (points): ``tick_size`` at or below

@@ -1,0 +1,163 @@
+"""The engine's trade loop (mesbook.engine.backtest) on small hand-built frames with known answers:
+exit accounting, settlement timing for every bar spacing, refusals, time zones."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mesbook import run_backtest as mb_run_backtest, simulate_market_data
+from mesbook.engine.backtest import EXPIRY_TIME, _trade_loop, market_arrays, settlement_bars
+from mesbook.engine.settings import ARTICLE, HONEST, Commission
+
+FEES = Commission()  # $0.92 a side
+
+
+def engine_trades(times, prices, codes, settings, cash=100_000.0):
+    """The engine's trade log for hand-made executed codes (1 BUY, 2 SELL) on a hand-made market."""
+    frame = pd.DataFrame({"timestamp": pd.DatetimeIndex(times), "futures_price": np.asarray(prices, dtype=float),
+                          "open_interest": 1.0})
+    m = market_arrays(frame, settings, 252)
+    trades, unrealized = _trade_loop(np.asarray(codes), m, settings, cash, 5.0, 5.0)
+    return trades, unrealized
+
+
+QUARTERLY = ARTICLE.replace(expiry_cycle="quarterly", min_days_to_expiry=7, commission=FEES)
+MARCH = pd.date_range("2024-03-04", "2024-03-22", freq="B")  # the third Friday is 2024-03-15, bar 9
+
+
+def test_an_expiring_call_settles_at_intrinsic_value_on_the_expiry_day():
+    prices = np.full(len(MARCH), 5000.0)
+    prices[9] = 5012.3
+    codes = np.zeros(len(MARCH), dtype=int)
+    codes[1] = 1  # BUY on Tuesday 5 March: first quarterly expiry 7+ days out is 15 March
+    t, _ = engine_trades(MARCH, prices, codes, QUARTERLY)
+    row = t.iloc[0]
+    assert (row["exit_bar"], row["exit_reason"], row["expiry"]) == (9, "expiry", pd.Timestamp("2024-03-15"))
+    assert row["exit_premium"] == pytest.approx(12.3)  # F - K = 5012.3 - 5000, no spread at settlement
+    assert row["pnl"] == pytest.approx((12.3 - 2.5) * 5 - 2 * 0.92)  # both fees: the option was worth something
+    assert row["costs"] == pytest.approx(2 * 0.92)
+
+
+def test_a_worthless_expiry_pays_no_closing_fee():
+    prices = np.full(len(MARCH), 5000.0)
+    prices[9] = 5012.3
+    codes = np.zeros(len(MARCH), dtype=int)
+    codes[1] = 2  # a PUT, worthless at 5012.3
+    row = engine_trades(MARCH, prices, codes, QUARTERLY)[0].iloc[0]
+    assert row["exit_reason"] == "expiry" and row["exit_premium"] == 0.0
+    assert row["pnl"] == pytest.approx(-2.5 * 5 - 0.92) and row["costs"] == pytest.approx(0.92)
+
+
+def test_the_cost_formula_of_a_signal_exit():
+    s = ARTICLE.replace(commission=FEES, half_spread_ticks=1.0, slippage_ticks=1.0)  # 2 ticks of 0.05 a side
+    prices = [5000.0, 5000.0, 5010.0, 5010.0]
+    t, _ = engine_trades(pd.date_range("2024-01-02", periods=4, freq="B"), prices, [1, 0, 2, 0], s)
+    call = t.iloc[0]
+    assert call["entry_premium"] == pytest.approx(2.6) and call["exit_premium"] == pytest.approx(9.9)
+    # fees both sides + what each fill gave away against the mid: (2.6 - 2.5) + (10 - 9.9) points at $5
+    assert call["costs"] == pytest.approx(2 * 0.92 + 0.2 * 5)
+    assert call["pnl"] == pytest.approx((9.9 - 2.6) * 5 - 2 * 0.92)
+    assert call["gross_pnl"] == pytest.approx((10.0 - 2.5) * 5)  # at the mids, before any cost
+
+
+def test_expiry_and_an_opposite_signal_on_one_bar():
+    prices = np.full(len(MARCH), 5000.0)
+    prices[9] = 4990.0
+    codes = np.zeros(len(MARCH), dtype=int)
+    codes[1], codes[9] = 1, 2  # the SELL comes on the expiry bar itself
+    t, _ = engine_trades(MARCH, prices, codes, QUARTERLY)
+    assert list(t["exit_reason"][:1]) == ["expiry"] and t["exit_bar"].iloc[0] == 9  # settled, not sold
+    assert t["exit_premium"].iloc[0] == 0.0
+    assert (t["entry_bar"].iloc[1], t["option_type"].iloc[1]) == (9, "PUT")  # and the signal opens the next trade
+
+
+def test_weekly_bars_settle_at_the_last_bar_before_the_expiry_never_after():
+    weeks = pd.date_range("2024-02-26", periods=6, freq="W-MON")  # Mondays; expiry Friday 15 March has no bar
+    s = QUARTERLY.replace(min_days_to_expiry=1)
+    codes = [0, 0, 1, 0, 0, 0]  # BUY on Monday 11 March
+    t, _ = engine_trades(weeks, [5000.0, 5000, 5000, 5040, 5040, 5040], codes, s)
+    row = t.iloc[0]
+    assert row["expiry"] == pd.Timestamp("2024-03-15") and row["exit_reason"] == "expiry"
+    assert row["exit_bar"] == 2 and row["exit_time"] <= pd.Timestamp("2024-03-15 08:30")  # not Monday 18 March
+    assert row["exit_premium"] == 0.0  # settled at the last price seen before the expiry: 5000
+
+
+def test_a_gap_over_the_expiry_day_settles_at_the_last_bar_before_it():
+    days = MARCH.delete([8, 9, 10])  # no bars on 14, 15 and 18 March
+    prices = np.arange(len(days), dtype=float) + 5000.0
+    codes = np.zeros(len(days), dtype=int)
+    codes[1] = 1
+    row = engine_trades(days, prices, codes, QUARTERLY)[0].iloc[0]
+    assert row["exit_time"] == pd.Timestamp("2024-03-13") and row["exit_reason"] == "expiry"
+    assert row["exit_premium"] == pytest.approx(prices[7] - 5000.0)
+
+
+@pytest.mark.parametrize("cycle, last_bar", [("quarterly", "2024-03-15 08:00"), ("monthly", "2024-03-15 15:00"),
+                                             ("weekly", "2024-03-15 15:00")])
+def test_intraday_bars_settle_at_the_last_bar_up_to_the_expiry_moment(cycle, last_bar):
+    hours = pd.date_range("2024-03-11 00:00", "2024-03-15 23:00", freq="h")
+    s = ARTICLE.replace(expiry_cycle=cycle, min_days_to_expiry=1)
+    codes = np.zeros(len(hours), dtype=int)
+    codes[1] = 1
+    prices = 5000.0 + np.arange(len(hours)) * 0.1
+    row = engine_trades(hours, prices, codes, s)[0].iloc[0]
+    assert row["exit_time"] == pd.Timestamp(last_bar) and row["exit_reason"] == "expiry"
+    assert pd.Timestamp(last_bar) <= pd.Timestamp("2024-03-15") + EXPIRY_TIME[cycle] < pd.Timestamp(last_bar) + pd.Timedelta("1h")
+    assert row["exit_premium"] == pytest.approx(prices[hours.get_loc(pd.Timestamp(last_bar))] - 5000.0)
+
+
+def test_settlement_bars_by_hand():
+    m = market_arrays(pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14 16:00", "2024-03-15 08:30",
+                                                                   "2024-03-15 08:31", "2024-03-15 15:00"]),
+                                    "futures_price": 5000.0, "open_interest": 1.0}), ARTICLE, 252)
+    expiry = pd.DatetimeIndex(["2024-03-15"])
+    assert settlement_bars(m, expiry, "quarterly").tolist() == [1]  # 8:30 itself is at or before 8:30
+    assert settlement_bars(m, expiry, "weekly").tolist() == [3]
+    assert settlement_bars(m, pd.DatetimeIndex(["2024-03-01"]), "weekly").tolist() == [0]
+
+
+def test_a_fixed_premium_cannot_buy_in_the_money_strikes():
+    with pytest.raises(ValueError, match=r"strike_offset=-2.*pricing='fixed'.*pricing='black76'"):
+        ARTICLE.replace(strike="offset", strike_offset=-2)
+    with pytest.raises(ValueError, match=r"strike='delta'.*fixed_premium_points"):
+        ARTICLE.replace(strike="delta")
+    assert ARTICLE.replace(strike="offset", strike_offset=1).strike_offset == 1  # out of the money: allowed
+    assert ARTICLE.replace(strike="delta", pricing="black76").strike == "delta"
+
+
+def test_a_price_under_half_the_strike_interval_names_futures_price_and_strike_interval():
+    frame = pd.DataFrame({"timestamp": pd.date_range("2024-01-02", periods=60, freq="B"),
+                          "futures_price": 2.0 + np.abs(np.sin(np.arange(60) / 5)),
+                          "open_interest": 1000 + 100 * np.sin(np.arange(60) / 3)})
+    with pytest.raises(ValueError, match=r"futures_price is 2.19867 at bar 1 \(2024-01-03.*half the strike_interval \(5 points\).*strike_interval below 4.39734"):
+        mb_run_backtest(frame, ARTICLE.replace(pricing="black76"), short_sma_window=2, long_sma_window=5)
+    assert len(mb_run_backtest(frame, ARTICLE.replace(pricing="black76"), short_sma_window=2, long_sma_window=5,
+                               strike_interval=0.25).trades)
+
+
+def test_tz_aware_timestamps_run_end_to_end_with_expiries_and_the_roll_filter():
+    naive = simulate_market_data(300, seed=4)
+    aware = naive.assign(timestamp=naive["timestamp"].dt.tz_localize("America/Chicago"))
+    before = aware.copy()
+    a, b = mb_run_backtest(aware, HONEST), mb_run_backtest(naive, HONEST)
+    pd.testing.assert_frame_equal(aware, before)
+    pd.testing.assert_frame_equal(a.trades, b.trades)
+    utc = naive.assign(timestamp=naive["timestamp"].dt.tz_localize("America/Chicago").dt.tz_convert("UTC"))
+    pd.testing.assert_frame_equal(mb_run_backtest(utc, HONEST).trades, b.trades)  # converted to exchange time
+
+
+def test_the_loaders_output_runs_end_to_end(tmp_path):
+    from mesbook.data.loader import load_market_data
+    naive = simulate_market_data(300, seed=4)
+    text = naive.assign(timestamp=naive["timestamp"].dt.tz_localize("America/Chicago").dt.tz_convert("UTC")
+                        .dt.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    path = tmp_path / "zoned.csv"
+    text.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = load_market_data(path)
+    result = mb_run_backtest(loaded, HONEST)
+    pd.testing.assert_frame_equal(result.trades, mb_run_backtest(naive, HONEST).trades)
