@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from mesbook import exercises
 from mesbook.classroom import notebooks as nbs
 
 
@@ -113,3 +115,18 @@ def test_glue_statements_for_the_books_prose_go_unless_a_later_cell_needs_them()
         "last = acting.iloc[-1]",
         "print(table, last, [key for key in 'ab'])",
     ]
+
+
+@pytest.mark.parametrize("chapter", list(nbs.chapter_paths()))
+def test_the_books_chapters_read_their_seed_from_the_parameters_cell(chapter):
+    nb = nbs.read_chapter(nbs.chapter_paths()[chapter])
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert nbs.parameters_cell(nb) == nb.cells.index(code[0])
+    assert code[0].source.startswith(f"MARKET_SEED = {exercises.BOOK_SEED}  #")
+    for cell in code[1:]:
+        assert not re.search(rf"\bseed=\s*{exercises.BOOK_SEED}\b|simulate_with_drift\(\s*{exercises.BOOK_SEED}\b",
+                             cell.source), f"{chapter}: use MARKET_SEED, not the literal seed:\n{cell.source}"
+    assert set(nbs.answer_cells(nb)) == set(nbs.chapter_questions(chapter))
+    handout = nbs.make_handout(nb, 4242)
+    assert set(nbs.answer_cells(handout)) == set(nbs.chapter_questions(chapter))
+    assert "glue(" not in "\n".join(c.source for c in handout.cells if c.cell_type == "code")

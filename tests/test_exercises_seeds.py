@@ -65,3 +65,9 @@ def test_a_bad_seed_is_refused(bad):
     if bad is not None:
         with pytest.raises(TypeError, match="non-negative int"):
             exercises.expected("ch4.filtered", bad)
+
+
+@pytest.mark.parametrize("key", ["ch4.first_real_signal", "ch4.filtered", "ch6.theta"])
+def test_no_answer_is_not_right_whatever_the_kind(key):
+    assert exercises.is_correct(key, None) is False
+    assert exercises.is_correct(key, None, seed=1_234) is False

@@ -34,6 +34,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "(use the same salt for handout, key and grade)")
 
 
+def _jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="notebooks run at the same time, each in its own kernel (default 1; more is faster on "
+                             "several cores, but notebooks then share the machine, so allow a longer --timeout)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mesbook classroom", description=DESCRIPTION)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="{handout,key,grade}")
@@ -43,12 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     key = verbs.add_parser("key", help="write each student's notebooks with the right answers, executed")
     key.add_argument("--out", required=True, metavar="DIR", help="folder for the answer keys")
     _common(key)
+    _jobs(key)
     grade = verbs.add_parser("grade", help="run and check SUBMISSIONS/<student_id>/<chapter>.ipynb")
     grade.add_argument("submissions", metavar="SUBMISSIONS", help="folder with one subfolder per student")
     grade.add_argument("--out", required=True, metavar="GRADEBOOK.csv", help="gradebook to write")
     grade.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
                        help=f"seconds one notebook may run in all (default {DEFAULT_TIMEOUT:g})")
     _common(grade)
+    _jobs(grade)
     return parser
 
 
@@ -64,6 +72,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                  "one subfolder per student")
             if not args.timeout > 0:
                 raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+        if getattr(args, "jobs", 1) < 1:
+            raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
         salt = args.salt if args.salt else None
         students = {sid: student_seed(sid, salt) for sid in ids}
     except ValueError as exc:
@@ -82,7 +92,7 @@ def _handout(args, students, chapters) -> int:
 
 def _key(args, students, chapters) -> int:
     started = time.monotonic()
-    failures = write_keys(students, chapters, args.out,
+    failures = write_keys(students, chapters, args.out, jobs=args.jobs,
                           progress=lambda s, c, how: print(f"  key {s}/{c}: {how}", flush=True))
     print(f"wrote {len(students) * len(chapters)} answer keys to {args.out} in {time.monotonic() - started:.0f} s")
     for line in failures:
@@ -97,10 +107,10 @@ def _grade(args, students, chapters) -> int:
         print(f"  {student}/{chapter}: {right}/{len(graded.rows)}{extra}", flush=True)
 
     started = time.monotonic()
-    rows, seconds = grade_class(args.submissions, students, list(chapters), args.timeout, progress)
+    rows, seconds = grade_class(args.submissions, students, list(chapters), args.timeout, progress, jobs=args.jobs)
     write_gradebook(rows, args.out)
     total = time.monotonic() - started
-    per = f", {sum(seconds) / len(seconds):.1f} s per notebook run" if seconds else ""
+    per = f", {sum(seconds) / len(seconds):.1f} s per notebook" if seconds else ""
     print(f"\ngraded {len(students)} students × {len(chapters)} chapters in {total:.0f} s{per}; gradebook: {args.out}\n")
     print(summary(rows))
     return 0

@@ -21,21 +21,22 @@ import tempfile
 import time
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import nbformat
 import pandas as pd
 from nbformat.reader import NotJSONError
 
 from .. import exercises
+from ..parallel import parallel_map
 from . import capture
 from .notebooks import chapter_questions, check_cells, set_seed
 from .runner import run_notebook
 
 #: Columns of the gradebook, in order.
 GRADEBOOK_COLUMNS: tuple[str, ...] = ("student_id", "chapter", "question", "correct", "answer", "expected", "note")
-#: Default time budget of one submission, seconds.
-DEFAULT_TIMEOUT: float = 120.0
+#: Default time budget of one submission, seconds (the Monte Carlo chapter needs the most, on a busy machine a minute or two).
+DEFAULT_TIMEOUT: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class GradeRow:
 
 @dataclass(frozen=True)
 class NotebookGrade:
-    """The rows of one submission, how long it ran (seconds, 0 if it never started) and why it stopped."""
+    """The rows of one submission, how long grading it took (seconds: kernel start, run and checks; 0 if it
+    never ran) and why its run stopped."""
 
     rows: tuple[GradeRow, ...]
     seconds: float
@@ -138,7 +140,7 @@ def _all(chapter: str, note: str) -> dict[str, tuple[bool, Any, str]]:
 def grade_notebook(path: Union[str, os.PathLike], student: str, chapter: str, seed: int,
                    timeout: float = DEFAULT_TIMEOUT) -> NotebookGrade:
     """Grade one submission (see the module's docstring); never raises for anything in the file."""
-    path = Path(path)
+    path, started = Path(path), time.monotonic()
     if not path.is_file():
         return NotebookGrade(_rows(student, chapter, seed, _all(chapter, f"no submission: {path.name} is missing")), 0.0,
                              "missing")
@@ -163,14 +165,16 @@ def grade_notebook(path: Union[str, os.PathLike], student: str, chapter: str, se
                 f"_mesbook_capture.install({record!r}, {int(seed)})\ndel _mesbook_capture")
             nb.cells.insert(0, prelude)
             outcome = run_notebook(nb, timeout, workdir, first_counted_cell=len(nb.cells) - before)
-            seconds, stopped_at, reason = outcome.seconds, outcome.stopped_at, outcome.reason
+            stopped_at, reason = outcome.stopped_at, outcome.reason
         except Exception as exc:  # noqa: BLE001 - a kernel that can't start, a malformed cell...
-            seconds, stopped_at, reason = 0.0, 0, f"could not run the notebook ({type(exc).__name__}: {exc})"
+            stopped_at, reason = 0, f"could not run the notebook ({type(exc).__name__}: {exc})"
         answers = capture.read_records(record)
     calls = check_cells(nb)
     verdicts: dict[str, tuple[bool, Any, str]] = {}
     for key in chapter_questions(chapter):
-        if key in answers:
+        if key in answers and answers[key] is None:  # what check() calls "no answer yet"
+            verdicts[key] = (False, None, "no answer: still None")
+        elif key in answers:
             answer = answers[key]
             try:
                 correct = judge(key, answer, seed)
@@ -184,7 +188,8 @@ def grade_notebook(path: Union[str, os.PathLike], student: str, chapter: str, se
             verdicts[key] = (False, None, f"not reached: {reason}")
         else:
             verdicts[key] = (False, None, "the check of this question never ran")
-    return NotebookGrade(_rows(student, chapter, seed, verdicts), seconds, reason)
+    rows = _rows(student, chapter, seed, verdicts)
+    return NotebookGrade(rows, time.monotonic() - started, reason)
 
 
 def write_gradebook(rows: Sequence[GradeRow], path: Union[str, os.PathLike]) -> None:
@@ -211,18 +216,28 @@ def summary(rows: Sequence[GradeRow]) -> str:
     return table.to_string()
 
 
+def _grade_task(task: tuple) -> NotebookGrade:
+    return grade_notebook(*task)
+
+
 def grade_class(submissions: Union[str, os.PathLike], students: Mapping[str, int], chapters: Sequence[str],
-                timeout: float = DEFAULT_TIMEOUT, progress: Optional[Any] = None) -> tuple[list[GradeRow], list[float]]:
-    """Grade every student (``{student_id: seed}``) × chapter; returns the rows and the seconds of each run."""
-    rows: list[GradeRow] = []
-    seconds: list[float] = []
-    for student, seed in students.items():
-        for chapter in chapters:
-            started = time.monotonic()
-            graded = grade_notebook(Path(submissions) / student / f"{chapter}.ipynb", student, chapter, seed, timeout)
-            rows.extend(graded.rows)
-            if graded.seconds:
-                seconds.append(time.monotonic() - started)
+                timeout: float = DEFAULT_TIMEOUT, progress: Optional[Callable[[str, str, NotebookGrade], None]] = None,
+                jobs: int = 1) -> tuple[list[GradeRow], list[float]]:
+    """Grade every student (``{student_id: seed}``) × chapter, ``jobs`` notebooks at a time (each in its own
+    kernel; see :func:`mesbook.parallel.parallel_map`). Returns the rows, in roster and chapter order, and
+    the seconds each notebook that ran took. ``progress(student, chapter, grade)`` is called per notebook."""
+    tasks = [(Path(submissions) / student / f"{chapter}.ipynb", student, chapter, seed, timeout)
+             for student, seed in students.items() for chapter in chapters]
+    if jobs == 1:
+        graded = []
+        for task in tasks:
+            graded.append(_grade_task(task))
             if progress is not None:
-                progress(student, chapter, graded)
-    return rows, seconds
+                progress(task[1], task[2], graded[-1])
+    else:
+        graded = parallel_map(_grade_task, tasks, n_jobs=jobs)
+        for task, grade in zip(tasks, graded):
+            if progress is not None:
+                progress(task[1], task[2], grade)
+    rows = [row for grade in graded for row in grade.rows]
+    return rows, [grade.seconds for grade in graded if grade.problem not in ("missing", "unreadable")]

@@ -16,6 +16,7 @@ from typing import Callable, Mapping, Optional, Union
 import nbformat
 
 from .grader import expected_answer
+from ..parallel import parallel_map
 from .notebooks import answer_cells, fill_answers, make_handout, read_chapter
 from .runner import run_notebook
 
@@ -47,24 +48,36 @@ def key_notebook(book: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNod
     return fill_answers(handout, {key: expected_answer(key, seed) for key in answer_cells(handout)})
 
 
+def _key_task(task: tuple) -> tuple[str, float]:
+    """Write one executed key; returns why it stopped ("" if it ran to the end) and its seconds."""
+    source, chapter, student, seed, out, timeout = task
+    nb = key_notebook(read_chapter(source), seed)
+    with tempfile.TemporaryDirectory(prefix="mesbook-key-") as workdir:
+        outcome = run_notebook(nb, timeout, workdir)
+    _write(nb, Path(out) / student / f"{chapter}.ipynb")
+    return outcome.reason, outcome.seconds
+
+
 def write_keys(students: Mapping[str, int], chapters: Mapping[str, Path], out: Union[str, os.PathLike],
-               timeout: float = KEY_TIMEOUT,
-               progress: Optional[Callable[[str, str, str], None]] = None) -> list[str]:
-    """Write and execute every student's answer key; returns a line per key that did not run to the end.
+               timeout: float = KEY_TIMEOUT, progress: Optional[Callable[[str, str, str], None]] = None,
+               jobs: int = 1) -> list[str]:
+    """Write and execute every student's answer key, ``jobs`` at a time; returns a line per key that did not
+    run to the end.
 
     A key that stops (a bug, not a student's doing) is still written, with the outputs up to the cell
     that stopped it.
     """
-    failures = []
-    for chapter, source in chapters.items():
-        book = read_chapter(source)
-        for student, seed in students.items():
-            nb = key_notebook(book, seed)
-            with tempfile.TemporaryDirectory(prefix="mesbook-key-") as workdir:
-                outcome = run_notebook(nb, timeout, workdir)
-            _write(nb, Path(out) / student / f"{chapter}.ipynb")
-            if not outcome.finished:
-                failures.append(f"{student}/{chapter}: {outcome.reason}")
+    tasks = [(source, chapter, student, seed, os.fspath(out), timeout)
+             for chapter, source in chapters.items() for student, seed in students.items()]
+    results = []
+    if jobs == 1:
+        for task in tasks:
+            results.append(_key_task(task))
             if progress is not None:
-                progress(student, chapter, outcome.reason or f"{outcome.seconds:.1f} s")
-    return failures
+                progress(task[2], task[1], results[-1][0] or f"{results[-1][1]:.1f} s")
+    else:
+        results = parallel_map(_key_task, tasks, n_jobs=jobs)
+        for task, (reason, seconds) in zip(tasks, results):
+            if progress is not None:
+                progress(task[2], task[1], reason or f"{seconds:.1f} s")
+    return [f"{task[2]}/{task[1]}: {reason}" for task, (reason, _) in zip(tasks, results) if reason]

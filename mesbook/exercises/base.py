@@ -158,9 +158,10 @@ def is_correct(key: str, answer: Any, seed: Optional[int] = None) -> bool:
         return abs(float(answer) - float(right)) <= (q.tolerance if q.kind == "float" else 0)
     if q.kind == "date":
         try:
-            return pd.Timestamp(answer).normalize() == pd.Timestamp(right)
+            day = pd.Timestamp(answer)
         except (ValueError, TypeError):
             return False
+        return day is not pd.NaT and day.normalize() == pd.Timestamp(right)
     return str(answer).strip().lower() == str(right).strip().lower()
 
 
