@@ -50,6 +50,10 @@ def main() -> dict[int, tuple[float, float]]:
         out[n] = (seconds / n, peak / n)
         print(f"  {n:>8,} {buys:>6,} {trades:>7,} {seconds:>9.2f} {1e6 * seconds / n:>8.1f} {peak:>9.1f} "
               f"{1e6 * peak / n:>10.0f}")
+    start = time.perf_counter()
+    mb.simulate_realistic_market(100_000, seed=3)
+    print(f"  realistic generator, 100,000 bars: {time.perf_counter() - start:.2f} s (goal < 1 s; no longer "
+          "asserted in tests/test_synthetic.py)")
     first, last = out[SIZES[0]], out[SIZES[-1]]
     print(f"  => per-bar time {last[0] / first[0]:.2f}x and per-bar memory {last[1] / first[1]:.2f}x from "
           f"{SIZES[0]:,} to {SIZES[-1]:,} bars (linear: about 1x); peak at {SIZES[-1]:,} bars "

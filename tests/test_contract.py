@@ -58,3 +58,39 @@ def test_payoff_dollars_in_dollars():
     call, put = payoff_dollars(np.array([4490.0, 4505.0, 4520.0]), 4505.0, 2.5)
     np.testing.assert_allclose(call, [-12.5, -12.5, 62.5])
     np.testing.assert_allclose(put, [62.5, -12.5, -12.5])
+
+
+def test_ties_on_the_array_path_round_half_to_even():
+    prices = 4400.0 + 0.25 * np.arange(800)  # every 0.25-point price over 200 points: 40 exact ties (x.5 of 5)
+    strikes = get_atm_strike(prices)
+    ties = (prices % 5) == 2.5
+    assert ties.sum() == 40
+    expected = np.array([round(p / 5) * 5 for p in prices], dtype=float)  # Python's round: halves to even
+    np.testing.assert_array_equal(strikes, expected)
+    np.testing.assert_array_equal(strikes[ties], np.where((prices[ties] - 2.5) % 10 == 0, prices[ties] - 2.5,
+                                                          prices[ties] + 2.5))
+    assert get_atm_strike(np.array([4502.5, 4507.5, 4512.5])).tolist() == [4500.0, 4510.0, 4510.0]
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_non_finite_values_are_refused_on_both_paths(bad):
+    with pytest.raises(ValueError, match="futures_price"):
+        get_atm_strike(bad)
+    with pytest.raises(ValueError, match="futures_price"):
+        get_atm_strike(np.array([4500.0, bad]))
+    with pytest.raises(ValueError, match="strike_interval"):
+        get_atm_strike(4500.0, bad)
+    with pytest.raises(ValueError, match="strike_interval"):
+        get_atm_strike(np.array([4500.0]), bad)
+
+
+def test_array_path_types_and_signs():
+    assert get_atm_strike(np.array([4503, 4498])).tolist() == [4505.0, 4500.0]  # integers are prices too
+    assert get_atm_strike(np.array([0.0])).tolist() == [0.0]  # zero is allowed, negative is not
+    with pytest.raises(ValueError, match="futures_price"):
+        get_atm_strike(np.array([4500.0, -0.01]))
+    with pytest.raises(TypeError, match="futures_price"):
+        get_atm_strike(np.array([True, False]))
+    with pytest.raises(TypeError, match="futures_price"):
+        get_atm_strike(True)
+    assert isinstance(get_atm_strike(4503.25, 5), float) and isinstance(get_atm_strike(np.array([1.0])), np.ndarray)

@@ -10,6 +10,8 @@ risk rules fire where they say; the drawdown switch acts on the marked equity cu
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -208,3 +210,38 @@ def test_the_drawdown_switch_reads_the_marked_curve_and_latches(changes, seed, s
         assert (switched.trades["entry_bar"] <= crossed[0]).all()
         # and the switch's own curve agrees: it tripped at that close
         assert (-drawdown(switched.equity).to_numpy()[: crossed[0] + 1] >= limit).any()
+
+
+extreme = st.sampled_from([0.0, 5e-324, 1e-300, 1e-9, 1.0, 1e9, 1e300, 1.7e308])
+positive_extreme = st.sampled_from([5e-324, 1e-300, 1e-9, 1.0, 1e9, 1e300, 1.7e308])
+
+
+@given(st.fixed_dictionaries({
+    "pricing": st.sampled_from(["fixed", "black76"]), "fixed_premium_points": extreme, "constant_vol": positive_extreme,
+    "rate": st.sampled_from([-1.0, -0.5, 0.0, 1e3, 1e300]), "expiry_cycle": st.sampled_from([None, "weekly"]),
+    "half_spread_ticks": extreme, "slippage_ticks": extreme, "round_to_tick": st.booleans(),
+    "contracts": st.sampled_from([1, 2**31 - 1]), "equity_fraction": st.sampled_from([None, 1e-300, 1.0]),
+    "max_premium_at_risk": st.sampled_from([None, 1e-300, 1e300]), "stop_loss": st.sampled_from([None, 1e-300, 1.0]),
+    "take_profit": st.sampled_from([None, 1e-300, 1e300]),
+    "underlying_stop_points": st.sampled_from([None, 1e-300, 1e300]), "max_drawdown": st.sampled_from([None, 1e-300, 1.0]),
+    "implied_vol_add": extreme, "implied_vol_ratio": positive_extreme,
+    "commission": st.sampled_from([Commission(0, 0, 0), Commission(1e300, 0, 0), Commission(5e-324, 0, 0)]),
+    "strike": st.sampled_from(["atm", "offset"]), "strike_offset": st.sampled_from([0, 10_000]),
+}), st.sampled_from([0.0, 1e-300, 30.0, 1e300, 1.7e308]), positive_extreme, positive_extreme,
+   st.sampled_from([1e-9, 1.0, 1e9, 1e300]), st.integers(0, 5))
+def test_extreme_valid_numbers_raise_nothing_but_value_or_type_errors(changes, cash, multiplier, interval, scale, seed):
+    if changes["pricing"] == "black76":
+        changes["mark"] = "model"
+    try:
+        settings = ARTICLE.replace(**changes)
+    except (ValueError, TypeError):
+        return
+    data = mb.simulate_market_data(80, seed=seed)
+    data = data.assign(futures_price=data["futures_price"] / 4500 * scale)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # overflow inside Black-76 at 1e300 is allowed
+            run_backtest(data, settings, initial_cash=cash, multiplier=multiplier, strike_interval=interval,
+                         short_sma_window=3, long_sma_window=8)
+    except (ValueError, TypeError) as exc:
+        assert str(exc)

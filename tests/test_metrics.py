@@ -124,6 +124,38 @@ def test_drawdown_rows_of_the_table():
     assert stats["Calmar Ratio"] == pytest.approx(stats["Return (Ann.) [%]"] / 50)
 
 
+def test_the_average_drawdown_is_a_mean_not_a_median():
+    # three drawdowns: 10 % over 1 bar, 50 % over 3 bars, 2 % over 1 bar (still open at the end)
+    equity = daily([100, 90, 100, 50, 60, 100, 98])
+    periods = drawdown_periods(equity)
+    np.testing.assert_allclose(periods["depth"], [-0.1, -0.5, -0.02])
+    assert list(periods["bars"]) == [2, 3, 1]
+    stats = strict_stats(equity, no_trades())
+    assert stats["Avg. Drawdown [%]"] == pytest.approx(-62 / 3)  # the median would be -10
+    assert stats["Avg. Drawdown Duration [bars]"] == pytest.approx(2.0) and stats["Max. Drawdown Duration [bars]"] == 3
+    assert stats["Avg. Drawdown Duration"] == pd.Timedelta(days=2)
+    skewed = daily([100, 90, 100, 99, 100, 98, 99, 97, 100])  # bars 2, 2, 4: mean 8/3, median 2
+    assert strict_stats(skewed, no_trades())["Avg. Drawdown Duration [bars]"] == pytest.approx(8 / 3)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_non_finite_values_are_refused_at_every_boundary(bad):
+    with pytest.raises(ValueError, match="equity"):
+        compute_stats(daily([100.0, bad, 101.0]), no_trades())
+    with pytest.raises(ValueError, match="pnl"):
+        compute_stats(daily([100.0, 101.0]), trade_log([(0, 1)], [bad]))
+    with pytest.raises(ValueError, match="costs"):
+        compute_stats(daily([100.0, 101.0]), trade_log([(0, 1)], [1.0], costs=[bad]))
+    with pytest.raises(ValueError, match="prices"):
+        compute_stats(daily([100.0, 101.0]), no_trades(), prices=pd.Series([10.0, bad]))
+    for name, call in [("periods_per_year", lambda: annualized_return([0.01], periods_per_year=bad)),
+                       ("risk_free_rate", lambda: sharpe_ratio([0.01, 0.02], risk_free_rate=bad)),
+                       ("initial_cash", lambda: compute_stats(daily([1.0, 2.0]), no_trades(), initial_cash=bad)),
+                       ("tol", lambda: check_accounting(daily([1.0, 2.0]), no_trades(), initial_cash=1.0, tol=bad))]:
+        with pytest.raises(ValueError, match=name):
+            call()
+
+
 # ----------------------------------------------------------------------------- returns and annualization
 def test_sharpe_sortino_and_volatility_match_the_numpy_formulas():
     r = np.random.default_rng(5).normal(0.0005, 0.01, 300)
@@ -274,7 +306,13 @@ def test_edge_cases_give_a_full_table_without_warnings(case):
         warnings.simplefilter("error")
         text = format_stats(stats)
         drawdown_periods(equity)
-        check_accounting(equity, trades, initial_cash=max(float(equity.iloc[0]), 0.0), tol=1e12)
+        cash = max(float(equity.iloc[0]), 0.0)
+        gap = (float(equity.iloc[-1]) - cash) - float(trades["pnl"].sum())
+        if gap == 0:  # the log explains the curve: the check passes with no slack at all
+            assert check_accounting(equity, trades, initial_cash=cash, tol=0.0) == 0.0
+        else:  # it does not: the check must say so, even with a cent of slack
+            with pytest.raises(ValueError, match="does not reconcile"):
+                check_accounting(equity, trades, initial_cash=cash, tol=0.01 if abs(gap) > 0.01 else 0.0)
     assert len(text.splitlines()) == len(STAT_LABELS)
 
 

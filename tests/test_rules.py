@@ -42,3 +42,34 @@ def test_drawdown_switch():
     assert drawdown_halted(rule, 100_000.0, 98_000.0)  # exactly 2 %
     assert not drawdown_halted(REALISTIC, 100_000.0, 1.0)  # switch off
     assert not drawdown_halted(rule, 0.0, -5.0)  # no positive peak to measure from
+
+
+def test_an_underlying_stop_never_fires_on_a_favourable_move():
+    rule = ARTICLE.replace(underlying_stop_points=50.0)
+    assert first_trigger(rule, None, 2.0, np.array([80.0, 120.0, 49.9])) is None  # far in the trade's favour
+    assert first_trigger(rule, None, 2.0, np.array([80.0, -49.9, -50.0])) == (2, "underlying_stop")
+
+
+def test_take_profit_needs_one_plus_the_fraction_times_the_price():
+    rule = ARTICLE.replace(take_profit=0.5)
+    assert first_trigger(rule, np.array([1.2, 2.9, 2.99]), 2.0, np.zeros(3)) is None  # 0.5 x 2 = 1 is not enough
+    assert first_trigger(ARTICLE.replace(stop_loss=0.25), np.array([1.6, 1.5]), 2.0, np.zeros(2)) == (1, "stop_loss")
+
+
+def test_contracts_are_whole_and_bounded_whatever_the_numbers():
+    from mesbook.validation import MAX_INT
+    share = REALISTIC.replace(equity_fraction=1.0)
+    assert contracts_to_buy(share, 1e300, 1e-300, 0.0) == MAX_INT  # an absurdly cheap option: capped, no overflow
+    assert contracts_to_buy(share, -5_000.0, 50.0, 1.0) == 0  # negative equity buys nothing
+    assert contracts_to_buy(share, float("inf"), 1.0, 0.0) == MAX_INT
+    assert contracts_to_buy(ARTICLE.replace(max_premium_at_risk=1e300), 1.0, 5e-324, 0.0) == 1  # fixed count wins
+    assert contracts_to_buy(share, 1_000.0, 99.0, 1.0) == 10 and contracts_to_buy(share, 999.0, 99.0, 1.0) == 9
+
+
+def test_drawdown_switch_on_arrays_of_the_marked_curve():
+    rule = REALISTIC.replace(max_drawdown=0.1)
+    peaks = np.array([100.0, 100.0, 120.0, 0.0, -10.0])
+    equity = np.array([95.0, 90.0, 107.0, -50.0, -20.0])
+    assert drawdown_halted(rule, peaks, equity).tolist() == [False, True, True, False, False]
+    assert drawdown_halted(REALISTIC, peaks, equity).tolist() == [False] * 5
+    assert drawdown_halted(rule, 100.0, 90.0) is True and drawdown_halted(rule, 100.0, 90.01) is False

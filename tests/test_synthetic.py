@@ -63,12 +63,8 @@ def test_unseeded_calls_differ_and_seeds_differ() -> None:
     assert not price(1).equals(price(2))
 
 
-def test_long_series_is_fast() -> None:
-    import time
-
-    began = time.perf_counter()
+def test_long_series_is_finite_and_positive() -> None:  # its speed is measured by `make bench`, not asserted
     frame = syn.simulate_realistic_market(100_000, seed=3)
-    assert time.perf_counter() - began < 1.0
     assert np.isfinite(frame["futures_price"]).all() and (frame["futures_price"] > 0).all()
 
 

@@ -1,9 +1,6 @@
 """Explorers of part 1, chapters 1-5 (mesbook.widgets.article), driven from code."""
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,20 +126,3 @@ def test_oi_explorer_price_drift_leaves_open_interest_alone():
     np.testing.assert_allclose(ydata(ex, "price") - price_before, 0.5 * np.arange(1, 501))
     ex.update(seed=8)
     assert not np.allclose(ydata(ex, "oi"), oi_before)
-
-
-def test_recompute_is_cheap_next_to_a_redraw(book_data):
-    """The callback is dominated by rendering: recomputing must cost well under a redraw."""
-    ex = widgets.signal_explorer(book_data)
-    for short in (11, 10):  # warm the caches
-        ex.update(short=short)
-    recompute, redraw = [], []
-    for i in range(6):
-        params = {**ex.params, "short": 11 if i % 2 else 10}
-        start = time.perf_counter()
-        ex.recompute(params)
-        recompute.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        ex.redraw()
-        redraw.append(time.perf_counter() - start)
-    assert statistics.median(recompute) < 0.5 * statistics.median(redraw)

@@ -12,19 +12,31 @@ from typing import Optional
 
 import numpy as np
 
+from ..validation import MAX_INT
 from .settings import BacktestSettings
 
 
 def contracts_to_buy(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:
     """Contracts to buy: ``s.contracts``; or, with ``s.equity_fraction``, as many as that share of
     ``equity`` pays for at ``cost_per_contract + fee`` dollars each; capped, with
-    ``s.max_premium_at_risk``, by that many dollars of premium (``cost_per_contract`` each)."""
+    ``s.max_premium_at_risk``, by that many dollars of premium (``cost_per_contract`` each). Always a
+    whole number from 0 to :data:`mesbook.validation.MAX_INT` (an astronomically cheap option does not
+    buy more)."""
     contracts = s.contracts
     if s.equity_fraction is not None and cost_per_contract + fee > 0:
-        contracts = int(s.equity_fraction * equity // (cost_per_contract + fee))
+        contracts = _whole(s.equity_fraction * equity, cost_per_contract + fee)
     if s.max_premium_at_risk is not None and cost_per_contract > 0:
-        contracts = min(contracts, int(s.max_premium_at_risk // cost_per_contract))
+        contracts = min(contracts, _whole(s.max_premium_at_risk, cost_per_contract))
     return contracts
+
+
+def _whole(money: float, price: float) -> int:
+    """How many whole items at ``price`` ``money`` buys (floor division), within [0, MAX_INT]."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        count = float(np.floor_divide(money, price))
+        if count != count:  # inf // x is NaN where inf / x is inf
+            count = float(np.floor(np.divide(money, price)))
+    return int(min(max(count, 0.0), MAX_INT)) if count == count else 0
 
 
 def first_trigger(
