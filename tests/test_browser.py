@@ -383,6 +383,16 @@ TWIN_STATE = """root => ({
   numbers: Object.fromEntries(Array.from(root.querySelectorAll('.mesbook-twin-numbers dt')).map(
     dt => [dt.textContent, dt.nextElementSibling ? dt.nextElementSibling.textContent : ''])),
   controls: root.querySelectorAll('input[type=range]').length,
+  // What the sliders point at, worked out here from their positions (row-major, last slider fastest)
+  // and the embedded data, independently of the page's script.
+  ...(() => {
+    const data = JSON.parse(root.querySelector('script.mesbook-twin-data').textContent);
+    const inputs = Array.from(root.querySelectorAll('input[type=range]'));
+    const index = inputs.reduce((i, input) => i * (Number(input.max) + 1) + Number(input.value), 0);
+    const frame = data.frames[index];
+    return {slidersParams: frame.params,
+            slidersFigure: root.querySelector('.mesbook-twin-figure').src === data.images[frame.img]};
+  })(),
   buttons: Array.from(root.querySelectorAll('button')).map(b => b.textContent),
 })"""
 
@@ -540,8 +550,11 @@ def test_twin_numbers_are_mesbooks(twin_runs):
         if run.error or not run.after:
             continue
         chapter = Path(path).stem[:2]
-        expected = expected_numbers(chapter, run.after["params"])
+        params = run.after["slidersParams"]  # the grid point the sliders are on
+        expected = expected_numbers(chapter, params)
         shown = {k: run.after["numbers"].get(k) for k in expected}
         if shown != expected:
-            bad.append(f"{path} at {run.after['params']}: shows {shown}, mesbook gives {expected}")
+            bad.append(f"{path} at {params}: shows {shown}, mesbook gives {expected}")
+        if not run.after["slidersFigure"]:
+            bad.append(f"{path} at {params}: the figure shown is not the one computed for the sliders' setting")
     assert not bad, _problems(bad, "twin numbers that differ from mesbook")
