@@ -60,42 +60,24 @@ def test_chapter_8_numbers_are_current(data):
                             statistic="net_pnl")
     beat = int((folds["out_of_sample"] > folds["test_median"]).sum())
     facts = [
-        f"Pair {int(best['short'])} / {int(best['long'])} makes {money(best['net_pnl'])}",
-        f"the article's pair is {rank}{ORDINAL.get(rank % 10 if rank not in (11, 12, 13) else 0, 'th')} of {len(table)}",
         f"a respectable \\${article:.0f}",
-        f"only {int((table['net_pnl'] > 0).sum())} of the {len(table)} pairs end above zero, and the median pair "
-        f"loses {money(-table['net_pnl'].median())}",
         f"8 / 55 makes \\${cell[(8, 55)]:.0f} but 8 / 45 loses \\${-cell[(8, 45)]:.0f}",
         f"losing up to {-table['net_pnl'].min():.0f} dollars",
         f"earns {best['net_pnl']:.0f} dollars and is starred",
         f"earns {article:.0f} dollars, rank {rank} of {len(table)}",
         f"Thirty markets, {len(pairs.groupby(['short', 'long']))} different winners",
         f"over {len(pairs.groupby(['short', 'long']))} different cells",
-        f"earns {money(folds['in_sample'].mean())} per 200 bars on average",
-        f"the same pair earns {money(folds['out_of_sample'].mean())} on average",
-        f"earns {money(folds['test_median'].mean())} on average, and the chosen pair beats it in only {beat} of the "
-        f"{len(folds)} folds",
         f"below that mark in {len(folds) - beat} of the {len(folds)} folds",
         f"That gives {['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][len(folds)]} folds",
     ]
+    # The best pair, the grid counts and the walk-forward means are glued from the cells that compute them.
     check("book/08_window_sweeps", facts)
 
 
 def test_chapter_9_numbers_are_current():
     seed, paths = exercises.BOOK_SEED, exercises.MC_PATHS
-    null = mb.monte_carlo(paths, seed=seed)
-    no_edge = mb.monte_carlo(paths, seed=seed, generator="realistic")
     planted = mb.monte_carlo(paths, seed=seed, coupling=0.05)
-    strong = mb.monte_carlo(paths, seed=seed, coupling=0.1)
     facts = [
-        f"bot makes {money(null.strategy_pnl.mean())} per market, and its random twins make "
-        f"{money(null.random_pnl.mean())}",
-        f"{money(null.mean_difference)} ± {money(1.96 * null.std_error)}",
-        f"p-value of {format_p(null.p_value)}",
-        f"bot makes {money(no_edge.strategy_pnl.mean(), 0)} per market and its random twins "
-        f"{money(no_edge.random_pnl.mean(), 0)}: p = {format_p(no_edge.p_value)}",
-        f"coupling 0.05 the bot earns {money(planted.mean_difference, 0)} more than its twins per market; with 0.1, "
-        f"{money(strong.mean_difference, 0)} more",
         f"mean of plus {planted.mean_difference:,.0f} dollars",
         f"p = {format_p(planted.p_value)}",
     ]
