@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv book test bench lab clean
+.PHONY: venv book test bench mutate lab clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,12 @@ $(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
+
+# Mutation testing (slow, not part of `make test`): each money module against its mirror tests, in a copy
+# under /tmp; kill rates and survivors to /tmp/mesbook-mutate/mutation.md. MUTATE_ARGS=rules limits it.
+MUTATE_ARGS ?=
+mutate: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.mutate $(MUTATE_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -94,3 +94,19 @@ def test_array_path_types_and_signs():
     with pytest.raises(TypeError, match="futures_price"):
         get_atm_strike(True)
     assert isinstance(get_atm_strike(4503.25, 5), float) and isinstance(get_atm_strike(np.array([1.0])), np.ndarray)
+
+
+def test_messages_and_result_types_exactly():
+    with pytest.raises(ValueError, match=r"^strike_interval must be > 0"):
+        get_atm_strike(4500.0, 0.0)
+    with pytest.raises(ValueError, match=r"^futures_price must be >= 0"):
+        get_atm_strike(-1.0)
+    with pytest.raises(ValueError, match=r"^futures_price must be finite and >= 0; drop missing or negative prices first$"):
+        get_atm_strike(np.array([-1.0]))
+    assert type(get_atm_strike(4503.25, 5)) is float and type(get_atm_strike(4503, 5)) is float
+
+
+def test_payoff_dollars_uses_the_multiplier():
+    call, put = payoff_dollars(np.array([4490.0, 4520.0]), 4505.0, 2.5, multiplier=50.0)  # the E-mini's $50
+    np.testing.assert_allclose(call, [-125.0, 625.0])
+    np.testing.assert_allclose(put, [625.0, -125.0])

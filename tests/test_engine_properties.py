@@ -245,3 +245,25 @@ def test_extreme_valid_numbers_raise_nothing_but_value_or_type_errors(changes, c
                          short_sma_window=3, long_sma_window=8)
     except (ValueError, TypeError) as exc:
         assert str(exc)
+
+
+# --- the signal path's honest switches, by hand (mesbook.engine.decisions over article.indicators) ------------------
+def test_backward_gradient_and_oi_lag_by_hand():
+    from mesbook.engine.decisions import SignalCache
+
+    oi = pd.Series([10.0, 12.0, 15.0, 11.0, 20.0])
+    skip = ARTICLE.replace(warmup="skip", gradient="backward")
+    change, gradient = SignalCache(oi, skip)._momentum_for(1, 2, 2)
+    np.testing.assert_array_equal(gradient, [np.nan, np.nan, 2.5, -0.5, 2.5])  # (OI[i] - OI[i-2]) / 2
+    np.testing.assert_array_equal(change, [np.nan, 2.0, 3.0, -4.0, 9.0])
+    _, gradient3 = SignalCache(oi, skip)._momentum_for(1, 2, 3)
+    np.testing.assert_array_equal(gradient3, [np.nan, np.nan, np.nan, 1 / 3, 8 / 3])  # (OI[i] - OI[i-3]) / 3
+    lagged = SignalCache(oi, skip.replace(oi_lag=1))
+    change, gradient = lagged._momentum_for(1, 2, 2)
+    np.testing.assert_array_equal(gradient, [np.nan, np.nan, np.nan, 2.5, -0.5])  # the same, one bar later
+    np.testing.assert_array_equal(change, [np.nan, np.nan, 2.0, 3.0, -4.0])
+    np.testing.assert_array_equal(lagged.mean(2), [np.nan, np.nan, 11.0, 13.5, 13.0])  # means of the lagged OI
+    np.testing.assert_array_equal(SignalCache(oi, skip.replace(oi_lag=2)).mean(1), [np.nan, np.nan, 10.0, 12.0, 15.0])
+    # zero-filled warm-up (the article) turns the same NaNs into 0
+    np.testing.assert_array_equal(SignalCache(oi, ARTICLE.replace(gradient="backward"))._momentum_for(1, 2, 2)[1],
+                                  [0.0, 0.0, 2.5, -0.5, 2.5])

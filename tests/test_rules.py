@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mesbook.engine.rules import contracts_to_buy, drawdown_halted, first_trigger
 from mesbook.engine.settings import ARTICLE, REALISTIC
@@ -56,6 +57,7 @@ def test_take_profit_needs_one_plus_the_fraction_times_the_price():
     assert first_trigger(ARTICLE.replace(stop_loss=0.25), np.array([1.6, 1.5]), 2.0, np.zeros(2)) == (1, "stop_loss")
 
 
+@pytest.mark.filterwarnings("error")  # and silently: no overflow or division warning either
 def test_contracts_are_whole_and_bounded_whatever_the_numbers():
     from mesbook.validation import MAX_INT
     share = REALISTIC.replace(equity_fraction=1.0)
@@ -64,8 +66,15 @@ def test_contracts_are_whole_and_bounded_whatever_the_numbers():
     assert contracts_to_buy(share, float("inf"), 1.0, 0.0) == MAX_INT
     assert contracts_to_buy(ARTICLE.replace(max_premium_at_risk=1e300), 1.0, 5e-324, 0.0) == 1  # fixed count wins
     assert contracts_to_buy(share, 1_000.0, 99.0, 1.0) == 10 and contracts_to_buy(share, 999.0, 99.0, 1.0) == 9
+    assert contracts_to_buy(share, 100.0, 0.5, 1.0) == 66  # the fee counts even when it exceeds the premium
+    assert contracts_to_buy(share, float("inf"), float("inf"), 0.0) == 0  # undefined: buys nothing
+    assert contracts_to_buy(share, float("nan"), 1.0, 0.0) == 0
+    capped = ARTICLE.replace(contracts=7, max_premium_at_risk=100.0)
+    assert contracts_to_buy(capped, 0.0, 0.0, 0.0) == 7  # a free option: the cap on premium does not bind
+    assert contracts_to_buy(capped, 0.0, 30.0, 0.0) == 3 and contracts_to_buy(capped, 0.0, 0.4, 0.0) == 7
 
 
+@pytest.mark.filterwarnings("error")
 def test_drawdown_switch_on_arrays_of_the_marked_curve():
     rule = REALISTIC.replace(max_drawdown=0.1)
     peaks = np.array([100.0, 100.0, 120.0, 0.0, -10.0])
@@ -73,3 +82,6 @@ def test_drawdown_switch_on_arrays_of_the_marked_curve():
     assert drawdown_halted(rule, peaks, equity).tolist() == [False, True, True, False, False]
     assert drawdown_halted(REALISTIC, peaks, equity).tolist() == [False] * 5
     assert drawdown_halted(rule, 100.0, 90.0) is True and drawdown_halted(rule, 100.0, 90.01) is False
+    assert drawdown_halted(rule, 0.5, 0.44) is True and drawdown_halted(rule, 0.5, 0.46) is False  # a peak under $1
+    assert drawdown_halted(rule, np.array([100, 100]), np.array([91, 89])).tolist() == [False, True]  # whole dollars
+    assert drawdown_halted(REALISTIC, np.array([100.0, 50.0]), 1.0).tolist() == [False, False]  # broadcast, off

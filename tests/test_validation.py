@@ -1,6 +1,8 @@
 """The boundary checks (mesbook.validation): each refusal names the field, the first bad row and the fix."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,3 +107,41 @@ def test_check_frame_timestamps():
     with pytest.raises(ValueError, match=r"'timestamp' has a missing value at row 1"):
         check_frame(frame.assign(timestamp=[times[0], pd.NaT, times[2]]))
     assert check_frame(frame.iloc[:1]) is not None  # one bar is a valid market
+
+
+def full(message: str) -> str:
+    """A regex matching exactly ``message`` (the whole text: field, problem and fix)."""
+    return "^" + re.escape(message) + "$"
+
+
+def test_every_message_in_full():
+    with pytest.raises(TypeError, match=full("n must be an integer, got float 1.0")):
+        check_int("n", 1.0)
+    with pytest.raises(TypeError, match=full("x must be a real number, got str '1'")):
+        check_number("x", "1")
+    for args, message in [((30, 10, 5), "short_sma_window (30) must be smaller than long_sma_window (10); swap them or "
+                                        "shorten the short window"),
+                          ((0, 10, 5), "short_sma_window must be >= 1, got 0; pass a whole number of at least 1"),
+                          ((1, 0, 5), "long_sma_window must be >= 1, got 0; pass a whole number of at least 1"),
+                          ((1, 2, 0), "gradient_window must be >= 1, got 0; pass a whole number of at least 1")]:
+        with pytest.raises(ValueError, match=full(message)):
+            check_windows(*args)
+    frame = market()
+    with pytest.raises(ValueError, match=full("the DataFrame is empty; pass at least one row (bar) of market data")):
+        check_frame(frame.iloc[:0])
+    with pytest.raises(ValueError, match=full(
+            "missing column(s) ['volume']; the DataFrame has ['timestamp', 'futures_price', 'open_interest']. "
+            "Add them (see simulate_market_data or load_market_data for the expected layout)")):
+        check_frame(frame, numeric=("volume",))
+    with pytest.raises(ValueError, match=full(
+            "column 'open_interest' must be > 0, first bad value at row 1 (index 1, value 0.0); prices and open "
+            "interest cannot be zero or negative")):
+        check_frame(market(open_interest=[1.0, 0.0, 2.0]), positive=("open_interest",))
+    with pytest.raises(TypeError, match=full(
+            "column 'timestamp' must hold datetimes, got dtype str; convert it with pd.to_datetime(df['timestamp'])")):
+        check_frame(frame.assign(timestamp=["2024-01-01"] * 3))
+    two = frame.iloc[:2].assign(timestamp=frame["timestamp"].iloc[[1, 0]].to_numpy())
+    with pytest.raises(ValueError, match=full(
+            "column 'timestamp' has a out-of-order timestamp at row 1 (2024-01-01 00:00:00); timestamps must be "
+            "strictly increasing: sort the rows and drop duplicates")):
+        check_frame(two)  # two bars are enough to be out of order

@@ -18,24 +18,25 @@ from .settings import BacktestSettings
 
 def contracts_to_buy(s: BacktestSettings, equity: float, cost_per_contract: float, fee: float) -> int:
     """Contracts to buy: ``s.contracts``; or, with ``s.equity_fraction``, as many as that share of
-    ``equity`` pays for at ``cost_per_contract + fee`` dollars each; capped, with
-    ``s.max_premium_at_risk``, by that many dollars of premium (``cost_per_contract`` each). Always a
-    whole number from 0 to :data:`mesbook.validation.MAX_INT` (an astronomically cheap option does not
-    buy more)."""
+    ``equity`` pays for at ``cost_per_contract + fee`` dollars each (the fixed count when that is free);
+    capped, with ``s.max_premium_at_risk``, by that many dollars of premium (``cost_per_contract`` each).
+    Always a whole number from 0 to :data:`mesbook.validation.MAX_INT` (an astronomically cheap option
+    does not buy more)."""
     contracts = s.contracts
     if s.equity_fraction is not None and cost_per_contract + fee > 0:
         contracts = _whole(s.equity_fraction * equity, cost_per_contract + fee)
-    if s.max_premium_at_risk is not None and cost_per_contract > 0:
+    if s.max_premium_at_risk is not None:
         contracts = min(contracts, _whole(s.max_premium_at_risk, cost_per_contract))
     return contracts
 
 
 def _whole(money: float, price: float) -> int:
-    """How many whole items at ``price`` ``money`` buys (floor division), within [0, MAX_INT]."""
+    """How many whole items at ``price`` (≥ 0) ``money`` buys, floor division, within [0, MAX_INT]; a
+    free item: MAX_INT; undefined amounts (NaN): 0."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        count = float(np.floor_divide(money, price))
-        if count != count:  # inf // x is NaN where inf / x is inf
-            count = float(np.floor(np.divide(money, price)))
+        count = np.floor_divide(money, price)
+        if np.isnan(count):  # inf // x is NaN where inf / x is inf
+            count = np.floor(np.divide(money, price))
     return int(min(max(count, 0.0), MAX_INT)) if count == count else 0
 
 
@@ -71,13 +72,11 @@ def drawdown_halted(s: BacktestSettings, peak: float | np.ndarray, equity: float
     **latches**: once it trips at a close, no trade opens at any later bar for the rest of the run; an
     option held at that close is kept until its own exit (signal, expiry, stop or the last bar).
     """
-    peak_ = np.asarray(peak, dtype=float)
-    equity_ = np.asarray(equity, dtype=float)
+    peak_, equity_ = np.asarray(peak), np.asarray(equity)
     if s.max_drawdown is None:
         out = np.zeros(np.broadcast(peak_, equity_).shape, dtype=bool)
     else:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = (peak_ > 0) & ((peak_ - equity_) / np.where(peak_ > 0, peak_, 1.0) >= s.max_drawdown)
+        out = (peak_ > 0) & (peak_ - equity_ >= s.max_drawdown * peak_)
     return bool(out) if out.ndim == 0 else out
 
 
