@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Module -> its mirror tests (only these run against its mutants).
 MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "rules": ("mesbook/engine/rules.py", ("tests/test_rules.py",)),
-    "backtest": ("mesbook/engine/backtest.py", ("tests/test_backtest.py", "tests/test_engine_properties.py")),
+    "backtest": ("mesbook/engine/backtest.py", ("tests/test_backtest.py", "tests/test_engine_properties.py",
+                                                "tests/test_engine.py")),
     "contract": ("mesbook/article/contract.py", ("tests/test_contract.py",)),
     "validation": ("mesbook/validation.py", ("tests/test_validation.py",)),
     "loader": ("mesbook/data/loader.py", ("tests/test_loader.py",)),

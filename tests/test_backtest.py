@@ -2,6 +2,7 @@
 exit accounting, settlement timing for every bar spacing, refusals, time zones."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -161,3 +162,86 @@ def test_the_loaders_output_runs_end_to_end(tmp_path):
         loaded = load_market_data(path)
     result = mb_run_backtest(loaded, HONEST)
     pd.testing.assert_frame_equal(result.trades, mb_run_backtest(naive, HONEST).trades)
+
+
+# --- run_backtest's arguments, result layout and model prices, by hand -------------------------------------------
+def small_market(n=120, seed=5):
+    return simulate_market_data(n, seed=seed)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"initial_cash": -1.0}, ValueError, "initial_cash must be >= 0.0, got -1.0"),
+    ({"initial_cash": "1"}, TypeError, "initial_cash must be a real number, got str '1'"),
+    ({"multiplier": 0.0}, ValueError, "multiplier must be > 0.0, got 0.0"),
+    ({"strike_interval": 0.0}, ValueError, "strike_interval must be > 0.0, got 0.0"),
+    ({"periods_per_year": 0.0}, ValueError, "periods_per_year must be > 0.0, got 0.0"),
+])
+def test_argument_refusals_in_full(kwargs, error, message):
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+        mb_run_backtest(small_market(), ARTICLE, **kwargs)
+
+
+def test_bad_market_columns_are_refused_before_anything_runs():
+    market = small_market()
+    with pytest.raises(ValueError, match="^column 'open_interest' must be > 0"):
+        mb_run_backtest(market.assign(open_interest=0.0))
+    with pytest.raises(ValueError, match="^column 'futures_price' must be > 0"):
+        mb_run_backtest(market.assign(futures_price=-market["futures_price"]))
+
+
+def test_result_layout_and_statistics():
+    market = small_market()
+    result = mb_run_backtest(market, ARTICLE)
+    assert result.equity.name == "equity" and result.equity.index.name == "timestamp"
+    pd.testing.assert_index_equal(result.equity.index, pd.Index(market["timestamp"], name="timestamp"))
+    assert result.stats is not None and result.stats["Equity Final [$]"] == result.final_value
+    assert result.stats["Buy & Hold Return [%]"] == pytest.approx(
+        100 * (market["futures_price"].iloc[-1] / market["futures_price"].iloc[0] - 1))
+    assert result.stats["Return [%]"] == pytest.approx(100 * (result.final_value / 100_000 - 1))
+    cheap = mb_run_backtest(market, ARTICLE, initial_cash=50_000.0)
+    assert cheap.stats["Return [%]"] == pytest.approx(100 * (cheap.final_value / 50_000 - 1))
+    assert mb_run_backtest(market, ARTICLE, statistics=False).stats is None
+    assert result.initial_cash == 100_000.0 and result.total_costs == result.trades["costs"].sum()
+
+
+def test_fill_delay_moves_every_entry_by_that_many_bars():
+    market = small_market(300)
+    now, later = mb_run_backtest(market, ARTICLE), mb_run_backtest(market, ARTICLE.replace(fill_delay=2))
+    assert len(now.trades) and (later.trades["entry_bar"].to_numpy()[:3] == now.trades["entry_bar"].to_numpy()[:3] + 2).all()
+
+
+def test_model_prices_use_the_years_to_expiry_and_the_option_type():
+    from mesbook import black76_price
+    market = small_market(300)
+    never = ARTICLE.replace(pricing="black76", mark="model", rate=0.03, constant_vol=0.2)
+    t = mb_run_backtest(market, never).trades
+    is_call = (t["option_type"] == "CALL").to_numpy()
+    assert is_call.any() and (~is_call).any()
+    # an option that never expires is priced as a one-year option (365 days)
+    np.testing.assert_allclose(t["entry_premium"], black76_price(t["entry_price"].to_numpy(), t["strike"].to_numpy(),
+                                                                 1.0, 0.03, 0.2, is_call), rtol=1e-12)
+    np.testing.assert_allclose(t["exit_premium"], black76_price(t["exit_price"].to_numpy(), t["strike"].to_numpy(),
+                                                                1.0, 0.03, 0.2, is_call), rtol=1e-12)
+    monthly = never.replace(expiry_cycle="monthly")
+    t = mb_run_backtest(market, monthly).trades
+    is_call = (t["option_type"] == "CALL").to_numpy()
+    entry_years = (t["expiry"] - t["entry_time"].dt.normalize()).dt.days.to_numpy() / 365.0
+    np.testing.assert_allclose(t["entry_premium"], black76_price(t["entry_price"].to_numpy(), t["strike"].to_numpy(),
+                                                                 entry_years, 0.03, 0.2, is_call), rtol=1e-12)
+    sold = (t["exit_reason"] == "signal").to_numpy()
+    exit_years = (t["expiry"] - t["exit_time"].dt.normalize()).dt.days.to_numpy()[sold] / 365.0
+    np.testing.assert_allclose(t.loc[sold, "exit_premium"], black76_price(
+        t.loc[sold, "exit_price"].to_numpy(), t.loc[sold, "strike"].to_numpy(), exit_years, 0.03, 0.2, is_call[sold]),
+        rtol=1e-12)
+
+
+def test_american_exercise_is_priced_by_the_tree():
+    from mesbook import price_option
+    market = small_market(200)
+    s = ARTICLE.replace(pricing="black76", mark="model", exercise="american", rate=0.05, constant_vol=0.2,
+                        expiry_cycle="quarterly")
+    t = mb_run_backtest(market, s).trades.iloc[:3]
+    years = (t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365.0
+    np.testing.assert_allclose(t["entry_premium"], price_option(t["entry_price"].to_numpy(), t["strike"].to_numpy(),
+                                                                years, 0.05, 0.2, (t["option_type"] == "CALL").to_numpy(),
+                                                                style="american"), rtol=1e-12)
