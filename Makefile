@@ -31,7 +31,7 @@ test: $(STAMP) book
 # e.g. `make lab LAB_ARGS=--no-browser`).
 LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=book $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=book $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 
