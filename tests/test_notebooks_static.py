@@ -94,8 +94,9 @@ def test_config_builds_from_the_toc_and_executes_everything():
     assert {"sphinx_exercise", "sphinx_togglebutton"} <= set(config["sphinx"]["extra_extensions"])
     assert config["sphinx"]["config"]["nb_ipywidgets_js"] == {}, "widget JS must not come from a CDN"
     assert config["launch_buttons"]["thebe"] is False
-    assert config["html"]["use_repository_button"] is True
-    assert config["repository"]["url"] == "https://github.com/mesbook/mesbook"
+    # The public repository URL is unverified: no repository or launch buttons (issue 13; see README).
+    assert config["html"]["use_repository_button"] is False and "repository" not in config
+    assert not config["launch_buttons"].get("binderhub_url") and not config["launch_buttons"].get("colab_url")
     for bib in config["bibtex_bibfiles"]:
         assert (REPO / bib).is_file()
     assert "dollarmath" not in config["parse"]["myst_enable_extensions"]
