@@ -1,6 +1,7 @@
 """Numbers quoted in the prose of chapters 6-7 must still be what mesbook computes."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -34,49 +35,95 @@ def check(entry: str, facts: list[str]) -> None:
     assert not stale, f"{entry}: the prose no longer says {stale}"
 
 
+GLUE_ROLE = re.compile(r"\{glue:text\}`(\w+)(?::[^`]*)?`")
+
+
+def glued(entry: str) -> dict[str, str]:
+    """The text each ``glue(name, text)`` of a chapter stored, by name."""
+    nb = json.loads((REPO / f"{entry}.ipynb").read_text(encoding="utf-8"))
+    return {out["metadata"]["scrapbook"]["name"]: ast.literal_eval(out["data"]["application/papermill.record/text/plain"])
+            for c in nb["cells"] if c["cell_type"] == "code" for out in c.get("outputs", [])
+            if "scrapbook" in out.get("metadata", {})}
+
+
+def check_glued(entry: str, expected: dict[str, str]) -> None:
+    """Each name is used by a {glue:text} role in the prose and stores what mesbook computes now."""
+    used, stored = set(GLUE_ROLE.findall(prose(entry))), glued(entry)
+    unused = sorted(set(expected) - used)
+    assert not unused, f"{entry}: no {{glue:text}} role in the prose uses {unused}"
+    stale = {name: (stored.get(name), text) for name, text in expected.items() if stored.get(name) != text}
+    assert not stale, f"{entry}: glued (stored, computed now): {stale}"
+
+
 def test_chapter_6_numbers_are_current():
+    usd = mb.formatting.usd
     data = mb.simulate_market_data(500, seed=7)
     art = caveats.caveat_effects("article", num_seeds=100, seed=7)
     real = caveats.caveat_effects("realistic", num_seeds=100, seed=7)
+    comparison = caveats.market_comparison(num_seeds=100, seed=7)
     prices = mb.black76_price(4000.0, 4000.0, np.array([30, 91]) / 365, 0.04, 0.18, True)
     explorer = caveats.run_caveats(data, ["marks", "expiry", "costs"])
-    facts = [
-        f"same twelve trades make \\${caveats.run_caveats(data, ['fill']).net_pnl:.2f}",
-        f"makes \\${art['before'].iloc[0]:.0f} per run on average",
-        f"worth about \\${-art.loc['warmup', 'change']:.0f} per run",
-        f"intrinsic value costs \\${-art.loc['premium', 'change']:.0f} per run",
-        f"costs only \\${-art.loc['marks', 'change']:.0f}",
-        f"Expiry alone costs \\${-art.loc['expiry', 'change']:.0f}",
-        f"out of the money costs \\${-art.loc['strike', 'change']:.0f}",
-        f"every signal adds \\${art.loc['position', 'change']:.0f}",
-        f"\\${real['before'].iloc[0]:,.0f} on the realistic one",
-        f"About {prices[0]:.0f} points for a month and {prices[1]:.0f} points for a quarter",
-        f"turns +\\${real['before'].iloc[0]:,.0f} into −\\${-real.loc['premium', 'after']:,.0f} per run",
-        f"removes \\${-real.loc['marks', 'change']:,.0f} and leaves \\${real.loc['marks', 'after']:,.0f}",
-        f"backward gradient (+\\${real.loc['gradient', 'change']:,.0f})",
-        f"every signal (+\\${real.loc['position', 'change']:,.0f})",
-        f"({real.loc['gradient', 'trades_after']:.1f} and {real.loc['position', 'trades_after']:.1f} options per run "
-        f"instead of {real['trades_before'].iloc[0]:.1f})",
-        f"ends about {dollars(explorer.net_pnl)} dollars below",
-    ]
-    check("book/06_caveats_measured", facts)
+    next_bar = caveats.run_caveats(data, ["fill"])
+    expected = {
+        "ch6_fill_article": usd(mb.run_backtest(data, mb.ARTICLE).net_pnl),
+        "ch6_fill_next": usd(next_bar.net_pnl),
+        "ch6_fill_trades": str(len(next_bar.trades)),
+        "ch6_art_before": usd(art["before"].iloc[0], 0),
+        **{f"ch6_art_{key}": usd(-art.loc[key, "change"], 0) for key in ("warmup", "premium", "marks", "expiry", "strike")},
+        "ch6_art_position": usd(art.loc["position", "change"], 0),
+        "ch6_art_fill": usd(art.loc["fill", "change"], 0),
+        "ch6_art_fill_se": usd(art.loc["fill", "std_error"], 0),
+        "ch6_cmp_article": usd(comparison.loc["mean net P&L ($)", "article"], 0),
+        "ch6_cmp_realistic": usd(comparison.loc["mean net P&L ($)", "realistic"], 0),
+        "ch6_cmp_profitable": f"{comparison.loc['profitable markets (%)', 'realistic']:.0f}",
+        "ch6_cmp_trades": f"{comparison.loc['mean trades', 'realistic']:.0f}",
+        "ch6_b76_month": f"{prices[0]:.0f}",
+        "ch6_b76_quarter": f"{prices[1]:.0f}",
+        "ch6_b76_month_x": f"{prices[0] / 2.5:.0f}",
+        "ch6_b76_quarter_x": f"{prices[1] / 2.5:.0f}",
+        "ch6_real_before": usd(real["before"].iloc[0], 0, signed=True),
+        "ch6_real_premium_after": usd(real.loc["premium", "after"], 0, signed=True),
+        "ch6_real_marks": usd(-real.loc["marks", "change"], 0),
+        "ch6_real_marks_after": usd(real.loc["marks", "after"], 0),
+        "ch6_real_gradient": usd(real.loc["gradient", "change"], 0, signed=True),
+        "ch6_real_position": usd(real.loc["position", "change"], 0, signed=True),
+        "ch6_real_gradient_trades": f"{real.loc['gradient', 'trades_after']:.1f}",
+        "ch6_real_position_trades": f"{real.loc['position', 'trades_after']:.1f}",
+        "ch6_real_trades": f"{real['trades_before'].iloc[0]:.1f}",
+    }
+    check_glued("book/06_caveats_measured", expected)
+    # The prose's words around the glued numbers: "costs", "adds", "removes", "leaves".
+    assert min(-art.loc[key, "change"] for key in ("warmup", "premium", "marks", "expiry", "strike")) > 0
+    assert art.loc["position", "change"] > 0 and -real.loc["marks", "change"] > 0 and real.loc["marks", "after"] > 0
+    check("book/06_caveats_measured", [f"ends about {dollars(explorer.net_pnl)} dollars below"])  # figure alt text
 
 
 def test_chapter_7_numbers_are_current():
+    usd = mb.formatting.usd
     table = greeks.greeks_table()
     decay = greeks.price_by_time()
     early = greeks.early_exercise_table()
-    facts = [
-        f"loses 0.76 points a day with three months left, {-decay.loc[30, 'theta per day']:.2f} with one month",
-        f"gains about \\${table.loc['delta', 'dollars']:.2f} for each point",
-        f"adds \\${table.loc['vega', 'dollars']:.2f} (vega)",
-        f"costs \\${-table.loc['theta', 'dollars']:.2f} (theta)",
-        f"\\${early.loc[0, 'early exercise ($)']:.2f}, less than",
-        f"(\\${early.loc[4, 'early exercise ($)']:.0f} for a put",
-    ]
-    # The risk-rule, walk-forward, one-run and real-data paragraphs are glued (myst_nb) from the cells that
-    # compute them, and nbval checks those cells.
-    check("book/07_toward_a_real_system", facts)
+    expected = {
+        "ch7_decay_quarter": f"{-decay.loc[91, 'theta per day']:.2f}",
+        "ch7_decay_month": f"{-decay.loc[30, 'theta per day']:.2f}",
+        "ch7_decay_week": f"{-decay.loc[7, 'theta per day']:.2f}",
+        "ch7_decay_premium": f"{mb.black76_price(4000.0, 4000.0, 91 / 365, 0.04, 0.18, True):.0f}",
+        "ch7_delta": f"{table.loc['delta', 'value']:.2f}",
+        "ch7_gamma": f"{table.loc['gamma', 'value']:.4f}",
+        "ch7_delta_dollars": usd(table.loc["delta", "dollars"]),
+        "ch7_vega_dollars": usd(table.loc["vega", "dollars"]),
+        "ch7_theta_dollars": usd(-table.loc["theta", "dollars"]),
+        "ch7_rho_points": f"{-table.loc['rho', 'value']:.2f}",
+        "ch7_rho_dollars": usd(-table.loc["rho", "dollars"]),
+        "ch7_early_atm_points": f"{early.loc[0, 'early exercise (points)']:.2f}",
+        "ch7_early_atm": usd(early.loc[0, "early exercise ($)"]),
+        "ch7_early_atm_share": f"{early.loc[0, 'share of premium (%)']:.2f}",
+        "ch7_early_deep": usd(early.iloc[-1]["early exercise ($)"], 0),
+    }
+    # The risk-rule, walk-forward, one-run and real-data paragraphs are glued too; nbval checks those cells.
+    check_glued("book/07_toward_a_real_system", expected)
+    assert table.loc["theta", "dollars"] < 0 < table.loc["vega", "dollars"]  # "costs" and "adds"
+    assert early.iloc[-1]["strike"] - 4000 == 800  # "a put struck 800 points above the futures"
 
 
 def test_chapter_7_volatility_estimate_runs_about_a_tenth_low():
