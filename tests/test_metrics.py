@@ -1,6 +1,7 @@
 """Tests of mesbook.metrics: hand-computed statistics, edge cases, properties and accounting."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -483,3 +484,152 @@ def test_bad_helper_arguments():
         check_accounting(GOOD_EQUITY, no_trades(), 100, tol=-1)
     with pytest.raises(TypeError, match="equity must be"):
         drawdown(np.array([1.0, 2.0]))
+
+
+# ------------------------------------------------------------------ what mutation testing asked for (make mutate)
+def full(message: str) -> str:
+    return "^" + re.escape(message) + "$"
+
+
+def test_refusals_in_full():
+    equity = daily([100.0, 101.0, 102.0])
+    with pytest.raises(TypeError, match=full("trades must be a pandas DataFrame (one row per round trip), got list; "
+                                             "pass result.trades from run_trading_simulation")):
+        compute_stats(equity, [])
+    with pytest.raises(ValueError, match=full(
+            "trades is missing column(s) ['pnl']; it has ['entry_bar', 'exit_bar']. A trade log needs at least "
+            "entry_bar, exit_bar and pnl (see mesbook.results.TRADE_COLUMNS)")):
+        compute_stats(equity, pd.DataFrame({"entry_bar": [0], "exit_bar": [1]}))
+    with pytest.raises(ValueError, match=full(
+            "trades row 0 has entry_bar=0.5, exit_bar=2; bars must be whole numbers with 0 <= entry_bar <= exit_bar "
+            "< 3 (the equity curve's length). Pass the equity curve and trade log of the same run")):
+        compute_stats(equity, pd.DataFrame({"entry_bar": [0.5], "exit_bar": [2.0], "pnl": [1.0]}))
+    with pytest.raises(ValueError, match="trades row 0 has entry_bar=0, exit_bar=1.5"):
+        compute_stats(equity, pd.DataFrame({"entry_bar": [0.0], "exit_bar": [1.5], "pnl": [1.0]}))
+    with pytest.raises(TypeError, match=full("returns must be one column of per-bar returns, got a DataFrame; pick a "
+                                             "column first")):
+        sharpe_ratio(pd.DataFrame({"r": [0.1, 0.2]}))
+    with pytest.raises(TypeError, match=full("returns must be numeric per-bar returns (fractions), got dtype bool; "
+                                             "convert them with pd.to_numeric first")):
+        sharpe_ratio(pd.Series([True, False]))
+    with pytest.raises(TypeError, match="got dtype object"):
+        sharpe_ratio(np.array([None, 0.1], dtype=object))
+    assert np.isnan(sharpe_ratio(np.array([], dtype=object)))  # an empty object array is no returns at all
+    with pytest.raises(TypeError, match=full("prices must be a pandas Series or numpy array of prices, got list")):
+        compute_stats(equity, no_trades(), prices=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=full("prices has 2 values but equity has 3 bars; pass one price per bar of "
+                                              "the same run (e.g. frame['futures_price'])")):
+        compute_stats(equity, no_trades(), prices=np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match=full("initial_cash must be >= 0.0, got -1.0")):
+        check_accounting(equity, no_trades(), initial_cash=-1.0)
+    with pytest.raises(ValueError, match=full("tol must be >= 0.0, got -1.0")):
+        check_accounting(equity, no_trades(), initial_cash=100.0, tol=-1.0)
+    with pytest.raises(ValueError, match=full("initial_cash must be >= 0.0, got -1.0")):
+        compute_stats(equity, no_trades(), initial_cash=-1.0)
+    with pytest.raises(ValueError, match=full("periods_per_year must be > 0.0, got 0.0")):
+        annualized_return([0.1], periods_per_year=0)
+    with pytest.raises(ValueError, match=full("risk_free_rate must be > -1.0, got -1.0")):
+        sharpe_ratio([0.1, 0.2], risk_free_rate=-1.0)
+    with pytest.raises(ValueError, match=full("risk_free_rate must be > -1.0, got -1.5")):
+        sharpe_ratio([0.1, 0.2], risk_free_rate=-1.5)
+    with pytest.raises(TypeError, match=full("stats must be the Series returned by compute_stats, got dict")):
+        format_stats({})
+
+
+def test_the_accounting_message_in_full():
+    equity = daily([100.0, 110.0])
+    message = ("the trade log does not reconcile with the equity curve: the 1 trades' pnl sums to $4.000000, but equity "
+               "went from $100.000000 (initial_cash) to $110.000000, a change of $10.000000; the gap of $+6.000000 "
+               "exceeds tol=$0.5. Check for trades missing from the log, costs not deducted from pnl, or a position "
+               "still open at the last bar")
+    with pytest.raises(ValueError, match=full(message)):
+        check_accounting(equity, trade_log([(0, 1)], [4.0]), initial_cash=100.0, tol=0.5)
+    assert check_accounting(equity, trade_log([(0, 1)], [9.75]), initial_cash=100.0, tol=0.5) == pytest.approx(0.25)
+
+
+def test_series_names_and_indexes():
+    equity = daily([100.0, 110.0, 99.0])
+    for series, name in ((bar_returns(equity), "return"), (drawdown(equity), "drawdown")):
+        assert series.name == name and series.index.equals(equity.index)
+    stats = compute_stats(equity, no_trades())
+    assert stats.name == "stats" and stats.dtype == object and list(stats.index) == list(STAT_LABELS)
+    assert list(drawdown_periods(equity).columns) == list(DRAWDOWN_COLUMNS)
+    assert list(drawdown_periods(daily([1.0, 2.0])).columns) == list(DRAWDOWN_COLUMNS)  # also when empty
+
+
+def test_ratios_with_nan_and_infinite_parts():
+    from mesbook.metrics import _ratio
+    assert np.isnan(_ratio(np.nan, 2.0)) and np.isnan(_ratio(2.0, np.nan)) and np.isnan(_ratio(1.0, 0.0))
+    assert np.isnan(_ratio(np.inf, np.inf)) and _ratio(np.inf, 2.0) == np.inf and _ratio(2.0, np.inf) == 0.0
+    assert _ratio(3.0, 2.0) == 1.5
+
+
+def test_two_returns_have_a_volatility_and_sqn_needs_two_trades():
+    # one period a year: the formula reduces to the sample standard deviation of the two returns
+    assert annualized_volatility([0.01, 0.03], periods_per_year=1) == pytest.approx(np.std([0.01, 0.03], ddof=1))
+    equity = daily([100.0, 101.0, 103.0])
+    two = compute_stats(equity, trade_log([(0, 1), (1, 2)], [1.0, 2.0]))
+    assert two["SQN"] == pytest.approx(np.sqrt(2) * 1.5 / np.std([1.0, 2.0], ddof=1))
+    one = compute_stats(equity, trade_log([(0, 2)], [3.0]))
+    assert np.isnan(one["SQN"]) and one["Profit Factor"] == np.inf and one["Win Rate [%]"] == 100.0
+    none = compute_stats(equity, no_trades())
+    assert np.isnan(none["Kelly Criterion"]) and np.isnan(none["Profit Factor"])
+
+
+def test_holding_time_needs_datetime_columns():
+    equity = daily([100.0, 101.0, 103.0])
+    log = trade_log([(0, 2)], [3.0], equity)
+    assert compute_stats(equity, log)["Avg. Holding Time"] == pd.Timedelta(days=2)
+    text = log.assign(entry_time=log["entry_time"].astype(str))
+    assert compute_stats(equity, text)["Avg. Holding Time"] is pd.NaT
+    assert compute_stats(equity, log.drop(columns="exit_time"))["Avg. Holding Time"] is pd.NaT
+
+
+@pytest.mark.filterwarnings("error")
+def test_overflowing_growth_gives_inf_without_a_warning():
+    assert annualized_return([1e6, 1e6], periods_per_year=1e4) == np.inf
+    assert sortino_ratio([-1e200, 0.5], periods_per_year=10.0) == 0.0  # -100 % over an infinite downside
+    tiny = pd.Series([5e-324, -1.0, 2.0], index=pd.RangeIndex(3))
+    assert drawdown(tiny).iloc[1] == -np.inf  # -1 under a subnormal peak
+
+
+def test_bar_counts_without_timestamps_and_a_flat_start():
+    equity = pd.Series([100.0, 90.0, 95.0, 100.0, 80.0])
+    stats = compute_stats(equity, no_trades())
+    assert stats["Duration"] == 4 and stats["Max. Drawdown Duration"] == 3 and stats["Avg. Drawdown Duration"] == 2.0
+    periods = drawdown_periods(equity)
+    assert list(periods["start"]) == [0, 3] and list(periods["trough"]) == [1, 4] and periods["bars"].dtype == np.int64
+    down_first = drawdown_periods(pd.Series([100.0, 100.0, 90.0, 100.0, 100.0, 90.0, 95.0]))
+    assert list(down_first["start"]) == [1, 4] and list(down_first["trough"]) == [2, 5]
+    assert stats["Max. Drawdown [%]"] == pytest.approx(-20.0)
+    assert str(compute_stats(daily([1.0, 1.0]), no_trades())["Max. Drawdown [%]"]) == "0.0"  # not -0.0
+
+
+def test_stats_pass_the_periods_and_the_rate_to_every_ratio():
+    r = np.random.default_rng(3).normal(0.001, 0.01, 200)
+    equity = daily(1000 * np.cumprod(np.r_[1.0, 1 + r]))
+    stats = compute_stats(equity, no_trades(), periods_per_year=52, risk_free_rate=0.03)
+    assert stats["Volatility (Ann.) [%]"] == pytest.approx(100 * annualized_volatility(r, 52))
+    assert stats["Sortino Ratio"] == pytest.approx(sortino_ratio(r, 52, 0.03))
+    assert stats["Sharpe Ratio"] == pytest.approx(sharpe_ratio(r, 52, 0.03))
+
+
+def test_format_values_by_kind():
+    from mesbook.metrics import _format_value as fmt
+    assert fmt("x", None) == "n/a" and fmt("x", pd.NaT) == "n/a" and fmt("x", np.nan) == "n/a"
+    assert fmt("x", np.inf) == "inf" and fmt("x", -np.inf) == "-inf"
+    assert fmt("Start", pd.Timestamp("2024-01-02")) == "2024-01-02"
+    assert fmt("Start", pd.Timestamp("2024-01-02 09:30")) == "2024-01-02 09:30:00"
+    assert fmt("Start", pd.Timestamp("2024-01-02", tz="UTC")) == "2024-01-02 00:00:00+00:00"
+    assert fmt("Duration", pd.Timedelta("1 days 02:03:04.6")) == "1 days 02:03:05"
+    assert fmt("# Trades", 1234) == "1,234" and fmt("flag", True) == "1.00"
+    assert fmt("Net P&L [$]", 0.5) == "0.50" and fmt("Sharpe Ratio", 0.5) == "0.5" and fmt("Sharpe Ratio", 1.0) == "1.00"
+    assert fmt("Sharpe Ratio", 1.5) == "1.50" and fmt("Sharpe Ratio", 0.0) == "0.00" and fmt("Sharpe Ratio", -0.25) == "-0.25"
+    assert fmt("Sharpe Ratio", 1.23456) == "1.23" and fmt("Sharpe Ratio", 0.123456) == "0.123"
+    assert fmt("label", "text") == "text"
+
+
+def test_format_stats_widths():
+    text = format_stats(pd.Series({"a": 1.0, "long label": 22.5}))
+    assert text.splitlines() == ["a            1.00", "long label  22.50"]
+    assert format_stats(pd.Series([], dtype=object)) == ""
