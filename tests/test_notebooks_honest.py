@@ -77,6 +77,7 @@ def test_chapter_6_numbers_are_current():
         "ch6_cmp_realistic": usd(comparison.loc["mean net P&L ($)", "realistic"], 0),
         "ch6_cmp_profitable": f"{comparison.loc['profitable markets (%)', 'realistic']:.0f}",
         "ch6_cmp_trades": f"{comparison.loc['mean trades', 'realistic']:.0f}",
+        "ch6_cmp_vol_article": f"{comparison.loc['volatility setting (% a year)', 'article']:.1f}",
         "ch6_b76_month": f"{prices[0]:.0f}",
         "ch6_b76_quarter": f"{prices[1]:.0f}",
         "ch6_b76_month_x": f"{prices[0] / 2.5:.0f}",
