@@ -245,3 +245,55 @@ def test_american_exercise_is_priced_by_the_tree():
     np.testing.assert_allclose(t["entry_premium"], price_option(t["entry_price"].to_numpy(), t["strike"].to_numpy(),
                                                                 years, 0.05, 0.2, (t["option_type"] == "CALL").to_numpy(),
                                                                 style="american"), rtol=1e-12)
+
+
+# --- each risk rule alone, on a hand-built path (the engine's watch of one trade) ----------------------------------
+DAYS = pd.date_range("2024-01-02", periods=8, freq="B")
+
+
+@pytest.mark.parametrize("rule, prices, exit_bar, reason", [
+    ({"take_profit": 1.0}, [5000, 5002, 5004, 5005, 5006, 5001, 5001, 5001], 3, "take_profit"),  # 5 >= 2 x 2.5
+    ({"stop_loss": 0.5}, [5000, 5002, 5001, 4999, 5003, 5003, 5003, 5003], 2, "stop_loss"),  # 1 <= 0.5 x 2.5
+    ({"underlying_stop_points": 3.0}, [5000, 5010, 4998, 4997, 5003, 5003, 5003, 5003], 3, "underlying_stop"),
+])
+def test_each_rule_alone_fires_at_its_first_bar(rule, prices, exit_bar, reason):
+    codes = [1, 0, 0, 0, 0, 0, 0, 0]  # one CALL at 5000, strike 5000, paid 2.5; no opposite signal
+    t, _ = engine_trades(DAYS, prices, codes, ARTICLE.replace(**rule))
+    row = t.iloc[0]
+    assert (row["exit_bar"], row["exit_reason"]) == (exit_bar, reason)
+    assert row["exit_premium"] == max(prices[exit_bar] - 5000.0, 0.0)  # sold at the mark where the rule fired
+    assert engine_trades(DAYS, prices, codes, ARTICLE)[0]["exit_reason"].iloc[0] == "end"  # without the rule
+
+
+def test_the_drawdown_switch_alone_reads_the_marks_and_latches():
+    prices = [5000, 4990, 4990, 4990, 5000, 5000, 5000, 5000]
+    codes = [1, 0, 0, 2, 0, 1, 0, 0]  # CALL, then PUT at bar 3 (allowed: it opens at the close that trips)
+    s = ARTICLE.replace(max_drawdown=0.0001)  # $10 on $100,000
+    free, _ = engine_trades(DAYS, prices, codes, ARTICLE)
+    t, _ = engine_trades(DAYS, prices, codes, s)
+    assert len(free) == 3 and list(t["entry_bar"]) == [0, 3]  # the marked loss at bar 1 stops new trades after it
+    # realized cash alone would not have tripped it before bar 3: the CALL's loss is only booked there
+    assert (t["exit_bar"] == free["exit_bar"].iloc[:2]).all()
+
+
+def test_expiry_settles_at_intrinsic_without_spread_and_charges_fees_on_any_value():
+    prices = np.full(len(MARCH), 5000.0)
+    prices[9] = 5000.5  # half a point in the money
+    codes = np.zeros(len(MARCH), dtype=int)
+    codes[1] = 1
+    s = QUARTERLY.replace(half_spread_ticks=1.0, slippage_ticks=1.0)
+    row = engine_trades(MARCH, prices, codes, s)[0].iloc[0]
+    assert row["exit_reason"] == "expiry" and row["exit_premium"] == pytest.approx(0.5)  # no spread at settlement
+    assert row["entry_premium"] == pytest.approx(2.6)  # the buy still pays it
+    assert row["costs"] == pytest.approx(2 * 0.92 + 0.1 * 5)  # closing fee: worth 0.5 point, not worthless
+
+
+def test_years_to_expiry_by_hand():
+    from mesbook.engine.backtest import Pricer
+    frame = pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14", "2024-03-15 09:00", "2024-03-18"]),
+                          "futures_price": 5000.0, "open_interest": 1.0})
+    pricer = Pricer(ARTICLE, market_arrays(frame, ARTICLE, 252))
+    expiry = float(pd.Timestamp("2024-03-15").value // 86_400_000_000_000)
+    years = pricer.years(np.array([0, 1, 2]), np.full(3, expiry))
+    np.testing.assert_array_equal(years, [1 / 365, 0.0, 0.0])  # a day before, on the day, after: never negative
+    assert pricer.years(np.array([0]), np.array([np.nan])).tolist() == [1.0]  # no expiry: one year
