@@ -297,3 +297,76 @@ def test_years_to_expiry_by_hand():
     years = pricer.years(np.array([0, 1, 2]), np.full(3, expiry))
     np.testing.assert_array_equal(years, [1 / 365, 0.0, 0.0])  # a day before, on the day, after: never negative
     assert pricer.years(np.array([0]), np.array([np.nan])).tolist() == [1.0]  # no expiry: one year
+
+
+def test_an_expiry_on_the_last_bar_of_the_data_is_settled():
+    prices = np.full(10, 5000.0)
+    prices[9] = 5003.0
+    codes = np.zeros(10, dtype=int)
+    codes[1] = 1
+    row = engine_trades(MARCH[:10], prices, codes, QUARTERLY)[0].iloc[0]  # the data end on expiry day, bar 9
+    assert (row["exit_bar"], row["exit_reason"], row["exit_premium"]) == (9, "expiry", 3.0)
+    short = engine_trades(MARCH[:9], prices[:9], codes[:9], QUARTERLY)[0].iloc[0]  # they end the day before
+    assert (short["exit_bar"], short["exit_reason"]) == (8, "end")
+
+
+def test_the_cycle_chooses_the_expiry():
+    days = pd.date_range("2024-01-02", periods=60, freq="B")
+    codes = np.zeros(60, dtype=int)
+    codes[0] = 1
+    expiries = {cycle: engine_trades(days, np.full(60, 5000.0), codes, ARTICLE.replace(expiry_cycle=cycle,
+                                                                                      min_days_to_expiry=1))[0]
+                .iloc[0]["expiry"] for cycle in ("weekly", "monthly", "quarterly")}
+    assert expiries == {"weekly": pd.Timestamp("2024-01-05"), "monthly": pd.Timestamp("2024-01-19"),
+                        "quarterly": pd.Timestamp("2024-03-15")}
+
+
+def test_signal_counts_are_the_decisions_of_every_bar():
+    market = small_market(300)
+    result = mb_run_backtest(market, ARTICLE)
+    assert sum(result.signal_counts.values()) == 300 and result.signal_counts["BUY"] >= len(result.trades) // 2 > 0
+
+
+def test_small_price_refusal_names_the_first_unpriceable_fill():
+    frame = pd.DataFrame({"timestamp": pd.date_range("2024-01-02", periods=60, freq="B"),
+                          "futures_price": np.r_[np.full(30, 3000.0), np.full(30, 2.0)] + np.sin(np.arange(60)),
+                          "open_interest": 1000 + 100 * np.sin(np.arange(60) / 3)})
+    black = ARTICLE.replace(pricing="black76")
+    with pytest.raises(ValueError, match=r"^futures_price is [\d.]+ at bar (3\d|4\d|5\d) "):
+        mb_run_backtest(frame, black, short_sma_window=2, long_sma_window=5)  # not bar 0: those fills are priced
+    opened = frame.assign(open_price=frame["futures_price"])
+    with pytest.raises(ValueError, match=r"^open_price is .*check that open_price is in index points$"):
+        mb_run_backtest(opened, black.replace(fill_price="open"), short_sma_window=2, long_sma_window=5)
+    cents = frame.assign(futures_price=0.6 + 0.01 * np.sin(np.arange(60)))  # strikes of 0.5 on a 0.25 grid: fine
+    assert len(mb_run_backtest(cents, black, short_sma_window=2, long_sma_window=5, strike_interval=0.25).trades)
+
+
+@pytest.mark.parametrize("rate, target", [(0.3, 0.25), (0.3, 0.6), (0.05, 0.75)])
+def test_the_delta_rule_picks_the_listed_strike_nearest_the_target(rate, target):
+    from mesbook import black76_greeks
+    market = small_market(300)
+    s = ARTICLE.replace(pricing="black76", mark="model", strike="delta", target_delta=target, rate=rate,
+                        constant_vol=0.2, expiry_cycle="quarterly", min_days_to_expiry=30)
+    t = mb_run_backtest(market, s).trades
+    assert len(t) and np.isfinite(t["strike"]).all()
+    years = ((t["expiry"] - t["entry_time"]).dt.days.to_numpy() / 365)[:, None]
+    is_call = (t["option_type"] == "CALL").to_numpy()[:, None]
+    grid = np.maximum(5.0 * np.round(t["entry_price"].to_numpy()[:, None] / 5.0) + 5.0 * np.arange(-80, 81), 5.0)
+    delta = black76_greeks(t["entry_price"].to_numpy()[:, None], grid, years, rate, 0.2, is_call).delta
+    best = grid[np.arange(len(t)), np.argmin(np.abs(np.abs(delta) - target), axis=1)]
+    np.testing.assert_array_equal(t["strike"], best)
+
+
+def test_open_fills_exit_at_the_open_with_the_volatility_known_then():
+    from mesbook import black76_price
+    days = pd.date_range("2024-01-02", periods=6, freq="B")
+    frame = pd.DataFrame({"timestamp": days, "futures_price": [5000.0, 5010, 5020, 5030, 5040, 5050],
+                          "open_interest": 1.0, "open_price": [4995.0, 5005, 5015, 5025, 5035, 5045],
+                          "volatility": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]})
+    s = ARTICLE.replace(pricing="black76", mark="model", fill_price="open", volatility="column", rate=0.0)
+    m = market_arrays(frame, s, 252)
+    t, _ = _trade_loop(np.array([1, 0, 0, 2, 0, 0]), m, s, 100_000.0, 5.0, 5.0)
+    call = t.iloc[0]
+    assert call["exit_reason"] == "signal" and call["exit_price"] == 5025.0
+    # sold at bar 3's open, priced with bar 2's volatility (0.3): the close's 0.4 is not known at the open
+    assert call["exit_premium"] == pytest.approx(black76_price(5025.0, call["strike"], 1.0, 0.0, 0.3, True))
