@@ -14,10 +14,11 @@ import os
 import re
 import sys
 import warnings
-from typing import NoReturn, Optional, Sequence
+from typing import Optional, Sequence
 
 import pandas as pd
 
+from .commandline import OneLineParser, UsageError, fail
 from .constants import (
     INITIAL_CASH,
     NUM_PERIODS,
@@ -52,15 +53,6 @@ LOADER_FLAGS = ("sep", "date_format", "dayfirst", "tz", "encoding", "decimal", "
 COMMANDS = ("run", "classroom")
 
 
-class UsageError(Exception):
-    """A bad command line: printed as one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse prints usage + message; one line is the rule here
-        raise UsageError(message)
-
-
 def _whole(flag: str, minimum: int, maximum: int = 2**31 - 1):
     def convert(text: str) -> int:
         try:
@@ -91,7 +83,7 @@ def _separator(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``run`` command (what ``python -m mesbook`` without a command runs)."""
-    parser = _Parser(prog="python -m mesbook", description=DESCRIPTION, epilog=EPILOG,
+    parser = OneLineParser(prog="python -m mesbook", description=DESCRIPTION, epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settings", choices=SETTINGS_NAMES, default="article",
                         help="article: the article's script exactly (default); realistic: option pricing, "
@@ -147,7 +139,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             argv = argv[1:]
         return run(build_parser().parse_args(argv))
     except UsageError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except BrokenPipeError:  # e.g. `python -m mesbook | head -1`: the reader left, so leave quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -157,13 +149,8 @@ def _classroom(argv: list[str]) -> int:
     try:
         from .classroom import cli as classroom_cli
     except ImportError as exc:
-        return _fail(f"the classroom command is not available in this installation ({exc})")
+        return fail(f"the classroom command is not available in this installation ({exc})")
     return classroom_cli.main(argv)
-
-
-def _fail(message: str) -> int:
-    print(f"mesbook: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return 2
 
 
 def flag_words(message: str) -> str:
@@ -185,9 +172,9 @@ def run(args: argparse.Namespace) -> int:
             report = _backtest(args)
         notes = [str(w.message) for w in caught if w.category.__name__ == "DataNote"]
     except (ValueError, TypeError, UsageError) as exc:
-        return _fail(flag_words(str(exc)))
+        return fail(flag_words(str(exc)))
     except (MemoryError, OverflowError) as exc:
-        return _fail(f"the run is too large for this machine ({type(exc).__name__}); use fewer --periods or a shorter --csv")
+        return fail(f"the run is too large for this machine ({type(exc).__name__}); use fewer --periods or a shorter --csv")
     for note in notes:
         print(f"mesbook: note: {' '.join(note.split())}", file=sys.stderr)
     report["notes"] = notes
@@ -207,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
                 handle.write("\n")
             report["outputs"]["json"] = args.json
     except (OSError, ValueError) as exc:  # unwritable path, or a figure format matplotlib does not know
-        return _fail(f"cannot write output: {exc}")
+        return fail(f"cannot write output: {exc}")
     if args.json == "-":
         print(json.dumps(report, indent=2))
     else:

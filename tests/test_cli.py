@@ -203,7 +203,9 @@ def test_classroom_is_dispatched():
 
 
 def test_a_missing_classroom_module_is_one_line(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "mesbook.classroom.cli", None)  # import now raises ImportError
+    # an installation without the classroom package: importing it raises ImportError, whatever ran before
+    monkeypatch.setitem(sys.modules, "mesbook.classroom", None)
+    monkeypatch.setitem(sys.modules, "mesbook.classroom.cli", None)
     assert cli.main(["classroom", "grade"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("mesbook: error: the classroom command is not available")
@@ -214,3 +216,11 @@ def test_flag_words_translates_every_loader_argument():
                           ) == ("pass --sep or --encoding 'latin-1' or --date-format '%Y' or --tz or --decimal ',', "
                                 "--thousands '.'")
     assert cli.flag_words("premium must be > 0; short_sma_window (5)") == "--premium must be > 0; --short (5)"
+
+
+def test_a_bad_classroom_command_line_is_one_line(capsys):
+    """argparse's usage block never reaches the user: a classroom verb's bad arguments are one line, exit 2."""
+    assert cli.main(["classroom", "grade"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mesbook classroom: error: "), err
+    assert "SUBMISSIONS" in err or "required" in err, err

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..commandline import OneLineParser, UsageError
 from .grader import DEFAULT_TIMEOUT, grade_class, summary, write_gradebook
 from .handouts import write_handouts, write_keys
 from .notebooks import chapter_paths, parse_chapters
@@ -41,7 +42,7 @@ def _jobs(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mesbook classroom", description=DESCRIPTION)
+    parser = OneLineParser(prog="python -m mesbook classroom", description=DESCRIPTION)
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="{handout,key,grade}")
     handout = verbs.add_parser("handout", help="write DIR/<student_id>/<chapter>.ipynb without solutions")
     handout.add_argument("--out", required=True, metavar="DIR", help="folder for the handouts")
@@ -62,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run one classroom verb; returns the exit code (see the module's docstring)."""
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         ids = read_roster(args.roster)
         chapters = chapter_paths(chapters=parse_chapters(args.chapters))
         if args.verb == "grade":
@@ -76,8 +77,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
         salt = args.salt if args.salt else None
         students = {sid: student_seed(sid, salt) for sid in ids}
-    except ValueError as exc:
-        print(f"mesbook classroom: error: {exc}", file=sys.stderr)
+    except (ValueError, UsageError) as exc:
+        print(f"mesbook classroom: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     for seed, shared in seed_collisions(ids, salt).items():
         print(f"note: {', '.join(shared)} share the seed {seed}, so their answers are the same", file=sys.stderr)
