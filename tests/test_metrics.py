@@ -633,3 +633,18 @@ def test_format_stats_widths():
     text = format_stats(pd.Series({"a": 1.0, "long label": 22.5}))
     assert text.splitlines() == ["a            1.00", "long label  22.50"]
     assert format_stats(pd.Series([], dtype=object)) == ""
+
+
+def test_equity_refusals_in_full_and_a_small_win_is_a_win():
+    with pytest.raises(TypeError, match=full("equity must be a pandas Series of account values in dollars, got list; "
+                                             "pass result.equity from run_trading_simulation")):
+        compute_stats([1.0], no_trades())
+    with pytest.raises(ValueError, match=full("equity is empty; pass an equity curve with at least one bar")):
+        compute_stats(pd.Series([], dtype=float), no_trades())
+    backwards = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2024-01-02", "2024-01-01"]))
+    with pytest.raises(ValueError, match=full("equity's timestamp index must be strictly increasing, without missing "
+                                              "(NaT) timestamps; sort it with equity.sort_index() and drop duplicate "
+                                              "timestamps")):
+        compute_stats(backwards, no_trades())
+    stats = compute_stats(daily([100.0, 100.5, 100.0]), trade_log([(0, 1), (1, 2)], [0.5, -0.5]))
+    assert stats["Win Rate [%]"] == 50.0 and stats["Profit Factor"] == 1.0  # fifty cents is a win
