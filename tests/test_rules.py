@@ -85,3 +85,5 @@ def test_drawdown_switch_on_arrays_of_the_marked_curve():
     assert drawdown_halted(rule, 0.5, 0.44) is True and drawdown_halted(rule, 0.5, 0.46) is False  # a peak under $1
     assert drawdown_halted(rule, np.array([100, 100]), np.array([91, 89])).tolist() == [False, True]  # whole dollars
     assert drawdown_halted(REALISTIC, np.array([100.0, 50.0]), 1.0).tolist() == [False, False]  # broadcast, off
+    off = drawdown_halted(REALISTIC, 100.0, np.array([1.0, 2.0, 3.0]))
+    assert off.dtype == bool and off.shape == (3,) and not off.any()
