@@ -370,3 +370,22 @@ def test_open_fills_exit_at_the_open_with_the_volatility_known_then():
     assert call["exit_reason"] == "signal" and call["exit_price"] == 5025.0
     # sold at bar 3's open, priced with bar 2's volatility (0.3): the close's 0.4 is not known at the open
     assert call["exit_premium"] == pytest.approx(black76_price(5025.0, call["strike"], 1.0, 0.0, 0.3, True))
+
+
+def test_scale_in_opens_one_option_per_signal_each_closed_at_the_next_opposite():
+    prices = [5000.0, 5004, 5008, 5006, 5002, 5000, 5000, 5000]
+    t, unrealized = engine_trades(DAYS, prices, [1, 1, 0, 2, 0, 0, 0, 0], ARTICLE.replace(position="scale_in",
+                                                                                           contracts=2))
+    assert list(zip(t["entry_bar"], t["exit_bar"], t["option_type"])) == [(0, 3, "CALL"), (1, 3, "CALL"), (3, 7, "PUT")]
+    assert t["contracts"].tolist() == [2, 2, 2]
+    np.testing.assert_allclose(t["pnl"], [(6 - 2.5) * 10, (1 - 2.5) * 10, (5 - 2.5) * 10])  # K 5000, 5005, 5005
+    # bar 2: two calls open, marked at intrinsic 8 and 3 points, less what they cost ($25 each)
+    assert unrealized[2] == pytest.approx(2 * 8 * 5 - 25 + 2 * 3 * 5 - 25)
+
+
+def test_a_trade_the_account_cannot_pay_is_skipped_not_the_rest():
+    prices = [5000.0, 5010, 5010, 5000, 5000, 5000, 5000, 5000]
+    t, _ = engine_trades(DAYS, prices, [1, 0, 2, 0, 1, 0, 0, 0], ARTICLE, cash=12.5)  # exactly one 2.5-point option
+    assert list(t["entry_bar"]) == [0, 2, 4] and t["pnl"].iloc[0] == pytest.approx((10 - 2.5) * 5)
+    poor, _ = engine_trades(DAYS, prices, [1, 0, 2, 0, 1, 0, 0, 0], ARTICLE, cash=12.0)
+    assert poor.empty  # $12 cannot pay $12.50, ever
