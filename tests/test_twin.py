@@ -155,6 +155,21 @@ def test_forked_workers_draw_the_same_frames(data):
     assert ex.params == alone.frames[alone.start].params | {}  # and the explorer is back at its setting
 
 
+
+def test_a_failing_worker_falls_back_to_drawing_here(data, monkeypatch):
+    """A forked child can fail (FreeType's "too many hints" was seen once in a build): the page still gets
+    every frame, drawn in this process, identical to a one-process build."""
+    ex = widgets.simulation_explorer(data)
+    alone = twin.build_twin(ex, small_grid(ex), workers=1)
+
+    def broken(_positions):
+        raise RuntimeError("FT_Load_Glyph failed with error 0x16: too many hints")
+
+    monkeypatch.setattr(twin, "_render_in_child", broken)
+    fallback = twin.build_twin(ex, small_grid(ex), workers=2)
+    assert fallback.images == alone.images
+    assert [(f.params, f.numbers, f.image) for f in fallback.frames] == [(f.params, f.numbers, f.image) for f in alone.frames]
+
 def test_workers_come_from_the_environment(monkeypatch):
     monkeypatch.setenv(twin.TWIN_WORKERS_ENV, "1")
     assert twin.twin_workers() == 1

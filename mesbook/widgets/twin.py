@@ -384,11 +384,17 @@ def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: in
             import multiprocessing
 
             pieces = [grid[i::workers] for i in range(workers)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_render_in_child, pieces)
-            rendered: list = [None] * len(grid)
-            for i, part in enumerate(parts):
-                rendered[i::workers] = part
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    parts = pool.map(_render_in_child, pieces)
+            except Exception:  # noqa: BLE001 - a forked child's FreeType/Agg state can fail; the frames are
+                parts = None   # the same when drawn here, so draw them here (slower, never a broken page)
+            if parts is None:
+                rendered = _render(grid)
+            else:
+                rendered = [None] * len(grid)
+                for i, part in enumerate(parts):
+                    rendered[i::workers] = part
         else:
             rendered = _render(grid)
     finally:
