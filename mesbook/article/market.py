@@ -22,15 +22,18 @@ MARKET_COLUMNS: tuple[str, str, str] = ("timestamp", "futures_price", "open_inte
 
 SeedLike = Union[int, np.random.Generator, None]
 
+#: The drifts of the article's generator: index points per bar (price), contracts per bar (OI).
+ARTICLE_PRICE_DRIFT, ARTICLE_OI_DRIFT = 0.1, 10.0
+
 
 def simulate_market_data(
     num_periods: int = NUM_PERIODS,
     seed: SeedLike = None,
     start: str = "2023-01-01",
     *,
-    price_drift: float = 0.1,
+    price_drift: float = ARTICLE_PRICE_DRIFT,
     price_volatility: float = 1.5,
-    oi_drift: float = 10.0,
+    oi_drift: float = ARTICLE_OI_DRIFT,
     oi_volatility: float = 100.0,
 ) -> pd.DataFrame:
     """Generate the article's synthetic MES futures prices and open interest.
@@ -74,10 +77,6 @@ def simulate_market_data(
 def validate_market_data(df: pd.DataFrame) -> pd.DataFrame:
     """Raise ``TypeError``/``ValueError`` unless ``df`` is a valid market frame; return it unchanged."""
     return check_frame(df, positive=("futures_price", "open_interest"))
-
-
-#: The drifts of the article's generator: index points per bar (price), contracts per bar (OI).
-ARTICLE_PRICE_DRIFT, ARTICLE_OI_DRIFT = 0.1, 10.0
 
 
 def simulate_with_drift(seed: int, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT,
