@@ -2,7 +2,8 @@
 
 :func:`usd` is the only money formatter of mesbook: figures, tables, explorer messages and exercises all
 use it (figures with ``escape=True``, so that matplotlib shows the dollar sign instead of reading
-mathtext). :func:`format_p` writes a p-value for a table or a title.
+mathtext). :func:`format_p` writes a p-value for a table or a title. :class:`Prose` holds the numbers a
+chapter's paragraphs quote, as the text they show.
 """
 from __future__ import annotations
 
@@ -30,4 +31,35 @@ def format_p(p: float) -> str:
     return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
 
 
-__all__ = ["MINUS", "format_p", "usd"]
+class Prose:
+    """The numbers a chapter's paragraphs quote, each kept as the exact text the reader sees.
+
+    A chapter makes one, ``prose = Prose()``, and a code cell states a number with
+    ``prose("fee_total", fees, ",.2f")``; its paragraph then writes ``{eval}`prose.fee_total```. The same
+    text reaches both readers: the HTML build evaluates the role in the chapter's kernel (MyST-NB inline
+    execution) and JupyterLab evaluates it with jupyterlab-myst. Each call also glues the text
+    (``myst_nb.glue``, when installed) under the same name: that output is what nbval compares, and what
+    a page other than the chapter quotes with ``{glue:text}`chapter.ipynb::name```.
+    """
+
+    def __call__(self, name: str, value: object, spec: str = "") -> None:
+        """Keep ``format(value, spec)`` as ``self.<name>``; ``name`` must be an identifier.
+
+        Returns nothing, so that a cell ending with a call shows no output of its own."""
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+            raise ValueError(f"name: {name!r} cannot be read as prose.<name>; use letters, digits and _ "
+                             "(not starting with a digit or _)")
+        text = format(value, spec)
+        setattr(self, name, text)
+        try:
+            from myst_nb import glue
+        except ImportError:  # outside the book's environment: keep the text only
+            return
+        glue(name, text, display=False)
+
+    def __repr__(self) -> str:
+        names = sorted(key for key in vars(self))
+        return f"Prose({len(names)} numbers: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})"
+
+
+__all__ = ["MINUS", "Prose", "format_p", "usd"]

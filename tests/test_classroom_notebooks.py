@@ -100,21 +100,33 @@ def test_chapter_paths_pick_chapters_with_exercises_by_prefix(tmp_path):
         nbs.parse_chapters(" , ")
 
 
-def test_glue_statements_for_the_books_prose_go_unless_a_later_cell_needs_them():
+def test_prose_statements_for_the_books_paragraphs_go_unless_a_later_cell_needs_them():
     book = new_notebook(cells=[
-        new_code_cell("from myst_nb import glue\nacting = frame[frame.signal != 'HOLD']"),
-        new_code_cell('glue("fall_79", float(acting.loc[79, "change"]), display=False)'),
-        new_code_cell('table = signal_table(frame)\nglue("n", int(table.sum()), display=False); x = 1'),
-        new_code_cell('for key in ("a", "b"):\n    glue(f"ch_{key}", 1, display=False)\nlast = acting.iloc[-1]'),
-        new_code_cell("print(table, last, [key for key in 'ab'])"),
+        new_code_cell("prose = mb.formatting.Prose()\nacting = frame[frame.signal != 'HOLD']"),
+        new_code_cell('prose("fall_79", float(acting.loc[79, "change"]), ".0f")'),
+        new_code_cell('table = signal_table(frame)\nprose("n", int(table.sum()), "d"); x = 1'),
+        new_code_cell('for key in ("a", "b"):\n    prose(f"ch_{key}", "1")\nlast = acting.iloc[-1]'),
+        new_code_cell('glue("old", 1, display=False)\nprint(table, last, [key for key in "ab"])'),
     ])
     nbs.strip_glue(book)
     assert [c.source for c in book.cells] == [
-        "from myst_nb import glue\nacting = frame[frame.signal != 'HOLD']",
+        "prose = mb.formatting.Prose()\nacting = frame[frame.signal != 'HOLD']",
         "table = signal_table(frame)\nx = 1",
         "last = acting.iloc[-1]",
-        "print(table, last, [key for key in 'ab'])",
+        'print(table, last, [key for key in "ab"])',
     ]
+
+
+def test_a_handout_paragraph_keeps_the_books_numbers_as_text():
+    ok = lambda text: {"status": "ok", "data": {"text/plain": text}, "metadata": {}}
+    cell = new_markdown_cell("Lost {eval}`prose.a` on {eval}`prose.b` trades; {eval}`prose.c` and {eval}`prose.d`.")
+    cell.metadata["user_expressions"] = [
+        {"expression": "prose.a", "result": ok("'−$1,234'")}, {"expression": "prose.b", "result": ok("17")},
+        {"expression": "prose.c", "result": {"status": "error", "ename": "NameError", "evalue": "x", "traceback": []}}]
+    book = new_notebook(cells=[cell])
+    nbs.freeze_prose(book)
+    assert book.cells[0].source == "Lost −$1,234 on 17 trades; {eval}`prose.c` and {eval}`prose.d`."
+    assert "user_expressions" not in book.cells[0].metadata
 
 
 @pytest.mark.parametrize("chapter", list(nbs.chapter_paths()))
@@ -129,4 +141,6 @@ def test_the_books_chapters_read_their_seed_from_the_parameters_cell(chapter):
     assert set(nbs.answer_cells(nb)) == set(nbs.chapter_questions(chapter))
     handout = nbs.make_handout(nb, 4242)
     assert set(nbs.answer_cells(handout)) == set(nbs.chapter_questions(chapter))
-    assert "glue(" not in "\n".join(c.source for c in handout.cells if c.cell_type == "code")
+    assert not re.search(r"\b(?:glue|prose)\(", "\n".join(c.source for c in handout.cells if c.cell_type == "code"))
+    paragraphs = [c for c in handout.cells if c.cell_type == "markdown"]
+    assert not [c.source for c in paragraphs if "{eval}" in c.source or "user_expressions" in c.metadata]

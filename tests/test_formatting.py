@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+
+from mesbook import formatting
 
 from mesbook.formatting import format_p, usd
 
@@ -25,3 +28,37 @@ def test_format_p():
     assert format_p(3.69e-17) == "3.7e-17"
     assert format_p(float("nan")) == "n/a"
     assert format_p(np.float64(0.04321)) == "0.043"
+
+
+def test_prose_keeps_each_number_as_the_text_the_paragraph_shows(monkeypatch):
+    glued = []
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: glued.append((name, value, display)))
+    prose = formatting.Prose()
+    assert prose("fees", 1234.5, ",.2f") is None  # a cell ending with the call shows no output of its own
+    prose("trades", 17, "d")
+    prose("verdict", "no edge")
+    assert (prose.fees, prose.trades, prose.verdict) == ("1,234.50", "17", "no edge")
+    assert glued == [("fees", "1,234.50", False), ("trades", "17", False), ("verdict", "no edge", False)]
+    assert repr(prose) == "Prose(3 numbers: fees, trades, verdict)"
+
+
+@pytest.mark.parametrize("name", ["2x", "with space", "_private", "", "a.b", 3])
+def test_prose_refuses_a_name_a_paragraph_could_not_quote(name):
+    with pytest.raises(ValueError, match="name"):
+        formatting.Prose()(name, 1.0)
+
+
+def test_prose_without_myst_nb_keeps_the_text(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_myst_nb(name, *args, **kwargs):
+        if name == "myst_nb":
+            raise ImportError("no myst_nb here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_myst_nb)
+    prose = formatting.Prose()
+    prose("share", 61.04, ".0f")
+    assert prose.share == "61"

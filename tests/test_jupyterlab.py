@@ -6,6 +6,8 @@ notebooks that build an open-interest window explorer (``indicator_explorer``, `
 that jupyterlab-myst rendered the book's MyST markup — no raw ``{term}``, ``{doc}``, ``{cite:p}``,
 ``{math}``, ``:::`` or ``{exercise}`` fences visible, formulas typeset, exercises boxed — and that every
 solution starts folded (its prose in a closed box, its code cells collapsed, no ✓ answer visible).
+The paragraphs' numbers ({eval}`prose.name`) must show as the chapter's numbers both before anything
+runs (from the cells' stored ``user_expressions``) and after Run All (evaluated again in the kernel).
 Then it runs every cell, presses → on the slider of the short window and checks that the explorer's
 figure is redrawn, with no error output anywhere.
 
@@ -298,6 +300,15 @@ MYST_RENDERED = """(path) => {
   return markdown.length > 0 && markdown.every(c => c.node.querySelector('.myst'));
 }""" % FIND_PANEL
 
+# Each markdown cell with inline expressions: its source and the text jupyterlab-myst rendered (textContent:
+# a folded solution keeps its text out of innerText).
+PROSE_REPORT = """(path) => {
+  const w = (%s)(path);
+  return w.content.widgets
+    .filter(c => c.model.type === 'markdown' && /\\{eval\\}/.test(c.model.sharedModel.getSource()))
+    .map(c => ({source: c.model.sharedModel.getSource(), text: (c.node.querySelector('.myst') || c.node).textContent}));
+}""" % FIND_PANEL
+
 WIDGET_ERRORS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
   .map(e => e.innerText).filter(t => /Error displaying widget|Error rendering|model not found/i.test(t))"""
 
@@ -339,6 +350,25 @@ def check_myst_rendering(page, source: Path, notebook_path: str) -> None:
     assert not report["answersShown"], f"{source.name}: solved answers visible before running: {report['answersShown']}"
 
 
+def check_prose_numbers(page, source: Path, notebook_path: str, when: str) -> None:
+    """Every {eval}`prose.name` of the chapter shows the number the book shows, never its expression."""
+    import ast
+
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    expected = {"".join(c["source"]): [ast.literal_eval(item["result"]["data"]["text/plain"])
+                                       for item in c["metadata"].get("user_expressions", [])]
+                for c in cells if c["cell_type"] == "markdown" and "{eval}" in "".join(c["source"])}
+    shown = page.evaluate(PROSE_REPORT, notebook_path)
+    assert len(shown) == len(expected) > 0, f"{source.name} ({when}): {len(shown)} of {len(expected)} paragraphs"
+    wrong = []
+    for cell in shown:
+        text = re.sub(r"\s+", " ", cell["text"])
+        missing = [value for value in expected[cell["source"]] if value not in text]
+        if missing or re.search(r"\bprose\.\w+|\b\w+Error\b", text):
+            wrong.append(f"missing {missing} in: {text[:300]}")
+    assert not wrong, f"{source.name} ({when}): paragraph numbers not shown:\n" + "\n".join(wrong)
+
+
 @pytest.mark.parametrize("source", NOTEBOOKS or [None], ids=lambda p: p.stem if p else "none")
 def test_window_slider_redraws_the_figure(lab, source):
     server, copies = lab
@@ -357,6 +387,7 @@ def test_window_slider_redraws_the_figure(lab, source):
             wait_or_fail(page, NOTEBOOK_READY, notebook_path, 90,
                          f"{source.name}: JupyterLab did not open the notebook with an idle kernel within 90 s")
             check_myst_rendering(page, source, notebook_path)
+            check_prose_numbers(page, source, notebook_path, "before running")
 
             page.evaluate(RUN_ALL, notebook_path)  # false if a cell failed: the error outputs say which
             wait_or_fail(page, ALL_EXECUTED, notebook_path, RUN_ALL_S,
@@ -365,6 +396,7 @@ def test_window_slider_redraws_the_figure(lab, source):
             errors = page.evaluate(ERROR_OUTPUTS)
             assert not errors, f"{source.name}: error output after Run All:\n" + "\n---\n".join(errors)
             assert not page.evaluate(WIDGET_ERRORS), f"{source.name}: a widget failed to display"
+            check_prose_numbers(page, source, notebook_path, "after Run All")
 
             sliders = page.locator(".jp-OutputArea-output .widget-slider")
             sliders.first.wait_for(state="visible", timeout=30_000)

@@ -35,11 +35,12 @@ def check(entry: str, facts: list[str]) -> None:
     assert not stale, f"{entry}: the prose no longer says {stale}"
 
 
-GLUE_ROLE = re.compile(r"\{glue:text\}`(\w+)(?::[^`]*)?`")
+#: A paragraph quoting a number: {eval}`prose.name` (mesbook.formatting.Prose).
+GLUE_ROLE = re.compile(r"\{eval\}`prose\.(\w+)`")
 
 
 def glued(entry: str) -> dict[str, str]:
-    """The text each ``glue(name, text)`` of a chapter stored, by name."""
+    """The text each ``prose(name, ...)`` of a chapter stored (its glue record), by name."""
     nb = json.loads((REPO / f"{entry}.ipynb").read_text(encoding="utf-8"))
     return {out["metadata"]["scrapbook"]["name"]: ast.literal_eval(out["data"]["application/papermill.record/text/plain"])
             for c in nb["cells"] if c["cell_type"] == "code" for out in c.get("outputs", [])
@@ -47,10 +48,10 @@ def glued(entry: str) -> dict[str, str]:
 
 
 def check_glued(entry: str, expected: dict[str, str]) -> None:
-    """Each name is used by a {glue:text} role in the prose and stores what mesbook computes now."""
+    """Each name is quoted by an {eval}`prose.name` role in the prose and stores what mesbook computes now."""
     used, stored = set(GLUE_ROLE.findall(prose(entry))), glued(entry)
     unused = sorted(set(expected) - used)
-    assert not unused, f"{entry}: no {{glue:text}} role in the prose uses {unused}"
+    assert not unused, f"{entry}: no {{eval}}`prose.name` role in the prose uses {unused}"
     stale = {name: (stored.get(name), text) for name, text in expected.items() if stored.get(name) != text}
     assert not stale, f"{entry}: glued (stored, computed now): {stale}"
 

@@ -1,6 +1,7 @@
 """Static checks of the book's sources: the toc, the config and the stored notebooks (no kernel needed)."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -87,7 +88,8 @@ def test_config_builds_from_the_toc_and_executes_everything():
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
     assert config["title"] == "mesbook"
     assert config["only_build_toc_files"] is True
-    assert config["execute"]["execute_notebooks"] == "force"
+    # "inline" runs every chapter on every build (it has no cache) and evaluates the {eval} prose roles.
+    assert config["execute"]["execute_notebooks"] == "inline"
     assert config["execute"]["timeout"] >= 60
     for pattern in (".venv", "_build", "**.ipynb_checkpoints", "tests", "benchmarks", "mesbook", "README.md"):
         assert pattern in config["exclude_patterns"], pattern
@@ -253,7 +255,21 @@ def test_markdown_escapes_dollars(chapter):
 # Numbers quoted in the prose must still be what mesbook computes
 # ------------------------------------------------------------------------------------------------
 
-GLUE_ROLE = re.compile(r"\{glue:text\}`(?:([\w.]+)::)?(\w+)(?::[^`]*)?`")
+#: A number quoted in the prose: {eval}`prose.name` in a chapter (mesbook.formatting.Prose), or
+#: {glue:text}`chapter.ipynb::name:s` on a markdown page quoting a chapter's glue record.
+GLUE_ROLE = re.compile(r"\{glue:text\}`(?:([\w.]+)::)?(\w+)(?::[^`]*)?`|\{eval\}`prose\.()(\w+)`")
+
+
+def role_names(text: str) -> list[tuple[str, str]]:
+    """(other notebook or "", name) of each number role in ``text``."""
+    return [(m[1] or "", m[2] or m[4]) for m in GLUE_ROLE.finditer(text)]
+
+
+def shows(text: str, value: float) -> bool:
+    """``text`` (e.g. "1,234.5", "−$12", "+0.25") is ``value`` rounded to the digits it shows."""
+    digits = text.replace(",", "").replace("$", "").replace("+", "").replace("\u2212", "-").rstrip("%").strip()
+    decimals = len(digits.partition(".")[2])
+    return abs(float(digits) - float(value)) <= 0.5 * 10.0 ** -decimals + 1e-9
 
 
 def glued(nb: dict) -> dict[str, str]:
@@ -319,9 +335,9 @@ def test_numbers_in_the_prose_are_current():
         md = re.sub(r"\s+", " ", md)
         if re.fullmatch(r"\w+", key):
             stored = glued(nb).get(key)
-            if stored is None or key not in {m.group(2) for m in GLUE_ROLE.finditer(md)}:
-                stale.append(f"{entry}: {key!r} is not glued, or no {{glue:text}} role in the prose uses it")
-            elif float(stored) != pytest.approx(float(values), rel=1e-9, abs=1e-9):
+            if stored is None or key not in {name for _, name in role_names(md)}:
+                stale.append(f"{entry}: {key!r} is not glued, or no {{eval}}`prose.name` role in the prose uses it")
+            elif not shows(ast.literal_eval(stored), values):
                 stale.append(f"{entry}: glued {key} = {stored}, mesbook now computes {values}")
         elif key.format(*values) not in md:
             stale.append(f"{entry}: expected the prose to say {key.format(*values)!r}")
@@ -330,14 +346,33 @@ def test_numbers_in_the_prose_are_current():
 
 
 def test_every_glue_role_has_its_value():
-    """A {glue:text} role in a chapter or the intro names a value that notebook (or the one it points to) glues."""
+    """A number role in a chapter or the intro names a value that notebook (or the one it points to) glues."""
     pages = {f: (REPO / f"{f}.md").read_text(encoding="utf-8") if (REPO / f"{f}.md").exists()
              else "\n".join(source(c) for c in load(f)["cells"] if c["cell_type"] == "markdown") for f in toc_files()}
     missing = []
     for page, text in pages.items():
-        for match in GLUE_ROLE.finditer(text):
-            other, name = match.groups()
+        for other, name in role_names(text):
             notebook = f"book/{other.removesuffix('.ipynb')}" if other else page
             if not (REPO / f"{notebook}.ipynb").exists() or name not in glued(load(notebook)):
-                missing.append(f"{page}: {match.group(0)}")
+                missing.append(f"{page}: {other}::{name}")
     assert not missing, "glue roles without a glued value:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("entry", [f for f in toc_files() if (REPO / f"{f}.ipynb").exists()])
+def test_jupyterlab_shows_each_paragraph_number_before_anything_runs(entry):
+    """Each {eval}`prose.name` has its stored result in the cell (jupyterlab-myst's ``user_expressions``),
+    and that result is the text the chapter's glue record holds, which nbval checks against a fresh run."""
+    nb = load(entry)
+    records = {name: ast.literal_eval(text) for name, text in glued(nb).items()}
+    wrong = []
+    for cell in nb["cells"]:
+        roles = re.findall(r"\{eval\}`([^`]+)`", source(cell)) if cell["cell_type"] == "markdown" else []
+        stored = {item["expression"]: item["result"] for item in cell.get("metadata", {}).get("user_expressions", [])}
+        if set(roles) != set(stored):
+            wrong.append(f"{cell.get('id')}: roles {sorted(set(roles))}, stored {sorted(stored)}")
+            continue
+        for expression, result in stored.items():
+            shown = ast.literal_eval(result["data"]["text/plain"]) if result.get("status") == "ok" else result
+            if not expression.startswith("prose.") or shown != records.get(expression.removeprefix("prose.")):
+                wrong.append(f"{cell.get('id')}: {expression} shows {shown!r}, glued {records.get(expression[6:])!r}")
+    assert not wrong, f"{entry}: re-store it (tools/store_notebooks.py):\n" + "\n".join(wrong)

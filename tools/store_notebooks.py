@@ -6,11 +6,17 @@ Each notebook is run top to bottom in ``book/`` (seeded, ``MPLBACKEND=Agg``) and
 outputs — nbval compares the cells tagged ``nbval-check-output`` against them — but without what would
 change from run to run or machine to machine: execution timings and widget state. Errors and stderr
 output are reported and make the script fail.
+
+A markdown cell's ``{eval}`prose.name``` roles are evaluated in the kernel when the run reaches the cell
+(as the book's inline execution and JupyterLab do), and their results are stored in the cell's
+``user_expressions`` metadata, the form jupyterlab-myst writes and reads: a student who opens the chapter
+sees the numbers before running anything.
 """
 from __future__ import annotations
 
 import copy
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,13 +24,33 @@ import nbformat
 from nbclient import NotebookClient
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
+#: An inline expression in MyST markdown: {eval}`expression`.
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+
+class ProseClient(NotebookClient):
+    """nbclient, plus the markdown cells' inline expressions, evaluated when the run reaches each cell."""
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "markdown":
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        expressions = list(dict.fromkeys(EVAL_ROLE.findall(cell.source)))
+        if not expressions:
+            cell.metadata.pop("user_expressions", None)
+            return cell
+        msg_id = self.kc.execute("", silent=True, store_history=False,
+                                 user_expressions={str(i): text for i, text in enumerate(expressions)})
+        results = (await self.async_wait_for_reply(msg_id, cell))["content"]["user_expressions"]
+        cell.metadata["user_expressions"] = [{"expression": text, "result": results[str(i)]}
+                                             for i, text in enumerate(expressions)]
+        return cell
 
 
 def store(path: Path) -> list[str]:
     """Execute ``path`` in place; return the problems found (errors, stderr output)."""
     nb = nbformat.read(path, as_version=4)
     metadata = copy.deepcopy(nb.metadata)  # execution adds widget state to the notebook's metadata
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}}).execute()
+    ProseClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}}).execute()
     metadata.pop("widgets", None)
     nb.metadata = metadata
     problems = []
@@ -34,6 +60,10 @@ def store(path: Path) -> list[str]:
             out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
             if out.get("output_type") == "error" or (out.get("output_type") == "stream" and out.get("name") == "stderr"):
                 problems.append(f"{path.name} cell {cell.get('id')}: {out.get('ename') or out.get('text', '')[:200]}")
+        for item in cell.metadata.get("user_expressions", []):
+            if item["result"].get("status") != "ok":
+                problems.append(f"{path.name} cell {cell.get('id')}: {{eval}}`{item['expression']}` gave "
+                                f"{item['result'].get('ename')}: {item['result'].get('evalue')}")
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return problems

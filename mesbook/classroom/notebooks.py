@@ -9,9 +9,9 @@ A chapter notebook (``book/NN_name.ipynb``) takes part when it has exercises. Th
 * **solution blocks**: markdown from ``{solution-start}`` to ``{solution-end}`` (or one ``{solution}``
   cell), with the code between them.
 
-:func:`make_handout` removes every solution block and the ``glue`` calls that feed the book's prose
-(their numbers describe the book's market), clears outputs, blanks the answers and writes the student's
-seed into the parameters cell; :func:`fill_answers` puts given answers into the answer cells
+:func:`make_handout` removes every solution block and the ``prose(...)`` calls that feed the book's
+paragraphs (their numbers describe the book's market; the paragraphs keep the book's numbers as plain
+text), clears outputs, blanks the answers and writes the student's seed into the parameters cell; :func:`fill_answers` puts given answers into the answer cells
 (the key). Both return new notebooks and leave their input untouched.
 """
 from __future__ import annotations
@@ -175,23 +175,53 @@ def _assigned(node: ast.AST) -> set[str]:
     return names - loops
 
 
+#: A statement feeding the prose: ``prose("name", ...)`` (mesbook.formatting.Prose), or MyST-NB's ``glue``.
+_PROSE_CALLS = ("prose", "glue")
+#: A paragraph's number: {eval}`prose.name`.
+_EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+
 def _calls_glue(node: ast.AST) -> bool:
-    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "glue"
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in _PROSE_CALLS
                for sub in ast.walk(node))
 
 
+def freeze_prose(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Write (in place) each paragraph's ``{eval}`prose.name``` role as the text the book shows.
+
+    The text comes from the cell's ``user_expressions`` metadata, which ``tools/store_notebooks.py``
+    stores (jupyterlab-myst's format); the metadata goes, so nothing is evaluated in the student's kernel.
+    A role without a stored result is left as it is.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        shown = {}
+        for item in cell.get("metadata", {}).pop("user_expressions", []) or []:
+            result = item.get("result", {})
+            if result.get("status") == "ok" and "text/plain" in result.get("data", {}):
+                text = result["data"]["text/plain"]
+                try:  # a string comes back as its repr: '1,234'
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    value = text
+                shown[item.get("expression")] = value if isinstance(value, str) else text
+        cell.source = _EVAL_ROLE.sub(lambda m: shown.get(m[1], m[0]), str(cell.source))
+    return nb
+
+
 def strip_glue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove (in place) the statements that only feed the book's prose with ``glue(...)`` numbers.
+    """Remove (in place) the statements that only feed the book's prose with ``prose(...)`` numbers.
 
     Those numbers describe the book's market; on a student's seed they mean nothing, and some of them
-    index bars that only the book's market has. A top-level statement that calls ``glue`` goes unless a
-    later code cell uses a name it sets; a cell left empty goes too.
+    index bars that only the book's market has. A top-level statement that calls ``prose`` (or ``glue``)
+    goes unless a later code cell uses a name it sets; a cell left empty goes too.
     """
     code = [i for i, cell in enumerate(nb.cells) if cell.get("cell_type") == "code"]
     drop = set()
     for position, index in enumerate(code):
         source = str(nb.cells[index].get("source", ""))
-        if "glue(" not in source:
+        if not re.search(r"\b(?:prose|glue)\(", source):
             continue
         try:
             tree = ast.parse(source)
@@ -204,7 +234,7 @@ def strip_glue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         text = "\n".join(ast.get_source_segment(source, node) or "" for node in kept)
         if not text.strip() or all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in kept) and \
-                not re.search(r"\bglue\(", later):
+                not re.search(r"\b(?:prose|glue)\(", later):
             drop.add(index)
         else:
             nb.cells[index].source = text
@@ -266,6 +296,7 @@ def make_handout(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
                          "before its first seeded call")
     strip_solutions(nb)
     strip_glue(nb)
+    freeze_prose(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell.outputs, cell.execution_count = [], None
