@@ -532,7 +532,7 @@ def _numeric_timestamps(text, lines, date_format, tz, source, notes) -> pd.Serie
             notes.append("timestamps read as YYYYMMDD dates")
             return _localize(parsed.dt.as_unit("us"), tz, lines, text, source, notes) if tz else parsed.dt.as_unit("us")
     numbers = pd.to_numeric(text, errors="coerce")
-    bad = numbers.isna().to_numpy()
+    bad = ~np.isfinite(numbers).to_numpy()  # also "inf", "1e400"
     if bad.any():
         _refuse(source, lines, bad, "timestamp", text, f"not a number for date_format={date_format!r}",
                 "fix that value or pass the matching date_format=")
@@ -541,18 +541,21 @@ def _numeric_timestamps(text, lines, date_format, tz, source, notes) -> pd.Serie
         fits = [u for u, (low, high) in _NUMERIC_RANGES.items() if ((numbers >= low) & (numbers < high)).all()]
         if len(fits) != 1:
             bad = ~((numbers >= _NUMERIC_RANGES["excel"][0]) & (numbers < _NUMERIC_RANGES["ns"][1])).to_numpy()
-            _refuse(source, lines, bad if bad.any() else np.ones(len(numbers), bool), "timestamp", text,
+            # every value is some encoding's date but no one encoding reads them all: blame the first line
+            _refuse(source, lines, bad if bad.any() else ~bad, "timestamp", text,
                     "a number that is not a recognisable date",
                     "pass date_format= with its encoding: 's', 'ms', 'us', 'ns' (Unix time), 'excel' (serial "
                     "days) or a strftime format such as '%Y%m%d'")
         unit = fits[0]
     if unit == "excel":
-        parsed = pd.Timestamp("1899-12-30") + pd.to_timedelta((numbers * 86_400_000_000).round(), unit="us")
-    elif pd.api.types.is_integer_dtype(numbers) and unit in ("ns", "us"):
-        parsed = pd.to_datetime(numbers, unit=unit)
+        # a serial beyond any timestamp becomes NaT, refused below as outside 1971-2100
+        parsed = pd.Timestamp("1899-12-30") + pd.to_timedelta((numbers * 86_400_000_000).round(), unit="us",
+                                                              errors="coerce")
+    elif unit == "ns" and numbers.dtype == "int64":  # pandas' own integers are ns: every ns kept, unlike float
+        parsed = pd.to_datetime(numbers)
     else:
         scale = {"s": 1e6, "ms": 1e3, "us": 1.0, "ns": 1e-3}[unit]
-        parsed = pd.to_datetime((numbers.astype(float) * scale).round().astype("int64"), unit="us")
+        parsed = pd.to_datetime((numbers * scale).round().astype("int64"), unit="us")
     outside = ~parsed.between(_FIRST_PLAUSIBLE, _LAST_PLAUSIBLE).to_numpy()
     if outside.any():
         _refuse(source, lines, outside, "timestamp", text, f"a date outside 1971-2100 as {_NUMERIC_NAMES[unit]}",
