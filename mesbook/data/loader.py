@@ -326,15 +326,12 @@ def _strip(column: pd.Series) -> pd.Series:
 def _number_pattern(decimal: str, thousands: Optional[str]) -> re.Pattern:
     d = re.escape(decimal)
     whole = r"\d+" if thousands is None else rf"(\d+|\d{{1,3}}({re.escape(thousands)}\d{{3}})+)"
-    return re.compile(rf"^[+-]?({whole}({d}\d*)?|{d}\d+)([eE][+-]?\d+)?$")
+    return re.compile(rf"^[+-]?({whole}({d}\d*)?|{d}\d+)([eE][+-]?\d+)?$", re.ASCII)  # 0-9: what pandas parses
 
 
 def _to_float(values: pd.Series, decimal: str, thousands: Optional[str]) -> pd.Series:
-    if thousands is not None:
-        values = values.str.replace(thousands, "", regex=False)
-    if decimal != ".":
-        values = values.str.replace(decimal, ".", regex=False)
-    return pd.to_numeric(values, errors="coerce").astype(float)
+    marks = {decimal: ".", thousands: ""} if thousands is not None else {decimal: "."}  # single characters
+    return pd.to_numeric(values.str.translate(str.maketrans(marks)), errors="coerce").astype(float)
 
 
 def _clean_numbers(column: pd.Series) -> pd.Series:
@@ -352,14 +349,15 @@ def _number_marks(raw, names, lines, sep, decimal, thousands, source, notes) -> 
     values = values[~values.str.lower().isin(_MISSING | _BOOLEAN) & ~values.str.lower().str.contains("inf")]
     if decimal is not None:
         return decimal, thousands
-    has_comma = values.str.contains(",", regex=False).any()
+    has_comma = values.str.contains(",").any()
     candidates = [(".", thousands)] if not has_comma else [(".", ","), (",", thousands), (",", ".")]
-    dotted = values[values.str.contains(".", regex=False)]
+    dotted = values[values.str.contains(r"\.")]
     grouped = r"[+-]?\d{1,3}(\.\d{3})+"
     if not has_comma and len(dotted) and re.fullmatch(grouped, dotted.iloc[0]) and dotted.str.fullmatch(grouped).all():
         candidates.append((",", "."))  # "4.012" alone: 4.012, or 4012 with a European digit-group dot
     if thousands is not None:
-        candidates = [(d, t) for d, t in candidates if t == thousands and d != t] or [(".", thousands)]
+        # none is left only for thousands='.' (with no comma nor grouping dot): the decimal mark is then ','
+        candidates = [(d, t) for d, t in candidates if t == thousands and d != t] or [(",", thousands)]
     if len(candidates) == 1:  # one possible reading: its values are checked column by column
         return candidates[0]
     readings = {c: _to_float(values, *c) for c in candidates
@@ -368,19 +366,18 @@ def _number_marks(raw, names, lines, sep, decimal, thousands, source, notes) -> 
         return candidates[0]
     first, *others = readings.items()
     for mark, reading in others:
-        differ = ~np.isclose(first[1], reading, rtol=1e-12, equal_nan=True)
+        differ = (first[1] != reading).to_numpy()  # two readings of a text agree exactly or differ tenfold
         if differ.any():
             at = int(np.flatnonzero(differ)[0])
-            length = len(raw)
-            column = NUMERIC_COLUMNS[at // length] if len(values) == 2 * length else "futures_price/open_interest"
+            where = int(values.index[at])  # its place among both columns' values, gaps and flags included
             raise ValueError(
-                f"{source} line {lines[at % length]}, column {column!r}: {values.iloc[at]!r} reads as "
+                f"{source} line {lines[where % len(raw)]}, column {NUMERIC_COLUMNS[where // len(raw)]!r}: "
+                f"{values.iloc[at]!r} reads as "
                 f"{first[1].iloc[at]:g} with decimal={first[0][0]!r}, thousands={first[0][1]!r} and as "
                 f"{reading.iloc[at]:g} with decimal={mark[0]!r}, thousands={mark[1]!r}; pass decimal= and "
                 "thousands= to say which")
-    mark = first[0]
-    if mark[0] != "." or (mark[1] is not None and values.str.contains(re.escape(mark[1])).any()):
-        notes.append(f"numbers read with decimal={mark[0]!r}" + (f", thousands={mark[1]!r}" if mark[1] else ""))
+    mark = first[0]  # several conventions could apply (the plain one agrees only on zeros): say which read it
+    notes.append(f"numbers read with decimal={mark[0]!r}" + (f", thousands={mark[1]!r}" if mark[1] else ""))
     return mark
 
 
@@ -421,7 +418,7 @@ def _extra(column: pd.Series, decimal: str, thousands: Optional[str]) -> pd.Seri
     text = text.where(~text.str.lower().isin(_MISSING))
     present = text.dropna()
     if len(present) and present.str.fullmatch(_number_pattern(decimal, thousands)).all():
-        numbers = _to_float(text.fillna(""), decimal, thousands)
+        numbers = _to_float(text, decimal, thousands)
         if numbers.notna().sum() == len(present):
             whole = numbers.dropna()
             return numbers.astype("int64") if numbers.notna().all() and (whole == whole.round()).all() \
@@ -594,7 +591,7 @@ def _localize(parsed, tz, lines, text, source, notes) -> pd.Series:
     return _to_exchange_time(aware, f"tz={tz!r}", notes, parsed)
 
 
-def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str, converted: bool = False) -> None:
+def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str, converted: bool) -> None:
     for column in NUMERIC_COLUMNS:
         bad = (df[column] <= 0).to_numpy()
         if bad.any():
