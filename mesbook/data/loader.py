@@ -42,7 +42,9 @@ NUMERIC_COLUMNS = ("futures_price", "open_interest")
 _CURRENCY = "$€£¥"
 _MISSING = {"", "nan", "na", "n/a", "#n/a", "null", "none", "-", "nat"}
 _BOOLEAN = {"true", "false", "yes", "no"}
-_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+# A UTC offset ends a value only right after its time of day ("13-01-2024" ends in a year, not an offset).
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
+_OFFSET_PARTS = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _DIGITS = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Numeric timestamps must decode to 1971-2100: a date in 1970 means a wrong unit (seconds read as ms, ...).
 _FIRST_PLAUSIBLE, _LAST_PLAUSIBLE = pd.Timestamp("1971-01-01"), pd.Timestamp("2100-12-31")
@@ -439,7 +441,7 @@ def _timestamps(column, lines, date_format, dayfirst, tz, source, notes) -> pd.S
     numeric = text.str.fullmatch(_DIGITS).to_numpy()
     if date_format in NUMERIC_DATE_UNITS or (date_format is None and numeric.all()):
         return _numeric_timestamps(text, lines, date_format, tz, source, notes)
-    if date_format is None and numeric.any() and not text.str.fullmatch(r"\d{8}").all():
+    if date_format is None and numeric.any():
         _refuse(source, lines, numeric, "timestamp", text, "a number among dates",
                 "write every timestamp the same way")
     aware = text.str.contains(_OFFSET).to_numpy()
@@ -452,7 +454,9 @@ def _timestamps(column, lines, date_format, dayfirst, tz, source, notes) -> pd.S
         if tz is not None:
             raise ValueError(f"{source} column 'timestamp' carries UTC offsets (line {lines[0]}: {text.iloc[0]!r}); "
                              "tz= declares the zone of timestamps without one: drop tz=")
-        wall = pd.to_datetime(text.str.replace(_OFFSET, "", regex=True).str.strip(), format="ISO8601", errors="coerce")
+        parts = text.str.extract(_OFFSET_PARTS).fillna("0")  # no match: "Z", UTC
+        minutes = pd.to_numeric(parts[1]) * 60 + pd.to_numeric(parts[2])
+        wall = parsed.dt.tz_localize(None) + pd.to_timedelta(minutes.where(parts[0] != "-", -minutes), unit="min")
         return _to_exchange_time(parsed, "UTC offsets", notes, wall)
     if tz is not None:
         return _localize(parsed, tz, lines, text, source, notes)
@@ -475,16 +479,12 @@ def _parse_text_dates(text, lines, date_format, dayfirst, aware, source, notes) 
     iso = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=utc)
     if iso.notna().all():
         return iso
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        sample = next((g for v in text.iloc[:200] for g in [_guess(v)] if g), None)
-    if sample is None:
-        bad = iso.isna().to_numpy()
-        _refuse(source, lines, bad, "timestamp", text, "not a date",
-                "use ISO dates such as 2024-03-15 or 2024-03-15 16:00, or pass date_format=")
     with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst: both orders are tried here
         warnings.simplefilter("ignore", UserWarning)
         readings = _day_month_readings(text, dayfirst, utc)
+    if not readings:  # no value of the first 200 looks like a date
+        _refuse(source, lines, iso.isna().to_numpy(), "timestamp", text, "not a date",
+                "use ISO dates such as 2024-03-15 or 2024-03-15 16:00, or pass date_format=")
     return _pick_reading(readings, text, lines, source, notes)
 
 
@@ -492,8 +492,9 @@ def _day_month_readings(text, dayfirst, utc) -> dict:
     """For each day/month order to try, the first guessed format that reads every value (or the best one)."""
     readings = {}
     for first in ((False, True) if dayfirst is None else (dayfirst,)):
-        formats = {f for v in text.iloc[:200] for f in [guess_datetime_format(v, dayfirst=first)] if f
-                   and not re.search(r"%Y.%d.%m", f)}  # year/day/month is no one's convention
+        # year/day/month is no one's convention: a year-first date is read year/month/day whatever dayfirst says
+        formats = {re.sub(r"%Y(.)%d(.)%m", r"%Y\1%m\2%d", f) for v in text.iloc[:200]
+                   for f in [guess_datetime_format(v, dayfirst=first)] if f}
         for fmt in sorted(formats):
             parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
             if parsed.notna().all():
@@ -516,10 +517,6 @@ def _pick_reading(readings, text, lines, source, notes) -> pd.Series:
     fmt, parsed = next(iter(full.values()))
     notes.append(f"dates read as {fmt}")
     return parsed
-
-
-def _guess(value: str) -> Optional[str]:
-    return guess_datetime_format(value) or guess_datetime_format(value, dayfirst=True)
 
 
 def _numeric_timestamps(text, lines, date_format, tz, source, notes) -> pd.Series:
@@ -580,7 +577,7 @@ def _to_exchange_time(aware: pd.Series, what: str, notes: list[str], wall: Optio
 
 def _localize(parsed, tz, lines, text, source, notes) -> pd.Series:
     try:
-        aware = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise")
+        aware = parsed.dt.tz_localize(tz)  # pandas' default raises at a skipped or repeated clock time
     except Exception:  # pytz/zoneinfo errors: find the first time the zone skips or repeats
         earlier = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
         _refuse(source, lines, earlier.isna().to_numpy(), "timestamp", text,
@@ -588,7 +585,7 @@ def _localize(parsed, tz, lines, text, source, notes) -> pd.Series:
                 "write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC with tz='UTC'")
     if str(tz) == EXCHANGE_TZ:
         return parsed
-    return _to_exchange_time(aware, f"tz={tz!r}", notes, parsed)
+    return _to_exchange_time(aware, f"tz={tz!r}", notes)
 
 
 def _check_values(df: pd.DataFrame, lines: np.ndarray, source: str, converted: bool) -> None:
