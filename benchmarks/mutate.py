@@ -30,7 +30,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "contract": ("mesbook/article/contract.py", ("tests/test_contract.py",)),
     "validation": ("mesbook/validation.py", ("tests/test_validation.py",)),
     "loader": ("mesbook/data/loader.py", ("tests/test_loader.py", "tests/test_loader_dialects.py",
-                                           "tests/test_loader_numeric_dates.py",
+                                           "tests/test_loader_files.py", "tests/test_loader_numeric_dates.py",
                                            "tests/test_loader_numbers.py",
                                            "tests/test_loader_text_dates.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),

@@ -42,8 +42,8 @@ NUMERIC_COLUMNS = ("futures_price", "open_interest")
 _CURRENCY = "$€£¥"
 _MISSING = {"", "nan", "na", "n/a", "#n/a", "null", "none", "-", "nat"}
 _BOOLEAN = {"true", "false", "yes", "no"}
-# A UTC offset ends a value only right after its time of day ("13-01-2024" ends in a year, not an offset).
-_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
+# A UTC offset ends a value after its time of day, or after a date as Z or +hh:mm ("13-01-2024" ends in a year).
+_OFFSET = re.compile(r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)|\dZ|\d[+-]\d\d:\d\d)$")
 _OFFSET_PARTS = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _DIGITS = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Numeric timestamps must decode to 1971-2100: a date in 1970 means a wrong unit (seconds read as ms, ...).
@@ -113,12 +113,12 @@ def load_market_data(
     if not text.strip():
         raise ValueError(f"{source} is empty; a market CSV needs a header line "
                          f"{','.join(MARKET_COLUMNS)} and one line per bar")
-    sep = _separator(text, sep, source, notes)
+    sep = _separator(text, sep, notes)
     header, lines, rows = _records(text, sep, source, notes)
     names = _header_names(header, sep, source, notes)
-    raw = pd.DataFrame(rows, columns=range(len(header)), dtype=object)
+    raw = pd.DataFrame(rows)  # every row has the header's length: columns 0..n-1
     frame = {}
-    decimal, thousands = _number_marks(raw, names, lines, sep, decimal, thousands, source, notes)
+    decimal, thousands = _number_marks(raw, names, lines, decimal, thousands, source, notes)
     for index, name in enumerate(names):
         column = raw[index]
         if name == "timestamp":
@@ -214,7 +214,7 @@ def _decode(data: bytes, source: str, encoding: Optional[str], notes: list[str])
 # -- structure: separator, records, header -----------------------------------------------------------------
 
 def _split(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line], delimiter=sep, quotechar='"'), [])
+    return next(csv.reader([line], delimiter=sep))
 
 
 def _normalise(name: str) -> str:
@@ -223,19 +223,19 @@ def _normalise(name: str) -> str:
     return next((column for column in MARKET_COLUMNS if column.replace("_", "") == key), key)
 
 
-def _separator(text: str, sep: Optional[str], source: str, notes: list[str]) -> str:
+def _separator(text: str, sep: Optional[str], notes: list[str]) -> str:
     if sep is not None:
         if not isinstance(sep, str) or len(sep) != 1:
             raise ValueError(f"sep must be one character such as ',', ';', '\\t' or '|', got {sep!r}")
         return sep
     sample = "\n".join(text.splitlines()[:50])
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next(line for line in text.splitlines() if line.strip())  # the caller refused a blank text
     fits = [d for d in SEPARATORS if set(MARKET_COLUMNS) <= {_normalise(n) for n in _split(first, d)}]
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(SEPARATORS)).delimiter
-    except csv.Error:
-        sniffed = None
-    chosen = sniffed if (sniffed in fits or not fits) and sniffed else (fits[0] if fits else ",")
+    except csv.Error:  # none of SEPARATORS splits the lines alike: read one column, which the header check refuses
+        sniffed = ","
+    chosen = sniffed if sniffed in fits or not fits else fits[0]
     if chosen != ",":
         notes.append(f"separator {chosen!r}")
     return chosen
@@ -243,8 +243,8 @@ def _separator(text: str, sep: Optional[str], source: str, notes: list[str]) -> 
 
 def _records(text: str, sep: str, source: str, notes: list[str]) -> tuple[list[str], np.ndarray, list[list[str]]]:
     """The header, the file line of each data row, and the rows; refuses ragged rows and inner blank rows."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
-    header, header_line, rows, lines, blank = None, 0, [], [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)  # an unclosed quote is an error
+    header, header_line, rows, lines, blank = None, None, [], [], []
     start = 1
     try:
         for record in reader:
@@ -268,7 +268,10 @@ def _records(text: str, sep: str, source: str, notes: list[str]) -> tuple[list[s
             rows.append(record)
             lines.append(line)
     except csv.Error as exc:
-        raise ValueError(f"{source} line {reader.line_num}: {exc}; check the quotes on that line") from exc
+        raise ValueError(f"{source} line {start}: {exc}; check the quotes on that line") from exc
+    if header is None:
+        raise ValueError(f"{source} has no header, only empty fields; a market CSV needs a header line "
+                         f"{','.join(MARKET_COLUMNS)} and one line per bar")
     if not rows:
         raise ValueError(f"{source} has a header but no data rows (it is empty below line {header_line}); "
                          "add one line per bar")
@@ -299,7 +302,7 @@ def _header_names(header: list[str], sep: str, source: str, notes: list[str]) ->
     if missing:
         hints = []
         for column in missing:
-            close = difflib.get_close_matches(column, [_normalise(n) for n in header], n=1, cutoff=0.5)
+            close = difflib.get_close_matches(column, [_normalise(n) for n in header], cutoff=0.5)  # best first
             if close:
                 hints.append(f"rename {close[0]!r} to {column!r}")
         if len(header) == 1 and any(d in header[0] for d in SEPARATORS):
@@ -340,7 +343,7 @@ def _clean_numbers(column: pd.Series) -> pd.Series:
     return _strip(column).str.strip(_CURRENCY).str.strip()
 
 
-def _number_marks(raw, names, lines, sep, decimal, thousands, source, notes) -> tuple[str, Optional[str]]:
+def _number_marks(raw, names, lines, decimal, thousands, source, notes) -> tuple[str, Optional[str]]:
     """The decimal mark and thousands separator of the file's numbers: given, or the one reading that fits."""
     for name, value in (("decimal", decimal), ("thousands", thousands)):
         if value is not None and (not isinstance(value, str) or len(value) != 1 or value.isdigit()):
