@@ -42,8 +42,8 @@ NUMERIC_COLUMNS = ("futures_price", "open_interest")
 _CURRENCY = "$€£¥"
 _MISSING = {"", "nan", "na", "n/a", "#n/a", "null", "none", "-", "nat"}
 _BOOLEAN = {"true", "false", "yes", "no"}
-# A UTC offset ends a value after its time of day, or after a date as Z or +hh:mm ("13-01-2024" ends in a year).
-_OFFSET = re.compile(r"(?:\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)|\dZ|\d[+-]\d\d:\d\d)$")
+# A UTC offset ends a value only right after its time of day ("13-01-2024" ends in a year, not an offset).
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
 _OFFSET_PARTS = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _DIGITS = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Numeric timestamps must decode to 1971-2100: a date in 1970 means a wrong unit (seconds read as ms, ...).
