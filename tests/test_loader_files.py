@@ -262,8 +262,16 @@ def test_a_column_without_a_name_is_named_by_its_position():
     assert frame["unnamed_3"].tolist() == ["a", "b"]
 
 
+@pytest.mark.parametrize("separator, kwargs", [(";", {"sep": ","}), (" ", {}), ("\t", {"sep": ","})])
+def test_one_column_that_splits_into_the_market_columns_names_its_separator(separator, kwargs):
+    text = separator.join(["timestamp", "futures_price", "open_interest"]) + "\n"
+    message = refused(text + separator.join(["2024-01-02", "4000", "20000"]) + "\n", **kwargs)
+    assert message.endswith(f"(case and spaces do not matter); pass sep={separator!r}: the header splits on it "
+                            "into the market columns")
+
+
 def test_one_column_holding_a_separator_asks_for_sep():
-    message = refused("timestamp;futures_price;open_interest\n2024-01-02;4000;20000\n", sep=",")
+    message = refused("time;price;oi\n2024-01-02;4000;20000\n", sep=",")
     assert message.endswith("; pass sep= with the file's separator (read with ',')")
 
 

@@ -215,3 +215,13 @@ def test_a_date_no_reading_parses_names_the_best_reading():
     # Month-first reads two of the three values, day-first only the first: the refusal follows month-first.
     message = refusal(H + "01/02/2024,4000,20000\n01/13/2024,4001,20010\n01/14/2024x,4002,20020\n")
     assert message.startswith("the buffer line 4, column 'timestamp': not a date like line 2 (%m/%d/%Y) ")
+
+
+@pytest.mark.parametrize("bad, line", [("4001,5x", 3), ("40,01,5", 3), ("4002,2.5", 4)])
+def test_when_no_convention_reads_every_value_the_refusal_names_the_bad_one(bad, line):
+    # The decimal-comma reading reads every other price: the value it cannot read is the one refused.
+    rows = ["2024-01-02;4000,25;100", "2024-01-03;4001,75;101", "2024-01-04;4002,5;102"]
+    rows[line - 2] = rows[line - 2].split(";")[0] + f";{bad};10{line}"
+    with pytest.raises(ValueError) as refusal:
+        load("timestamp;futures_price;open_interest\n" + "\n".join(rows) + "\n")
+    assert f"line {line}, column 'futures_price': not a number {bad!r}" in str(refusal.value)

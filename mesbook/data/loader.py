@@ -305,8 +305,12 @@ def _header_names(header: list[str], sep: str, source: str, notes: list[str]) ->
             close = difflib.get_close_matches(column, [_normalise(n) for n in header], cutoff=0.5)  # best first
             if close:
                 hints.append(f"rename {close[0]!r} to {column!r}")
-        if len(header) == 1 and any(d in header[0] for d in SEPARATORS):
-            hints.append(f"pass sep= with the file's separator (read with {sep!r})")
+        if len(header) == 1:  # one glued column: the separator is what splits it into the market columns
+            fits = [d for d in (*SEPARATORS, " ") if set(MARKET_COLUMNS) <= {_normalise(n) for n in header[0].split(d)}]
+            if fits:
+                hints = [f"pass sep={fits[0]!r}: the header splits on it into the market columns"]
+            elif any(d in header[0] for d in SEPARATORS):
+                hints.append(f"pass sep= with the file's separator (read with {sep!r})")
         raise ValueError(
             f"{source} is missing column(s) {missing}; its header has {header}. The header must include "
             f"{', '.join(MARKET_COLUMNS)} (case and spaces do not matter)" + ("; " + "; ".join(hints) if hints else ""))
@@ -365,10 +369,10 @@ def _number_marks(raw, names, lines, decimal, thousands, source, notes) -> tuple
         candidates = [(d, t) for d, t in candidates if t == thousands and d != t] or [(",", thousands)]
     if len(candidates) == 1:  # one possible reading: its values are checked column by column
         return candidates[0]
-    readings = {c: _to_float(values, *c) for c in candidates
-                if values.str.fullmatch(_number_pattern(*c)).all()}
-    if not readings:  # no convention reads every value: report the first bad one where the column is checked
-        return candidates[0]
+    read = {c: int(values.str.fullmatch(_number_pattern(*c)).sum()) for c in candidates}
+    readings = {c: _to_float(values, *c) for c in candidates if read[c] == len(values)}
+    if not readings:  # none reads every value: the one reading most names the first it cannot, column by column
+        return max(candidates, key=read.get)
     first, *others = readings.items()
     for mark, reading in others:
         differ = (first[1] != reading).to_numpy()  # two readings of a text agree exactly or differ tenfold
