@@ -225,3 +225,12 @@ def test_when_no_convention_reads_every_value_the_refusal_names_the_bad_one(bad,
     with pytest.raises(ValueError) as refusal:
         load("timestamp;futures_price;open_interest\n" + "\n".join(rows) + "\n")
     assert f"line {line}, column 'futures_price': not a number {bad!r}" in str(refusal.value)
+
+
+def test_an_infinite_value_does_not_hide_an_ambiguous_one_above_it():
+    # Infinite values are refused later, column by column; the marks are first decided without them, so the
+    # earlier problem, line 2's '4,001' (4001 or 4.001?), is the one reported.
+    with pytest.raises(ValueError) as refusal:
+        load('timestamp,futures_price,open_interest\n2024-01-02,"4,001",100\n2024-01-03,inf,101\n')
+    assert str(refusal.value).startswith("the buffer line 2, column 'futures_price': '4,001' reads as 4001 with")
+    assert "pass decimal= and thousands= to say which" in str(refusal.value)
