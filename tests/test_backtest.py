@@ -389,3 +389,17 @@ def test_a_trade_the_account_cannot_pay_is_skipped_not_the_rest():
     assert list(t["entry_bar"]) == [0, 2, 4] and t["pnl"].iloc[0] == pytest.approx((10 - 2.5) * 5)
     poor, _ = engine_trades(DAYS, prices, [1, 0, 2, 0, 1, 0, 0, 0], ARTICLE, cash=12.0)
     assert poor.empty  # $12 cannot pay $12.50, ever
+
+
+@pytest.mark.parametrize("offset", [1, 2, 5])
+def test_a_fixed_premium_is_allowed_only_where_it_covers_the_intrinsic_value(offset):
+    # strike='offset' moves the strike whole intervals away from the at-the-money one (itself at most half an
+    # interval in the money), so with an offset >= 1 every option starts out of the money: its intrinsic value
+    # at entry is 0, below any fixed premium. Negative offsets and delta strikes are refused (test_settings).
+    from mesbook.article.simulation import trade_table
+    from mesbook.constants import STRIKE_INTERVAL
+
+    settings = ARTICLE.replace(strike="offset", strike_offset=offset)
+    for seed in range(5):
+        moneyness = trade_table(mb_run_backtest(simulate_market_data(300, seed=seed), settings))["in the money at entry"]
+        assert len(moneyness) and (moneyness <= -(offset - 0.5) * STRIKE_INTERVAL).all(), (seed, moneyness.max())
