@@ -10,6 +10,8 @@ Prints sizes and ratios, never pass/fail:
 3. **The built book** (``$MESBOOK_HTML`` or ``_build/html``, if built): each chapter page against the
    3 MB budget, the whole folder against 60 MB, and ``make book``'s wall time (written by the
    Makefile to ``_build/book-seconds.txt``) against the 78 s measured before the twins (budget 1.5x).
+   ``make book`` reads one chapter per core at once (``tools/build_book.py``); ``BOOK_JOBS=1`` gives the
+   serial time.
 """
 from __future__ import annotations
 
