@@ -20,28 +20,12 @@ import pytest
 import mesbook as mb
 from mesbook import load_market_data, simulate_market_data
 from mesbook.data.loader import EXCHANGE_TZ, DataNote
+from loader_support import load, refused
 
 H = "timestamp,futures_price,open_interest\n"
 TWO_DAYS = H + "2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
 EXPECTED = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-02", "2024-01-03"]).as_unit("us"),
                          "futures_price": [4000.25, 4001.5], "open_interest": [20000.0, 20010.0]})
-
-
-def load(content, **kwargs):
-    """Load bytes/str from a buffer; return (frame, notes as one string or '')."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = load_market_data(io.BytesIO(data), **kwargs)
-    notes = [str(w.message) for w in caught if issubclass(w.category, DataNote)]
-    assert len(notes) <= 1, notes
-    return frame, notes[0] if notes else ""
-
-
-def refused(content, **kwargs) -> str:
-    with pytest.raises(ValueError) as info:
-        load(content, **kwargs)
-    return str(info.value)
 
 
 def same(frame, expected=EXPECTED):

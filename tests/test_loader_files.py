@@ -17,27 +17,11 @@ import pytest
 
 import mesbook.data.loader as loader
 from mesbook import load_market_data
+from loader_support import load, refused
 
 H = "timestamp,futures_price,open_interest\n"
 TWO_DAYS = H + "2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
 DAYS = pd.to_datetime(["2024-01-02", "2024-01-03"]).tolist()
-
-
-def load(content, **kwargs):
-    """Load str (text buffer) or bytes (binary buffer); return (frame, the one DataNote's text or '')."""
-    buffer = io.StringIO(content) if isinstance(content, str) else io.BytesIO(content)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = load_market_data(buffer, **kwargs)
-    notes = [str(w.message) for w in caught if issubclass(w.category, loader.DataNote)]
-    assert len(notes) <= 1, notes
-    return frame, notes[0] if notes else ""
-
-
-def refused(content, **kwargs) -> str:
-    with pytest.raises(ValueError) as info:
-        load(content, **kwargs)
-    return str(info.value)
 
 
 def two_days(frame):

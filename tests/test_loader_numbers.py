@@ -9,28 +9,15 @@ the file line (the header is line 1) and the argument or fix they name.
 """
 from __future__ import annotations
 
-import io
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from mesbook import load_market_data
-from mesbook.data.loader import DataNote
+from loader_support import load
 
 H = "timestamp,futures_price,open_interest\n"
 SEMI = "timestamp;futures_price;open_interest\n"
-
-
-def load(content: str, **kwargs):
-    """Load a CSV text; return (frame, the one DataNote's text or '')."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = load_market_data(io.BytesIO(content.encode("utf-8")), **kwargs)
-    notes = [str(w.message) for w in caught if issubclass(w.category, DataNote)]
-    assert len(notes) <= 1, notes
-    return frame, notes[0] if notes else ""
 
 
 def refusal(content: str, **kwargs) -> str:

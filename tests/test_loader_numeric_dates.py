@@ -9,14 +9,11 @@ saying what was done and no other warning.
 """
 from __future__ import annotations
 
-import io
-import warnings
-
 import pandas as pd
 import pytest
 
-import mesbook.data.loader as loader
 from mesbook import load_market_data
+import loader_support as support
 
 H = "timestamp,futures_price,open_interest\n"
 
@@ -26,29 +23,13 @@ def rows(*stamps) -> str:
     return "".join(f"{stamp},{4000 + i},{20000 + i}\n" for i, stamp in enumerate(stamps))
 
 
-def _strays(caught) -> list[str]:
-    return [f"{w.category.__name__}: {w.message}" for w in caught if not issubclass(w.category, loader.DataNote)]
-
-
 def load(body: str, **kwargs):
-    """Load ``H + body`` from a buffer; return (frame, the DataNote text or ''). No other warning may escape."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = load_market_data(io.StringIO(H + body), **kwargs)
-    assert not _strays(caught)
-    notes = [str(w.message) for w in caught if issubclass(w.category, loader.DataNote)]
-    assert len(notes) <= 1, notes
-    return frame, notes[0] if notes else ""
+    """Load ``H + body``; return (frame, the DataNote text or '')."""
+    return support.load(H + body, **kwargs)
 
 
 def refused(body: str, **kwargs) -> str:
-    """The ValueError message refusing ``H + body``; no warning may escape on the way."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with pytest.raises(ValueError) as info:
-            load_market_data(io.StringIO(H + body), **kwargs)
-    assert not _strays(caught)
-    return str(info.value)
+    return support.refused(H + body, **kwargs)
 
 
 def stamps(*values) -> list[pd.Timestamp]:

@@ -8,16 +8,14 @@ fix. Complements tests/test_loader.py; written to kill the mutants of ``_timesta
 """
 from __future__ import annotations
 
-import io
 import re
 import sys
-import warnings
 
 import pandas as pd
 import pytest
 
-import mesbook.data.loader as loader
 from mesbook import load_market_data
+import loader_support as support
 
 H = "timestamp,futures_price,open_interest\n"
 
@@ -28,19 +26,11 @@ def csv(stamps) -> str:
 
 def load(stamps, **kwargs):
     """Load a file of these timestamps; return (frame, the DataNote text or '')."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = load_market_data(io.BytesIO(csv(stamps).encode("utf-8")), **kwargs)
-    notes = [str(w.message) for w in caught if issubclass(w.category, loader.DataNote)]
-    others = [str(w.message) for w in caught if not issubclass(w.category, loader.DataNote)]
-    assert len(notes) <= 1 and not others, (notes, others)
-    return frame, notes[0] if notes else ""
+    return support.load(csv(stamps), **kwargs)
 
 
 def refused(stamps, **kwargs) -> str:
-    with pytest.raises(ValueError) as info:
-        load(stamps, **kwargs)
-    return str(info.value)
+    return support.refused(csv(stamps), **kwargs)
 
 
 def times(*values) -> list:
