@@ -108,7 +108,7 @@ def test_prose_statements_for_the_books_paragraphs_go_unless_a_later_cell_needs_
         new_code_cell('for key in ("a", "b"):\n    prose(f"ch_{key}", "1")\nlast = acting.iloc[-1]'),
         new_code_cell('glue("old", 1, display=False)\nprint(table, last, [key for key in "ab"])'),
     ])
-    nbs.strip_glue(book)
+    nbs.strip_prose(book)
     assert [c.source for c in book.cells] == [
         "prose = mb.formatting.Prose()\nacting = frame[frame.signal != 'HOLD']",
         "table = signal_table(frame)\nx = 1",

@@ -181,7 +181,7 @@ _PROSE_CALLS = ("prose", "glue")
 _EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 
 
-def _calls_glue(node: ast.AST) -> bool:
+def _feeds_prose(node: ast.AST) -> bool:
     return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in _PROSE_CALLS
                for sub in ast.walk(node))
 
@@ -210,7 +210,7 @@ def freeze_prose(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def strip_glue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def strip_prose(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove (in place) the statements that only feed the book's prose with ``prose(...)`` numbers.
 
     Those numbers describe the book's market; on a student's seed they mean nothing, and some of them
@@ -228,7 +228,7 @@ def strip_glue(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         except SyntaxError:  # IPython syntax (magics): leave the cell alone
             continue
         later = "\n".join(str(nb.cells[i].get("source", "")) for i in code[position + 1:])
-        kept = [node for node in tree.body if not _calls_glue(node)
+        kept = [node for node in tree.body if not _feeds_prose(node)
                 or any(re.search(rf"\b{re.escape(name)}\b", later) for name in _assigned(node))]
         if len(kept) == len(tree.body):
             continue
@@ -295,7 +295,7 @@ def make_handout(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
         raise ValueError(f"this chapter has no cell tagged {PARAMETERS_TAG!r} setting {SEED_VARIABLE}; add one "
                          "before its first seeded call")
     strip_solutions(nb)
-    strip_glue(nb)
+    strip_prose(nb)
     freeze_prose(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
