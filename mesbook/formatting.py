@@ -8,6 +8,10 @@ chapter's paragraphs quote, as the text they show.
 from __future__ import annotations
 
 import math
+import re
+
+#: An inline expression in a paragraph, {eval}`expression` (MyST); group 1 is the expression.
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 
 MINUS = "−"  # U+2212, the typographic minus sign used in every figure and message
 
@@ -62,4 +66,4 @@ class Prose:
         return f"Prose({len(names)} numbers: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})"
 
 
-__all__ = ["MINUS", "Prose", "format_p", "usd"]
+__all__ = ["EVAL_ROLE", "MINUS", "Prose", "format_p", "usd"]

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from mesbook import exercises, widgets
+from mesbook.formatting import EVAL_ROLE
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
@@ -366,7 +367,7 @@ def test_jupyterlab_shows_each_paragraph_number_before_anything_runs(entry):
     records = {name: ast.literal_eval(text) for name, text in glued(nb).items()}
     wrong = []
     for cell in nb["cells"]:
-        roles = re.findall(r"\{eval\}`([^`]+)`", source(cell)) if cell["cell_type"] == "markdown" else []
+        roles = EVAL_ROLE.findall(source(cell)) if cell["cell_type"] == "markdown" else []
         stored = {item["expression"]: item["result"] for item in cell.get("metadata", {}).get("user_expressions", [])}
         if set(roles) != set(stored):
             wrong.append(f"{cell.get('id')}: roles {sorted(set(roles))}, stored {sorted(stored)}")

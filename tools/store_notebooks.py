@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+from mesbook.formatting import EVAL_ROLE
+
 BOOK = Path(__file__).resolve().parents[1] / "book"
-#: An inline expression in MyST markdown: {eval}`expression`.
-EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 
 
 class ProseClient(NotebookClient):

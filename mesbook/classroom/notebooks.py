@@ -26,6 +26,7 @@ import nbformat
 import numpy as np
 
 from .. import exercises
+from ..formatting import EVAL_ROLE
 
 #: The book's chapters, next to the package in a source checkout.
 BOOK_DIR: Path = Path(__file__).resolve().parents[2] / "book"
@@ -177,8 +178,6 @@ def _assigned(node: ast.AST) -> set[str]:
 
 #: A statement feeding the prose: ``prose("name", ...)`` (mesbook.formatting.Prose), or MyST-NB's ``glue``.
 _PROSE_CALLS = ("prose", "glue")
-#: A paragraph's number: {eval}`prose.name`.
-_EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 
 
 def _feeds_prose(node: ast.AST) -> bool:
@@ -206,7 +205,7 @@ def freeze_prose(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 except (ValueError, SyntaxError):
                     value = text
                 shown[item.get("expression")] = value if isinstance(value, str) else text
-        cell.source = _EVAL_ROLE.sub(lambda m: shown.get(m[1], m[0]), str(cell.source))
+        cell.source = EVAL_ROLE.sub(lambda m: shown.get(m[1], m[0]), str(cell.source))
     return nb
 
 
