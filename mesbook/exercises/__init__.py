@@ -1,7 +1,7 @@
 """The book's exercises and their self-check: ``from mesbook import exercises; exercises.check(key, answer)``.
 
 * :mod:`~mesbook.exercises.base` — :class:`Question`, the registry (:data:`QUESTIONS`, :func:`register`),
-  :func:`check`, :func:`expected`, :class:`Verdict`, and the book's seeded markets;
+  :func:`check`, :func:`matches`, :class:`Verdict`, and the book's seeded markets;
 * :mod:`~mesbook.exercises.article`, :mod:`~mesbook.exercises.honest`, :mod:`~mesbook.exercises.edge` —
   the questions of each part of the book (chapters 1-5, 6-7, 8-10), registered in that order on import.
 

@@ -10,7 +10,7 @@ from ..article.contract import get_atm_strike, payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
 from ..article.market import LEDGER_TRADES, oi_ledger, simulate_with_drift
 from ..article.simulation import run_article
-from ..article.signals import crossings, signal_table
+from ..article.signals import crossings
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
 from ..data.real import find_unit_breaks, load_cftc_open_interest
 from ..studies.audit import lookahead_table
@@ -21,6 +21,27 @@ from .base import Question, active_seed, book_market, register
 def _first_crossing(seed: int, short: int, long: int) -> int:
     up, down = crossings(calculate_indicators(book_market(seed), short, long))
     return int(min(np.r_[up, down]))
+
+
+def _mean_signal_gap(seed: int, short: int, long: int) -> float:
+    """Mean number of bars between consecutive signals (BUY or SELL) with these windows; 0 with fewer than two."""
+    frame, _ = run_article(book_market(seed), short_sma_window=short, long_sma_window=long)
+    bars = np.flatnonzero(frame["signal"].astype(str).to_numpy() != "HOLD")
+    return float(np.diff(bars).mean()) if len(bars) > 1 else 0.0
+
+
+def _last_rejected_crossing(seed: int) -> int:
+    """Bar of the last crossing that the momentum condition rejects (the article's windows); -1 if none."""
+    frame, _ = run_article(book_market(seed))
+    kept = np.flatnonzero(frame["signal"].astype(str).to_numpy() != "HOLD")
+    rejected = np.setdiff1d(np.concatenate(crossings(frame)), kept)
+    return int(rejected[-1]) if len(rejected) else -1
+
+
+def _winners_dollars(seed: int) -> float:
+    """Dollars made by the winning round trips together (the article's settings)."""
+    pnl = run_article(book_market(seed))[1].trades["pnl"].to_numpy(dtype=float)
+    return float(pnl[pnl > 0].sum())
 
 
 def _first_signal_after_warmup(seed: int) -> str:
@@ -88,7 +109,7 @@ register(
              "does the final open interest change?",
              lambda seed: float(final_oi_with_price_drift(1.0, seed) - final_oi_with_price_drift(0.1, seed)), "float",
              "The price and the open interest are drawn from separate random numbers.",
-             "Not at all: the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts"),
+             "Not at all: the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts", repeats=True),
     Question("ch2.ledger", "In the toy market, Gus buys one contract from Hal, and both open a new position. "
              "What is the open interest after this seventh trade?",
              lambda seed: int(oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1]),
@@ -103,38 +124,42 @@ register(
     Question("ch3.first_crossing", "Seed 7, short window 5 and long window 30: on which bar does the first "
              "crossing of the averages appear?", lambda seed: _first_crossing(seed, 5, 30), "int",
              "Bars are numbered from 0. When does a 5-bar average first exist?",
-             "Bar 4 = short window − 1: the average appears there and 'crosses' the long one, still 0."),
+             "Bar 4 = short window − 1: the average appears there and 'crosses' the long one, still 0.", repeats=True),
     Question("ch3.lookahead", "Seed 7: add 600 contracts to the open interest of bar 201 only. By how many "
              "contracts does the gradient at bar 200 move?",
              lambda seed: float(lookahead_table(book_market(seed), bar=200, bump=600.0).loc["oi_gradient", "moved by"]),
              "float", "numpy.gradient at bar i is (OI[i+1] − OI[i−1]) / 2.",
              "By 600 / 2 = 300: bar 200 reads bar 201, a value it could not know yet.", tolerance=1e-6,
-             unit="contracts"),
+             unit="contracts", repeats=True),
     Question("ch3.gradient_window", "Seed 7: how many indicator values change when gradient_window goes from 5 "
              "to 20?", lambda seed: _cells_changed_by_gradient_window(seed, 20), "int",
              "Compare calculate_indicators(data, gradient_window=5) with gradient_window=20.",
-             "None: the article passes the gradient window along but never uses it."),
+             "None: the article passes the gradient window along but never uses it.", repeats=True),
     # Chapter 4
-    Question("ch4.buy_20_50", "Seed 7, windows 20 and 50: how many BUY signals does the bot give?",
-             lambda seed: int(run_article(book_market(seed), short_sma_window=20,
-                                          long_sma_window=50)[1].signal_counts["BUY"]),
-             "int", "Run run_article with short_sma_window=20, long_sma_window=50 and look at signal_counts.",
-             "Longer windows cross less often, so fewer signals."),
-    Question("ch4.filtered", "Seed 7, the article's windows: how many crossings does the momentum condition throw "
-             "away?", lambda seed: int(signal_table(run_article(book_market(seed))[0])["filtered out by momentum"].sum()),
-             "int", "Crossings minus signals, for both directions; signal_table has both columns.",
-             "A few: most crossings happen while OI is already moving the same way."),
+    Question("ch4.buy_20_50", "Seed 7, windows 20 and 50: how many bars apart are the bot's signals (BUY or SELL) "
+             "on average? Give two decimals.", lambda seed: _mean_signal_gap(seed, 20, 50), "float",
+             "Run run_article with short_sma_window=20, long_sma_window=50; take the bar numbers whose signal is not "
+             "HOLD, then the mean of their differences (numpy.diff).",
+             "Longer windows cross less often, so the signals are fewer and further apart than with 10 and 30.",
+             tolerance=0.0051, unit="bars"),
+    Question("ch4.filtered", "Seed 7, the article's windows: on which bar does the last crossing that the momentum "
+             "condition rejects fall? (-1 if it rejects none.)", _last_rejected_crossing, "int",
+             "crossings(frame) gives the bars where the averages cross; a crossing without a BUY or SELL on its bar "
+             "was rejected.",
+             "A crossing is rejected when open interest is not already moving its way: the table counts those "
+             "crossings, the bars say which they are."),
     Question("ch4.first_real_signal", "Seed 7: on which date (YYYY-MM-DD) does the first signal fall once both "
              "averages really exist?", _first_signal_after_warmup, "date",
              "The long average exists from bar 29; the signal on that bar is still the zero fill at work.",
              "The earlier signals come from the warm-up; this is the first one made by two real averages."),
     # Chapter 5
-    Question("ch5.winners", "Seed 7, the article's settings: how many of the round trips make money?",
-             lambda seed: int(run_article(book_market(seed))[1].summary().wins), "int",
-             "result.summary() has the number of trades and the win rate; or count trades with pnl > 0.",
+    Question("ch5.winners", "Seed 7, the article's settings: how many dollars do the winning round trips make "
+             "together?", _winners_dollars, "float",
+             "The trade log, result.trades, has a pnl column in dollars: add up the positive ones.",
              "Few trades win, yet the run ends up: a few long winners pay for many small losses.",
-             why_any_seed="Count the round trips with a positive P&L; the win rate alone hides how much the few "
-             "long winners carry the run."),
+             tolerance=0.01, unit="dollars",
+             why_any_seed="Compare the total with the number of winners: a few long winners carry the run and pay "
+             "for many small losses."),
     Question("ch5.double_premium", "Seed 7: pay 5 points ($25) per option instead of 2.5. What is the net P&L in "
              "dollars?", lambda seed: float(run_article(book_market(seed), premium=2 * OPTION_PREMIUM_FIXED)[1].net_pnl),
              "float", "run_article(data, premium=25.0) — the premium is in dollars.",

@@ -4,10 +4,16 @@ Every answer is computed by mesbook on a seeded market, so an answer can never d
 code it is about. The seed is the book's (:data:`BOOK_SEED`, 7) unless :func:`use_seed` chose another: a
 classroom handout sets each student's ``MARKET_SEED`` and calls ``use_seed(MARKET_SEED)``, so every
 student checks against their own market. Questions without a simulated market in them (payoff
-arithmetic, the CFTC file, option pricing) are marked ``seeded=False`` and have one answer for all. The questions live in :mod:`mesbook.exercises.article`,
-:mod:`~mesbook.exercises.honest` and :mod:`~mesbook.exercises.edge`, which :func:`register` them here.
-:func:`check` prints a verdict — ✓ with the reason, ✗ with a hint, or a reminder that there is no answer
-yet — and returns a :class:`Verdict` that is truthy only for a right answer.
+arithmetic, the CFTC file, option pricing) are marked ``seeded=False`` and have one answer for all. The
+questions live in :mod:`mesbook.exercises.article`, :mod:`~mesbook.exercises.honest` and
+:mod:`~mesbook.exercises.edge`, which :func:`register` them here. :func:`check` prints a verdict — ✓ with
+the reason, ✗ with a hint, or a reminder that there is no answer yet — and returns a :class:`Verdict`
+that is truthy only for a right answer.
+
+No exported name hands out an answer: a registered :class:`Question` keeps no solver, and
+:func:`solution` (what the classroom's keys and grader use) is not among ``mesbook.exercises``' names;
+in a notebook being graded, :func:`seal` removes the solvers altogether. :func:`matches` is the one
+comparison (the self-check's and the grader's), and :func:`read_answer` reads an answer in bounded time.
 
     >>> from mesbook.exercises import check
     >>> check("ch1.atm_tie", None)
@@ -21,7 +27,8 @@ from __future__ import annotations
 
 import numbers
 import textwrap
-from dataclasses import dataclass
+import datetime
+from dataclasses import InitVar, dataclass
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
@@ -53,7 +60,7 @@ def use_seed(seed: int) -> None:
 
 
 def active_seed() -> int:
-    """The seed :func:`check` and :func:`expected` use when not given one."""
+    """The seed :func:`check` and the book's markets use when not given one."""
     return _active_seed
 
 
@@ -83,16 +90,20 @@ def realistic_market(seed: Optional[int] = None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Question:
-    """One exercise: how to compute its answer, how to compare, what to say.
+    """One exercise: what it asks, how to compare, what to say.
 
-    ``solve(seed)`` computes the answer on the market of ``seed``. ``seeded=False`` marks a question whose
-    answer is the same for every seed (no simulated market in it); ``why`` may quote the book's market,
-    and then ``why_any_seed`` is what :func:`check` says on other seeds.
+    ``solve(seed)``, given when the question is made, computes the answer on the market of ``seed``;
+    :func:`register` files it away in a private table, so a registered question carries no way to
+    compute its answer (see :func:`solution`). ``seeded=False`` marks a question whose answer is the same
+    for every seed (no simulated market in it); ``repeats=True`` one whose right answers repeat across
+    markets although they are computed on one (a property of the code, such as a gradient that reads
+    half of the next bar, or a choice among a few values). ``why`` may quote the book's market, and then
+    ``why_any_seed`` is what :func:`check` says on other seeds.
     """
 
     key: str
     prompt: str
-    solve: Callable[[int], Any]
+    solve: InitVar[Callable[[int], Any]]
     kind: str  # "int", "float", "text" or "date"
     hint: str
     why: str
@@ -100,10 +111,19 @@ class Question:
     unit: str = ""
     seeded: bool = True
     why_any_seed: str = ""
+    repeats: bool = False
+
+    def __post_init__(self, solve: Callable[[int], Any]) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"Question {self.key!r}: kind must be one of {', '.join(_KINDS)}, got {self.kind!r}")
+        self.__dict__["_solve"] = solve  # taken by register()
 
 
-#: Every registered exercise, by key, in the book's order.
+_KINDS = ("int", "float", "text", "date")
+
+#: Every registered exercise, by key, in the book's order (statements only: no solver).
 QUESTIONS: dict[str, Question] = {}
+_SOLVERS: dict[str, Callable[[int], Any]] = {}
 
 
 def register(*new: Question) -> None:
@@ -111,6 +131,7 @@ def register(*new: Question) -> None:
     for q in new:
         if q.key in QUESTIONS:
             raise ValueError(f"exercise {q.key!r} is already registered")
+        _SOLVERS[q.key] = q.__dict__.pop("_solve")
         QUESTIONS[q.key] = q
 
 
@@ -122,19 +143,37 @@ def _question(key: str) -> Question:
 
 
 @lru_cache(maxsize=None)
-def _expected(key: str, seed: int) -> Any:
-    return _question(key).solve(seed)
+def _answer(key: str, seed: int) -> Any:
+    try:
+        solve = _SOLVERS[key]
+    except KeyError:
+        raise LookupError(f"the answer to {key!r} is not available here: this notebook is being graded, and "
+                          "check() only records answers") from None
+    return solve(seed)
 
 
-def expected(key: str, seed: Optional[int] = None) -> Any:
-    """The right answer to exercise ``key`` on the market of ``seed`` (default: the active seed), cached."""
-    q, seed = _question(key), _seed(seed)
-    return _expected(key, seed if q.seeded else BOOK_SEED)
+def solution(key: str, seed: int) -> Any:
+    """The right answer to exercise ``key`` on the market of ``seed`` (cached).
+
+    For the classroom kit (answer keys, the grader), the self-check and tests; it is not among the names
+    ``mesbook.exercises`` exports, and :func:`seal` removes it from a notebook that is being graded.
+    Python keeps nothing private: a student who reads this module can call it, which is writing the
+    exercise's solution in code (the book's own solution blocks show the same few lines).
+    """
+    q = _question(key)
+    return _answer(key, _valid_seed(seed) if q.seeded else BOOK_SEED)
+
+
+def seal() -> None:
+    """Forget every solver and every answer computed in this process (the grader does this in the kernel of a
+    notebook it grades, whose ``check`` only records: there, no call hands out an answer)."""
+    _SOLVERS.clear()
+    _answer.cache_clear()
 
 
 def clear_cache() -> None:
     """Forget the answers and markets computed so far (for timing a first computation)."""
-    for cached in (_expected, _book_market, _realistic_market):
+    for cached in (_answer, _book_market, _realistic_market):
         cached.cache_clear()
 
 
@@ -144,25 +183,76 @@ def questions(chapter: Optional[int] = None) -> pd.DataFrame:
     return pd.DataFrame({"question": [QUESTIONS[k].prompt for k in keys]}, index=pd.Index(keys, name="key"))
 
 
-def is_correct(key: str, answer: Any, seed: Optional[int] = None) -> bool:
-    """Whether ``answer`` is right for ``key`` on the market of ``seed`` (default: the active seed); no printing."""
-    q, right = _question(key), expected(key, seed)
-    if q.kind in ("int", "float"):
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+#: The longest text read as a number or a date, and as a text answer: anything longer is no answer and is
+#: never parsed (a date parser can take seconds on a megabyte of text).
+MAX_NUMBER_TEXT, MAX_TEXT = 64, 200
+
+
+def _text(answer: Any, limit: int) -> str:
+    text = answer if isinstance(answer, str) else str(answer)
+    if len(text) > limit:
+        raise ValueError(f"{len(text):,} characters long, too long to be an answer")
+    return text
+
+
+def read_answer(kind: str, answer: Any) -> Any:
+    """``answer`` as the value an exercise of ``kind`` compares: a finite float, a day (``pd.Timestamp``) or
+    lower-case text. Raises ``ValueError`` saying what it is not ("not a number", ...); text is read only
+    up to :data:`MAX_NUMBER_TEXT` characters (:data:`MAX_TEXT` for text answers), so reading is fast."""
+    if answer is None:
+        raise ValueError("no answer")
+    if kind in ("int", "float"):
+        if isinstance(answer, bool):
+            raise ValueError("not a number")
+        if isinstance(answer, numbers.Real):
             try:
-                answer = float(str(answer).replace(",", "").replace("$", "").strip())
-            except ValueError:
-                return False
-        if not np.isfinite(float(answer)):
-            return False
-        return abs(float(answer) - float(right)) <= (q.tolerance if q.kind == "float" else 0)
-    if q.kind == "date":
+                value = float(answer)
+            except OverflowError:
+                raise ValueError("not a finite number") from None
+        else:
+            try:
+                value = float(_text(answer, MAX_NUMBER_TEXT).replace(",", "").replace("$", "").strip())
+            except ValueError as exc:
+                raise ValueError("not a number" if "too long" not in str(exc) else str(exc)) from None
+        if not np.isfinite(value):
+            raise ValueError("not a finite number")
+        return value
+    if kind == "date":
+        if isinstance(answer, (bool, numbers.Number)):
+            raise ValueError("not a date")
+        if not isinstance(answer, (datetime.date, np.datetime64)):
+            answer = _text(answer, MAX_NUMBER_TEXT)
         try:
             day = pd.Timestamp(answer)
-        except (ValueError, TypeError):
-            return False
-        return day is not pd.NaT and day.normalize() == pd.Timestamp(right)
-    return str(answer).strip().lower() == str(right).strip().lower()
+        except (ValueError, TypeError, OverflowError):
+            raise ValueError("not a date") from None
+        if day is pd.NaT:
+            raise ValueError("not a date")
+        return day.normalize()
+    return _text(answer, MAX_TEXT).strip().lower()
+
+
+def answer_problem(key: str, answer: Any) -> str:
+    """Why ``answer`` can't be right for ``key`` whatever the market ("not a number", ...), or ``""``."""
+    try:
+        read_answer(_question(key).kind, answer)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def matches(key: str, answer: Any, right: Any) -> bool:
+    """Whether ``answer`` counts as ``right`` for exercise ``key``: the self-check's comparison (within the
+    question's tolerance for numbers, the same day for dates, the same text ignoring case and spaces)."""
+    q = _question(key)
+    try:
+        given = read_answer(q.kind, answer)
+    except ValueError:
+        return False
+    wanted = read_answer(q.kind, right)
+    if q.kind in ("int", "float"):
+        return abs(given - wanted) <= (q.tolerance if q.kind == "float" else 0)
+    return given == wanted
 
 
 class Verdict:
@@ -205,7 +295,7 @@ def check(key: str, answer: Any) -> Verdict:
     if answer is None:
         print(f"… {key}: no answer yet.\n" + _wrap("Replace None with your answer and run the cell again."))
         return Verdict(key, None)
-    if is_correct(key, answer):
+    if matches(key, answer, solution(key, _active_seed)):
         why = q.why_any_seed if q.why_any_seed and _active_seed != BOOK_SEED else q.why
         print(f"✓ {key}: {_shown(answer)} is right.\n" + _wrap(why))
         return Verdict(key, True)
@@ -223,13 +313,16 @@ __all__ = [
     "book_market",
     "BOOK_SEED",
     "active_seed",
+    "answer_problem",
     "check",
     "clear_cache",
-    "expected",
-    "is_correct",
+    "matches",
+    "MAX_NUMBER_TEXT",
+    "MAX_TEXT",
     "Question",
     "QUESTIONS",
     "questions",
+    "read_answer",
     "realistic_market",
     "register",
     "use_seed",
