@@ -1,14 +1,15 @@
-"""What the grader plants in a kernel: mesbook.classroom.capture (network guard, answer record)."""
+"""The answer record of a graded kernel: mesbook.classroom.capture (what it keeps, what it reads back)."""
 from __future__ import annotations
 
 import json
-import socket
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from mesbook import exercises
 from mesbook.classroom import capture
+from mesbook.exercises import base
 
 
 @pytest.mark.parametrize("value, stored", [
@@ -28,38 +29,41 @@ def test_other_types_travel_as_their_str_and_repr():
     assert record == {"type": "list", "str": "[12, 3]", "repr": "[12, 3]"}
     back = capture.restore(record)
     assert isinstance(back, capture.Other) and back.type_name == "list" and str(back) == "[12, 3]"
-    assert str(capture.restore(capture.portable(np.array(5)))) == "5"  # the same str is_correct would read
+    assert str(capture.restore(capture.portable(np.array(5)))) == "5"  # the same str matches() would read
 
 
-def test_records_keep_the_last_answer_per_key_and_skip_a_torn_line(tmp_path):
-    path = tmp_path / "r.jsonl"
-    path.write_text('{"key": "ch4.filtered", "answer": 3}\n{"key": "ch4.filtered", "answer": 4}\n'
-                    '{"key": "ch4.winners", "answer": {"date": "2023-01-02T00:00:00"}}\n{"key": "ch4.x", "ans')
-    assert capture.read_records(str(path)) == {"ch4.filtered": 4, "ch4.winners": pd.Timestamp("2023-01-02")}
-    assert capture.read_records(str(tmp_path / "none.jsonl")) == {}
+def test_long_text_is_cut_and_then_is_no_answer():
+    huge = "2" * 20_000_000
+    record = capture.portable(huge)
+    assert len(json.dumps(record)) < 2 * capture.MAX_RECORDED_TEXT
+    back = capture.restore(record)
+    assert isinstance(back, capture.Other) and len(str(back)) == capture.MAX_RECORDED_TEXT + 1
+    assert "too long" in exercises.answer_problem("ch4.first_real_signal", back)
+    forged = capture.restore("9" * 5_000)  # a record line written by hand is cut the same way
+    assert isinstance(forged, capture.Other) and len(str(forged)) == capture.MAX_RECORDED_TEXT + 1
 
 
-@pytest.fixture
-def guarded(monkeypatch):
-    for name in ("connect", "connect_ex"):
-        monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
-    monkeypatch.setattr(socket, "getaddrinfo", socket.getaddrinfo)
-    capture.block_network()
+def test_records_keep_the_last_answer_per_key_and_skip_what_is_not_a_record():
+    data = (b'{"key": "ch4.filtered", "answer": 3}\n{"key": "ch4.filtered", "answer": 4}\n'
+            b'{"key": "ch5.winners", "answer": {"date": "2023-01-02T00:00:00"}}\n\xff\xfe not utf-8\n[1, 2]\n'
+            b'{"key": 5, "answer": 1}\n{"key": "ch4.x", "answer": ' + b"[" * 100_000 + b'\n{"key": "ch4.x", "ans')
+    assert capture.read_records(data) == {"ch4.filtered": 4, "ch5.winners": pd.Timestamp("2023-01-02")}
+    assert capture.read_records(b"") == {}
 
 
-def test_network_guard_refuses_remote_hosts_and_lookups(guarded):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        with pytest.raises(OSError, match="network access is disabled while grading"):
-            s.connect(("192.0.2.1", 80))  # TEST-NET-1: never reached, refused before trying
-        with pytest.raises(OSError, match="disabled"):
-            s.connect_ex(("192.0.2.1", 80))
-    with pytest.raises(socket.gaierror, match="disabled"):
-        socket.getaddrinfo("example.org", 443)
-
-
-def test_network_guard_lets_loopback_through(guarded):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        with socket.create_connection(("localhost", server.getsockname()[1]), timeout=5):
-            pass
+def test_in_a_graded_kernel_check_records_and_is_no_oracle(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(base, "_SOLVERS", dict(base._SOLVERS))
+    monkeypatch.setattr(exercises, "check", exercises.check)
+    monkeypatch.setattr(base, "check", base.check)
+    record = tmp_path / "answers.jsonl"
+    capture.install(str(record), 1_234)
+    right = None
+    for guess in range(-1, 500):  # brute force: no verdict ever says which guess is right
+        verdict = exercises.check("ch4.filtered", guess)
+        assert verdict.correct is None and not verdict
+    assert "recorded" in capsys.readouterr().out
+    assert capture.read_records(record.read_bytes()) == {"ch4.filtered": 499}
+    with pytest.raises(LookupError):
+        right = base.solution("ch4.filtered", 1_234)
+    assert right is None and exercises.active_seed() == 1_234
+    exercises.use_seed(exercises.BOOK_SEED)

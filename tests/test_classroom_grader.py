@@ -1,10 +1,10 @@
 """The classroom kit end to end (mesbook.classroom.grader, .handouts, .cli): four students, two chapters.
 
 Handouts, keys and grading run through ``cli.main``, the function ``python -m mesbook classroom`` calls,
-on the book's real chapters 1 and 4. Four submissions: the key (all right), the untouched handout (none
-right), a corrupted chapter file (the other chapter still graded), and a ``raise`` half-way (the answers
-before it count); one chapter also has a wrong-type answer and a deleted answer cell. The gradebook is
-compared whole, row by row, with what those submissions must give.
+on the book's real chapters 1 and 4, every submission in its own sandbox. Four submissions: the key (all
+right), the untouched handout (none right), a corrupted chapter file (the other chapter still graded),
+and a ``raise`` half-way (the answers before it count); one chapter also has a wrong-type answer and a
+deleted answer cell. The gradebook is compared whole, row by row, with what those submissions must give.
 """
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ import pytest
 
 from mesbook import exercises
 from mesbook.classroom import cli
-from mesbook.classroom.grader import GRADEBOOK_COLUMNS, grade_notebook, shown
+from mesbook.classroom.gradebook import GRADEBOOK_COLUMNS
+from mesbook.classroom.grader import GradeSettings, Submission, grade_submission, shown
+from mesbook.exercises.base import solution
 from mesbook.classroom.notebooks import (BOOK_DIR, answer_cells, chapter_paths, chapter_questions, fill_answers,
                                          make_handout, parameters_cell, read_chapter)
 from mesbook.classroom.seeds import student_seed
@@ -62,7 +64,7 @@ def room(tmp_path_factory):
     atm, put, breakeven = chapter_questions(BASICS)
     cells = answer_cells(basics)
     basics.cells[cells[atm]].source = basics.cells[cells[atm]].source.replace("answer = None", "answer = [4510]")
-    basics = fill_answers(basics, {breakeven: exercises.expected(breakeven, seed=student_seed("dee"))})
+    basics = fill_answers(basics, {breakeven: solution(breakeven, student_seed("dee"))})
     del basics.cells[cells[put]]
     nbformat.write(basics, str(subs / "dee" / f"{BASICS}.ipynb"))
 
@@ -70,6 +72,7 @@ def room(tmp_path_factory):
                             *common)
     with open(root / "gradebook.csv", newline="", encoding="utf-8") as handle:
         table = list(csv.reader(handle))
+    assert not (root / "gradebook.csv.partial").exists()  # finished: the journal is gone
     return {"root": root, "code": code, "printed": printed, "table": table, "raise_cell": first + 2}
 
 
@@ -106,7 +109,7 @@ def test_keys_are_executed_with_every_students_own_right_answers(room):
             nb = read(room["root"] / "keys" / student / f"{chapter}.ipynb")
             checks = ["".join(o.get("text", "") for o in nb.cells[i].outputs) for i in answer_cells(nb).values()]
             assert len(checks) == len(chapter_questions(chapter)) and all(c.startswith("✓") for c in checks), checks
-        answers[student] = tuple(exercises.expected(k, seed=student_seed(student)) for k in chapter_questions(SIGNALS))
+        answers[student] = tuple(solution(k, student_seed(student)) for k in chapter_questions(SIGNALS))
     assert len(set(answers.values())) == len(STUDENTS)  # different numbers for different students
 
 
@@ -116,7 +119,7 @@ def expected_gradebook(raise_cell: int) -> list[list[str]]:
         seed = student_seed(student)
         for chapter in CHAPTERS:
             for number, key in enumerate(chapter_questions(chapter)):
-                right = shown(exercises.expected(key, seed=seed))
+                right = shown(solution(key, seed))
                 if student == "ana" or (student == "cy" and chapter == SIGNALS):
                     row = ["True", right, ""]
                 elif student == "ben":
@@ -154,12 +157,11 @@ def test_an_endless_cell_times_out_and_earlier_answers_count(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         handout.cells[parameters_cell(handout)],
         nbformat.v4.new_code_cell("from mesbook import exercises\nexercises.use_seed(MARKET_SEED)"),
-        nbformat.v4.new_code_cell(f"exercises.check({first!r}, {exercises.expected(first, seed=seed)!r})"),
+        nbformat.v4.new_code_cell(f"exercises.check({first!r}, {solution(first, seed)!r})"),
         nbformat.v4.new_code_cell("while True:\n    pass"),
-        *[nbformat.v4.new_code_cell(f"exercises.check({k!r}, {exercises.expected(k, seed=seed)!r})") for k in rest],
+        *[nbformat.v4.new_code_cell(f"exercises.check({k!r}, {solution(k, seed)!r})") for k in rest],
     ])
-    nbformat.write(nb, str(tmp_path / f"{BASICS}.ipynb"))
-    graded = grade_notebook(tmp_path / f"{BASICS}.ipynb", "eve", BASICS, seed, timeout=12)
+    graded = grade_submission(Submission("eve", BASICS, seed, nbformat.writes(nb).encode()), GradeSettings(timeout=12))
     assert [(r.question, r.correct, r.note) for r in graded.rows] == [(first, True, "")] + [
         (k, False, "not reached: timed out after 12 s (cell 4 was still running)") for k in rest]
     assert 12 <= graded.seconds < 90
@@ -173,6 +175,6 @@ def test_bad_input_is_refused_with_exit_code_2(tmp_path, capsys):
     roster.write_text("student_id\nada\n", encoding="utf-8")
     assert cli.main(["key", "--roster", str(roster), "--out", str(tmp_path / "out"), "--chapters", "99"]) == 2
     assert "no chapter with exercises starts with '99'" in capsys.readouterr().err
-    assert cli.main(["grade", str(tmp_path / "nowhere"), "--roster", str(roster), "--out", "g.csv"]) == 2
+    assert cli.main(["grade", str(tmp_path / "nowhere"), "--roster", str(roster), "--out", str(tmp_path / "g.csv")]) == 2
     assert "is not a folder" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

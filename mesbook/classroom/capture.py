@@ -1,91 +1,59 @@
-"""What the grader plants in a submission's kernel: no network, and a record of every answer checked.
+"""The answer record: what a graded kernel writes of each ``exercises.check``, and how the grader reads it.
 
-The grader runs a submission with one extra first cell that calls :func:`install`. From then on:
+The grader runs a submission with one extra first cell that calls :func:`install`. From then on, in that
+kernel:
 
-* a socket may connect only to this machine (loopback or a Unix socket), and host names other than
-  ``localhost`` do not resolve, so no cell reaches the network;
-* every ``exercises.check(key, answer)`` appends ``{"key": ..., "answer": ...}`` as one JSON line to
-  the record file before it checks, so the answers given before a cell that fails, or hangs, are on disk
-  whatever happens to the kernel afterwards.
+* ``exercises.check(key, answer)`` appends ``{"key": ..., "answer": ...}`` as one JSON line to the
+  record file and says that the answer was recorded; it does not say whether the answer is right, so it
+  is no oracle to try answers against;
+* the exercises are sealed (:func:`mesbook.exercises.base.seal`): no call in the kernel hands out an
+  answer.
 
-The grader decides with the answers on that file (see :mod:`mesbook.classroom.grader`), not with what
-the kernel printed. :func:`portable` and :func:`restore` carry an answer across: numbers, text, dates and
-``None`` exactly; anything else as its type name, ``str`` and ``repr``, enough for the same comparison
-:func:`mesbook.exercises.is_correct` makes on it.
+The record is the student's file (a kernel can write anything into it), so :func:`read_records` treats it
+as untrusted text: a line that is not a record is skipped, and only the last answer to each key counts.
+:func:`portable` and :func:`restore` carry an answer across as JSON: numbers, text, dates and ``None``
+exactly (text up to :data:`MAX_RECORDED_TEXT` characters); anything else as its type name and a short
+``str`` and ``repr``, enough for :func:`mesbook.exercises.matches` to judge it.
 """
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import numbers
-import socket
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-
-
-def _is_local(host: Any) -> bool:
-    if host in (None, ""):
-        return True
-    host = host.decode() if isinstance(host, bytes) else str(host)
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def block_network() -> None:
-    """Refuse every socket connection and name lookup that leaves this machine (this process only)."""
-    if getattr(socket.socket.connect, "_mesbook_guard", False):
-        return
-
-    def guarded(method):
-        def call(self, address, *args):
-            if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
-                raise OSError(f"network access is disabled while grading (tried {address[0]})")
-            return method(self, address, *args)
-
-        call._mesbook_guard = True
-        return call
-
-    socket.socket.connect = guarded(socket.socket.connect)
-    socket.socket.connect_ex = guarded(socket.socket.connect_ex)
-    lookup = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if not _is_local(host):
-            raise socket.gaierror(f"network access is disabled while grading (tried to look up {host})")
-        return lookup(host, *args, **kwargs)
-
-    socket.getaddrinfo = getaddrinfo
+#: Longest text an answer keeps in the record (longer text is cut, and then it is no answer).
+MAX_RECORDED_TEXT: int = 1000
+#: Longest ``repr`` kept of an answer of another type.
+MAX_RECORDED_REPR: int = 200
 
 
 def portable(answer: Any) -> Any:
-    """``answer`` as a JSON value: None, bool, int, float or str as they are; a date as ``{"date": iso}``;
-    anything else as ``{"type", "str", "repr"}``."""
+    """``answer`` as a JSON value: None, bool, int, float or short str as they are; a date as
+    ``{"date": iso}``; anything else (longer text too) as ``{"type", "str", "repr"}``, cut short."""
     if isinstance(answer, np.datetime64):
         answer = pd.Timestamp(answer)
     if isinstance(answer, np.generic):
         answer = answer.item()
-    if answer is None or isinstance(answer, (bool, str)):
+    if answer is None or isinstance(answer, bool) or (isinstance(answer, str) and len(answer) <= MAX_RECORDED_TEXT):
         return answer
     if isinstance(answer, numbers.Integral):
         return int(answer)
     if isinstance(answer, numbers.Real):
         return float(answer)
     if isinstance(answer, (datetime.date, pd.Timestamp)):
-        return {"date": pd.Timestamp(answer).isoformat()}
+        try:
+            return {"date": pd.Timestamp(answer).isoformat()}
+        except (ValueError, OverflowError):
+            pass
     try:
         text, shown = str(answer), repr(answer)
     except Exception as exc:  # a student's own class may fail to print itself
         text = shown = f"<{type(answer).__name__} that can't be printed: {exc}>"
-    return {"type": type(answer).__name__, "str": text[:2000], "repr": shown[:200]}
+    return {"type": type(answer).__name__, "str": text[:MAX_RECORDED_TEXT + 1], "repr": shown[:MAX_RECORDED_REPR]}
 
 
 class Other:
@@ -104,44 +72,47 @@ class Other:
 def restore(value: Any) -> Any:
     """The answer :func:`portable` recorded, as close to the original as the record keeps."""
     if isinstance(value, dict):
-        if "date" in value:
-            return pd.Timestamp(value["date"])
-        return Other(str(value.get("type", "?")), str(value.get("str", "")), str(value.get("repr", "")))
-    return value
+        if isinstance(value.get("date"), str) and len(value["date"]) <= 64:
+            try:
+                return pd.Timestamp(value["date"])
+            except (ValueError, TypeError, OverflowError):
+                pass
+        return Other(str(value.get("type", "?"))[:40], str(value.get("str", ""))[:MAX_RECORDED_TEXT + 1],
+                     str(value.get("repr", ""))[:MAX_RECORDED_REPR])
+    if isinstance(value, str) and len(value) > MAX_RECORDED_TEXT:
+        return Other("str", value[:MAX_RECORDED_TEXT + 1], repr(value[:MAX_RECORDED_REPR]))
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return Other(type(value).__name__, str(value)[:MAX_RECORDED_TEXT + 1], repr(value)[:MAX_RECORDED_REPR])
 
 
 def install(record_path: str, seed: int) -> None:
-    """Block the network, check against ``seed``, and record every ``exercises.check`` to ``record_path``."""
+    """In a graded kernel: check against ``seed``, seal the answers, record every ``exercises.check``."""
     from mesbook import exercises
+    from mesbook.exercises import base
 
-    block_network()
-    if hasattr(exercises, "use_seed"):
-        exercises.use_seed(seed)
-    original = exercises.check
-    if getattr(original, "_mesbook_recorder", False):
-        return
+    exercises.use_seed(seed)
+    base.seal()
 
     def check(key, answer, *args, **kwargs):
         with open(record_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"key": str(key), "answer": portable(answer)}) + "\n")
-        return original(key, answer, *args, **kwargs)
+            handle.write(json.dumps({"key": str(key)[:100], "answer": portable(answer)}) + "\n")
+        print(f"… {key}: answer recorded; it is checked after the run, on your market.")
+        return base.Verdict(str(key), None)
 
-    check._mesbook_recorder = True
-    check.__doc__ = original.__doc__
-    exercises.check = check
+    check.__doc__ = base.check.__doc__
+    exercises.check = base.check = check
 
 
-def read_records(record_path: str) -> dict[str, Any]:
-    """The last answer recorded for each key (a torn last line, from a killed kernel, is skipped)."""
+def read_records(data: bytes) -> dict[str, Any]:
+    """The last answer recorded for each key in ``data`` (the record file's bytes); lines that are not
+    records (a torn last line from a killed kernel, text that is not UTF-8 or not JSON) are skipped."""
     answers: dict[str, Any] = {}
-    try:
-        with open(record_path, encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                    answers[str(entry["key"])] = restore(entry["answer"])
-                except (ValueError, KeyError, TypeError):
-                    continue
-    except FileNotFoundError:
-        pass
+    for line in data.splitlines():
+        try:
+            entry = json.loads(line.decode("utf-8"))
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str) and "answer" in entry:
+                answers[entry["key"]] = restore(entry["answer"])
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            continue
     return answers

@@ -1,65 +1,139 @@
-"""Grade students' notebooks: run each in a fresh kernel, collect its answers, check them on the student's seed.
+"""Grade one submission: read it with care, run it in its own sandbox, judge its answers out of its reach.
 
-For every student and chapter, :func:`grade_notebook` reads ``SUBMISSIONS/<student_id>/<chapter>.ipynb``,
-writes the student's seed into its parameters cell (whatever the student left there), adds a first cell
-that blocks the network and records every ``exercises.check`` call (:mod:`~mesbook.classroom.capture`),
-and runs it with :func:`~mesbook.classroom.runner.run_notebook` within the timeout. The last answer
-checked for each question is then judged here, in the grader's process, by
-:func:`mesbook.exercises.is_correct` on the student's seed: the logic of the self-check, out of the
-student's reach.
+:func:`read_submission` reads ``SUBMISSIONS/<student_id>/<chapter>.ipynb`` in the grader: a regular file
+only (a link, say to an answer key, is refused), at most :data:`MAX_NOTEBOOK_BYTES`. :func:`grade_submission`
+then, given those bytes and the student's seed:
 
-Nothing a submission does stops the grading: a missing or unreadable file, a cell that raises, a cell that
-never ends, a deleted answer cell or an answer of the wrong type each becomes rows with ``correct`` False
-and a ``note`` saying why. Answers given before a failing cell still count.
+1. writes the student's seed into the notebook's parameters cell (whatever the student left there) and
+   puts a first cell before it that records every ``exercises.check`` (:mod:`~mesbook.classroom.capture`);
+2. writes that copy into a new scratch folder and runs it there, in a sandbox of its own
+   (:mod:`~mesbook.classroom.sandbox`), within the timeout;
+3. reads back the answer record and the run's outcome as untrusted files, and judges the last answer to
+   each question with :func:`mesbook.exercises.matches` against the answer computed here, in the grader,
+   on the student's seed: no code of the student's runs where the judging happens;
+4. deletes the scratch folder.
+
+Nothing in a submission stops the grading: a missing or unreadable file, a cell that raises, a cell that
+never ends, a kernel killed, an answer record that is missing, too large or not a file, a deleted answer
+cell or an answer of the wrong type each becomes rows with ``correct`` False and a ``note`` saying why.
+Answers given before a failing cell still count. Only a sandbox that can't be made at all (a machine
+problem) raises :class:`~mesbook.classroom.sandbox.SandboxUnavailable`.
 """
 from __future__ import annotations
 
-import csv
-import numbers
+import errno
+import json
 import os
-import tempfile
+import stat
 import time
-from dataclasses import astuple, dataclass, fields
-from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence, Union
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Optional
 
 import nbformat
 import pandas as pd
-from nbformat.reader import NotJSONError
 
 from .. import exercises
-from ..parallel import parallel_map
+from ..exercises.base import solution
 from . import capture
-from .notebooks import chapter_questions, check_cells, set_seed
-from .runner import run_notebook
+from .executor import ANSWERS_FILE, OUTCOME_FILE
+from .gradebook import GradeRow
+from .notebooks import chapter_questions, check_cells, set_seed, tag_of
+from .sandbox import SCRATCH, Limits, UntrustedFile, make_scratch, read_untrusted, remove_scratch, run_sandboxed
+from .seeds import handout_tag
 
-#: Columns of the gradebook, in order.
-GRADEBOOK_COLUMNS: tuple[str, ...] = ("student_id", "chapter", "question", "correct", "answer", "expected", "note")
 #: Default time budget of one submission, seconds (the Monte Carlo chapter needs the most, on a busy machine a minute or two).
 DEFAULT_TIMEOUT: float = 300.0
+#: Largest submission read, and largest answer record and outcome file read back, bytes.
+MAX_NOTEBOOK_BYTES, MAX_RECORD_BYTES, MAX_OUTCOME_BYTES = 64 << 20, 1 << 20, 16 << 10
+#: The name the prepared notebook has in its scratch folder.
+NOTEBOOK_FILE = "submission.ipynb"
 
 
 @dataclass(frozen=True)
-class GradeRow:
-    """One gradebook line: one student's answer to one question."""
+class Submission:
+    """What grading one notebook needs: who, which chapter, the seed, and the file's bytes (None when it
+    could not be read; then ``problem`` is the note every question gets)."""
 
-    student_id: str
+    student: str
     chapter: str
-    question: str
-    correct: bool
-    answer: str
-    expected: str
-    note: str
+    seed: int
+    content: Optional[bytes]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class GradeSettings:
+    """How every notebook of a run is graded: the time budget, the limits, and whether without a sandbox."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    limits: Limits = field(default_factory=Limits)
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)
 class NotebookGrade:
-    """The rows of one submission, how long grading it took (seconds: kernel start, run and checks; 0 if it
-    never ran) and why its run stopped."""
+    """The rows of one submission, how long grading it took (seconds: sandbox, run and checks; 0 if it never
+    ran), why its run stopped, and a warning for the instructor (a handout tag for another seed)."""
 
     rows: tuple[GradeRow, ...]
     seconds: float
     problem: str = ""
+    warning: str = ""
+
+
+def read_submission(folder: str | os.PathLike, student: str, chapter: str) -> tuple[Optional[bytes], str]:
+    """The bytes of ``folder/student/chapter.ipynb``, or None and the note why not (missing, a link, not a
+    regular file, too large); neither the student's folder nor the file may be a link."""
+    name = f"{chapter}.ipynb"
+    try:
+        directory = os.open(os.path.join(os.fspath(folder), student),
+                            os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            return None, f"no submission: the folder {student} is a link or not a folder"
+        return None, f"no submission: {name} is missing"
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC,
+                     dir_fd=directory)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return None, f"no submission: {name} is missing"
+        return None, f"not a readable notebook ({name} is a link, or can't be opened)"
+    finally:
+        os.close(directory)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"not a readable notebook ({name} is not a regular file)"
+        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return None, f"not a readable notebook (larger than {MAX_NOTEBOOK_BYTES >> 20} MiB)"
+    return data, ""
+
+
+def parse_notebook(content: bytes) -> nbformat.NotebookNode:
+    """A submission's bytes as a version-4 notebook; ``ValueError`` with a short reason otherwise."""
+    try:
+        nb = nbformat.reads(content.decode("utf-8"), as_version=4)
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except Exception as exc:  # noqa: BLE001 - not JSON, a wrong format...
+        first = str(exc).splitlines()[0][:160] if str(exc) else ""
+        reason = "not valid JSON" if type(exc).__name__ == "NotJSONError" else \
+            f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        raise ValueError(reason) from None
+    if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb["cells"]):
+        raise ValueError("it has no list of cells")
+    return nb
+
+
+def tag_warning(nb: Mapping, seed: int) -> str:
+    """A warning when the notebook carries the handout tag of another seed ("" when it matches or has none)."""
+    tag = tag_of(nb)
+    if tag is None or tag == handout_tag(seed):
+        return ""
+    return ("its handout was made for another seed (graded with another salt than the handouts', or another "
+            "student's notebook)")
 
 
 def shown(value: Any) -> str:
@@ -73,171 +147,113 @@ def shown(value: Any) -> str:
     return repr(capture.restore(capture.portable(value)))
 
 
-def expected_answer(key: str, seed: int) -> Any:
-    """The right answer to ``key`` on the market of ``seed``."""
-    return exercises.expected(key, seed=seed)
-
-
-def judge(key: str, answer: Any, seed: int) -> bool:
-    """Whether ``answer`` is right for ``key`` on ``seed``: the self-check's own comparison."""
-    return bool(exercises.is_correct(key, answer, seed=seed))
-
-
-def _type_problem(key: str, answer: Any) -> str:
-    kind = exercises.QUESTIONS[key].kind
+def _kind_problem(key: str, answer: Any) -> str:
+    problem = exercises.answer_problem(key, answer)
+    if not problem or problem == "no answer":
+        return ""
+    if "too long" in problem:
+        return f"the answer is {problem}"
+    if isinstance(answer, bool):
+        return f"the answer is {answer}, {problem}"
     name = answer.type_name if isinstance(answer, capture.Other) else type(answer).__name__
-    if kind in ("int", "float"):
-        if isinstance(answer, bool):
-            return f"the answer is {answer}, not a number"
-        if isinstance(answer, numbers.Real):
-            return ""
-        try:
-            float(str(answer).replace(",", "").replace("$", "").strip())
-            return ""
-        except ValueError:
-            return f"the answer is a {name}, not a number"
-    if kind == "date":
-        try:
-            pd.Timestamp(answer)
-            return ""
-        except (ValueError, TypeError):
-            return f"the answer is a {name}, not a date"
-    return ""
+    return f"the answer is a {name}, {problem}"
 
 
 def _why_wrong(key: str, answer: Any, seed: int) -> str:
-    if answer is None:
-        return "no answer: still None"
-    problem = _type_problem(key, answer)
+    problem = _kind_problem(key, answer)
     if problem:
         return problem
-    book = exercises.BOOK_SEED
-    if seed != book:
+    q, book = exercises.QUESTIONS[key], exercises.BOOK_SEED
+    if q.seeded and not q.repeats and seed != book:  # only where the book's answer says something
         try:
-            if judge(key, answer, book) and not judge(key, expected_answer(key, book), seed):
+            theirs = solution(key, book)
+            if exercises.matches(key, answer, theirs) and not exercises.matches(key, theirs, solution(key, seed)):
                 return f"wrong for this student's seed {seed}; it is the answer for the book's seed {book}"
         except Exception:  # noqa: BLE001 - a diagnosis must never stop the grading
             pass
     return "wrong answer"
 
 
-def _rows(student: str, chapter: str, seed: int, verdicts: Mapping[str, tuple[bool, Any, str]]) -> tuple[GradeRow, ...]:
+def judge(sub: Submission, answers: Mapping[str, Any], calls: Mapping[str, list], stopped_at: Optional[int],
+          reason: str) -> tuple[GradeRow, ...]:
+    """The gradebook rows of ``sub`` from the answers its run recorded (see the module's docstring)."""
     rows = []
-    for key in chapter_questions(chapter):
-        correct, answer, note = verdicts[key]
+    for key in chapter_questions(sub.chapter):
+        answer, correct = answers.get(key), False
+        if sub.problem:
+            note = sub.problem
+        elif key in answers and answer is None:  # what check() calls "no answer yet"
+            note = "no answer: still None"
+        elif key in answers:
+            try:
+                correct = exercises.matches(key, answer, solution(key, sub.seed))
+                note = "" if correct else _why_wrong(key, answer, sub.seed)
+            except Exception as exc:  # noqa: BLE001
+                note = f"could not check the answer ({type(exc).__name__}: {str(exc)[:160]})"
+        elif key not in calls:
+            note = f'answer cell deleted: no exercises.check("{key}", ...) in the notebook'
+        elif stopped_at is not None and min(calls[key]) >= stopped_at:
+            note = f"not reached: {reason}"
+        else:
+            note = f"the check of this question never ran{f' ({reason})' if reason else ''}"
         try:
-            right = shown(expected_answer(key, seed))
+            right = shown(solution(key, sub.seed))
         except Exception as exc:  # noqa: BLE001
-            right, correct, note = "", False, f"{note}; " * bool(note) + f"no expected answer ({type(exc).__name__}: {exc})"
-        rows.append(GradeRow(student, chapter, key, bool(correct), shown(answer), right, note))
+            right, correct = "", False
+            note = f"{note}; " * bool(note) + f"no expected answer ({type(exc).__name__}: {exc})"
+        rows.append(GradeRow(sub.student, sub.chapter, key, bool(correct), shown(answer), right, note))
     return tuple(rows)
 
 
-def _all(chapter: str, note: str) -> dict[str, tuple[bool, Any, str]]:
-    return {key: (False, None, note) for key in chapter_questions(chapter)}
-
-
-def grade_notebook(path: Union[str, os.PathLike], student: str, chapter: str, seed: int,
-                   timeout: float = DEFAULT_TIMEOUT) -> NotebookGrade:
-    """Grade one submission (see the module's docstring); never raises for anything in the file."""
-    path, started = Path(path), time.monotonic()
-    if not path.is_file():
-        return NotebookGrade(_rows(student, chapter, seed, _all(chapter, f"no submission: {path.name} is missing")), 0.0,
-                             "missing")
+def _outcome(scratch: str, run) -> tuple[Optional[int], str]:
+    """Where the run stopped and why, from the executor's outcome file (the student's, so checked)."""
+    if run.stopped:
+        return 0, f"the sandbox was stopped after {run.seconds:.0f} s (the notebook did not end in time)"
     try:
-        nb = nbformat.read(str(path), as_version=4)
-        if not isinstance(nb.get("cells"), list):
-            raise ValueError("it has no list of cells")
-    except NotJSONError:
-        return NotebookGrade(_rows(student, chapter, seed, _all(chapter, "not a readable notebook (not valid JSON)")),
-                             0.0, "unreadable")
-    except Exception as exc:  # noqa: BLE001 - wrong format, unreadable bytes...
-        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}" if str(exc) else type(exc).__name__
-        return NotebookGrade(_rows(student, chapter, seed, _all(chapter, f"not a readable notebook ({reason})")), 0.0,
-                             "unreadable")
-    with tempfile.TemporaryDirectory(prefix="mesbook-grade-") as workdir:
-        record = os.path.join(workdir, ".mesbook-answers.jsonl")
+        outcome = json.loads(read_untrusted(scratch, OUTCOME_FILE, MAX_OUTCOME_BYTES))
+        stopped = outcome["stopped_at"]
+        if stopped is not None and (not isinstance(stopped, int) or isinstance(stopped, bool)):
+            raise ValueError
+        return stopped, str(outcome["reason"])[:300]
+    except FileNotFoundError:
+        how = f"killed by signal {-run.status}" if run.status < 0 else f"exit status {run.status}"
+        return 0, f"the run ended without a report ({how}): the notebook stopped its own run, or ran out of memory"
+    except (UntrustedFile, ValueError, KeyError, TypeError) as exc:
+        return 0, f"its run report can't be used ({exc})" if isinstance(exc, UntrustedFile) else \
+            "its run report can't be used (not the executor's)"
+
+
+def grade_submission(sub: Submission, settings: GradeSettings = GradeSettings()) -> NotebookGrade:
+    """Grade one submission (see the module's docstring); never raises for anything in the file."""
+    started = time.monotonic()
+    if sub.content is None:
+        return NotebookGrade(judge(sub, {}, {}, None, ""), 0.0, "missing")
+    try:
+        nb = parse_notebook(sub.content)
+    except ValueError as exc:
+        bad = Submission(sub.student, sub.chapter, sub.seed, None, f"not a readable notebook ({exc})")
+        return NotebookGrade(judge(bad, {}, {}, None, ""), 0.0, "unreadable")
+    warning = tag_warning(nb, sub.seed)
+    scratch = make_scratch()
+    try:
         before = len(nb.cells)
+        set_seed(nb, sub.seed)
+        record = f"{SCRATCH if not settings.unsafe else scratch}/{ANSWERS_FILE}"
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            "from mesbook.classroom import capture as _mesbook_capture\n"
+            f"_mesbook_capture.install({record!r}, {int(sub.seed)})\ndel _mesbook_capture"))
+        first = len(nb.cells) - before
+        with open(os.path.join(scratch, NOTEBOOK_FILE), "w", encoding="utf-8") as handle:
+            nbformat.write(nb, handle)
+        run = run_sandboxed(scratch, NOTEBOOK_FILE, settings.timeout, first, settings.limits, settings.unsafe)
+        stopped_at, reason = _outcome(scratch, run)
         try:
-            set_seed(nb, seed)
-            prelude = nbformat.v4.new_code_cell(
-                "from mesbook.classroom import capture as _mesbook_capture\n"
-                f"_mesbook_capture.install({record!r}, {int(seed)})\ndel _mesbook_capture")
-            nb.cells.insert(0, prelude)
-            outcome = run_notebook(nb, timeout, workdir, first_counted_cell=len(nb.cells) - before)
-            stopped_at, reason = outcome.stopped_at, outcome.reason
-        except Exception as exc:  # noqa: BLE001 - a kernel that can't start, a malformed cell...
-            stopped_at, reason = 0, f"could not run the notebook ({type(exc).__name__}: {exc})"
-        answers = capture.read_records(record)
-    calls = check_cells(nb)
-    verdicts: dict[str, tuple[bool, Any, str]] = {}
-    for key in chapter_questions(chapter):
-        if key in answers and answers[key] is None:  # what check() calls "no answer yet"
-            verdicts[key] = (False, None, "no answer: still None")
-        elif key in answers:
-            answer = answers[key]
-            try:
-                correct = judge(key, answer, seed)
-                note = "" if correct else _why_wrong(key, answer, seed)
-            except Exception as exc:  # noqa: BLE001
-                correct, note = False, f"could not check the answer ({type(exc).__name__}: {exc})"
-            verdicts[key] = (correct, answer, note)
-        elif key not in calls:
-            verdicts[key] = (False, None, f'answer cell deleted: no exercises.check("{key}", ...) in the notebook')
-        elif stopped_at is not None and min(calls[key]) >= stopped_at:
-            verdicts[key] = (False, None, f"not reached: {reason}")
-        else:
-            verdicts[key] = (False, None, "the check of this question never ran")
-    rows = _rows(student, chapter, seed, verdicts)
-    return NotebookGrade(rows, time.monotonic() - started, reason)
-
-
-def write_gradebook(rows: Sequence[GradeRow], path: Union[str, os.PathLike]) -> None:
-    """Write ``rows`` as CSV with :data:`GRADEBOOK_COLUMNS` (``correct`` as True/False)."""
-    assert tuple(f.name for f in fields(GradeRow)) == GRADEBOOK_COLUMNS
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(GRADEBOOK_COLUMNS)
-        writer.writerows(astuple(row) for row in rows)
-
-
-def summary(rows: Sequence[GradeRow]) -> str:
-    """Per-student summary: right answers out of questions, per chapter and in total."""
-    if not rows:
-        return "no rows"
-    frame = pd.DataFrame([astuple(r) for r in rows], columns=list(GRADEBOOK_COLUMNS))
-    frame["student_id"] = pd.Categorical(frame["student_id"], categories=list(dict.fromkeys(frame["student_id"])))
-    frame["chapter"] = pd.Categorical(frame["chapter"], categories=list(dict.fromkeys(frame["chapter"])))
-    right = frame.pivot_table(index="student_id", columns="chapter", values="correct", aggfunc="sum", observed=True)
-    asked = frame.pivot_table(index="student_id", columns="chapter", values="correct", aggfunc="size", observed=True)
-    table = right.astype(int).astype(str) + "/" + asked.astype(int).astype(str)
-    table["total"] = (right.sum(axis=1).astype(int).astype(str) + "/" + asked.sum(axis=1).astype(int).astype(str))
-    table.columns.name = None
-    return table.to_string()
-
-
-def _grade_task(task: tuple) -> NotebookGrade:
-    return grade_notebook(*task)
-
-
-def grade_class(submissions: Union[str, os.PathLike], students: Mapping[str, int], chapters: Sequence[str],
-                timeout: float = DEFAULT_TIMEOUT, progress: Optional[Callable[[str, str, NotebookGrade], None]] = None,
-                jobs: int = 1) -> tuple[list[GradeRow], list[float]]:
-    """Grade every student (``{student_id: seed}``) × chapter, ``jobs`` notebooks at a time (each in its own
-    kernel; see :func:`mesbook.parallel.parallel_map`). Returns the rows, in roster and chapter order, and
-    the seconds each notebook that ran took. ``progress(student, chapter, grade)`` is called per notebook."""
-    tasks = [(Path(submissions) / student / f"{chapter}.ipynb", student, chapter, seed, timeout)
-             for student, seed in students.items() for chapter in chapters]
-    if jobs == 1:
-        graded = []
-        for task in tasks:
-            graded.append(_grade_task(task))
-            if progress is not None:
-                progress(task[1], task[2], graded[-1])
-    else:
-        graded = parallel_map(_grade_task, tasks, n_jobs=jobs)
-        for task, grade in zip(tasks, graded):
-            if progress is not None:
-                progress(task[1], task[2], grade)
-    rows = [row for grade in graded for row in grade.rows]
-    return rows, [grade.seconds for grade in graded if grade.problem not in ("missing", "unreadable")]
+            answers = capture.read_records(read_untrusted(scratch, ANSWERS_FILE, MAX_RECORD_BYTES))
+        except FileNotFoundError:
+            answers = {}
+        except UntrustedFile as exc:
+            answers, sub = {}, replace(sub, problem=f"no answer: its answer record can't be used ({exc})")
+    finally:
+        remove_scratch(scratch)
+    rows = judge(sub, answers, check_cells(nb), stopped_at, reason)
+    return NotebookGrade(rows, time.monotonic() - started, reason, warning)

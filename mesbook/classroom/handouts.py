@@ -2,7 +2,7 @@
 
 :func:`write_handouts` writes ``DIR/<student_id>/<chapter>.ipynb`` made by
 :func:`~mesbook.classroom.notebooks.make_handout` on the student's seed. :func:`write_keys` writes the same
-notebooks with every answer filled in (computed by :func:`mesbook.exercises.expected` on the student's
+notebooks with every answer filled in (computed by :func:`mesbook.exercises.base.solution` on the student's
 seed) and executed in a fresh kernel, so the instructor sees each check print ✓ and every table of that
 student's market.
 """
@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Optional, Union
 
 import nbformat
 
-from .grader import expected_answer
+from ..exercises.base import solution
 from ..parallel import parallel_map
 from .notebooks import answer_cells, fill_answers, make_handout, read_chapter
 from .runner import run_notebook
@@ -45,7 +45,7 @@ def write_handouts(students: Mapping[str, int], chapters: Mapping[str, Path],
 def key_notebook(book: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
     """The handout of ``book`` for ``seed`` with the right answers filled in (not executed)."""
     handout = make_handout(book, seed)
-    return fill_answers(handout, {key: expected_answer(key, seed) for key in answer_cells(handout)})
+    return fill_answers(handout, {key: solution(key, seed) for key in answer_cells(handout)})
 
 
 def _key_task(task: tuple) -> tuple[str, float]:

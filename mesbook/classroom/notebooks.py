@@ -27,11 +27,14 @@ import numpy as np
 
 from .. import exercises
 from ..formatting import EVAL_ROLE
+from .seeds import handout_tag
 
 #: The book's chapters, next to the package in a source checkout.
 BOOK_DIR: Path = Path(__file__).resolve().parents[2] / "book"
 #: Tag of the cell that sets the market seed; the variable it sets.
 PARAMETERS_TAG, SEED_VARIABLE = "parameters", "MARKET_SEED"
+#: The notebook metadata key under which a handout keeps its tag (:func:`mesbook.classroom.seeds.handout_tag`).
+METADATA_KEY = "mesbook"
 
 _CHAPTER_FILE = re.compile(r"(\d\d)_\w+\.ipynb")
 _ANSWER_LINE = re.compile(r"^(?P<lead>[ \t]*answer[ \t]*=[ \t]*)(?P<value>[^#\n]*?)(?P<comment>[ \t]*#[^\n]*)?$",
@@ -117,6 +120,14 @@ def check_cells(nb: nbformat.NotebookNode) -> dict[str, list[int]]:
             for match in _CHECK_CALL.finditer(str(cell.get("source", ""))):
                 found.setdefault(match["key"], []).append(index)
     return found
+
+
+def tag_of(nb: Mapping) -> Optional[str]:
+    """The handout tag a notebook carries in its metadata (None when it has none, or not as text)."""
+    meta = nb.get("metadata") if isinstance(nb, Mapping) else None
+    found = meta.get(METADATA_KEY) if isinstance(meta, Mapping) else None
+    tag = found.get("handout_tag") if isinstance(found, Mapping) else None
+    return tag[:64] if isinstance(tag, str) else None
 
 
 def parameters_cell(nb: nbformat.NotebookNode) -> Optional[int]:
@@ -302,6 +313,7 @@ def make_handout(nb: nbformat.NotebookNode, seed: int) -> nbformat.NotebookNode:
         elif cell.get("cell_type") == "markdown" and _EXERCISE_CELL.match(cell.source):
             cell.source = _BOOK_SEED_TEXT.sub(lambda m: f"{m[1]}{m[2]}{seed}", cell.source)
     nb.metadata.pop("widgets", None)
+    nb.metadata[METADATA_KEY] = {"handout_tag": handout_tag(seed)}
     nb = fill_answers(nb, {key: None for key in answer_cells(nb)})
     set_seed(nb, seed)
     keys = list(answer_cells(nb))

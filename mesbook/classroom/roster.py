@@ -19,6 +19,10 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 
 def read_roster(path: Union[str, os.PathLike]) -> list[str]:
     """The student ids of the roster CSV at ``path``, in file order."""
+    if os.path.isdir(path):
+        raise ValueError(f"roster {os.fspath(path)!r} is a folder; pass the roster CSV file itself")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise ValueError(f"roster {os.fspath(path)!r} is not a regular file; pass the roster CSV file itself")
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))

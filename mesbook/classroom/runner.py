@@ -5,7 +5,9 @@
 and returns a :class:`RunOutcome` saying where and why, so the caller can still use what the cells
 before it did. The kernel always starts fresh (``python3``, this Python), in a working folder of the
 caller's choice, with ``MPLBACKEND=Agg`` and HTTP(S) proxies pointed at a closed local port, so a
-``pip install`` or ``curl`` from a cell fails instead of reaching the network.
+``pip install`` or ``curl`` from a cell of an answer key fails instead of reaching the network (a graded
+submission runs in a sandbox with no network at all: :mod:`~mesbook.classroom.sandbox`). ``output_limit``
+caps the cell output kept in memory: what a notebook prints beyond it is dropped.
 """
 from __future__ import annotations
 
@@ -30,6 +32,28 @@ KERNEL_ENV: dict[str, str] = {
 }
 
 
+def _output_size(content: dict) -> int:
+    """Characters of one output message: its text, its data and its traceback."""
+    size = len(str(content.get("text") or ""))
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(str(value))
+    return size + sum(len(str(line)) for line in content.get("traceback") or [])
+
+
+class _CappedClient(NotebookClient):
+    """nbclient that keeps at most ``output_limit`` characters of cell output in all (None: no limit)."""
+
+    output_limit: Optional[int] = None
+    kept: int = 0
+
+    def output(self, outs, msg, display_id, cell_index):
+        if self.output_limit is not None:
+            self.kept += _output_size(msg.get("content") or {})
+            if self.kept > self.output_limit:
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     """How a run ended: ``stopped_at`` is the index of the cell that stopped it (None: every cell ran)."""
@@ -50,7 +74,7 @@ def _error_line(exc: CellExecutionError) -> str:
 
 
 def run_notebook(nb: nbformat.NotebookNode, timeout: float, workdir: Union[str, os.PathLike],
-                 first_counted_cell: int = 0) -> RunOutcome:
+                 first_counted_cell: int = 0, output_limit: Optional[int] = None) -> RunOutcome:
     """Run the code cells of ``nb`` in order (outputs are stored in ``nb``), for ``timeout`` seconds at most.
 
     ``timeout`` is the budget of the whole notebook, in seconds, counted from the moment the kernel is up;
@@ -58,9 +82,10 @@ def run_notebook(nb: nbformat.NotebookNode, timeout: float, workdir: Union[str, 
     cells (those the caller inserted), so they match the notebook the caller was given.
     """
     start = time.monotonic()
-    client = NotebookClient(nb, kernel_name="python3", allow_errors=False, interrupt_on_timeout=False,
-                            shutdown_kernel="immediate", startup_timeout=60, record_timing=False,
-                            resources={"metadata": {"path": os.fspath(workdir)}})
+    client = _CappedClient(nb, kernel_name="python3", allow_errors=False, interrupt_on_timeout=False,
+                           shutdown_kernel="immediate", startup_timeout=60, record_timing=False,
+                           resources={"metadata": {"path": os.fspath(workdir)}})
+    client.output_limit = output_limit
     env = {**os.environ, **KERNEL_ENV}
 
     def cell_name(index: int) -> str:

@@ -15,12 +15,19 @@ walk with the article's steps does not come near. The range starts at 1,000 so t
 the book's own seed (7), whose answers are printed in the book; it is wide (just under a million seeds)
 so that two students of a class share a seed only by a rare accident, which :func:`seed_collisions`
 reports.
+
+Each handout carries :func:`handout_tag` of its seed, so the grader can tell that a submission was made
+for another seed (graded with the wrong salt, or another student's notebook). The salt is a secret: it
+is read from a file (:func:`read_salt`), never taken from a command line, which every process of the
+machine can read.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Iterable, Optional
+import os
+import stat
+from typing import Iterable, Optional, Union
 
 #: Smallest student seed (above the book's seed 7 and the small seeds its studies use).
 SEED_MIN: int = 1_000
@@ -53,3 +60,40 @@ def seed_collisions(student_ids: Iterable[str], salt: Optional[str] = None) -> d
     for sid in student_ids:
         by_seed.setdefault(student_seed(sid, salt), []).append(sid)
     return {seed: ids for seed, ids in by_seed.items() if len(ids) > 1}
+
+
+def handout_tag(seed: int) -> str:
+    """A short tag derived from a seed, stored in a handout's metadata; it does not reveal the seed to
+    anyone who does not try every seed, and it is checked, not trusted (anyone can compute one)."""
+    return hashlib.sha256(f"mesbook handout seed {int(seed)}".encode()).hexdigest()[:16]
+
+
+#: Largest salt file read, bytes.
+MAX_SALT_BYTES: int = 4096
+
+
+def read_salt(path: Union[str, os.PathLike]) -> str:
+    """The course salt in the file at ``path`` (UTF-8; one trailing newline is dropped). Raises
+    ``ValueError`` naming the fix when the file is missing, not a regular file, empty or too large."""
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ValueError(f"--salt-file {name!r} can't be read ({exc.strerror}); pass the file that holds the "
+                         "course salt used for the handouts") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"--salt-file {name!r} is not a regular file; pass the file that holds the salt")
+        data = handle.read(MAX_SALT_BYTES + 1)
+    if len(data) > MAX_SALT_BYTES:
+        raise ValueError(f"--salt-file {name!r} is larger than {MAX_SALT_BYTES} bytes; a salt is one short line")
+    try:
+        salt = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"--salt-file {name!r} is not UTF-8 text; save the salt as plain text") from None
+    salt = salt[:-1] if salt.endswith("\n") else salt
+    salt = salt[:-1] if salt.endswith("\r") else salt
+    if not salt.strip():
+        raise ValueError(f"--salt-file {name!r} is empty; write the course salt in it (any secret text)")
+    return salt
