@@ -113,9 +113,9 @@ def test_seal_leaves_no_answer_in_the_process(monkeypatch):
 
 @pytest.mark.parametrize("kind, answer, problem", [
     ("int", True, "not a number"), ("float", "sixty", "not a number"), ("float", 10 ** 400, "not a finite number"),
-    ("float", "1e999", "not a finite number"), ("float", "x" * 65, "65 characters long, too long to be an answer"),
+    ("float", "1e999", "not a finite number"), ("float", "x" * 65, "more than 64 characters, too long to be an answer"),
     ("date", "someday", "not a date"), ("date", 20230406, "not a date"), ("date", "NaT", "not a date"),
-    ("text", "y" * 201, "201 characters long, too long to be an answer"),
+    ("text", "y" * 201, "more than 200 characters, too long to be an answer"),
 ])
 def test_read_answer_says_what_an_answer_is_not(kind, answer, problem):
     with pytest.raises(ValueError) as refused:

@@ -53,7 +53,7 @@ def cell(text: str) -> str:
     """``text`` as a safe gradebook cell: cut at :data:`MAX_CELL` characters, and never a spreadsheet formula."""
     text = str(text)
     if len(text) > MAX_CELL:
-        text = f"{text[:MAX_CELL]}… ({len(text):,} characters)"
+        text = f"{text[:MAX_CELL]}… (cut: longer than {MAX_CELL} characters)"
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         text = "'" + text
     return text

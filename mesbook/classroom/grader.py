@@ -142,8 +142,8 @@ def shown(value: Any) -> str:
         return ""
     if isinstance(value, pd.Timestamp):
         return value.isoformat() if value != value.normalize() else f"{value:%Y-%m-%d}"
-    if isinstance(value, str):
-        return value
+    if isinstance(value, (str, capture.Other)):
+        return str(value)
     return repr(capture.restore(capture.portable(value)))
 
 

@@ -191,7 +191,7 @@ MAX_NUMBER_TEXT, MAX_TEXT = 64, 200
 def _text(answer: Any, limit: int) -> str:
     text = answer if isinstance(answer, str) else str(answer)
     if len(text) > limit:
-        raise ValueError(f"{len(text):,} characters long, too long to be an answer")
+        raise ValueError(f"more than {limit} characters, too long to be an answer")
     return text
 
 
