@@ -38,3 +38,13 @@ def test_roster_problems_name_the_line_and_the_fix(tmp_path, text, message):
 def test_missing_roster_file(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         read_roster(tmp_path / "nope.csv")
+
+
+def test_a_folder_or_a_fifo_as_roster_is_refused_at_once(tmp_path):
+    import os
+
+    with pytest.raises(ValueError, match="is a folder; pass the roster CSV file itself"):
+        read_roster(tmp_path)
+    os.mkfifo(tmp_path / "fifo.csv")
+    with pytest.raises(ValueError, match="not a regular file"):
+        read_roster(tmp_path / "fifo.csv")

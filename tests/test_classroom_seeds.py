@@ -1,5 +1,7 @@
-"""Student seeds: mesbook.classroom.seeds, checked against published SHA-256 and HMAC-SHA256 digests."""
+"""Student seeds and handout tags: mesbook.classroom.seeds, checked against published SHA-256 and HMAC-SHA256 digests."""
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -48,3 +50,26 @@ def test_bad_ids_and_salts_are_refused(bad):
     if bad is not None:
         with pytest.raises(ValueError, match="salt"):
             student_seed("a", salt=bad)
+
+
+def test_a_handout_tag_names_its_seed_without_showing_it():
+    from mesbook.classroom.seeds import handout_tag
+
+    assert handout_tag(1_234) == handout_tag(1_234) != handout_tag(1_235)
+    assert len(handout_tag(1_234)) == 16 and "1234" not in handout_tag(1_234)
+
+
+def test_the_salt_comes_from_a_file(tmp_path):
+    from mesbook.classroom.seeds import read_salt
+
+    (tmp_path / "salt").write_text("  a secret with spaces \n", encoding="utf-8")
+    assert read_salt(tmp_path / "salt") == "  a secret with spaces "
+    (tmp_path / "big").write_text("x" * 5_000)
+    with pytest.raises(ValueError, match="larger than 4096 bytes"):
+        read_salt(tmp_path / "big")
+    (tmp_path / "latin").write_bytes(b"caf\xe9")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_salt(tmp_path / "latin")
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(ValueError, match="not a regular file"):
+        read_salt(tmp_path / "fifo")  # refused at once, without waiting for a writer

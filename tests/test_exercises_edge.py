@@ -50,7 +50,12 @@ def test_answers_agree_with_the_chapter_objects():
                             statistic="net_pnl")
     assert solution("ch8.beat_median", 7) == pytest.approx((folds["out_of_sample"] - folds["test_median"]).sum())
     first = solution("ch10.first_leak", 7)
-    assert first in mb.crossover_bars(data, 5, 20)
+    leaks = mb.lookahead_audit(mb.article_signals(5, 20), data, mb.crossover_bars(data, 5, 20), n_scrambles=10).leaks
+    assert first in mb.crossover_bars(data, 5, 20) and first > 19
+    assert [bar for bar in leaks if bar > 19][0] == first
+    other = exercises.book_market(12_345)  # a market whose zero-filled warm-up leaks first: those are skipped
+    early = mb.lookahead_audit(mb.article_signals(5, 20), other, mb.crossover_bars(other, 5, 20), n_scrambles=10).leaks
+    assert early[0] <= 19 < solution("ch10.first_leak", 12_345) == [bar for bar in early if bar > 19][0]
 
 
 def test_the_weakest_coupling_is_the_first_significant_one():

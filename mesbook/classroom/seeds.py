@@ -81,11 +81,12 @@ def read_salt(path: Union[str, os.PathLike]) -> str:
     except OSError as exc:
         raise ValueError(f"--salt-file {name!r} can't be read ({exc.strerror}); pass the file that holds the "
                          "course salt used for the handouts") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError(f"--salt-file {name!r} is not a regular file; pass the file that holds the salt")
-        data = handle.read(MAX_SALT_BYTES + 1)
+        data = os.read(fd, MAX_SALT_BYTES + 1)
+    finally:
+        os.close(fd)
     if len(data) > MAX_SALT_BYTES:
         raise ValueError(f"--salt-file {name!r} is larger than {MAX_SALT_BYTES} bytes; a salt is one short line")
     try:

@@ -56,8 +56,10 @@ def _constant_vol_vega(seed: int) -> float:
 
 
 def _first_leak(seed: int, short: int, long: int) -> int:
+    """First leaking bar after the bar on which the long average appears (``long - 1``); -1 if none."""
     data = book_market(seed)
-    return lookahead_audit(article_signals(short, long), data, crossover_bars(data, short, long), n_scrambles=10).leaks[0]
+    leaks = lookahead_audit(article_signals(short, long), data, crossover_bars(data, short, long), n_scrambles=10).leaks
+    return int(next((bar for bar in leaks if bar > long - 1), -1))
 
 
 register(
@@ -105,9 +107,10 @@ register(
              "Zero: vega pays for changes of the volatility fed to the model, and a constant never changes.",
              tolerance=0.005, unit="dollars", repeats=True),
     Question("ch10.first_leak", "Audit the article's signals on the book's market with windows 5 and 20 (cut points "
-             "at their crossovers, 10 scrambles). At which bar is the first leak?", lambda seed: _first_leak(seed, 5, 20),
-             "int",
-             "lookahead_audit(article_signals(5, 20), data, crossover_bars(data, 5, 20), n_scrambles=10).leaks",
+             "at their crossovers, 10 scrambles). At which bar is the first leak after bar 19, where the long average "
+             "appears? (-1 if there is none.)", lambda seed: _first_leak(seed, 5, 20), "int",
+             "lookahead_audit(article_signals(5, 20), data, crossover_bars(data, 5, 20), n_scrambles=10).leaks, "
+             "then the first bar above 19: the earlier ones come from the zero-filled warm-up.",
              "Other windows, other crossings, same flaw: wherever the change alone does not confirm the cross, the "
              "centred gradient decides with the next bar's figure."),
 )
