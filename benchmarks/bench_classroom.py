@@ -1,58 +1,124 @@
-"""Grading time per notebook: each chapter's answer key graded as a submission, against a plain run of it.
+"""Grading a class: seconds per notebook in a sandbox and without, throughput, and how often answers repeat.
 
-Grading a notebook is running it in a fresh kernel (with a first cell that blocks the network and records
-the answers) and then checking every answer on the student's seed, which means computing the right
-answers for a market mesbook has not seen before. The ratio says what grading adds to simply executing
-the same notebook; the seconds say how long a class takes (students × chapters × seconds per notebook).
+1. **Per notebook.** Each chapter's answer key (one student's) is run plainly, graded in its sandbox, and
+   graded with ``unsafe=True`` (the same executor, no bubblewrap). The ratios say what grading and what
+   the sandbox add to simply executing the notebook.
+2. **Throughput.** A class of 30 students × every chapter with exercises is not graded here (it would take
+   hours on a shared machine): it is extrapolated from the per-chapter seconds measured in step 1, times
+   30, divided by the speed-up that ``jobs=2`` measured on a sample of four chapter-1 notebooks. The
+   output says which numbers are measured and which extrapolated.
+3. **Repeats.** For every seed-dependent question: how often the book's answer (seed 7) is right, and how
+   often two classmates' answers agree, over 300 student seeds — except the two slowest questions
+   (chapter 9's Monte Carlo coupling and realism ladder, about half a minute per seed), measured over a
+   smaller class that the output names. ``MESBOOK_BENCH_SEEDS`` and ``MESBOOK_BENCH_SLOW_SEEDS`` change
+   the two class sizes.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 import time
-from pathlib import Path
 
 import nbformat
 
 from benchmarks.timing import report
 from mesbook import exercises
-from mesbook.classroom.grader import grade_notebook
+from mesbook.classroom.dispatch import grade_class
+from mesbook.classroom.grader import GradeSettings, Submission, grade_submission
 from mesbook.classroom.handouts import key_notebook
 from mesbook.classroom.notebooks import chapter_paths, read_chapter
+from mesbook.classroom.repeats import TARGET_PERCENT, repeat_rates, seeded_questions
 from mesbook.classroom.runner import run_notebook
 from mesbook.classroom.seeds import student_seed
 
 #: A student id whose seed no earlier benchmark has used, so nothing is cached for it.
 STUDENT = "bench.student"
+CLASS = 30
+SLOW = ("ch9.weakest_coupling", "ch9.costliest_rung")
 
 
-def main() -> dict[str, float]:
+def per_notebook() -> tuple[dict[str, float], dict[str, float]]:
     seed = student_seed(STUDENT)
     rows: list[tuple[str, float]] = []
-    plain_total = grade_total = 0.0
+    totals = {"run": 0.0, "sandboxed": 0.0, "unsafe": 0.0}
+    sandboxed = {}
     with tempfile.TemporaryDirectory(prefix="mesbook-bench-") as folder:
         for chapter, path in chapter_paths().items():
             key = key_notebook(read_chapter(path), seed)
-            exercises.clear_cache()  # grading must compute the answers for this seed afresh
-            submission = Path(folder) / STUDENT / f"{chapter}.ipynb"
-            submission.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(key, str(submission))
+            content = nbformat.writes(key).encode()
             start = time.perf_counter()
-            outcome = run_notebook(nbformat.from_dict(key), 900, folder)
+            run_notebook(nbformat.reads(content.decode(), as_version=4), 900, folder)
             plain = time.perf_counter() - start
-            exercises.clear_cache()
+            seconds = {"run": plain}
+            for name, unsafe in (("sandboxed", False), ("unsafe", True)):
+                exercises.clear_cache()  # grading computes the answers for this seed afresh
+                start = time.perf_counter()
+                graded = grade_submission(Submission(STUDENT, chapter, seed, content), GradeSettings(900, unsafe=unsafe))
+                seconds[name] = time.perf_counter() - start
+                right = sum(row.correct for row in graded.rows)
+                if right != len(graded.rows):
+                    print(f"  warning: {chapter} {name}: {right}/{len(graded.rows)} right ({graded.problem})")
+            sandboxed[chapter] = seconds["sandboxed"]
+            rows += [(f"run {chapter}", plain), (f"grade {chapter} in a sandbox", seconds["sandboxed"]),
+                     (f"grade {chapter} without one", seconds["unsafe"])]
+            for name in totals:
+                totals[name] += seconds[name]
+    count = len(sandboxed)
+    rows = [("run every key notebook", totals["run"]), ("grade every key, sandboxed", totals["sandboxed"]),
+            ("grade every key, no sandbox", totals["unsafe"])] + rows
+    ratios = report("classroom grading, one notebook per chapter (kernel start included)", rows,
+                    baseline="run every key notebook")
+    print(f"  => measured: {totals['sandboxed'] / count:.1f} s per notebook in a sandbox, "
+          f"{totals['unsafe'] / count:.1f} s without one (sandbox / none = "
+          f"{totals['sandboxed'] / totals['unsafe']:.2f}x), a plain run {totals['run'] / count:.1f} s")
+    return sandboxed, ratios
+
+
+def speedup() -> float:
+    """Seconds of grading four chapter-1 keys one at a time, over the same with jobs=2 (measured)."""
+    chapter, path = next(iter(chapter_paths(chapters=["01"]).items()))
+    students = {f"bench.jobs{i}": student_seed(f"bench.jobs{i}") for i in range(4)}
+    with tempfile.TemporaryDirectory(prefix="mesbook-bench-") as folder:
+        for sid, seed in students.items():
+            os.makedirs(os.path.join(folder, sid))
+            nbformat.write(key_notebook(read_chapter(path), seed), os.path.join(folder, sid, f"{chapter}.ipynb"))
+        timings = {}
+        for jobs in (1, 2):
             start = time.perf_counter()
-            graded = grade_notebook(submission, STUDENT, chapter, seed, timeout=900)
-            grading = time.perf_counter() - start
-            right = sum(row.correct for row in graded.rows)
-            status = "" if outcome.finished and right == len(graded.rows) else f"  ({right}/{len(graded.rows)} right)"
-            rows += [(f"run {chapter}", plain), (f"grade {chapter}{status}", grading)]
-            plain_total, grade_total = plain_total + plain, grade_total + grading
-    count = len(rows) // 2
-    rows = [("run every key notebook", plain_total), ("grade every key notebook", grade_total)] + rows
-    ratios = report("classroom grading (kernel start included)", rows, baseline="run every key notebook")
-    print(f"  => grading takes {grade_total / count:.1f} s per notebook on average "
-          f"({ratios['grade every key notebook']:.2f}x a plain run), so a class of 30 costs "
-          f"{30 * grade_total / count / 60:.0f} min per chapter on one core")
+            grade_class(folder, students, [chapter], GradeSettings(300), jobs=jobs)
+            timings[jobs] = time.perf_counter() - start
+    print(f"\n  measured: 4 chapter-1 notebooks in {timings[1]:.1f} s one at a time, {timings[2]:.1f} s with "
+          f"jobs=2 ({timings[1] / timings[2]:.2f}x) on {os.cpu_count()} cores")
+    return timings[1] / timings[2]
+
+
+def throughput(sandboxed: dict[str, float], gain: float) -> None:
+    notebooks = CLASS * len(sandboxed)
+    serial = CLASS * sum(sandboxed.values())
+    print(f"\nthroughput, {CLASS} students × {len(sandboxed)} chapters = {notebooks} notebooks (EXTRAPOLATED from the "
+          "seconds measured above, not a full run)")
+    print(f"  one at a time: {serial / 3600:.1f} h, {notebooks / serial * 3600:.0f} notebooks per hour")
+    print(f"  jobs=2 (speed-up {gain:.2f}x measured on 4 notebooks): {serial / gain / 3600:.1f} h, "
+          f"{notebooks / serial * gain * 3600:.0f} notebooks per hour")
+
+
+def repeats() -> None:
+    seeds = int(os.environ.get("MESBOOK_BENCH_SEEDS", "300"))
+    slow_seeds = int(os.environ.get("MESBOOK_BENCH_SLOW_SEEDS", "30"))
+    keys = [key for key in seeded_questions() if key not in SLOW]
+    for title, chosen, n in ((f"over {seeds} student seeds", keys, seeds),
+                             (f"over {slow_seeds} student seeds only (the slowest questions)", list(SLOW), slow_seeds)):
+        start = time.perf_counter()
+        table = repeat_rates(chosen, n, n_jobs=-1)
+        print(f"\nhow often right answers repeat, {title}, measured in {time.perf_counter() - start:.0f} s "
+              f"(target under {TARGET_PERCENT:g} %, except questions that repeat by design):")
+        print(table.round(1).to_string())
+
+
+def main() -> dict[str, float]:
+    sandboxed, ratios = per_notebook()
+    throughput(sandboxed, speedup())
+    repeats()
     return ratios
 
 

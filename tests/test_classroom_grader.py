@@ -15,15 +15,25 @@ import shutil
 
 import nbformat
 import pytest
+from browser_support import cannot_run
 
 from mesbook import exercises
 from mesbook.classroom import cli
+from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.gradebook import GRADEBOOK_COLUMNS
 from mesbook.classroom.grader import GradeSettings, Submission, grade_submission, shown
 from mesbook.exercises.base import solution
 from mesbook.classroom.notebooks import (BOOK_DIR, answer_cells, chapter_paths, chapter_questions, fill_answers,
                                          make_handout, parameters_cell, read_chapter)
 from mesbook.classroom.seeds import student_seed
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _bubblewrap():
+    """Skipped here without bubblewrap; failed on CI (CI=true), where .ci/run installs it."""
+    if find_bwrap() is None:
+        cannot_run("bubblewrap is not installed (.ci/run installs it)")
+
 
 STUDENTS = ("ana", "ben", "cy", "dee")
 CHAPTERS = list(chapter_paths(chapters=["01", "04"]))  # ["01_mes_basics", "04_signals"]
