@@ -36,19 +36,18 @@ def _book_walk_forward(seed: int) -> pd.DataFrame:
                         statistic="net_pnl")
 
 
-def _weakest_coupling(seed: int) -> float:
-    for coupling in COUPLING_STEPS:
-        if monte_carlo(MC_PATHS, seed=seed, coupling=coupling, generator="realistic").p_value < 0.05:
-            return coupling
-    return float("nan")
+def _small_edge_t(seed: int) -> float:
+    """The t statistic of the chapter's smallest planted edge, 400 paths on the realistic generator."""
+    return round(monte_carlo(MC_PATHS, seed=seed, coupling=COUPLING_STEPS[0], generator="realistic").t_statistic, 2)
 
 
 def _random_sides_t(seed: int) -> float:
     return round(monte_carlo(MC_PATHS, seed=seed, random_types="random").t_statistic, 2)
 
 
-def _costliest_rung(seed: int) -> str:
-    return str(realism_ladder(LADDER_SEEDS, seed=seed, generator="realistic")["change"].idxmin())
+def _costliest_change(seed: int) -> float:
+    """The most negative paired change of the realism ladder (40 seeds, realistic generator), dollars."""
+    return float(realism_ladder(LADDER_SEEDS, seed=seed, generator="realistic")["change"].min())
 
 
 def _constant_vol_vega(seed: int) -> float:
@@ -79,25 +78,25 @@ register(
              "Close to nothing, or less: the pair that was best in the past does no better than a typical pair in the "
              "future.", tolerance=0.01, unit="dollars"),
     # Chapter 9
-    Question("ch9.weakest_coupling", "With 400 paths (seed 7) on the realistic generator, what is the smallest "
-             "coupling among 0.01, 0.02, …, 0.10 for which the test reports p < 0.05?", _weakest_coupling, "float",
-             "Loop over the couplings with monte_carlo(400, seed=MARKET_SEED, coupling=c, generator='realistic') and stop "
-             "at the first p_value below 0.05.",
-             "A very small edge needs many paths to show; at this size the test sees it from a per-bar Sharpe "
-             "ratio of about 0.02.", tolerance=0.001,
-             why_any_seed="A very small edge needs many paths to show: below this coupling, 400 paths can't tell it "
-             "from luck."),
+    Question("ch9.small_edge", "With 400 paths (seed 7) on the realistic generator and the chapter's smallest "
+             "coupling, 0.01, what t statistic does the test report? Give two decimals.", _small_edge_t, "float",
+             "monte_carlo(400, seed=MARKET_SEED, coupling=0.01, generator='realistic').t_statistic",
+             "Below 2, so p is above 0.05: on this market 400 paths can't tell a per-bar Sharpe ratio of 0.01 from "
+             "luck, while 0.02 shows clearly.", tolerance=0.005,
+             why_any_seed="A per-bar Sharpe ratio of 0.01 sits at the edge of what 400 paths can see: on some "
+             "markets the t statistic passes 2, on others it stays below."),
     Question("ch9.random_sides", "Article generator, 400 paths, seed 7, but random entries that pick call or put "
              "by a coin (random_types='random'). What is the t statistic, to two decimals?", _random_sides_t, "float",
              "monte_carlo(400, seed=MARKET_SEED, random_types='random').t_statistic",
              "Large, and still no information in the signals: OI drifts up, so the strategy holds calls longer "
              "than puts, and on a price that drifts up that alone beats a coin. A fair benchmark keeps the "
              "strategy's option types.", tolerance=0.005),
-    Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), which rung of the realism ladder "
-             "lowers the mean net P&L the most? Give its name as in the table.", _costliest_rung, "text",
-             "realism_ladder(40, seed=MARKET_SEED, generator='realistic'), column change: the most negative one.",
+    Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), the rung of the realism ladder "
+             "that lowers the mean net P&L the most: by how many dollars does it change it (the table's change, a "
+             "negative number)?", _costliest_change, "float",
+             "realism_ladder(40, seed=MARKET_SEED, generator='realistic'), column change: its most negative value.",
              "Pricing the option with the market's own volatility: a fixed 2.5 points is far too cheap at 18 % a "
-             "year, and the article's profit was mostly that gift.",
+             "year, and the article's profit was mostly that gift.", tolerance=0.01, unit="dollars",
              why_any_seed="The rung with the most negative change costs the most; on the book's market it is pricing "
              "the option with the market's own volatility."),
     # Chapter 10
