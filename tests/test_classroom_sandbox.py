@@ -175,3 +175,24 @@ def test_a_scratch_folder_is_removed_whatever_it_holds(tmp_path):
     remove_scratch(scratch)
     assert not os.path.exists(scratch) and tmp_path.exists()
 
+
+
+def test_a_sandbox_that_can_not_be_made_is_a_machine_problem_not_a_grade(tmp_path, monkeypatch, needs_bwrap):
+    from mesbook.classroom.dispatch import grade_class
+    from mesbook.classroom.gradebook import Journal
+
+    made = sandbox.bwrap_command
+    monkeypatch.setattr(sandbox, "bwrap_command",
+                        lambda *a: [made(*a)[0], "--ro-bind", "/nonexistent-source", "/x", *made(*a)[1:]])
+    scratch = make_scratch()
+    nbformat.write(nbformat.v4.new_notebook(), os.path.join(scratch, "n.ipynb"))
+    with pytest.raises(SandboxUnavailable, match="Can't find source path /nonexistent-source"):
+        run_sandboxed(scratch, "n.ipynb", 10, 0, Limits())
+    remove_scratch(scratch)
+    (tmp_path / "subs" / "ana").mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), str(tmp_path / "subs" / "ana" / "01_mes_basics.ipynb"))
+    journal = Journal(tmp_path / "g.csv", "run")
+    graded = grade_class(tmp_path / "subs", {"ana": 1_001}, ["01_mes_basics"], journal=journal)
+    journal.close()
+    assert graded.failed and all("not graded" in row.note for row in graded.rows)
+    assert journal.done == {}  # left out of the journal: the next run grades it

@@ -26,6 +26,7 @@ import json
 import os
 import stat
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Optional
 
@@ -114,7 +115,9 @@ def read_submission(folder: str | os.PathLike, student: str, chapter: str) -> tu
 def parse_notebook(content: bytes) -> nbformat.NotebookNode:
     """A submission's bytes as a version-4 notebook; ``ValueError`` with a short reason otherwise."""
     try:
-        nb = nbformat.reads(content.decode("utf-8"), as_version=4)
+        with warnings.catch_warnings():  # a student's notebook may lack cell ids and the like: not our business
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(content.decode("utf-8"), as_version=4)
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except Exception as exc:  # noqa: BLE001 - not JSON, a wrong format...
@@ -236,15 +239,11 @@ def grade_submission(sub: Submission, settings: GradeSettings = GradeSettings())
     warning = tag_warning(nb, sub.seed)
     scratch = make_scratch()
     try:
-        before = len(nb.cells)
-        set_seed(nb, sub.seed)
-        record = f"{SCRATCH if not settings.unsafe else scratch}/{ANSWERS_FILE}"
-        nb.cells.insert(0, nbformat.v4.new_code_cell(
-            "from mesbook.classroom import capture as _mesbook_capture\n"
-            f"_mesbook_capture.install({record!r}, {int(sub.seed)})\ndel _mesbook_capture"))
-        first = len(nb.cells) - before
-        with open(os.path.join(scratch, NOTEBOOK_FILE), "w", encoding="utf-8") as handle:
-            nbformat.write(nb, handle)
+        try:
+            first, calls = _prepare(nb, sub.seed, scratch, settings.unsafe)
+        except Exception as exc:  # noqa: BLE001 - cells of a shape nbformat reads but can't write back
+            bad = replace(sub, content=None, problem=f"not a readable notebook ({type(exc).__name__})")
+            return NotebookGrade(judge(bad, {}, {}, None, ""), 0.0, "unreadable")
         run = run_sandboxed(scratch, NOTEBOOK_FILE, settings.timeout, first, settings.limits, settings.unsafe)
         stopped_at, reason = _outcome(scratch, run)
         try:
@@ -255,5 +254,20 @@ def grade_submission(sub: Submission, settings: GradeSettings = GradeSettings())
             answers, sub = {}, replace(sub, problem=f"no answer: its answer record can't be used ({exc})")
     finally:
         remove_scratch(scratch)
-    rows = judge(sub, answers, check_cells(nb), stopped_at, reason)
+    rows = judge(sub, answers, calls, stopped_at, reason)
     return NotebookGrade(rows, time.monotonic() - started, reason, warning)
+
+
+def _prepare(nb: nbformat.NotebookNode, seed: int, scratch: str, unsafe: bool) -> tuple[int, dict]:
+    """Write the student's seed and the recording cell into ``nb`` and save it in ``scratch``; returns how
+    many cells were added first and where each question is checked."""
+    before = len(nb.cells)
+    set_seed(nb, seed)
+    record = f"{SCRATCH if not unsafe else scratch}/{ANSWERS_FILE}"
+    nb.cells.insert(0, nbformat.v4.new_code_cell(
+        "from mesbook.classroom import capture as _mesbook_capture\n"
+        f"_mesbook_capture.install({record!r}, {int(seed)})\ndel _mesbook_capture"))
+    with open(os.path.join(scratch, NOTEBOOK_FILE), "w", encoding="utf-8") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nbformat.write(nb, handle)
+    return len(nb.cells) - before, check_cells(nb)

@@ -222,11 +222,11 @@ def _drain(stream, keep: int, sink: list) -> None:
 
 
 def _wait(args: list[str], env: Optional[dict], deadline: float, cwd: Optional[str] = None,
-          user: Optional[int] = None) -> tuple[SandboxRun, bytes]:
+          pass_fds: tuple = ()) -> tuple[SandboxRun, bytes]:
+    """Run ``args`` until it ends or ``deadline``; returns how it ended and the start of its stderr."""
     started = time.monotonic()
     process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=env, cwd=cwd, start_new_session=True, close_fds=True,
-                               user=user, group=user, extra_groups=[] if user is not None else None)
+                               env=env, cwd=cwd, start_new_session=True, close_fds=True, pass_fds=pass_fds)
     tail: list[bytes] = []
     reader = threading.Thread(target=_drain, args=(process.stderr, 4096, tail), daemon=True)
     reader.start()
@@ -249,25 +249,40 @@ def run_sandboxed(scratch: str, notebook: str, timeout: float, first_counted_cel
                   unsafe: bool = False) -> SandboxRun:
     """Run the executor on ``scratch/notebook`` in a sandbox (or, ``unsafe``, without one), stopping it
     ``timeout`` + :data:`START_ALLOWANCE` seconds after it starts. Raises :class:`SandboxUnavailable` when
-    bwrap could not make the sandbox (nothing of the notebook ran)."""
+    bwrap could not make the sandbox: the executor says it started on a pipe of its own, which it closes
+    before any code of the student's runs, so nothing a notebook does can pass for a broken sandbox."""
     deadline = time.monotonic() + float(timeout) + START_ALLOWANCE
     if unsafe:
         command = executor_command(os.path.join(scratch, notebook), timeout, first_counted_cell, limits, None)
         env = {**environment(), "HOME": scratch}
         return _wait(command, env, deadline, cwd=scratch)[0]
     root = as_root()
-    with contextlib.ExitStack() as stack:
-        uid = stack.enter_context(lease_uid()) if root else None
-        if uid is not None:
-            os.chown(scratch, uid, uid)
-            for name in os.listdir(scratch):
-                os.chown(os.path.join(scratch, name), uid, uid, follow_symlinks=False)
-        command = executor_command(f"{SCRATCH}/{notebook}", timeout, first_counted_cell, limits, uid)
-        run, errors = _wait(bwrap_command(scratch, command, limits, root), {"PATH": os.environ.get("PATH", "")},
-                            deadline)
-    text = errors.decode("utf-8", "replace")
-    if run.status != 0 and text.startswith("bwrap:"):
-        raise SandboxUnavailable(f"bubblewrap could not make the sandbox ({text.splitlines()[0][7:].strip()}); "
+    read_end, write_end = os.pipe()
+    try:
+        with contextlib.ExitStack() as stack:
+            uid = stack.enter_context(lease_uid()) if root else None
+            if uid is not None:
+                os.chown(scratch, uid, uid)
+                for name in os.listdir(scratch):
+                    os.chown(os.path.join(scratch, name), uid, uid, follow_symlinks=False)
+            command = executor_command(f"{SCRATCH}/{notebook}", timeout, first_counted_cell, limits, uid)
+            command += ["--started-fd", str(write_end)]
+            try:
+                run, errors = _wait(bwrap_command(scratch, command, limits, root),
+                                    {"PATH": os.environ.get("PATH", "")}, deadline, pass_fds=(write_end,))
+            finally:
+                os.close(write_end)
+        os.set_blocking(read_end, False)
+        try:
+            made = os.read(read_end, 64)
+        except BlockingIOError:
+            made = b""
+    finally:
+        os.close(read_end)
+    if not made and not run.stopped:
+        line = errors.decode("utf-8", "replace").strip().splitlines()
+        why = line[0].removeprefix("bwrap:").strip() if line else f"exit status {run.status}"
+        raise SandboxUnavailable(f"bubblewrap could not make the sandbox ({why}); "
                                  + ("check that user namespaces are allowed (sysctl kernel.unprivileged_userns_clone"
                                     "=1), or " if not root else "") + INSTALL_HINT.split(", or ")[-1])
     return run
