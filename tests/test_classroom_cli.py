@@ -17,8 +17,8 @@ from browser_support import cannot_run
 
 import mesbook
 from mesbook.classroom import cli, sandbox
-from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.notebooks import BOOK_DIR, make_handout, read_chapter
+from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.seeds import student_seed
 
 

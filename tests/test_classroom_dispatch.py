@@ -15,9 +15,9 @@ import pytest
 from browser_support import cannot_run
 
 from mesbook.classroom import sandbox
-from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.dispatch import grade_class, probe_workers
 from mesbook.classroom.notebooks import chapter_paths, chapter_questions
+from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.seeds import student_seed
 from mesbook.exercises.base import solution
 

@@ -17,15 +17,14 @@ import nbformat
 import pytest
 from browser_support import cannot_run
 
-from mesbook import exercises
 from mesbook.classroom import cli
-from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.gradebook import GRADEBOOK_COLUMNS
 from mesbook.classroom.grader import GradeSettings, Submission, grade_submission, shown
-from mesbook.exercises.base import solution
 from mesbook.classroom.notebooks import (BOOK_DIR, answer_cells, chapter_paths, chapter_questions, fill_answers,
                                          make_handout, parameters_cell, read_chapter)
+from mesbook.classroom.sandbox import find_bwrap
 from mesbook.classroom.seeds import student_seed
+from mesbook.exercises.base import solution
 
 
 @pytest.fixture(scope="module", autouse=True)

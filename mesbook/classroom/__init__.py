@@ -20,15 +20,23 @@
 The kit sits above :mod:`mesbook.exercises` and uses its answers and its comparison; nothing below
 imports it.
 """
-from .dispatch import ClassGrades, grade_class
-from .gradebook import GRADEBOOK_COLUMNS, GradeRow, write_gradebook
-from .grader import GradeSettings, Submission, grade_submission
-from .handouts import write_handouts, write_keys
-from .notebooks import chapter_paths, make_handout
-from .roster import read_roster
-from .sandbox import Limits
-from .seeds import SEED_RANGE, student_seed
+import importlib
 
-__all__ = ["ClassGrades", "GRADEBOOK_COLUMNS", "GradeRow", "GradeSettings", "Limits", "SEED_RANGE", "Submission",
-           "chapter_paths", "grade_class", "grade_submission", "make_handout", "read_roster", "student_seed",
-           "write_gradebook", "write_handouts", "write_keys"]
+#: Where each promoted name lives. The modules load on first use, so that a graded kernel's first cell
+#: (``from mesbook.classroom import capture``) loads only the answer record, not the grader.
+_NAMES = {
+    "ClassGrades": "dispatch", "grade_class": "dispatch",
+    "GRADEBOOK_COLUMNS": "gradebook", "GradeRow": "gradebook", "write_gradebook": "gradebook",
+    "GradeSettings": "grader", "Submission": "grader", "grade_submission": "grader",
+    "write_handouts": "handouts", "write_keys": "handouts",
+    "chapter_paths": "notebooks", "make_handout": "notebooks",
+    "read_roster": "roster", "Limits": "sandbox", "SEED_RANGE": "seeds", "student_seed": "seeds",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str):
+    if name in _NAMES:
+        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
