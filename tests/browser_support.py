@@ -146,6 +146,19 @@ def run_axe(page, tags=WCAG21_AA) -> dict:
     return page.evaluate(AXE_RUN, list(tags))
 
 
+@contextlib.contextmanager
+def recorded_page(context, record) -> Iterator["object"]:
+    """A new page of ``context``, closed on exit. An exception inside goes to ``record(text)`` instead of up,
+    so that one page that fails is reported with the others rather than hiding them."""
+    page = context.new_page()
+    try:
+        yield page
+    except Exception as exc:  # noqa: BLE001 - recorded, asserted on by the test
+        record(f"{type(exc).__name__}: {exc}")
+    finally:
+        page.close()
+
+
 def is_local(url: str) -> bool:
     """True for URLs that stay on this machine (loopback, data:, blob:, about:)."""
     parts = urlsplit(url)

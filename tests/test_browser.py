@@ -19,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser_support import REPO, SiteGuard, artifacts_dir, axe_version, chromium, require_axe, run_axe
+from browser_support import (REPO, SiteGuard, artifacts_dir, axe_version, chromium, recorded_page, require_axe,
+                             run_axe)
 
 #: Folders of a Sphinx build that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "_panels_static", ".doctrees", "_sphinx_design_static"}
@@ -405,17 +406,12 @@ def axe_runs() -> dict[tuple[str, str], AxeRun]:
             try:
                 for rel in book_pages(html):
                     run = runs[rel, mode] = AxeRun(rel, mode)
-                    page = context.new_page()
-                    try:
+                    with recorded_page(context, lambda error, r=run: setattr(r, "error", error)) as page:
                         page.goto((html / rel).as_uri(), wait_until="load")
                         if rel == "index.html":  # jupyter-book's redirect to the root page
                             page.wait_for_url(lambda url: not url.endswith("/index.html"))
                         report = run_axe(page)
                         run.version, run.theme, run.violations = report["version"], report["theme"], report["violations"]
-                    except Exception as exc:  # asserted on below, per page
-                        run.error = f"{type(exc).__name__}: {exc}"
-                    finally:
-                        page.close()
             finally:
                 context.close()
             outside += guard.outside
@@ -505,11 +501,10 @@ def twin_runs() -> dict[str, TwinRun]:
         try:
             for rel in teaching_chapters():
                 run = runs[rel] = TwinRun(rel)
-                page = context.new_page()
-                page.on("pageerror", lambda exc, r=run: r.js_errors.append(f"{exc.name}: {exc.message}"))
-                page.on("console", lambda msg, r=run: r.console_errors.append(msg.text)
-                        if msg.type == "error" and not FOREIGN_CONSOLE.search(msg.text) else None)
-                try:
+                with recorded_page(context, lambda error, r=run: setattr(r, "error", error)) as page:
+                    page.on("pageerror", lambda exc, r=run: r.js_errors.append(f"{exc.name}: {exc.message}"))
+                    page.on("console", lambda msg, r=run: r.console_errors.append(msg.text)
+                            if msg.type == "error" and not FOREIGN_CONSOLE.search(msg.text) else None)
                     page.goto((html / rel).as_uri(), wait_until="load")
                     twins = page.locator(".mesbook-twin")
                     run.twins = twins.count()
@@ -529,10 +524,6 @@ def twin_runs() -> dict[str, TwinRun]:
                                            "return i.complete && i.naturalWidth > 0; }", arg=root.element_handle())
                     run.after = root.evaluate(TWIN_STATE)
                     root.screenshot(path=str(artifacts_dir("screenshots") / f"twin-{Path(rel).stem}.png"))
-                except Exception as exc:  # asserted on below, per chapter
-                    run.error = f"{type(exc).__name__}: {exc}"
-                finally:
-                    page.close()
         finally:
             context.close()
     for run in runs.values():
