@@ -26,6 +26,7 @@ AXE := node_modules/axe-core/axe.min.js
 axe: $(AXE)
 
 $(AXE): package.json package-lock.json
+	command -v npm >/dev/null || { echo "make axe: npm is missing (Debian: apt-get install npm; .ci/run does it)"; exit 1; }
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $(AXE)
 
