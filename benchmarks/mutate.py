@@ -22,14 +22,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Module -> its mirror tests (only these run against its mutants).
-MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: The loader's stage modules (mesbook/data/loading/), mutated with loader.py against the loader's tests.
+LOADER_STAGES = ("common", "source", "tables", "records", "header", "layouts", "numbers", "timestamps", "checks")
+#: Module (or modules) -> its mirror tests (only these run against its mutants).
+MODULES: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "rules": ("mesbook/engine/rules.py", ("tests/test_rules.py",)),
     "backtest": ("mesbook/engine/backtest.py", ("tests/test_backtest.py", "tests/test_engine_properties.py",
                                                 "tests/test_engine.py")),
     "contract": ("mesbook/article/contract.py", ("tests/test_contract.py",)),
     "validation": ("mesbook/validation.py", ("tests/test_validation.py",)),
-    "loader": ("mesbook/data/loader.py", ("tests/test_loader.py", "tests/test_loader_dialects.py",
+    "loader": (("mesbook/data/loader.py", *(f"mesbook/data/loading/{name}.py" for name in LOADER_STAGES)),
+               ("tests/test_loader.py", "tests/test_loader_dialects.py",
                                            "tests/test_loader_files.py", "tests/test_loader_numeric_dates.py",
                                            "tests/test_loader_numbers.py",
                                            "tests/test_loader_text_dates.py")),
@@ -63,11 +66,12 @@ def copy_checkout(target: Path) -> None:
 def run_module(name: str, base: Path, children: int) -> tuple[int, int, list[str]]:
     """Mutate one module in its own copy; returns (killed, total, survivor diffs)."""
     module, tests = MODULES[name]
+    modules = [module] if isinstance(module, str) else list(module)
     work = base / name
     copy_checkout(work)
     listed = lambda values: "".join(f"\n    {v}" for v in values)  # setup.cfg lists: one value a line
     (work / "setup.cfg").write_text(
-        f"[mutmut]\nsource_paths={listed(['mesbook'])}\nonly_mutate={listed([module])}\n"
+        f"[mutmut]\nsource_paths={listed(['mesbook'])}\nonly_mutate={listed(modules)}\n"
         f"pytest_add_cli_args_test_selection={listed(tests)}\n"
         f"pytest_add_cli_args={listed(['-x', '-q', '-p', 'no:cacheprovider'])}\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(work), "MPLBACKEND": "Agg"}
@@ -95,9 +99,10 @@ def main(selected: list[str]) -> None:
     for name in names:
         killed, total, diffs = run_module(name, base, children)
         rate = 100.0 * killed / total if total else float("nan")
-        print(f"{MODULES[name][0]:<32} {total:>5} mutants {killed:>5} killed {rate:6.1f} %", flush=True)
-        lines.append(f"| {MODULES[name][0]} | {total} | {killed} | {rate:.1f} % |")
-        details += [f"\n## Survivors in {MODULES[name][0]}\n"] + [f"```diff\n{d.strip()}\n```" for d in diffs]
+        label = MODULES[name][0] if isinstance(MODULES[name][0], str) else f"{name} ({len(MODULES[name][0])} modules)"
+        print(f"{label:<32} {total:>5} mutants {killed:>5} killed {rate:6.1f} %", flush=True)
+        lines.append(f"| {label} | {total} | {killed} | {rate:.1f} % |")
+        details += [f"\n## Survivors in {label}\n"] + [f"```diff\n{d.strip()}\n```" for d in diffs]
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines + details) + "\n", encoding="utf-8")
     print(f"report: {report}")
