@@ -1,0 +1,140 @@
+"""The command line's outputs are all or nothing: folders checked before the run, temporary files renamed at the end,
+nothing left behind by an error or Ctrl-C, and every error naming its flag.
+
+The SIGINT test runs ``python -m mesbook`` in a subprocess of this checkout and interrupts it; the others call
+``cli.main`` in-process with one step made to fail or to be interrupted at a known moment.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mesbook import cli, commandline
+from mesbook.commandline import Outputs, UsageError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def env() -> dict:
+    return {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(REPO)}
+
+
+def outputs_args(folder: Path) -> list[str]:
+    return ["--seed", "1", "--periods", "300", "--trades-out", str(folder / "trades.csv"), "--json",
+            str(folder / "run.json"), "--plot", str(folder / "run.png")]
+
+
+@pytest.mark.parametrize("moment", ["backtest", "writing"])
+def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
+    """Ctrl-C during the million-bar backtest, or once the first output's temporary file appears."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["--seed", "1", "--periods", "1000000", "--settings", "honest", "--trades-out", str(out / "trades.csv"),
+            "--json", str(out / "run.json"), "--plot", str(out / "run.png")]
+    proc = subprocess.Popen([sys.executable, "-m", "mesbook", *args], cwd=tmp_path, env=env(), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + (3 if moment == "backtest" else 120)
+    while time.monotonic() < deadline and proc.poll() is None and not (moment == "writing" and any(out.iterdir())):
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    if moment == "writing":
+        assert [p.name for p in out.iterdir()][0].endswith(".part")  # the outputs are being written
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert stderr.splitlines() == ["mesbook: interrupted (Ctrl-C); no output file was written"], stderr
+    assert "Traceback" not in stdout + stderr
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_ctrl_c_while_writing_removes_the_files_already_written(tmp_path, monkeypatch, capsys):
+    """The trade log is written (to its temporary file) when Ctrl-C comes during the figure: nothing stays."""
+    import mesbook.plots
+
+    def interrupted_figure(*args, **kwargs):
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".trades.csv.")], "trade log not yet written"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mesbook.plots, "plot_run", interrupted_figure)
+    assert cli.main(outputs_args(tmp_path)) == 130
+    assert list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().err == "mesbook: interrupted (Ctrl-C); no output file was written\n"
+
+
+def test_one_output_failing_leaves_none_of_the_others(tmp_path, monkeypatch, capsys):
+    from matplotlib.figure import Figure
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    assert cli.main(outputs_args(tmp_path)) == 2
+    assert list(tmp_path.iterdir()) == []
+    err = capsys.readouterr().err
+    assert err == (f"mesbook: error: --plot {tmp_path / 'run.png'}: cannot write output: [Errno 28] No space left on "
+                   "device\n")
+
+
+def test_a_missing_output_folder_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+    def no_run(args):
+        raise AssertionError("the backtest ran although an output folder is missing")
+
+    monkeypatch.setattr(cli, "_backtest", no_run)
+    args = outputs_args(tmp_path)
+    args[args.index("--json") + 1] = str(tmp_path / "missing" / "run.json")
+    assert cli.main(args) == 2
+    assert list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().err == (f"mesbook: error: --json {tmp_path / 'missing' / 'run.json'}: cannot write "
+                                       f"output: the folder {tmp_path / 'missing'} does not exist; create it or choose "
+                                       "another path\n")
+
+
+def test_an_unknown_figure_type_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "_backtest", lambda args: pytest.fail("the backtest ran"))
+    assert cli.main(["--seed", "1", "--plot", str(tmp_path / "run.xyz")]) == 2
+    assert capsys.readouterr().err.startswith(f"mesbook: error: --plot {tmp_path / 'run.xyz'}: unknown figure type "
+                                              "'xyz'; use a name ending in .png, .svg or .pdf")
+
+
+def test_a_folder_as_output_names_its_flag(tmp_path, capsys):
+    assert cli.main(["--seed", "1", "--trades-out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"mesbook: error: --trades-out {tmp_path}: cannot write output: it is a folder; "
+                                       "give a file name\n")
+
+
+def test_a_read_error_of_the_csv_names_the_flag(tmp_path, capsys):
+    assert cli.main(["--csv", str(tmp_path / "nowhere.csv")]) == 2
+    assert capsys.readouterr().err == (f"mesbook: error: --csv {tmp_path / 'nowhere.csv'}: no CSV file at "
+                                       f"{str(tmp_path / 'nowhere.csv')!r}; check the path\n")
+
+
+def test_outputs_all_written_then_renamed(tmp_path):
+    outputs = Outputs({"--a": str(tmp_path / "a.txt"), "--b": str(tmp_path / "b.txt"), "--c": None})
+    outputs.check()
+    outputs.write("--a", lambda path: Path(path).write_text("A"))
+    outputs.write("--b", lambda path: Path(path).write_text("B"))
+    assert not (tmp_path / "a.txt").exists() and len(list(tmp_path.iterdir())) == 2  # two temporary files
+    outputs.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    assert (tmp_path / "a.txt").read_text() == "A"
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~commandline._umask()  # not mkstemp's 0600
+
+
+def test_outputs_discarded_after_a_failed_writer(tmp_path):
+    outputs = Outputs({"--a": str(tmp_path / "a.txt"), "--b": str(tmp_path / "b.txt")})
+    outputs.write("--a", lambda path: Path(path).write_text("A"))
+    with pytest.raises(UsageError, match=r"^--b .*b\.txt: cannot write output: bad$"):
+        outputs.write("--b", lambda path: (_ for _ in ()).throw(ValueError("bad")))
+    outputs.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_is_one_line_and_130(capsys):
+    assert commandline.interrupted() == 130
+    assert capsys.readouterr().err == "mesbook: interrupted (Ctrl-C); no output file was written\n"
