@@ -39,7 +39,7 @@ def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
             "--json", str(out / "run.json"), "--plot", str(out / "run.png")]
     proc = subprocess.Popen([sys.executable, "-m", "mesbook", *args], cwd=tmp_path, env=env(), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + (3 if moment == "backtest" else 120)
+    deadline = time.monotonic() + (5 if moment == "backtest" else 120)  # 5 s: past the imports
     while time.monotonic() < deadline and proc.poll() is None and not (moment == "writing" and any(out.iterdir())):
         time.sleep(0.005)
     assert proc.poll() is None, "the run ended before it could be interrupted"
