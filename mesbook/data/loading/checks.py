@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import layouts
 from .common import EXCHANGE_TZ, NUMERIC_COLUMNS, Load
 
 
@@ -14,6 +15,7 @@ def check_values(load: Load, df: pd.DataFrame) -> None:
         if bad.any():
             load.refuse(bad, column, df[column], "must be > 0, got",
                         "prices and open interest cannot be zero or negative: fix or delete that row")
+    layouts.check_scale(load, df)
     times = df["timestamp"].to_numpy()
     step = times[1:] <= times[:-1]
     if step.any():
@@ -21,6 +23,7 @@ def check_values(load: Load, df: pd.DataFrame) -> None:
 
 
 def _refuse_step(load: Load, df: pd.DataFrame, position: int) -> None:
+    layouts.several_instruments(load, df, position)
     times = df["timestamp"]
     kind = "duplicate" if times.iloc[position] == times.iloc[position - 1] else "out-of-order"
     here, before = load.lines.where(position), load.lines.where(position - 1)

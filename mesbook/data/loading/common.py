@@ -131,6 +131,7 @@ class Load:
     source: str = "the buffer"
     notes: list[str] = field(default_factory=list)
     lines: Lines = field(default_factory=Lines)
+    sources: dict[str, str] = field(default_factory=dict)  # market column -> the header name it was read from
 
     def note(self, text: str) -> None:
         self.notes.append(text)

@@ -8,7 +8,6 @@ what is asked.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,11 @@ def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", l
 
     header = records.header
     names, renamed = [], []
-    mapped = {file_column: market for market, file_column in load.options.columns.items()}
+    for market, file_column in load.options.columns.items():
+        if file_column not in header:
+            raise ValueError(f"columns={{{market!r}: {file_column!r}}} names no column of {load.source}; its header has "
+                             f"{header}")
+    mapped = {file_column: market for market, file_column in load.options.columns.items() if market in MARKET_COLUMNS}
     for position, name in enumerate(header):
         key = _market_key(name, mapped)
         if key in MARKET_COLUMNS:
@@ -49,14 +52,13 @@ def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", l
             if name != key:
                 renamed.append(f"{name!r}->{key!r}")
             names.append(key)
+            load.sources[key] = name
         else:
             names.append(name if name.strip() else f"unnamed_{position}")
     records, names = layouts.combine_date_and_time(records, names, load)
     missing = [c for c in MARKET_COLUMNS if c not in names]
     if missing:
-        hints = layouts.hints(records, names, missing, load)
-        if hints is None:
-            hints = _name_hints(header, missing, sep)
+        hints = _glued(layouts.hints(records, names, missing, load), header, sep)
         raise ValueError(
             f"{load.source} is missing column(s) {missing}; its header has {header}. The header must include "
             f"{', '.join(MARKET_COLUMNS)} (case and spaces do not matter)" + ("; " + "; ".join(hints) if hints else ""))
@@ -69,17 +71,13 @@ def _market_key(name: str, mapped: dict[str, str]) -> str:
     return mapped[name] if name in mapped else normalise(name)
 
 
-def _name_hints(header: list[str], missing: list[str], sep: str) -> list[str]:
-    """Hints from the header alone: a near-miss spelling, or the separator that splits a glued header."""
-    hints = []
-    for column in missing:
-        close = difflib.get_close_matches(column, [normalise(n) for n in header], cutoff=0.5)  # best first
-        if close:
-            hints.append(f"rename {close[0]!r} to {column!r}")
-    if len(header) == 1:  # one glued column: the separator is what splits it into the market columns
-        fits = [d for d in (*SEPARATORS, " ") if set(MARKET_COLUMNS) <= {normalise(n) for n in header[0].split(d)}]
-        if fits:
-            hints = [f"pass sep={fits[0]!r}: the header splits on it into the market columns"]
-        elif any(d in header[0] for d in SEPARATORS):
-            hints.append(f"pass sep= with the file's separator (read with {sep!r})")
+def _glued(hints: list[str], header: list[str], sep: str) -> list[str]:
+    """A header read as one column: the separator that splits it into the market columns replaces other hints."""
+    if len(header) != 1:
+        return hints
+    fits = [d for d in (*SEPARATORS, " ") if set(MARKET_COLUMNS) <= {normalise(n) for n in header[0].split(d)}]
+    if fits:
+        return [f"pass sep={fits[0]!r}: the header splits on it into the market columns"]
+    if any(d in header[0] for d in SEPARATORS):
+        return [*hints, f"pass sep= with the file's separator (read with {sep!r})"]
     return hints

@@ -100,17 +100,20 @@ def _separator(head: str, load: Load) -> str:
 def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
     """The rows split by pyarrow, or None where only the diagnostic scan can say what the file holds."""
     view = text.view
-    match = re.match(r"[^\r\n]*(\r\n|\r|\n|$)", head)
-    first_line = match.group(0)
-    if '"' in first_line and first_line.count('"') % 2:
-        return None  # a header spanning lines
-    header = _split(first_line.rstrip("\r\n"), sep)
-    if not any(name.strip() for name in header):
-        return None  # blank lines above the header
+    if load.options.names is not None:  # no header line: every line is a row
+        header, body = list(load.options.names), view
+        load.lines = Lines(first=1)
+    else:
+        first_line = re.match(r"[^\r\n]*(\r\n|\r|\n|$)", head).group(0)
+        if '"' in first_line and first_line.count('"') % 2:
+            return None  # a header spanning lines
+        header = _split(first_line.rstrip("\r\n"), sep)
+        if not any(name.strip() for name in header):
+            return None  # blank lines above the header
+        body = view[len(first_line.encode("utf-8")):]
     quoted = text.data.find(b'"', text.start) >= 0
     if quoted and re.search(_ODD_QUOTE % (re.escape(sep.encode()), re.escape(sep.encode())), view):
         return None
-    body = view[len(first_line.encode("utf-8")):]
     if not bytes(body[:65536]).strip():
         return None  # no data rows (or only blank ones): the scan says which
     names = [f"f{i}" for i in range(len(header))]
@@ -168,6 +171,9 @@ def scan(text: str, sep: str, load: Load) -> _Scanned:
     """The diagnostic path: Python's strict csv reader, row by row; refuses ragged rows and inner blank rows."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)  # an unclosed quote is an error
     header, header_line, rows, lines, blank = None, None, [], [], []
+    named = load.options.names is not None
+    if named:  # a file without a header line: names= is its header
+        header, header_line = list(load.options.names), 0
     start = 1
     try:
         for record in reader:
@@ -182,6 +188,9 @@ def scan(text: str, sep: str, load: Load) -> _Scanned:
             if blank:
                 raise ValueError(f"{load.source} line {blank[0]} is an empty row between data rows; "
                                  "delete it (or fill in the missing bar)")
+            if len(record) != len(header) and named:
+                raise ValueError(f"{load.source} line {line} has {len(record)} fields but names= has {len(header)}: "
+                                 f"{describe(header)}; give one name per field")
             if len(record) != len(header):
                 raise ValueError(
                     f"{load.source} line {line} has {len(record)} fields but the header (line {header_line}) has "
@@ -197,7 +206,7 @@ def scan(text: str, sep: str, load: Load) -> _Scanned:
                          f"{','.join(MARKET_COLUMNS)} and one line per bar")
     if not rows:
         raise ValueError(f"{load.source} has a header but no data rows (it is empty below line {header_line}); "
-                         "add one line per bar")
+                         "add one line per bar" if not named else f"{load.source} has no data rows; add one line per bar")
     if blank:
         load.note(f"dropped {len(blank)} empty row(s) at the end (from line {blank[0]})")
     array = np.asarray(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+import zoneinfo
 from typing import Optional
 
 import numpy as np
@@ -26,6 +27,8 @@ NUMERIC_DATE_UNITS = ("s", "ms", "us", "ns", "excel")
 _OFFSET = digits(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
 _OFFSET_PARTS = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _DIGITS = digits(r"^[+-]?\d+(\.\d+)?$")
+# A zone name after the time, as Interactive Brokers writes it ("20240304 09:30:00 US/Eastern").
+_ZONE_NAME = re.compile(r"(?:[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+|UTC|GMT)")
 # Numeric timestamps must decode to 1971-2100: a date in 1970 means a wrong unit (seconds read as ms, ...).
 _FIRST_PLAUSIBLE, _LAST_PLAUSIBLE = pd.Timestamp("1971-01-01"), pd.Timestamp("2100-12-31")
 # Magnitude of a numeric timestamp between 1971 and 2100 in each encoding (YYYYMMDD dates are 8 digits).
@@ -84,6 +87,9 @@ def _text(load: Load, column: pd.Series) -> pd.Series:
     missing = text.str.lower().isin(MISSING).to_numpy()
     if missing.any():
         load.refuse(missing, "timestamp", text, "missing value", "fill it in or delete that row")
+    last = text.iloc[0].rsplit(None, 1)
+    if len(last) == 2 and _ZONE_NAME.fullmatch(last[1]) and _zone(last[1]) is not None:
+        return _zoned(load, text)
     numeric = text.str.fullmatch(_DIGITS).to_numpy()
     if date_format in NUMERIC_DATE_UNITS or (date_format is None and numeric.all()):
         return _numeric(load, text)
@@ -103,14 +109,54 @@ def _text(load: Load, column: pd.Series) -> pd.Series:
         minutes = pd.to_numeric(parts[1]) * 60 + pd.to_numeric(parts[2])
         wall = parsed.dt.tz_localize(None) + pd.to_timedelta(minutes.where(parts[0] != "-", -minutes), unit="min")
         return _to_exchange_time(load, parsed, "UTC offsets", wall)
+    if parsed.dt.tz is not None:  # a declared format with %z read offsets the value check did not see
+        return _to_exchange_time(load, parsed.dt.tz_convert("UTC"), "UTC offsets")
     if options.tz is not None:
         return _localize(load, parsed, lambda: text)
     return parsed.dt.as_unit("us") if (parsed.dt.nanosecond == 0).all() else parsed
 
 
-def _parse_text(load: Load, text: pd.Series, aware: bool) -> pd.Series:
-    utc = bool(aware)
+def _zone(name: str):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _zoned(load: Load, text: pd.Series) -> pd.Series:
+    """Timestamps ending in a zone name: each read in its zone, then converted to exchange time."""
+    parts = text.astype(object).str.rsplit(None, n=1)
+    zones = parts.str[-1].where(parts.str.len() == 2, "")
+    known = {zone: _zone(zone) for zone in zones.unique() if _ZONE_NAME.fullmatch(zone)}
+    bad = ~zones.isin([zone for zone, info in known.items() if info is not None]).to_numpy()
+    if bad.any():
+        load.refuse(bad, "timestamp", text, "a value without a time zone name, unlike " + load.lines.where(0),
+                    "write every timestamp with its zone name (e.g. 20240304 09:30:00 US/Eastern), or none (and pass "
+                    "tz=)")
+    if load.options.tz is not None:
+        raise ValueError(f"{load.source} column 'timestamp' names its zone ({load.lines.where(0)}: {text.iloc[0]!r}); "
+                         "tz= declares the zone of timestamps without one: drop tz=")
     date_format = load.options.date_format
+    if date_format is not None:
+        date_format = re.sub(r"\s*%Z", "", date_format)
+    wall = _parse_text(load, pd.Series(parts.str[0], dtype="str"), False, date_format)
+    instants = pd.Series(pd.NaT, index=wall.index, dtype="datetime64[ns, UTC]")
+    for zone in known:
+        chosen = (zones == zone).to_numpy()
+        try:
+            instants[chosen] = wall[chosen].dt.tz_localize(zone).dt.tz_convert("UTC")
+        except Exception:  # a clock time the zone skips or repeats
+            localized = wall.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+            load.refuse(chosen & localized.isna().to_numpy(), "timestamp", text,
+                        f"a clock time that {zone} skips or repeats at a DST change",
+                        "write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC")
+    return _to_exchange_time(load, instants, "zone names (" + ", ".join(known) + ")", wall)
+
+
+def _parse_text(load: Load, text: pd.Series, aware: bool, date_format: Optional[str] = "options") -> pd.Series:
+    utc = bool(aware)
+    if date_format == "options":
+        date_format = load.options.date_format
     if date_format is not None:
         try:
             parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=utc)
