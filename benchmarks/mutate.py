@@ -35,7 +35,8 @@ MODULES: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
                ("tests/test_loader.py", "tests/test_loader_dialects.py",
                                            "tests/test_loader_files.py", "tests/test_loader_numeric_dates.py",
                                            "tests/test_loader_numbers.py",
-                                           "tests/test_loader_text_dates.py")),
+                                           "tests/test_loader_text_dates.py", "tests/test_loader_vendors.py",
+                                           "tests/test_loader_formats.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),
 }
 #: What the copy needs besides the module: the package, the tests and the project files.

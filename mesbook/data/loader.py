@@ -96,7 +96,8 @@ def load_market_data(
     naming column, line and fix for anything it cannot read exactly.
     """
     options = Options(sep=sep, date_format=date_format, dayfirst=dayfirst, tz=tz, encoding=encoding, decimal=decimal,
-                      thousands=thousands, columns=dict(columns or {}),
+                      thousands=thousands,
+                      columns=dict(columns) if isinstance(columns, Mapping) else {} if columns is None else columns,
                       names=None if names is None else tuple(names) if not isinstance(names, str) else names,
                       symbol=symbol, roll=roll, price_scale=price_scale)
     load = Load(options)

@@ -38,11 +38,15 @@ def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", l
 
     header = records.header
     names, renamed = [], []
+    mapped = {}
     for market, file_column in load.options.columns.items():
-        if file_column not in header:
+        written = next((n for n in header if n == file_column), None) or \
+            next((n for n in header if n.strip() == file_column.strip()), None)
+        if written is None:
             raise ValueError(f"columns={{{market!r}: {file_column!r}}} names no column of {load.source}; its header has "
                              f"{header}")
-    mapped = {file_column: market for market, file_column in load.options.columns.items() if market in MARKET_COLUMNS}
+        if market in MARKET_COLUMNS:
+            mapped[written] = market
     for position, name in enumerate(header):
         key = _market_key(name, mapped)
         if key in MARKET_COLUMNS:

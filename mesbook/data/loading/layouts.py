@@ -82,7 +82,7 @@ VENDORS = (
 #: Files without a header line, recognised by their first line: (vendor, pattern, names, other arguments).
 HEADERLESS = (
     ("a Kibot file", r"\d\d/\d\d/\d{4},\d\d:\d\d,[^,]+,[^,]+,[^,]+,[^,]+,[^,]+",
-     ["date", "time", "open", "high", "low", "futures_price", "volume"], "tz='America/New_York'"),
+     ["date", "time", "open", "high", "low", "futures_price", "volume"], "dayfirst=False, tz='America/New_York'"),
     ("a NinjaTrader minute file", r"\d{8} \d{6};[^;]+;[^;]+;[^;]+;[^;]+;[^;]+",
      ["timestamp", "open", "high", "low", "futures_price", "volume"], "date_format='%Y%m%d %H%M%S', tz='UTC'"),
     ("a FirstRate Data file", r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?,[^,]+,[^,]+,[^,]+,[^,]+,[^,]+",
@@ -118,8 +118,9 @@ def combine_date_and_time(records, names: list[str], load: Load):
 
 
 def _find(header, names, wanted: str, part: str, load: Load) -> int:
-    if wanted in header:
-        return header.index(wanted)
+    written = _named(header, wanted)
+    if written is not None:
+        return header.index(written)
     raise ValueError(f"columns={{{part!r}: {wanted!r}}} names no column of {load.source}; its header has {header}")
 
 
@@ -193,7 +194,8 @@ def hints(records, names: list[str], missing: list[str], load: Load) -> list[str
     price_level = _price_level(records, present.get("futures_price"), keys)
     vendor = next((v for v in VENDORS if v.keys <= set(keys)), None)
     if vendor is not None:
-        return [_vendor_hint(vendor, records, keys, missing, price_level)]
+        hint = _vendor_hint(vendor, records, keys, missing, price_level, load)
+        return [hint] if hint else []
     result, mapping = [], {}
     taken = set(present.values())
     for column in missing:
@@ -224,14 +226,18 @@ def _price_level(records, index: Optional[int], keys: list[str]) -> Optional[flo
     return None
 
 
-def _vendor_hint(vendor: Vendor, records, keys: list[str], missing: list[str], price_level) -> str:
+def _vendor_hint(vendor: Vendor, records, keys: list[str], missing: list[str], price_level, load: Load) -> str:
+    """The arguments that load a known vendor's file ('' when its missing columns are not in the file at all)."""
     mapping, extra = {}, []
     for column, wanted in vendor.columns.items():
         index = keys.index(wanted)
-        if records.header[index] != column and _fits(column, records, index, price_level):
+        if column in missing and _fits(column, records, index, price_level):
             mapping[column] = records.header[index]
-    arguments = [f"columns={mapping!r}"] if mapping else []
-    if vendor.fixed_point and price_level is not None and price_level > PRICE_RANGE[1]:
+    if not mapping:
+        return ""
+    arguments = [f"columns={mapping!r}"]
+    if vendor.fixed_point and load.options.price_scale is None and price_level is not None and \
+            price_level > PRICE_RANGE[1]:
         arguments.append(f"price_scale={_scale_text(_scale(price_level))}")
         extra.append("its prices are fixed-point integers (1 unit = 1e-9)")
     if vendor.remark:
@@ -258,8 +264,13 @@ def _headerless(header: list[str]) -> Optional[str]:
 def symbol_column(names: list[str], load: Load) -> Optional[str]:
     """The column naming each row's instrument: ``columns={'symbol': ...}``, else a known header."""
     if "symbol" in load.options.columns:
-        return load.options.columns["symbol"]
+        return _named(names, load.options.columns["symbol"])
     return next((n for k in SYMBOL_KEYS for n in names if key(n) == k), None)
+
+
+def _named(names: list[str], wanted: str) -> Optional[str]:
+    """The column ``columns=`` names, as written in the header (surrounding spaces ignored)."""
+    return next((n for n in names if n == wanted), None) or next((n for n in names if n.strip() == wanted.strip()), None)
 
 
 def select_instrument(records, names: list[str], load: Load):
@@ -309,7 +320,7 @@ def several_instruments(load: Load, df: pd.DataFrame, position: int) -> None:
             f"{str(before)!r} at {str(df['timestamp'].iloc[position])!r}); pass symbol={str(before)!r} (or another "
             f"of them) to read one instrument, or roll={roll!r} for a front-month series (at each timestamp, the "
             f"contract with the most {roll.replace('_', ' ')})" +
-            ("" if name == column or key(name) in SYMBOL_KEYS else f", with columns={{'symbol': {name!r}}}"))
+            ("" if name == column else f", with columns={{'symbol': {name!r}}}"))
 
 
 # -- after the values are read -------------------------------------------------------------------------------
