@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import shlex
 import sys
 import warnings
 from typing import Optional, Sequence
@@ -196,9 +197,10 @@ def flag_words(message: str) -> str:
     message = re.sub(r"\bdayfirst=True\b", "--dayfirst", message)
     message = re.sub(r"\bdayfirst=False\b", "--monthfirst", message)
     message = re.sub(r"\bcolumns=\{([^{}]*)\}", lambda m: " ".join(
-        f"--column {market}={column}" for market, column in re.findall(r"'(\w+)': '([^']*)'", m.group(1))), message)
-    message = re.sub(r"\bnames=\[([^\]]*)\]", lambda m: "--names " + ",".join(re.findall(r"'([^']*)'", m.group(1))),
-                     message)
+        f"--column {shlex.quote(f'{market}={column}')}" for market, column in re.findall(r"'(\w+)': '([^']*)'",
+                                                                                        m.group(1))), message)
+    message = re.sub(r"\bnames=\[([^\]]*)\]",
+                     lambda m: "--names " + shlex.quote(",".join(re.findall(r"'([^']*)'", m.group(1)))), message)
     message = re.sub(r"^(sep|decimal|thousands|encoding|tz|date_format|columns|names|symbol|roll|price_scale) (must|=)",
                      lambda m: f"--{m.group(1).replace('_', '-')} {m.group(2)}", message)
     return re.sub(r"\b(sep|date_format|encoding|tz|decimal|thousands|columns|names|symbol|roll|price_scale)="

@@ -6,6 +6,7 @@ The SIGINT test runs ``python -m mesbook`` in a subprocess of this checkout and 
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from mesbook import cli, commandline
@@ -138,3 +140,29 @@ def test_outputs_discarded_after_a_failed_writer(tmp_path):
 def test_interrupted_is_one_line_and_130(capsys):
     assert commandline.interrupted() == 130
     assert capsys.readouterr().err == "mesbook: interrupted (Ctrl-C); no output file was written\n"
+
+
+def test_flag_words_translates_the_vendor_arguments():
+    assert cli.flag_words("pass columns={'timestamp': 'Date', 'futures_price': 'Close'}, price_scale=1e-9") == (
+        "pass --column timestamp=Date --column futures_price=Close, --price-scale 1e-9")
+    assert cli.flag_words("pass names=['date', 'time'], dayfirst=False, tz='America/New_York'") == (
+        "pass --names date,time, --monthfirst, --tz 'America/New_York'")
+    assert cli.flag_words("pass symbol='MESH4' (or another of them), or roll='open_interest'") == (
+        "pass --symbol 'MESH4' (or another of them), or --roll 'open_interest'")
+    assert cli.flag_words("price_scale must be a positive number") == "--price-scale must be a positive number"
+
+
+def test_a_vendor_file_is_refused_with_flags_and_the_flags_load_it(tmp_path, capsys):
+    path = tmp_path / "barchart.csv"
+    rows = [f"{day:%m/%d/%Y},5180.00,5190.25,5170.50,{5175.25 + i},-4.75,-0.09%,1523344,{1811904 + 10 * i}"
+            for i, day in enumerate(pd.bdate_range("2024-01-02", periods=60))]
+    path.write_text("Time,Open,High,Low,Last,Change,%Chg,Volume,Open Int\n" + "\n".join(rows) + "\n")
+    assert cli.main(["--csv", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mesbook: error: {str(path)!r} is missing column(s) ")
+    assert err.endswith("this is a Barchart download: pass --column timestamp=Time --column futures_price=Last "
+                        "--column 'open_interest=Open Int'\n")
+    assert cli.main(["--csv", str(path), "--column", "timestamp=Time", "--column", "futures_price=Last",
+                     "--column", "open_interest=Open Int", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["data"]["bars"] == 60 and report["data"]["start"] == "2024-01-02T00:00:00"
