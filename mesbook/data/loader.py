@@ -106,6 +106,7 @@ def load_market_data(
         records, sep_used = read_table(*content, load), ","
     else:
         records, sep_used = read_records(content, load)
+    del content  # the columns are copies: the file's bytes are freed before the values are read
     records, names_ = market_names(records, sep_used, load)
     records = layouts.select_instrument(records, names_, load)
     df = _values(load, records, names_)

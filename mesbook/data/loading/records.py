@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from .common import MARKET_COLUMNS, Lines, Load
+from .common import MARKET_COLUMNS, NUMERIC_COLUMNS, Lines, Load
 from .header import describe, normalise
 from .source import Text
 
@@ -116,18 +116,13 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
         return None
     if not bytes(body[:65536]).strip():
         return None  # no data rows (or only blank ones): the scan says which
-    names = [f"f{i}" for i in range(len(header))]
-    try:
-        table = pcsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=False),
-            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    columns = _split_typed(body, header, sep, quoted, load)
+    if columns is None:
+        columns = _arrow_split(body, header, sep, quoted, {})
+    if columns is None:
         return None
-    columns = [table.column(i) for i in range(len(names))]
-    if quoted and any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in columns):
+    if quoted and any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in columns
+                      if pa.types.is_string(c.type)):
         return None  # a value spanning lines (or a quote left open to the end): the scan counts the lines
     records = Records(header, columns)
     blank = _blank_rows(columns)
@@ -139,7 +134,56 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
     return records
 
 
+def _arrow_split(body, header: list[str], sep: str, quoted: bool, types: dict) -> Optional[list[pa.ChunkedArray]]:
+    """pyarrow's split of the rows: text columns, or ``types`` for some; None where it cannot split exactly."""
+    names = [f"f{i}" for i in range(len(header))]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=False),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={n: types.get(i, pa.string()) for i, n in enumerate(names)},
+                                                null_values=[], strings_can_be_null=False,
+                                                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return [table.column(i) for i in range(len(names))]
+
+
+def _split_typed(body, header: list[str], sep: str, quoted: bool, load: Load) -> Optional[list[pa.ChunkedArray]]:
+    """The common file in one pass: the market columns parsed as numbers and ISO timestamps by pyarrow.
+
+    Only when every value of them is one the later stages would read the same from text: plain finite numbers
+    that no other decimal convention reads (no value like ``4.012``) and ISO timestamps without a zone. Else
+    None, and the file is split as text.
+    """
+    options = load.options
+    if options.thousands is not None or options.decimal not in (None, "."):
+        return None
+    mapped = {name: market for market, column in options.columns.items() for name in header
+              if market in MARKET_COLUMNS and name.strip() == column.strip()}
+    markets = [mapped.get(name, normalise(name)) for name in header]
+    if any(markets.count(c) != 1 for c in MARKET_COLUMNS):
+        return None  # the header stage refuses it, or it needs a date and a time combined
+    types = {markets.index(c): pa.float64() for c in NUMERIC_COLUMNS}
+    if options.date_format is None and options.tz is None:  # a tz= refusal quotes the text as written
+        types[markets.index("timestamp")] = pa.timestamp("ns")
+    columns = _arrow_split(body, header, sep, quoted, types)
+    if columns is None or any(columns[i].null_count for i in types):
+        return None
+    for i, kind in types.items():
+        if kind == pa.float64():
+            values = columns[i].to_numpy()
+            if not np.isfinite(values).all():
+                return None
+            if options.decimal is None and ((np.abs(values) < 1000) & (values != np.round(values))).any():
+                return None  # '4.012' might be 4012 with a grouping dot: the text decides
+    return columns
+
+
 def _blank_rows(columns: list[pa.ChunkedArray]) -> Optional[np.ndarray]:
+    if not all(pa.types.is_string(column.type) for column in columns):
+        return None  # a parsed number or timestamp is never blank
     blank = None
     for column in columns:
         empty = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
