@@ -8,7 +8,9 @@ never modified. It prints, and writes to ``MUTATE_REPORT`` (default ``mutation.m
 kill rate per module and every surviving mutant's diff: a survivor is either a missing test or a truly
 equivalent change, to be argued one by one.
 
-``python -m benchmarks.mutate [NAME ...]`` runs only the named modules (e.g. ``rules contract``);
+``python -m benchmarks.mutate [NAME ...]`` runs only the named modules (e.g. ``rules contract``); ``loader`` is
+``mesbook/data/loader.py`` with its stages ``mesbook/data/loading/*.py``, and ``loader.layouts`` (any stage name) one
+stage alone; by default every module is run, each stage once (as part of ``loader``);
 ``MUTATE_CHILDREN`` sets mutmut's parallel workers (default 1: the machine has two shared cores).
 It is slow (minutes per module) and stays out of ``make test``.
 """
@@ -36,9 +38,11 @@ MODULES: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
                                            "tests/test_loader_files.py", "tests/test_loader_numeric_dates.py",
                                            "tests/test_loader_numbers.py",
                                            "tests/test_loader_text_dates.py", "tests/test_loader_vendors.py",
-                                           "tests/test_loader_formats.py")),
+                                           "tests/test_loader_formats.py", "tests/test_loader_stages.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),
 }
+#: One stage of the loader at a time (``loader.layouts``, ...), against all of the loader's tests.
+MODULES.update({f"loader.{stage}": (f"mesbook/data/loading/{stage}.py", MODULES["loader"][1]) for stage in LOADER_STAGES})
 #: What the copy needs besides the module: the package, the tests and the project files.
 COPIED = ("mesbook", "tests", "benchmarks", "pyproject.toml")
 #: Hypothesis profile for mutant runs: the first failing example is enough, shrinking it is wasted time.
@@ -93,7 +97,7 @@ def main(selected: list[str]) -> None:
     base = Path(os.environ.get("MUTATE_DIR", "/tmp/mesbook-mutate"))
     report = Path(os.environ.get("MUTATE_REPORT", base / "mutation.md"))
     children = int(os.environ.get("MUTATE_CHILDREN", "1"))
-    names = selected or list(MODULES)
+    names = selected or [name for name in MODULES if not name.startswith("loader.")]
     lines = ["# Mutation testing (mutmut, mirror tests only)", "", "| module | mutants | killed | kill rate |",
              "|---|---:|---:|---:|"]
     details = []

@@ -73,6 +73,9 @@ class Options:
                 key not in allowed or not isinstance(value, str) for key, value in self.columns.items()):
             raise ValueError(f"columns must map some of {list(allowed)} to the file's column names, "
                              f"e.g. columns={{'futures_price': 'Close'}}; got {self.columns!r}")
+        if ("date" in self.columns) != ("time" in self.columns):
+            raise ValueError("columns names 'date' or 'time' alone: name both, the two columns that together make the "
+                             "timestamp (or the one 'timestamp' column)")
         if "timestamp" in self.columns and ({"date", "time"} & set(self.columns)):
             raise ValueError("columns names 'timestamp' and also 'date'/'time': name the one timestamp column, or the "
                              "date and time columns that make it")

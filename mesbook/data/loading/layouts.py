@@ -98,8 +98,8 @@ def combine_date_and_time(records, names: list[str], load: Load):
         return records, names
     given = load.options.columns
     keys = [key(n) for n in names]
-    if "date" in given and "time" in given:
-        date, time = (_find(records.header, names, given[part], part, load) for part in ("date", "time"))
+    if "date" in given and "time" in given:  # the header stage checked that both are columns of the file
+        date, time = (records.header.index(_named(records.header, given[part])) for part in ("date", "time"))
     else:
         date = next((i for i, k in enumerate(keys) if k in DATE_KEYS), None)
         time = next((i for i, k in enumerate(keys) if k in TIME_KEYS), None)
@@ -115,13 +115,6 @@ def combine_date_and_time(records, names: list[str], load: Load):
                        [pa.chunked_array([joined]) if isinstance(joined, pa.Array) else joined,
                         *(records.columns[i] for i in keep)])
     return combined, ["timestamp", *(names[i] for i in keep)]
-
-
-def _find(header, names, wanted: str, part: str, load: Load) -> int:
-    written = _named(header, wanted)
-    if written is not None:
-        return header.index(written)
-    raise ValueError(f"columns={{{part!r}: {wanted!r}}} names no column of {load.source}; its header has {header}")
 
 
 def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -77,7 +77,10 @@ def _head(text: Text) -> str:
 
 
 def _split(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line], delimiter=sep))
+    try:
+        return next(csv.reader([line], delimiter=sep))
+    except csv.Error:  # a field over the csv module's size limit: the scan refuses the file at its line
+        return [line]
 
 
 def _separator(head: str, load: Load) -> str:
@@ -105,8 +108,8 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
         load.lines = Lines(first=1)
     else:
         first_line = re.match(r"[^\r\n]*(\r\n|\r|\n|$)", head).group(0)
-        if '"' in first_line and first_line.count('"') % 2:
-            return None  # a header spanning lines
+        if '"' in first_line and first_line.count('"') % 2 or len(first_line) == len(head) < len(view):
+            return None  # a header spanning lines, or longer than the head read
         header = _split(first_line.rstrip("\r\n"), sep)
         if not any(name.strip() for name in header):
             return None  # blank lines above the header

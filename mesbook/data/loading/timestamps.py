@@ -114,8 +114,6 @@ def _text(load: Load, column: pd.Series) -> pd.Series:
         minutes = pd.to_numeric(parts[1]) * 60 + pd.to_numeric(parts[2])
         wall = parsed.dt.tz_localize(None) + pd.to_timedelta(minutes.where(parts[0] != "-", -minutes), unit="min")
         return _to_exchange_time(load, parsed, "UTC offsets", wall)
-    if parsed.dt.tz is not None:  # a declared format with %z read offsets the value check did not see
-        return _to_exchange_time(load, parsed.dt.tz_convert("UTC"), "UTC offsets")
     if options.tz is not None:
         return _localize(load, parsed, lambda: text)
     return parsed.dt.as_unit("us") if (parsed.dt.nanosecond == 0).all() else parsed

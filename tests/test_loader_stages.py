@@ -1,0 +1,270 @@
+"""load_market_data's stages on hand-built inputs, one branch each: the arguments' checks, zone names after the
+time, typed table columns, the source stage's unusual files, the vendor-layout helpers and the Arrow split.
+
+Complements tests/test_loader_formats.py and tests/test_loader_vendors.py; written so that each rule of
+mesbook/data/loading/ has a case with a known answer (the mutation run, ``make mutate MUTATE_ARGS=loader``,
+holds the stages to it).
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+import pytest
+
+from mesbook import load_market_data, simulate_market_data
+from mesbook.data.loading.common import Lines
+from loader_support import load, refused
+
+H = "timestamp,futures_price,open_interest\n"
+TWO_DAYS = H + "2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
+MUST = "The header must include timestamp, futures_price, open_interest (case and spaces do not matter)"
+
+
+def times(*values) -> list:
+    return pd.to_datetime(list(values)).tolist()
+
+
+def parquet(frame: pd.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+    return sink.getvalue()
+
+
+# -- the arguments -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"columns": {"date": "Day"}}, "columns names 'date' or 'time' alone: name both, the two columns that together "
+                                   "make the timestamp (or the one 'timestamp' column)"),
+    ({"columns": {"timestamp": "a", "date": "b", "time": "c"}},
+     "columns names 'timestamp' and also 'date'/'time': name the one timestamp column, or the date and time columns "
+     "that make it"),
+    ({"names": "timestamp,futures_price"}, "names must be a list of column names for a file without a header line, "
+                                           "got 'timestamp,futures_price'"),
+    ({"names": ["timestamp", 3]}, "names must be a list of column names for a file without a header line, got "
+                                  "('timestamp', 3)"),
+    ({"symbol": 4}, "symbol must be the text naming one instrument, e.g. symbol='MESM4', got 4"),
+    ({"price_scale": True}, "price_scale must be a positive number that multiplies every price, e.g. 1e-9, got True"),
+])
+def test_a_bad_argument_is_refused_naming_it(kwargs, message):
+    assert refused(TWO_DAYS, **kwargs) == message
+
+
+def test_a_price_scale_that_is_not_a_power_of_ten_is_said_as_written():
+    frame, note = load(TWO_DAYS, price_scale=0.25)
+    assert frame["futures_price"].tolist() == [1000.0625, 1000.375]
+    assert note == "the buffer: prices multiplied by price_scale=0.25"
+
+
+# -- zone names after the time ---------------------------------------------------------------------------------
+
+def zoned(*stamps: str) -> str:
+    return H + "".join(f"{s},{4000 + i},{20000 + i}\n" for i, s in enumerate(stamps))
+
+
+def test_zone_names_differing_by_row_are_each_read_in_their_zone():
+    frame, note = load(zoned("20240304 09:30:00 US/Eastern", "20240304 15:31:00 UTC", "20240304 09:32:00 US/Central"))
+    assert frame["timestamp"].tolist() == times("2024-03-04 08:30", "2024-03-04 09:31", "2024-03-04 09:32")
+    assert note == ("the buffer: converted zone names (US/Eastern, UTC, US/Central) to exchange time America/Chicago "
+                    "(tz-naive)")
+
+
+def test_daily_dates_with_a_zone_name_keep_their_date():
+    frame, note = load(zoned("20240304 00:00:00 US/Eastern", "20240305 00:00:00 US/Eastern"))
+    assert frame["timestamp"].tolist() == times("2024-03-04", "2024-03-05")
+    assert note == "the buffer: daily dates with zone names (US/Eastern) kept as dates"
+
+
+def test_a_value_without_the_zone_name_is_refused_at_its_line():
+    assert refused(zoned("20240304 09:30:00 US/Eastern", "20240304 09:31:00", "20240304 09:32:00 Mars/Base")) == (
+        "the buffer line 3, column 'timestamp': a value without a time zone name, unlike line 2 '20240304 09:31:00'; "
+        "write every timestamp with its zone name (e.g. 20240304 09:30:00 US/Eastern), or none (and pass tz=)")
+
+
+def test_an_unknown_zone_name_is_a_value_without_one():
+    assert refused(zoned("20240304 09:30:00 US/Eastern", "20240304 09:31:00 Mars/Base")).startswith(
+        "the buffer line 3, column 'timestamp': a value without a time zone name, unlike line 2 "
+        "'20240304 09:31:00 Mars/Base'")
+    assert refused(zoned("20240304 09:30:00 Mars/Base")).startswith(
+        "the buffer line 2, column 'timestamp': not a date '20240304 09:30:00 Mars/Base'")
+
+
+def test_tz_with_zone_names_is_refused():
+    assert refused(zoned("20240304 09:30:00 US/Eastern"), tz="UTC") == (
+        "the buffer column 'timestamp' names its zone (line 2: '20240304 09:30:00 US/Eastern'); tz= declares the "
+        "zone of timestamps without one: drop tz=")
+
+
+def test_a_clock_time_the_named_zone_skips_is_refused_at_its_line():
+    assert refused(zoned("20240310 01:30:00 US/Eastern", "20240310 02:30:00 US/Eastern")) == (
+        "the buffer line 3, column 'timestamp': a clock time that US/Eastern skips or repeats at a DST change "
+        "'20240310 02:30:00 US/Eastern'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or "
+        "in UTC")
+
+
+def test_a_declared_format_with_a_zone_directive_reads_the_wall_time_in_the_named_zone():
+    frame, _ = load(zoned("04.03.2024 09:30 US/Eastern", "04.03.2024 09:31 US/Eastern"), date_format="%d.%m.%Y %H:%M %Z")
+    assert frame["timestamp"].tolist() == times("2024-03-04 08:30", "2024-03-04 08:31")
+
+
+# -- typed columns of a table ----------------------------------------------------------------------------------
+
+def test_a_table_date_column_is_read_as_dates():
+    market = simulate_market_data(3, seed=1)
+    market["timestamp"] = market["timestamp"].dt.date
+    frame, _ = load(parquet(market))
+    assert frame["timestamp"].tolist() == simulate_market_data(3, seed=1)["timestamp"].tolist()
+    assert str(frame["timestamp"].dtype) == "datetime64[us]"
+
+
+def test_a_table_of_naive_times_takes_tz_and_refuses_tz_for_aware_ones():
+    market = simulate_market_data(2, seed=1)
+    market["timestamp"] = market["timestamp"] + pd.Timedelta(hours=10)
+    frame, note = load(parquet(market), tz="America/New_York")
+    assert frame["timestamp"].tolist() == (market["timestamp"] - pd.Timedelta(hours=1)).tolist()
+    assert note == ("the buffer: read a parquet table; converted tz='America/New_York' to exchange time America/Chicago "
+                    "(tz-naive)")
+    market["timestamp"] = market["timestamp"].dt.tz_localize("UTC")
+    assert refused(parquet(market), tz="UTC") == ("the buffer column 'timestamp' carries its zone (UTC); tz= declares "
+                                                  "the zone of timestamps without one: drop tz=")
+
+
+def test_a_table_with_a_missing_timestamp_names_its_row():
+    table = pa.table({"timestamp": pa.array([pd.Timestamp("2024-01-02"), None], pa.timestamp("us")),
+                      "futures_price": [4000.0, 4001.0], "open_interest": [20000.0, 20010.0]})
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    assert refused(sink.getvalue()) == ("the buffer row 2, column 'timestamp': missing value 'None'; fill it in or "
+                                        "delete that row")
+
+
+def test_a_table_with_text_columns_reads_them_like_a_csv():
+    table = pa.table({"timestamp": ["2024-01-02", "2024-01-03"], "futures_price": ["4000,25", "4001,5"],
+                      "open_interest": [20000, 20010]})
+    sink = io.BytesIO()
+    feather.write_feather(table, sink)
+    frame, note = load(sink.getvalue(), decimal=",")
+    assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+    assert note == "the buffer: read a feather table"
+
+
+def test_a_table_without_rows_is_refused():
+    empty = simulate_market_data(3, seed=1).iloc[:0]
+    assert refused(parquet(empty)) == "the buffer is a parquet table without rows; add one row per bar"
+
+
+# -- the source stage ------------------------------------------------------------------------------------------
+
+def test_damaged_zstd_content_is_refused():
+    data = pa.compress(TWO_DAYS.encode(), codec="zstd", asbytes=True)[:12]
+    assert refused(data).startswith("the buffer looks zstd-compressed but cannot be decompressed (")
+
+
+def test_declared_utf8_reads_utf8_and_refuses_other_bytes():
+    frame, note = load(TWO_DAYS.encode(), encoding="UTF8")
+    assert frame["futures_price"].tolist() == [4000.25, 4001.5] and note == ""
+    assert refused(TWO_DAYS.replace("2024-01-03", "2024-01-03é").encode("latin-1"), encoding="utf-8").startswith(
+        "the buffer line 3 cannot be decoded with encoding='utf-8' (invalid continuation byte)")
+
+
+def test_a_long_file_of_blank_lines_is_empty():
+    assert refused(b" \n" * 40000) == ("the buffer is empty; a market CSV needs a header line "
+                                       "timestamp,futures_price,open_interest and one line per bar")
+    assert refused("\u00a0\n" * 10) == ("the buffer is empty; a market CSV needs a header line "
+                                        "timestamp,futures_price,open_interest and one line per bar")
+
+
+def test_a_header_after_70000_bytes_of_blank_lines_is_found():
+    frame, note = load("\n" * 70000 + TWO_DAYS)
+    assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+
+
+def test_a_first_line_longer_than_the_sniffed_head_is_read_whole():
+    names = [f"c{i}" + "x" * 95_000 for i in range(12)]  # a 1.1 MB header line, longer than the head read first
+    text = ";".join(["timestamp", "futures_price", "open_interest", *names]) + "\n"
+    frame, note = load(text + ";".join(["2024-01-02", "4000", "20000", *"abcdefghijkl"]) + "\n")
+    assert frame["futures_price"].tolist() == [4000.0] and list(frame.columns)[3:] == names
+    assert note == "the buffer: separator ';'"
+
+
+# -- the split ---------------------------------------------------------------------------------------------------
+
+def test_the_header_of_columns_is_read_from_a_quoted_first_line():
+    frame, _ = load('"time stamp",futures_price,open_interest\n2024-01-02,4000,20000\n'.replace('"time stamp"',
+                                                                                               '"timestamp"'))
+    assert frame["timestamp"].tolist() == times("2024-01-02")
+
+
+def test_a_header_spanning_two_lines_is_read_by_the_scan():
+    frame, _ = load('timestamp,futures_price,open_interest,"a\nnote"\n2024-01-02,4000,20000,x\n')
+    assert list(frame.columns) == ["timestamp", "futures_price", "open_interest", "a\nnote"]
+
+
+def test_two_columns_of_one_market_name_are_refused_on_the_fast_path_too():
+    assert refused("timestamp,Open Interest,open_interest,futures_price\n2024-01-02,1,2,3\n").startswith(
+        "the buffer line 1 has two columns that read as 'open_interest'")
+
+
+def test_mapped_columns_are_parsed_as_numbers_in_the_split():
+    text = "Date,Close,OI\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
+    frame, note = load(text, columns={"timestamp": "Date", "futures_price": " Close ", "open_interest": "OI"})
+    assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+    assert note == "the buffer: renamed column(s) 'Date'->'timestamp', 'Close'->'futures_price', 'OI'->'open_interest'"
+
+
+@pytest.mark.parametrize("price, kind", [("0.25", float), ("4000", float)])
+def test_small_or_whole_prices_read_the_same_through_either_split(price, kind):
+    frame, note = load(H + f"2024-01-02,{price},20000\n")
+    assert frame["futures_price"].tolist() == [kind(price)] and note == ""
+
+
+# -- layouts' helpers --------------------------------------------------------------------------------------------
+
+def test_a_date_column_of_times_and_a_time_column_of_dates_are_not_combined():
+    text = "Date,Time,futures_price,open_interest\n09:30,2024-01-02,4000,20000\n"
+    assert refused(text) == (f"the buffer is missing column(s) ['timestamp']; its header has ['Date', 'Time', "
+                             f"'futures_price', 'open_interest']. {MUST}; rename 'time' to 'timestamp'")
+
+
+def test_a_date_column_alone_is_proposed_as_the_timestamp():
+    text = "Date,futures_price,open_interest\n01/02/2024,4000,20000\n01/03/2024,4001,20010\n"
+    assert refused(text).endswith(f"{MUST}; pass columns={{'timestamp': 'Date'}}")
+    frame, _ = load(text, columns={"timestamp": "Date"}, dayfirst=False)
+    assert frame["timestamp"].tolist() == times("2024-01-02", "2024-01-03")
+
+
+def test_many_instruments_are_listed_six_and_counted():
+    rows = "".join(f"2024-01-02,SYM{i},{4000 + i},{20000 + i}\n" for i in range(9))
+    message = refused("timestamp,symbol,futures_price,open_interest\n" + rows, symbol="OTHER")
+    assert message.startswith("the buffer has no row with 'symbol' = 'OTHER'; its instruments are 'SYM")
+    assert message.endswith("' and 3 more: pass one of them as symbol=") and message.count("'SYM") == 6
+
+
+def test_a_roll_needs_its_column():
+    assert refused(TWO_DAYS, roll="volume") == ("roll='volume' needs a numeric 'volume' column; the buffer has "
+                                                "['timestamp', 'futures_price', 'open_interest']")
+
+
+def test_a_repeated_timestamp_with_no_column_telling_rows_apart_stays_a_duplicate():
+    text = H[:-1] + ",volume,note\n2024-01-02,4000,20000,1.5,a\n2024-01-02,4001,20010,2.5,a\n"
+    assert refused(text).startswith("the buffer line 3, column 'timestamp': duplicate timestamp '2024-01-02 00:00:00'")
+
+
+def test_a_text_column_of_many_values_is_not_taken_for_instruments():
+    days = pd.date_range("2024-01-02", periods=120).strftime("%Y-%m-%d").tolist()
+    days[1] = "2024-01-01"
+    rows = "".join(f"{day},{4000 + i},{20000 + i},n{i}\n" for i, day in enumerate(days))
+    assert refused(H[:-1] + ",comment\n" + rows).startswith(
+        "the buffer line 3, column 'timestamp': out-of-order timestamp '2024-01-01 00:00:00'")
+
+
+def test_lines_follow_selections_of_selections():
+    lines = Lines(first=2)
+    assert lines[0] == 2 and lines.where(3) == "line 5"
+    taken = lines.take([4, 1]).take([1])
+    assert taken[0] == 3
+    computed = Lines(compute=lambda: [10, 20, 30], label="row").take([2, 0])
+    assert computed.where(0) == "row 30" and computed[1] == 10
