@@ -166,3 +166,21 @@ def test_a_vendor_file_is_refused_with_flags_and_the_flags_load_it(tmp_path, cap
                      "--column", "open_interest=Open Int", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["data"]["bars"] == 60 and report["data"]["start"] == "2024-01-02T00:00:00"
+
+
+def test_help_names_the_vendor_flags():
+    text = cli.build_parser().format_help()
+    for flag in ("--column MARKET=COLUMN", "--names A,B,...", "--symbol NAME", "--roll", "--price-scale FACTOR"):
+        assert flag in text, flag
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--column", "futures_price"], "argument --column: must be MARKET=COLUMN such as futures_price=Close, got "
+                                    "'futures_price'"),
+    (["--price-scale", "0"], "argument --price-scale: must be a finite number > 0, got 0"),
+    (["--price-scale", "x"], "argument --price-scale: must be a number such as 1e-9, got 'x'"),
+    (["--symbol", "MESM4"], "--symbol describe(s) a CSV file: add --csv PATH"),
+])
+def test_bad_vendor_flags_are_one_line(args, words, capsys):
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err == f"mesbook: error: {words}\n"
