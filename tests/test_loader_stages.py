@@ -268,3 +268,67 @@ def test_lines_follow_selections_of_selections():
     assert taken[0] == 3
     computed = Lines(compute=lambda: [10, 20, 30], label="row").take([2, 0])
     assert computed.where(0) == "row 30" and computed[1] == 10
+
+
+# -- what a proposed open-interest column must be ------------------------------------------------------------------
+
+@pytest.mark.parametrize("price, oi, proposed", [
+    (4000, "20000,20010", True),       # far above the price level
+    (4000, "12000,12000", False),      # exactly 3x the price: could be a price
+    (4000, "12001,12001", True),
+    (3999, "1333,1333", False),        # exactly a third of the price
+    (4000, "1332,1332", True),
+    (4000, "0,30000", True),           # zero contracts is a count
+    (4000, "-5,20010", False),         # a count is never negative
+    (4000, "20000.5,20010", False),    # nor fractional
+])
+def test_open_interest_is_proposed_only_for_whole_counts_far_from_the_price(price, oi, proposed):
+    first, second = oi.split(",")
+    message = refused(f"timestamp,futures_price,OI\n2024-01-02,{price},{first}\n2024-01-03,{price},{second}\n")
+    assert message.endswith("; pass columns={'open_interest': 'OI'}") == proposed, message
+
+
+def test_open_interest_is_proposed_when_no_price_column_gives_a_level():
+    message = refused("timestamp,level,OI\n2024-01-02,4000,4000\n2024-01-03,4001,4010\n")
+    assert message.endswith(f"{MUST}; pass columns={{'open_interest': 'OI'}}")
+
+
+def test_columns_name_date_time_and_symbol_ignoring_surrounding_spaces():
+    text = ("Day , Clock,sym,futures_price,open_interest\n2024-01-02,10:00,A,4000,20000\n2024-01-02,10:00,B,4100,9000\n"
+            "2024-01-02,10:05,A,4001,20010\n")
+    frame, note = load(text, columns={"date": "Day", "time": " Clock ", "symbol": " sym"}, symbol="A")
+    assert frame["timestamp"].tolist() == times("2024-01-02 10:00", "2024-01-02 10:05")
+    assert note == ("the buffer: combined 'Day ' and ' Clock' into the timestamp; read the 2 row(s) of 'sym' = 'A'")
+
+
+def test_a_rolled_series_keeps_its_columns_and_its_lines():
+    text = ("timestamp,symbol,futures_price,open_interest\n2024-03-11,MESH4,5100,1500000\n"
+            "2024-03-11,MESM4,5150,600000\n2024-03-12,MESH4,-1,900000\n2024-03-12,MESM4,5160,800000\n")
+    frame, _ = load(text.replace("-1,", "5110,"), roll="open_interest")
+    assert list(frame.columns) == ["timestamp", "symbol", "futures_price", "open_interest"]
+    assert refused(text, roll="open_interest").startswith("the buffer line 4, column 'futures_price': must be > 0")
+
+
+def test_fixed_point_prices_too_small_for_1e9_get_a_power_of_ten():
+    assert refused(H + "2024-01-02,30000000000,20000\n").endswith(
+        "they look 7 power(s) of ten too large: pass price_scale=1e-7")
+    assert refused(H + "2024-01-02,20000000000000,20000\n").endswith(  # 20,000 points exactly in fixed point
+        "(integers of 1e-9 points, as Databento's raw encoding writes them): pass price_scale=1e-9")
+
+
+def test_a_damaged_table_file_says_to_export_it_again():
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(simulate_market_data(3, seed=1), preserve_index=False), sink)
+    assert refused(sink.getvalue()[:60]).endswith("); export or download it again")
+
+
+def test_a_zoned_value_that_is_no_date_is_refused_at_its_line():
+    assert refused(zoned("20240304 09:30:00 US/Eastern", "2024-13-45 09:31:00 US/Eastern")).startswith(
+        "the buffer line 3, column 'timestamp': not a date like line 2")
+
+
+def test_a_clock_time_the_named_zone_repeats_is_refused_at_its_line():
+    assert refused(zoned("20241103 00:30:00 US/Eastern", "20241103 01:30:00 US/Eastern")) == (
+        "the buffer line 3, column 'timestamp': a clock time that US/Eastern skips or repeats at a DST change "
+        "'20241103 01:30:00 US/Eastern'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or "
+        "in UTC")

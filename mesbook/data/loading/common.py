@@ -159,11 +159,3 @@ def char_class(char: str) -> str:
     """One character as a regular expression both Python's re and RE2 (pandas' Arrow strings) read alike."""
     return "[" + ("\\" + char if char in "]\\^-[" else char) + "]"
 
-
-def digits(pattern: str) -> str:
-    """``pattern`` with ``\\d`` spelled ``[0-9]``: RE2 and Python's re (on text) disagree on other digits."""
-    return pattern.replace(r"\d", "[0-9]")
-
-
-def compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.ASCII)

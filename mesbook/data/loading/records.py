@@ -41,7 +41,7 @@ class Records:
     _series: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.columns[0]) if self.columns else 0
+        return len(self.columns[0])  # a header has at least one column
 
     def series(self, index: int) -> pd.Series:
         """Column ``index`` as a pandas Series (Arrow-backed text for a CSV)."""

@@ -8,6 +8,7 @@ day/month formats, ``date_format=`` and ``tz=``. Every value ends as **tz-naive 
 """
 from __future__ import annotations
 
+import datetime
 import re
 import warnings
 import zoneinfo
@@ -19,14 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.tseries.api import guess_datetime_format
 
-from .common import EXCHANGE_TZ, MISSING, Load, digits, strip
+from .common import EXCHANGE_TZ, MISSING, Load, strip
 
 #: Numeric date encodings ``date_format`` accepts besides strftime formats.
 NUMERIC_DATE_UNITS = ("s", "ms", "us", "ns", "excel")
 # A UTC offset ends a value only right after its time of day ("13-01-2024" ends in a year, not an offset).
-_OFFSET = digits(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
+# Patterns spell digits [0-9]: pandas' Arrow strings (RE2) and Python's re disagree on what \d matches.
+_OFFSET = r"[0-9]:[0-9][0-9](?::[0-9][0-9](?:[.,][0-9]+)?)?\s?(?:Z|[+-][0-9][0-9]:?[0-9][0-9])$"
 _OFFSET_PARTS = re.compile(r"([+-])(\d\d):?(\d\d)$")
-_DIGITS = digits(r"^[+-]?\d+(\.\d+)?$")
+_DIGITS = r"^[+-]?[0-9]+([.][0-9]+)?$"
 # A zone name after the time, as Interactive Brokers writes it ("20240304 09:30:00 US/Eastern").
 _ZONE_NAME = re.compile(r"(?:[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+|UTC|GMT)")
 # Numeric timestamps must decode to 1971-2100: a date in 1970 means a wrong unit (seconds read as ms, ...).
@@ -128,10 +130,10 @@ def _zone(name: str):
 
 def _zoned(load: Load, text: pd.Series) -> pd.Series:
     """Timestamps ending in a zone name: each read in its zone, then converted to exchange time."""
-    parts = text.astype(object).str.rsplit(None, n=1)
-    zones = parts.str[-1].where(parts.str.len() == 2, "")
-    known = {zone: _zone(zone) for zone in zones.unique() if _ZONE_NAME.fullmatch(zone)}
-    bad = ~zones.isin([zone for zone, info in known.items() if info is not None]).to_numpy()
+    parts = text.astype(object).str.rsplit(n=1)
+    zones = parts.str[1]  # NaN where a value has no second part
+    known = [zone for zone in zones.dropna().unique() if _ZONE_NAME.fullmatch(zone) and _zone(zone) is not None]
+    bad = ~zones.isin(known).to_numpy()
     if bad.any():
         load.refuse(bad, "timestamp", text, "a value without a time zone name, unlike " + load.lines.where(0),
                     "write every timestamp with its zone name (e.g. 20240304 09:30:00 US/Eastern), or none (and pass "
@@ -142,17 +144,18 @@ def _zoned(load: Load, text: pd.Series) -> pd.Series:
     date_format = load.options.date_format
     if date_format is not None:
         date_format = re.sub(r"\s*%Z", "", date_format)
-    wall = _parse_text(load, pd.Series(parts.str[0], dtype="str"), False, date_format)
-    instants = pd.Series(pd.NaT, index=wall.index, dtype="datetime64[ns, UTC]")
+    wall = _parse_text(load, pd.Series(parts.str[0]), False, date_format)
+    pieces = []
     for zone in known:
         chosen = (zones == zone).to_numpy()
         try:
-            instants[chosen] = wall[chosen].dt.tz_localize(zone).dt.tz_convert("UTC")
+            pieces.append(wall[chosen].dt.tz_localize(zone).dt.tz_convert(datetime.timezone.utc))
         except Exception:  # a clock time the zone skips or repeats
             localized = wall.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
             load.refuse(chosen & localized.isna().to_numpy(), "timestamp", text,
                         f"a clock time that {zone} skips or repeats at a DST change",
                         "write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC")
+    instants = pd.concat(pieces).sort_index()
     return _to_exchange_time(load, instants, "zone names (" + ", ".join(known) + ")", wall)
 
 
