@@ -332,3 +332,91 @@ def test_a_clock_time_the_named_zone_repeats_is_refused_at_its_line():
         "the buffer line 3, column 'timestamp': a clock time that US/Eastern skips or repeats at a DST change "
         "'20241103 01:30:00 US/Eastern'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or "
         "in UTC")
+
+
+# -- more of the hints and instruments, each rule at its edge ------------------------------------------------------
+
+def test_a_price_is_proposed_only_from_a_column_of_positive_numbers():
+    assert refused("timestamp,Close,open_interest\n2024-01-02,0,20000\n2024-01-03,4000,20010\n").endswith(MUST)
+    assert refused("timestamp,Close,open_interest\n2024-01-02,,20000\n2024-01-03,,20010\n").endswith(MUST)
+    assert refused("timestamp,Close,open_interest\n2024-01-02,n/a,20000\n2024-01-03,4000,20010\n").endswith(MUST)
+    assert refused("timestamp,Close,open_interest\n2024-01-02,0.5,20000\n").endswith(
+        f"{MUST}; pass columns={{'futures_price': 'Close'}}")
+
+
+def test_the_proposed_column_is_the_one_named_like_the_market_column_not_the_first_free_one():
+    message = refused("timestamp,Volume,Close,open_interest\n2024-01-02,900,4000,20000\n2024-01-03,800,4001,20010\n")
+    assert message.endswith(f"{MUST}; pass columns={{'futures_price': 'Close'}}")
+
+
+def test_open_interest_written_with_digit_groups_is_proposed():
+    message = refused('timestamp,futures_price,OI\n2024-01-02,4000,"1,817,427"\n2024-01-03,4001,"1,817,430"\n')
+    assert message.endswith("; pass columns={'open_interest': 'OI'}")
+
+
+def test_a_near_miss_name_is_not_proposed_when_its_values_sit_at_the_price_level():
+    message = refused("timestamp,futures_price,open_interst\n2024-01-02,4000,4001\n2024-01-03,4001,4002\n")
+    assert message.endswith(MUST)
+
+
+def test_a_header_that_is_exactly_a_vendor_layout_is_recognised():
+    message = refused("time,open,high,low,close\n1709562600,5130.25,5131,5129.5,5130.5\n")
+    assert message.endswith("; this is a TradingView chart export: pass columns={'timestamp': 'time', "
+                            "'futures_price': 'close'}")
+
+
+def test_databento_prices_already_in_points_need_no_scale():
+    text = ("ts_event,rtype,publisher_id,instrument_id,open,high,low,close,volume\n"
+            "2024-03-04T14:30:00.000000000Z,33,1,42140878,5130.0,5131.25,5129.75,5130.25,1200\n")
+    assert refused(text).endswith("; this is Databento OHLCV: pass columns={'timestamp': 'ts_event', "
+                                  "'futures_price': 'close'} (ts_event is the start of each bar)")
+
+
+def test_an_integer_instrument_column_of_a_table_selects_by_its_text():
+    table = pa.table({"timestamp": pd.to_datetime(["2024-03-11", "2024-03-11", "2024-03-12"]),
+                      "instrument_id": [42140878, 42007065, 42140878], "futures_price": [5100.0, 5150.0, 5110.0],
+                      "open_interest": [1500000.0, 600000.0, 900000.0]})
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    frame, note = load(sink.getvalue(), symbol="42140878")
+    assert frame["futures_price"].tolist() == [5100.0, 5110.0]
+    assert note == "the buffer: read a parquet table; read the 2 row(s) of 'instrument_id' = '42140878'"
+
+
+@pytest.mark.parametrize("count, tail", [(6, "'S5': pass"), (7, "'S5' and 1 more: pass")])
+def test_instruments_beyond_six_are_counted(count, tail):
+    rows = "".join(f"2024-01-02,S{i},{4000 + i},{20000 + i}\n" for i in range(count))
+    message = refused("timestamp,symbol,futures_price,open_interest\n" + rows, symbol="X")
+    assert message.endswith(f"{tail} one of them as symbol=")
+
+
+def test_a_comment_column_of_many_values_does_not_hide_the_instrument_column_after_it():
+    rows = "".join(f"2024-01-{2 + i // 2:02d},note {i},{'AB'[i % 2]},{4000 + i},{20000 + i}\n" for i in range(60))
+    message = refused("timestamp,comment,Contract Name,futures_price,open_interest\n" + rows)
+    assert message.startswith("the buffer holds several instruments: column 'Contract Name' has 'A', 'B' (line 3")
+
+
+def test_an_instrument_column_with_a_gap_on_the_repeated_row_is_not_taken_for_one():
+    text = H[:-1] + ",symbol\n2024-01-02,4000,20000,A\n2024-01-02,4001,20010,\n"
+    assert refused(text).startswith("the buffer line 3, column 'timestamp': duplicate timestamp")
+
+
+def test_previous_day_open_interest_without_an_instrument_column_moves_back_one_row():
+    text = "BizDt,SettlePrice,PrevDayOI\n2024-03-04,5135.5,1817427\n2024-03-05,5102.75,1820011\n2024-03-06,5120,1811904\n"
+    frame, _ = load(text, columns={"timestamp": "BizDt", "futures_price": "SettlePrice", "open_interest": "PrevDayOI"})
+    assert frame["open_interest"].tolist() == [1820011.0, 1811904.0]
+
+
+def test_blank_rows_only_below_the_header_are_no_data_rows():
+    assert refused(H + ",,\n,,\n") == ("the buffer has a header but no data rows (it is empty below line 1); add one "
+                                       "line per bar")
+
+
+def test_a_blank_row_between_the_second_and_third_bars_is_refused():
+    assert refused(H + "2024-01-02,4000,20000\n2024-01-03,4001,20010\n,,\n2024-01-04,4002,20020\n") == (
+        "the buffer line 4 is an empty row between data rows; delete it (or fill in the missing bar)")
+
+
+def test_an_undecodable_first_byte_is_not_read_as_utf8():
+    assert refused(b"\xff" + TWO_DAYS.encode()).startswith(
+        "the buffer is missing column(s) ['timestamp']; its header has ['\u00fftimestamp'")

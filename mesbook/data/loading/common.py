@@ -118,9 +118,7 @@ class Lines:
     def take(self, positions: np.ndarray) -> "Lines":
         positions = np.asarray(positions)
         rows = positions if self._rows is None else self._rows[positions]
-        taken = Lines(self.first, self._compute, self.label, rows)
-        taken._array = self._array
-        return taken
+        return Lines(self.first, self._compute, self.label, rows)
 
     def where(self, position: int) -> str:
         return f"{self.label} {self[position]}"

@@ -123,15 +123,14 @@ def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 # -- what a column's values can be ---------------------------------------------------------------------------
 
-def _sample(column: pa.ChunkedArray, size: int = 500) -> list[str]:
-    return [str(v).strip() for v in column.slice(0, size).to_pylist() if v is not None and str(v).strip()]
+def _sample(column: pa.ChunkedArray) -> list[str]:
+    """The first 500 values as text, missing ones left out."""
+    return [text for v in column.slice(0, 500).to_pylist() if v is not None for text in [str(v).strip()] if text]
 
 
 def _dates(column: pa.ChunkedArray) -> bool:
     """Whether the values hold a calendar date (a year, or a number of date size), not only a time of day."""
-    if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
-        return True
-    values = _sample(column)
+    values = _sample(column)  # a typed timestamp or date column reads as text with its year
     return bool(values) and all(re.search(r"(?<!\d)(1[89]|2[01])\d\d(?!\d)|\d{8,}", v) for v in values)
 
 
@@ -280,15 +279,14 @@ def select_instrument(records, names: list[str], load: Load):
     positions = np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
     if not len(positions):
         raise ValueError(f"{load.source} has no row with {column!r} = {symbol!r}; its instruments are "
-                         f"{_choices(values)}: pass one of them as symbol=")
+                         f"{_choices(values.to_pandas())}: pass one of them as symbol=")
     load.note(f"read the {len(positions)} row(s) of {column!r} = {symbol!r}")
     load.lines = load.lines.take(positions)
     return records.take(positions)
 
 
-def _choices(values) -> str:
-    counts = pd.Series(pa.chunked_array(values).to_pandas() if not isinstance(values, pd.Series) else values
-                       ).value_counts()
+def _choices(values: pd.Series) -> str:
+    counts = values.value_counts()
     shown = ", ".join(repr(str(v)) for v in counts.index[:6])
     return shown + (f" and {len(counts) - 6} more" if len(counts) > 6 else "")
 
@@ -306,13 +304,12 @@ def several_instruments(load: Load, df: pd.DataFrame, position: int) -> None:
             continue
         if name != column and key(name) not in SYMBOL_KEYS and df[name].nunique() > 50:
             continue
-        roll = "open_interest" if "open_interest" in names else "volume"
         raise ValueError(
             f"{load.source} holds several instruments: column {name!r} has {_choices(df[name].astype(str))} "
             f"({load.lines.where(position)} and {load.lines.where(position - 1)} are {str(here)!r} and "
             f"{str(before)!r} at {str(df['timestamp'].iloc[position])!r}); pass symbol={str(before)!r} (or another "
-            f"of them) to read one instrument, or roll={roll!r} for a front-month series (at each timestamp, the "
-            f"contract with the most {roll.replace('_', ' ')})" +
+            f"of them) to read one instrument, or roll='open_interest' for a front-month series (at each timestamp, the "
+            f"contract with the most open interest)" +
             ("" if name == column else f", with columns={{'symbol': {name!r}}}"))
 
 
@@ -334,8 +331,8 @@ def finish(load: Load, records, names: list[str], df: pd.DataFrame) -> pd.DataFr
 def _previous_day(load: Load, df: pd.DataFrame, source: str, names: list[str]) -> pd.DataFrame:
     """Each row's open interest is the next row's previous-day figure (per instrument); the last has none."""
     column = symbol_column(names, load)
-    groups = df[column].astype(str) if column in df.columns else pd.Series(0, index=df.index)
-    shifted = df["open_interest"].groupby(groups.to_numpy(), sort=False).shift(-1)
+    groups = df[column].astype(str).to_numpy() if column in df.columns else np.zeros(len(df))
+    shifted = df["open_interest"].groupby(groups).shift(-1)
     keep = np.flatnonzero(shifted.notna().to_numpy())
     dropped = len(df) - len(keep)
     load.note(f"moved {source!r} (the previous trading day's open interest) back one row to the day it counts; "

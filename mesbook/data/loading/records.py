@@ -52,7 +52,7 @@ class Records:
         return self._series[index]
 
     def take(self, positions: np.ndarray) -> "Records":
-        indices = pa.array(np.asarray(positions, dtype=np.int64))
+        indices = pa.array(np.asarray(positions))
         return Records(self.header, [column.take(indices) for column in self.columns])
 
 

@@ -70,7 +70,7 @@ def read_source(path_or_buffer: PathOrBuffer, load: Load) -> Union[Text, tuple[s
 
 
 def _refuse_binary_text(text: str, load: Load) -> None:
-    if "\x00" in text or _CONTROL_TEXT.search(text):
+    if _CONTROL_TEXT.search(text):
         raise ValueError(f"{load.source} is not a text CSV file (it holds binary data); pass the CSV file itself, "
                          "or its encoding with encoding= if it is text in an unusual encoding")
 
@@ -141,7 +141,7 @@ def _is_utf8(data) -> bool:
     import numpy as np
     import pyarrow as pa
 
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    offsets = pa.py_buffer(np.array([0, len(data)], np.int64))
     try:
         pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
     except pa.ArrowInvalid:
@@ -157,8 +157,6 @@ def _decode(data: bytes, load: Load) -> Text:
         except LookupError as exc:
             raise ValueError(f"encoding={encoding!r} is not an encoding Python knows; pass e.g. 'utf-8', "
                              "'latin-1' or 'utf-16'") from exc
-        if codecs.lookup(encoding).name == "utf-8" and _is_utf8(data):
-            return Text(data)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:

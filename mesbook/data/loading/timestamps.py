@@ -281,8 +281,7 @@ def _localize(load: Load, parsed: pd.Series, text) -> pd.Series:
         aware = parsed.dt.tz_localize(tz)  # pandas' default raises at a skipped or repeated clock time
     except Exception:  # pytz/zoneinfo errors: find the first time the zone skips or repeats
         earlier = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        values = text() if callable(text) else text
-        load.refuse(earlier.isna().to_numpy(), "timestamp", strip(values),
+        load.refuse(earlier.isna().to_numpy(), "timestamp", strip(text()),
                     f"a clock time that {tz} skips or repeats at a DST change",
                     "write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC with tz='UTC'")
     if str(tz) == EXCHANGE_TZ:
