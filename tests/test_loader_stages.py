@@ -264,8 +264,8 @@ def test_a_text_column_of_many_values_is_not_taken_for_instruments():
 def test_lines_follow_selections_of_selections():
     lines = Lines(first=2)
     assert lines[0] == 2 and lines.where(3) == "line 5"
-    taken = lines.take([4, 1]).take([1])
-    assert taken[0] == 3
+    taken = lines.take([4, 1]).take([0])
+    assert taken[0] == 6
     computed = Lines(compute=lambda: [10, 20, 30], label="row").take([2, 0])
     assert computed.where(0) == "row 30" and computed[1] == 10
 
@@ -420,3 +420,70 @@ def test_a_blank_row_between_the_second_and_third_bars_is_refused():
 def test_an_undecodable_first_byte_is_not_read_as_utf8():
     assert refused(b"\xff" + TWO_DAYS.encode()).startswith(
         "the buffer is missing column(s) ['timestamp']; its header has ['\u00fftimestamp'")
+
+
+# -- the diagnostic scan reads and refuses exactly as the Arrow split ------------------------------------------------
+
+def scanned(monkeypatch):
+    import mesbook.data.loading.records as records
+
+    monkeypatch.setattr(records, "_fast", lambda *args: None)  # every file through the csv-module scan
+
+
+@pytest.mark.parametrize("case", ["empty row between bars", "one field too few", "not a number", "zero price",
+                                  "duplicate", "missing column", "header only", "near-miss header"])
+def test_the_scan_refuses_with_the_same_message(case, monkeypatch):
+    from test_loader import REFUSED
+
+    content, kwargs, message = REFUSED[case]
+    scanned(monkeypatch)
+    assert refused(content, **kwargs) == message
+
+
+def test_the_scan_names_the_first_of_several_inner_blank_rows(monkeypatch):
+    scanned(monkeypatch)
+    text = H + "2024-01-02,4000,20000\n,,\n\n2024-01-05,4001,20010\n"
+    assert refused(text) == "the buffer line 3 is an empty row between data rows; delete it (or fill in the missing bar)"
+
+
+def test_the_scan_with_names_and_no_rows(monkeypatch):
+    scanned(monkeypatch)
+    assert refused(",,\n", names=["timestamp", "futures_price", "open_interest"]) == (
+        "the buffer has no data rows; add one line per bar")
+
+
+def test_lines_after_a_value_spanning_lines_are_counted_as_written():
+    text = H[:-1] + ',note\n2024-01-02,4000,20000,"two\nlines"\n2024-01-03,4001,20010,x\n2024-01-04,-1,20020,y\n'
+    assert refused(text).startswith("the buffer line 5, column 'futures_price': must be > 0")
+
+
+@pytest.mark.parametrize("ending", ["\r", "\n"])
+def test_a_cut_last_line_after_three_rows_names_its_line_on_the_scan(ending, monkeypatch):
+    scanned(monkeypatch)
+    frame, note = load(ending.join([H[:-1], "2024-01-02,4000,20000", "2024-01-03,4001,20010", "2024-01-04,4002,1"]))
+    assert frame["open_interest"].tolist() == [20000.0, 20010.0, 1.0]
+    assert note == ("the buffer: the last line (line 4) has no line break at its end, as in a file still being "
+                    "written: check that its last row is complete")
+    frame, note = load(ending.join([H[:-1], "2024-01-02,4000,20000", ""]))
+    assert note == ""
+
+
+def test_fixed_point_prices_anywhere_in_range_are_told_to_scale_by_1e9():
+    assert refused(H + "2024-01-02,200000000000,20000\n").endswith("pass price_scale=1e-9")  # 200 points
+    assert refused(H + "2024-01-02,50000000000,20000\n").endswith("pass price_scale=1e-9")   # 50 points, the floor
+
+
+def test_two_value_fields_on_the_first_line_mean_no_header():
+    message = refused("2024-01-02,4000.25,abc\n2024-01-03,4001.5,def\n")
+    assert message.endswith("(the file has no header line): pass names= with one name per column, e.g. "
+                            "names=['timestamp', 'futures_price', 'open_interest']")
+    assert not refused("Date,4000.25,abc\n2024-01-03,4001.5,def\n").endswith("'open_interest']")
+
+
+@pytest.mark.parametrize("distinct, named", [(50, True), (51, False)])
+def test_a_text_column_of_up_to_50_values_can_be_the_instrument_column(distinct, named):
+    rows = [f"2024-01-{1 + (i % 28):02d},{4000 + i},{20000 + i},c{i % distinct}" for i in range(56)]
+    rows.sort()
+    text = H[:-1] + ",comment\n" + "\n".join(rows) + "\n"
+    message = refused(text)
+    assert message.startswith("the buffer holds several instruments: column 'comment'") == named, message

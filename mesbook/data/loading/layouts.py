@@ -118,7 +118,7 @@ def combine_date_and_time(records, names: list[str], load: Load):
 
 
 def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+    return pc.cast(column, pa.string())  # a no-op on text
 
 
 # -- what a column's values can be ---------------------------------------------------------------------------
@@ -229,7 +229,7 @@ def _vendor_hint(vendor: Vendor, records, keys: list[str], missing: list[str], p
         return ""
     arguments = [f"columns={mapping!r}"]
     if vendor.fixed_point and load.options.price_scale is None and price_level is not None and \
-            price_level > PRICE_RANGE[1]:
+            _too_large(price_level):
         arguments.append(f"price_scale={_scale_text(_scale(price_level))}")
         extra.append("its prices are fixed-point integers (1 unit = 1e-9)")
     if vendor.remark:
@@ -239,9 +239,8 @@ def _vendor_hint(vendor: Vendor, records, keys: list[str], missing: list[str], p
 
 def _headerless(header: list[str]) -> Optional[str]:
     """A hint for a file whose first line holds values rather than column names."""
-    first = ",".join(header) if len(header) > 1 else header[0]
     for vendor, pattern, names, more in HEADERLESS:
-        line = first if "," in pattern else ";".join(header) if len(header) > 1 else header[0]
+        line = ("," if "," in pattern else ";").join(header)  # the fields rejoined with the layout's separator
         if re.fullmatch(pattern, line.strip()):
             return f"this is {vendor} (no header line): pass names={names!r}, {more}"
     looks_like_values = sum(bool(re.fullmatch(r"[+-]?[\d.,:/ -]+", h.strip())) for h in header)
@@ -348,7 +347,7 @@ def _roll(load: Load, df: pd.DataFrame) -> pd.DataFrame:
     if column is None or not pd.api.types.is_numeric_dtype(df[column]):
         raise ValueError(f"roll={rule!r} needs a numeric {rule!r} column; {load.source} has {list(df.columns)}")
     times = df["timestamp"].to_numpy()
-    order = np.lexsort((-df[column].to_numpy(dtype=float), times))
+    order = np.lexsort((-df[column].to_numpy(), times))
     first = np.ones(len(order), dtype=bool)
     first[1:] = times[order][1:] != times[order][:-1]
     keep = order[first]
@@ -371,11 +370,16 @@ def _scale_text(scale: float) -> str:
     return f"1e{int(round(power))}" if np.isclose(power, round(power)) else f"{scale:g}"
 
 
+def _too_large(level: float) -> bool:
+    """Whether a price level is above what index points can be (:data:`PRICE_RANGE`)."""
+    return level > PRICE_RANGE[1]
+
+
 def check_scale(load: Load, df: pd.DataFrame) -> None:
     """Refuse prices above :data:`PRICE_RANGE` (index points), naming the ``price_scale=`` that rescales them."""
     prices = df["futures_price"]
     level = float(prices.median())
-    if level <= PRICE_RANGE[1]:
+    if not _too_large(level):
         return
     scale = _scale(level)
     why = ("they look like fixed-point prices (integers of 1e-9 points, as Databento's raw encoding writes them)"

@@ -209,18 +209,13 @@ def _drop_trailing_blank(records: Records, blank: np.ndarray, load: Load) -> Rec
     return records.take(np.arange(first_blank))
 
 
-@dataclass
-class _Scanned(Records):
-    lines_array: np.ndarray = None
-
-
-def scan(text: str, sep: str, load: Load) -> _Scanned:
+def scan(text: str, sep: str, load: Load) -> Records:
     """The diagnostic path: Python's strict csv reader, row by row; refuses ragged rows and inner blank rows."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)  # an unclosed quote is an error
     header, header_line, rows, lines, blank = None, None, [], [], []
     named = load.options.names is not None
     if named:  # a file without a header line: names= is its header
-        header, header_line = list(load.options.names), 0
+        header = list(load.options.names)
     start = 1
     try:
         for record in reader:
@@ -261,6 +256,5 @@ def scan(text: str, sep: str, load: Load) -> _Scanned:
     if not blank and text[-1:] not in ("\n", "\r"):
         load.note(f"the last line (line {lines[-1]}) has no line break at its end, as in a file still being "
                   "written: check that its last row is complete")
-    columns = [pa.chunked_array([pa.array(list(values), pa.string())]) for values in zip(*rows)]
-    return _Scanned(header, columns, lines_array=array)
+    return Records(header, [pa.chunked_array([pa.array(list(values))]) for values in zip(*rows)])
 

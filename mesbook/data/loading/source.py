@@ -163,7 +163,7 @@ def _decode(data: bytes, load: Load) -> Text:
             line = data[: exc.start].count(b"\n") + 1
             raise ValueError(f"{load.source} line {line} cannot be decoded with encoding={encoding!r} ({exc.reason}); "
                              "pass the file's real encoding, e.g. encoding='latin-1'") from exc
-        return Text(text.encode("utf-8"), 0, text)
+        return Text(text.encode("utf-8"))
     head = data[:400]
     detected = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     if detected is None and len(head) >= 4 and head.count(0) * 3 >= len(head):  # UTF-16 text without a BOM
@@ -179,5 +179,5 @@ def _decode(data: bytes, load: Load) -> Text:
             continue
         if name not in ("utf-8", "utf-8-sig"):
             load.note(f"decoded as {name} (pass encoding= if that is wrong)")
-        return Text(text.encode("utf-8"), 0, text)
+        return Text(text.encode("utf-8"))
     raise ValueError(f"{load.source} cannot be decoded as {detected}; pass the file's encoding with encoding=")
