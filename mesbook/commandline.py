@@ -8,6 +8,7 @@ and :func:`fail` prints that line. Ctrl-C is one line too (:func:`interrupted`, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -40,6 +41,19 @@ def interrupted() -> int:
     """Print the one line a Ctrl-C gets; return :data:`INTERRUPTED`."""
     print("mesbook: interrupted (Ctrl-C); no output file was written", file=sys.stderr)
     return INTERRUPTED
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Ctrl-C waits until the block is done (then raises KeyboardInterrupt as usual)."""
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _umask() -> int:
@@ -76,29 +90,24 @@ class Outputs:
     def write(self, flag: str, writer: Callable[[str], object]) -> None:
         target = self.targets[flag]
         folder, name = os.path.split(os.path.abspath(target))
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        with _ctrl_c_held():  # a temporary file exists only once it is listed for discard()
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+            self._temporary[flag] = temporary
         os.close(handle)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is private; the output gets the usual mode
-        self._temporary[flag] = temporary
         try:
             writer(temporary)
         except (OSError, ValueError) as exc:  # a full disk, a format the writer does not know, ...
             raise UsageError(f"{flag} {target}: cannot write output: {exc}") from exc
 
     def commit(self) -> None:
-        blocked = hasattr(signal, "pthread_sigmask")
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _ctrl_c_held():
             for flag, temporary in list(self._temporary.items()):
                 try:
                     os.replace(temporary, self.targets[flag])
                 except OSError as exc:
                     raise UsageError(f"{flag} {self.targets[flag]}: cannot write output: {exc}") from exc
                 del self._temporary[flag]
-        finally:
-            if blocked:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def discard(self) -> None:
         for temporary in self._temporary.values():
