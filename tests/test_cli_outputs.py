@@ -48,8 +48,11 @@ def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
     out.mkdir()
     args = ["--seed", "1", "--periods", "1000000", "--settings", "honest", "--trades-out", str(out / "trades.csv"),
             "--json", str(out / "run.json"), "--plot", str(out / "run.png")]
+    # A shell without job control starts background jobs with SIGINT ignored, and Python keeps it ignored: the
+    # child gets the default disposition back, as a terminal's foreground run has it.
     proc = subprocess.Popen([sys.executable, "-m", "mesbook", *args], cwd=tmp_path, env=env(), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not (
             any(out.iterdir()) if moment == "writing" else resident_mb(proc.pid) > 250):
