@@ -487,3 +487,49 @@ def test_a_text_column_of_up_to_50_values_can_be_the_instrument_column(distinct,
     text = H[:-1] + ",comment\n" + "\n".join(rows) + "\n"
     message = refused(text)
     assert message.startswith("the buffer holds several instruments: column 'comment'") == named, message
+
+
+# -- fast paths give what the reference paths give, and are the ones taken --------------------------------------------
+
+@pytest.mark.parametrize("values, dtype, expected", [
+    (("100", "250"), "int64", [100, 250]),
+    (("1.5", "2"), "float64", [1.5, 2.0]),
+    (("1e3", "2e3"), "int64", [1000, 2000]),      # whole, written without a decimal mark
+    (("2.0", "3.0"), "float64", [2.0, 3.0]),      # whole, written with one: stays float
+])
+def test_plain_extra_columns_are_read_by_arrow_not_the_text_path(values, dtype, expected, monkeypatch):
+    import mesbook.data.loading.numbers as numbers
+
+    monkeypatch.setattr(numbers, "_extra_text", lambda *args: pytest.fail("the text path read a plain column"))
+    frame, _ = load(H[:-1] + f",volume\n2024-01-02,4000,20000,{values[0]}\n2024-01-03,4001,20010,{values[1]}\n")
+    assert str(frame["volume"].dtype) == dtype and frame["volume"].tolist() == expected
+
+
+@pytest.mark.parametrize("stamps, unit", [(("2024-01-02 09:30", "2024-01-02 09:31"), "us"),
+                                          (("2024-01-02 09:30:00.000000001", "2024-01-02 09:31"), "ns")])
+def test_parsed_timestamps_are_microseconds_unless_a_value_needs_nanoseconds(stamps, unit):
+    frame, _ = load(H + f"{stamps[0]},4000,20000\n{stamps[1]},4001,20010\n")
+    assert str(frame["timestamp"].dtype) == f"datetime64[{unit}]"
+    assert frame["timestamp"].tolist() == [pd.Timestamp(s) for s in stamps]
+    frame, _ = load(H + "02/01/2024 09:30,4000,20000\n03/01/2024 09:31,4001,20010\n", dayfirst=True)
+    assert str(frame["timestamp"].dtype) == "datetime64[us]"
+
+
+def test_a_guessed_format_in_a_skipped_hour_of_tz_is_refused_quoting_the_text():
+    assert refused(H + "10/03/2024 01:30,4000,20000\n10/03/2024 02:30,4001,20010\n", dayfirst=True,
+                   tz="America/New_York") == (
+        "the buffer line 3, column 'timestamp': a clock time that America/New_York skips or repeats at a DST change "
+        "'10/03/2024 02:30'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC with "
+        "tz='UTC'")
+
+
+def test_a_grouping_dot_value_after_a_plain_one_is_still_ambiguous():
+    assert refused(H + "2024-01-02,4000,20000\n2024-01-03,4.012,20010\n") == (
+        "the buffer line 3, column 'futures_price': '4.012' reads as 4.012 with decimal='.', thousands=None and as "
+        "4012 with decimal=',', thousands='.'; pass decimal= and thousands= to say which")
+
+
+@pytest.mark.parametrize("mark", ["^", "[", "]", "\\"])
+def test_a_mark_a_pattern_would_misread_is_refused(mark):
+    assert refused(TWO_DAYS, thousands=mark) == (f"thousands must be one non-digit character such as '.' or ',', got "
+                                                 f"{mark!r}")

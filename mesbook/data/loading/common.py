@@ -58,7 +58,8 @@ class Options:
             raise ValueError(f"sep must be one character such as ',', ';', '\\t' or '|', got {self.sep!r}")
         for name in ("decimal", "thousands"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, str) or len(value) != 1 or value.isdigit()):
+            if value is not None and (not isinstance(value, str) or len(value) != 1 or value.isdigit() or
+                                      value in "[]\\^"):  # no mark, and none a pattern could mistake
                 raise ValueError(f"{name} must be one non-digit character such as '.' or ',', got {value!r}")
         if self.decimal is not None and self.decimal == self.thousands:
             raise ValueError(f"decimal and thousands must differ, both are {self.decimal!r}")
@@ -144,7 +145,7 @@ class Load:
 
 def refuse(source: str, lines: Lines, mask, column: str, values, problem: str, fix: str) -> None:
     position = int(np.flatnonzero(np.asarray(mask))[0])
-    value = values.iloc[position] if hasattr(values, "iloc") else values[position]
+    value = pd.Series(values).iloc[position]
     raise ValueError(f"{source} {lines.where(position)}, column {column!r}: {problem} {str(value)!r}; {fix}")
 
 
@@ -154,6 +155,6 @@ def strip(column: pd.Series) -> pd.Series:
 
 
 def char_class(char: str) -> str:
-    """One character as a regular expression both Python's re and RE2 (pandas' Arrow strings) read alike."""
-    return "[" + ("\\" + char if char in "]\\^-[" else char) + "]"
+    """One mark (never ``[ ] \\ ^``, see :class:`Options`) as a pattern Python's re and RE2 read alike."""
+    return "[" + char + "]"
 

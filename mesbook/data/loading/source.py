@@ -177,7 +177,6 @@ def _decode(data: bytes, load: Load) -> Text:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        if name not in ("utf-8", "utf-8-sig"):
-            load.note(f"decoded as {name} (pass encoding= if that is wrong)")
+        load.note(f"decoded as {name} (pass encoding= if that is wrong)")  # not UTF-8: that returned above
         return Text(text.encode("utf-8"))
     raise ValueError(f"{load.source} cannot be decoded as {detected}; pass the file's encoding with encoding=")

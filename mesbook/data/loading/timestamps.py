@@ -71,10 +71,6 @@ def _typed(load: Load, column: pa.ChunkedArray) -> pd.Series:
     if column.null_count:
         mask = column.is_null().to_numpy(zero_copy_only=False)
         load.refuse(mask, "timestamp", ["None"] * len(mask), "missing value", "fill it in or delete that row")
-    if pa.types.is_timestamp(column.type) and column.type.tz is None and column.type.unit == "ns":
-        ns = column.to_numpy() if column.num_chunks == 1 else np.concatenate([c.to_numpy() for c in column.chunks])
-        values = pd.Series(ns if (ns.view("int64") % 1000).any() else ns.astype("datetime64[us]"))
-        return _localize(load, values, lambda: values.astype(str)) if load.options.tz is not None else values
     values = pd.Series(column.to_pandas())
     if pa.types.is_date(column.type):
         return pd.Series(pd.to_datetime(values).to_numpy().astype("datetime64[us]"))
