@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.article.indicators import oi_indicators
-from mesbook.article.signals import signal_codes
+from mesbook.core.indicators import oi_indicators
+from mesbook.core.signals import signal_codes
 from mesbook.engine.decisions import SignalCache, decision_codes
 from mesbook.engine.settings import ARTICLE
 

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 import mesbook as mb
-from mesbook.article.simulation import article_equity, article_run
+from mesbook.core.trades import article_equity, article_run
 from mesbook.engine.decisions import SignalCache
 from mesbook.engine.fastpath import EXECUTION_FIELDS, require_fast_path, supports_fast_path
-from mesbook.article.signals import delay_codes
+from mesbook.core.signals import delay_codes
 from mesbook.engine.settings import ARTICLE, REALISTIC, Commission
 
 signal_switches = st.fixed_dictionaries({

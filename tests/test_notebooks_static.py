@@ -288,7 +288,7 @@ def glued(nb: dict) -> dict[str, str]:
 def _facts() -> list[tuple[str, str, object]]:
     """(chapter, glue name or text as written in the prose / alt text, value(s) computed now)."""
     import mesbook as mb
-    from mesbook.article.market import regime_table
+    from mesbook.core.oi import regime_table
     from mesbook.article.signals import crossings
     from mesbook.studies.audit import lookahead_table
     from mesbook.studies.seeds import paired_difference, seed_sweep

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
-from ..article.market import MARKET_COLUMNS, validate_market_data
+from ..core.market import MARKET_COLUMNS, validate_market_data
 
 #: The zone naive output timestamps are expressed in: CME's exchange time.
 EXCHANGE_TZ = "America/Chicago"

@@ -20,8 +20,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
-from ..article.signals import delay_codes, signal_codes
+from ..core.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
+from ..core.signals import delay_codes, signal_codes
 from ..options.calendar import roll_window_mask
 from .settings import ARTICLE, BacktestSettings, check_settings
 

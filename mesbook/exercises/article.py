@@ -6,9 +6,12 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.contract import get_atm_strike, payoff_dollars
+from ..article.contract import get_atm_strike
+
+from ..core.contract import payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
-from ..article.market import LEDGER_TRADES, oi_ledger, simulate_with_drift
+from ..article.market import simulate_with_drift
+from ..core.oi import LEDGER_TRADES, oi_ledger
 from ..article.simulation import run_article
 from ..article.signals import crossings, signal_table
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED

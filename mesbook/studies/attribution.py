@@ -32,7 +32,7 @@ from ..constants import (
     STRIKE_INTERVAL,
     TRADING_DAYS,
 )
-from ..article.contract import intrinsic_value
+from ..core.contract import intrinsic_value
 from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
 from ..options.greeks import black76_greeks
 from ..results import SimulationResult

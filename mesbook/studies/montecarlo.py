@@ -31,8 +31,8 @@ from ..constants import (
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
 )
-from ..article.contract import get_atm_strike, intrinsic_value
-from ..article.simulation import article_run
+from ..core.contract import intrinsic_value, nearest_strike
+from ..core.trades import article_run
 from ..engine.decisions import SignalCache
 from ..engine.fastpath import require_fast_path
 from ..formatting import format_p
@@ -231,7 +231,7 @@ def _random_entry_pnl(rng: np.random.Generator, price: np.ndarray, run: Any, pre
     durations = (run.exits - run.entries)[order]
     starts = run.entries[0] + np.cumsum(durations, axis=1) - durations
     signs = run.signs[order] if random_types == "same" else rng.choice(np.array([-1, 1]), size=order.shape)
-    strikes = get_atm_strike(price[starts], STRIKE_INTERVAL)
+    strikes = nearest_strike(price[starts], STRIKE_INTERVAL)
     pnl = intrinsic_value(signs, price[starts + durations], strikes) * FUTURES_MULTIPLIER - premium
     return float(pnl.sum(axis=1).mean())
 

@@ -39,8 +39,9 @@ import pandas as pd
 from arch.bootstrap import SPA
 from scipy.special import ndtr, ndtri
 
-from ..article.contract import get_atm_strike, intrinsic_value
-from ..article.simulation import ArrayRun, article_equity, article_run
+
+from ..core.contract import intrinsic_value, nearest_strike
+from ..core.trades import ArrayRun, article_equity, article_run
 from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, STRIKE_INTERVAL, TRADING_DAYS
 from ..engine.decisions import SignalCache
 from ..engine.fastpath import require_fast_path
@@ -421,7 +422,7 @@ def random_entry_pnl(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[
             durations = (run.exits - run.entries)[order]
             starts = run.entries[0] + np.cumsum(durations) - durations
             signs = run.signs[order]
-            strikes = get_atm_strike(price[starts], STRIKE_INTERVAL)
+            strikes = nearest_strike(price[starts], STRIKE_INTERVAL)
             pnl = intrinsic_value(signs, price[starts + durations], strikes) * FUTURES_MULTIPLIER - premium
             shuffled = ArrayRun(starts, starts + durations, signs, strikes, pnl)
             twin += np.diff(article_equity(shuffled, price, initial_cash=initial_cash, premium=premium),

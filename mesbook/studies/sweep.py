@@ -9,7 +9,7 @@ simulation, less than one single backtest. Other settings run :func:`mesbook.run
 combination.
 
 A sweep is also the quickest way to fool yourself: the best cell of a heatmap is the best *in this
-sample*. :mod:`mesbook.walkforward` measures how much of it survives on data the choice never saw.
+sample*. :mod:`mesbook.studies.walkforward` measures how much of it survives on data the choice never saw.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from ..constants import (
     FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS,
 )
 from ..engine.backtest import run_backtest
-from ..article.simulation import ArrayRun, article_equity, article_run
+from ..core.trades import ArrayRun, article_equity, article_run
 from ..engine.decisions import SignalCache
 from ..engine.fastpath import supports_fast_path
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio

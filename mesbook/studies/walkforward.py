@@ -1,7 +1,7 @@
 """Walk-forward testing: choose the windows on the past, judge them on the future.
 
 The data are cut into folds. Each fold has a *training* window of ``train_bars`` bars, on which every
-window combination is backtested (:func:`mesbook.sweep.sweep_windows`) and the best one chosen, and
+window combination is backtested (:func:`mesbook.studies.sweep.sweep_windows`) and the best one chosen, and
 the *test* window of ``test_bars`` bars right after it, on which only the chosen combination is scored.
 The next fold starts ``test_bars`` later, so test windows follow each other without overlapping and
 together cover the data after the first training window.
@@ -71,7 +71,7 @@ def walk_forward(
     ``out_of_sample`` — the same windows on the test window (NaN for "sharpe" when they never trade
     there: a flat account has no Sharpe ratio); ``test_median`` and ``test_best`` — the
     median and best statistic of the whole grid on the test window, for scale (reported after the
-    choice, never used for it). ``statistic`` as in :func:`mesbook.sweep.sweep_windows`; prefer one that
+    choice, never used for it). ``statistic`` as in :func:`mesbook.studies.sweep.sweep_windows`; prefer one that
     does not grow with the window length ("sharpe") when ``train_bars`` and ``test_bars`` differ.
     ``test_bars`` should exceed the longest window so that the test backtests can trade.
     """

@@ -14,8 +14,10 @@ from ..engine.settings import ARTICLE, REALISTIC
 from ..formatting import usd
 from ..studies.attribution import COMPONENTS, attribute_pnl
 from ..studies.montecarlo import monte_carlo
-from ..studies.sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_windows
-from .base import Explorer, dropdown, float_slider, int_slider
+from ..studies.sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, statistic_column, sweep_windows
+from .base import Explorer
+from .controls import dropdown, float_slider, int_slider
+from .twin import Axis, choice_axis, slider_axis
 
 
 #: The signal rules the sweep explorer offers: the article's, and the same with a backward gradient.
@@ -62,6 +64,16 @@ class SweepExplorer(Explorer):
                     "same. Choose the backward gradient to make the window count.")
         return None
 
+    def twin_axes(self) -> list[Axis]:
+        return [choice_axis(self, "statistic"), slider_axis(self, "seed", range(3, 8), "{}")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        table = self.table(int(params["seed"]), params["statistic"], params["signals"], int(params["gradient"]))
+        column = statistic_column(table, params["statistic"])
+        best = table.loc[table[column].idxmax()]
+        value = usd(best[column], signed=True) if params["statistic"] == "net_pnl" else f"{best[column]:.2f}"
+        return {"best pair": f"{int(best['short'])} / {int(best['long'])}", "its value": value}
+
 
 def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
     """Heatmap of the chapter 8 window grid: pick the statistic, the market's seed, the gradient rule and window."""
@@ -99,6 +111,16 @@ class MonteCarloExplorer(Explorer):
         return (f"Mean P&L per path: strategy {usd(result.strategy_pnl.mean(), 0, signed=True)}, random entries "
                 f"{usd(result.random_pnl.mean(), 0, signed=True)}; t = {result.t_statistic:.2f}.")
 
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "coupling", (0.0, 0.02, 0.05, 0.1, 0.15), "{:.2f}"),
+                slider_axis(self, "paths", (100, 200), "{}")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        r = self.result(params["coupling"], params["paths"])
+        return {"strategy, mean per path": usd(r.strategy_pnl.mean(), 0, signed=True),
+                "random entries": usd(r.random_pnl.mean(), 0, signed=True),
+                "t statistic": f"{r.t_statistic:.2f}", "p-value": f"{r.p_value:.3f}"}
+
 
 def monte_carlo_explorer(coupling: float = 0.05, paths: int = 200) -> MonteCarloExplorer:
     """Sliders for the planted edge and the number of paths; redraws the histogram and the p-value (chapter 9)."""
@@ -133,6 +155,13 @@ class AttributionExplorer(Explorer):
         row = self.attribution.trades.iloc[k]
         parts = ", ".join(f"{name} {usd(row[name], signed=True)}" for name in COMPONENTS)
         return f"{parts}, costs {usd(-row['costs'], signed=True)}: net {usd(row['pnl'], signed=True)}."
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "trade", range(1, min(len(self.attribution.trades), 30) + 1), "{}")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        row = self.attribution.trades.iloc[int(params["trade"]) - 1]
+        return {"net P&L of the trade": usd(row["pnl"], signed=True), "costs": usd(-row["costs"], signed=True)}
 
 
 def attribution_explorer(data: pd.DataFrame, settings: Any = None, trade: int = 1) -> AttributionExplorer:
