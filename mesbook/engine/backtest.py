@@ -40,13 +40,14 @@ from ..constants import (
 from ..core.contract import intrinsic_value, nearest_strike
 from ..core.signals import delay_codes
 from ..core.trades import equity_curve
+from ..core.windows import Windows
 from ..metrics import compute_stats
 from ..options.calendar import select_expiry
 from ..options.greeks import black76_greeks
 from ..options.pricing import price_option
 from ..options.volatility import realized_volatility
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
-from ..validation import check_frame, check_number, check_windows
+from ..validation import check_frame, check_number
 from .decisions import decision_codes
 from .rules import contracts_to_buy, drawdown_halted, first_trigger
 from .settings import ARTICLE, BacktestSettings, check_settings
@@ -201,7 +202,7 @@ def run_backtest(
     markets that only need the trades and the equity). The input frame is not modified.
     """
     check_settings(settings)
-    check_windows(short_sma_window, long_sma_window, gradient_window)
+    windows = Windows(short_sma_window, long_sma_window, gradient_window)
     initial_cash = check_number("initial_cash", initial_cash)
     multiplier = check_number("multiplier", multiplier, strict=True)
     strike_interval = check_number("strike_interval", strike_interval, strict=True)
@@ -209,7 +210,7 @@ def run_backtest(
     if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
         data = data.assign(timestamp=exchange_times(data["timestamp"]))
 
-    codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
+    codes = decision_codes(data, settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
     market = market_arrays(data, settings, periods_per_year)
     trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)

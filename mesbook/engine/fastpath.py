@@ -13,7 +13,7 @@ says when that holds; the results are then identical to :func:`mesbook.run_backt
 (:meth:`FastMarket.twins`): its own trades in another order, laid back to back from its first entry — the
 same number of trades, holding periods and time in the market, entered on bars that carry no signal. The
 window sweeps (:mod:`mesbook.studies.sweep`), the Monte Carlo (:mod:`mesbook.studies.montecarlo`) and the
-sweep's P&L matrix for the multiple tests (:mod:`mesbook.studies.multiple_testing`) all run on it.
+sweep's P&L matrix for the multiple tests (:mod:`mesbook.studies.sweep_matrix`) all run on it.
 Money is in dollars, prices and strikes in index points, OI in contracts.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ Units: money in dollars, prices and strikes in index points, open interest in co
 (business days) or dates. The tables printed beside these figures are computed where they belong:
 :mod:`mesbook.article.market` (ledger, regimes), :mod:`mesbook.article.signals` (crossings, signal
 tables), :mod:`mesbook.article.simulation` (trade table), :mod:`mesbook.studies.audit` (look-ahead
-table) and :mod:`mesbook.studies.seeds` (seed sweeps).
+table) and :mod:`mesbook.studies.luck` (seed sweeps).
 """
 from __future__ import annotations
 

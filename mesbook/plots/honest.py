@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
+from ..estimates import Z95
 from ..results import SimulationResult
 from .base import COLORS, DOLLARS, BookFigure, artist, book_style, date_axis, figure_usd, new_figure
 
@@ -38,7 +39,7 @@ def caveat_figure(effects: pd.DataFrame, *more: pd.DataFrame,
             rows = np.arange(len(table))[::-1]
             change = table["change"].to_numpy(dtype=float)
             colors = [COLORS["put"] if c < 0 else COLORS["call"] for c in change]
-            ax.barh(rows, change, xerr=1.96 * table["std_error"].to_numpy(dtype=float), color=colors, alpha=0.85,
+            ax.barh(rows, change, xerr=Z95 * table["std_error"].to_numpy(dtype=float), color=colors, alpha=0.85,
                     error_kw={"ecolor": COLORS["price"], "lw": 1, "capsize": 2})
             ax.axvline(0, color=COLORS["price"], lw=1)
             ax.set_yticks(rows, table["honest"] if k == 0 else [""] * len(rows))

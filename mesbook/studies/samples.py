@@ -14,7 +14,8 @@ beside ``LADDER.markets``).
   :data:`LOOKAHEAD` (chapter 10) on the realistic one;
 * :data:`SEED_SWEEP` (chapter 5) and :data:`BEST_PAIRS_SEEDS` (chapter 8): seeds of the article's own
   generator, one market each (``simulate_market_data(seed=s)``, not task seeds);
-* the window grid of chapter 8's sweeps: :data:`SWEEP_SHORTS` × :data:`SWEEP_LONGS`, in bars.
+* the window grid of chapter 8's sweeps: :data:`SWEEP_SHORTS` × :data:`SWEEP_LONGS`, in bars (defined with
+  the sweeps, :mod:`mesbook.studies.sweep`).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import pandas as pd
 from ..article.market import simulate_market_data
 from ..constants import NUM_PERIODS
 from ..data.synthetic import Sample
+from .sweep import SWEEP_LONGS, SWEEP_SHORTS
 
 #: The seed of every simulated market in the book (a classroom handout swaps in the student's own).
 BOOK_SEED: int = 7
@@ -44,9 +46,8 @@ LOOKAHEAD: Sample = Sample("realistic", 40, BOOK_BARS, BOOK_SEED)
 SEED_SWEEP: range = range(200)
 #: Chapter 8: the seeds whose markets each pick their own best window pair.
 BEST_PAIRS_SEEDS: range = range(30)
-#: Chapter 8's window grid, bars: short windows (the heatmap's rows) and long windows (its columns).
-SWEEP_SHORTS: tuple[int, ...] = tuple(range(2, 21, 2))
-SWEEP_LONGS: tuple[int, ...] = tuple(range(10, 61, 5))
+#: Chapter 8's window grid, bars: :data:`SWEEP_SHORTS` (the heatmap's rows) × :data:`SWEEP_LONGS` (its
+#: columns), defined with the sweeps (:mod:`mesbook.studies.sweep`).
 #: Chapter 8's walk-forward: a longer market of the article's generator, in folds of 200 + 200 bars.
 WALK_FORWARD_BARS: int = 2000
 WALK_FORWARD_FOLD: int = 200

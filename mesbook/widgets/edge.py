@@ -7,14 +7,14 @@ import ipywidgets
 import pandas as pd
 
 from .. import plots
-from ..article.market import simulate_market_data
 from ..constants import OI_GRADIENT_WINDOW
 from ..engine.backtest import run_backtest
 from ..engine.settings import ARTICLE, REALISTIC
 from ..formatting import usd
 from ..studies.attribution import COMPONENTS, attribute_pnl
 from ..studies.montecarlo import monte_carlo
-from ..studies.sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, statistic_column, sweep_windows
+from ..studies.samples import BOOK_SEED, SWEEP_LONGS, SWEEP_SHORTS, book_market
+from ..studies.sweep import STATISTIC_NAMES, statistic_column, sweep_windows
 from .base import Explorer
 from .controls import dropdown, float_slider, int_slider
 from .twin import Axis, choice_axis, slider_axis
@@ -25,9 +25,9 @@ SWEEP_SIGNALS: dict[str, str] = {"article": "centred gradient (article)", "backw
 
 
 class SweepExplorer(Explorer):
-    """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of studies.sweep.SWEEP_*)."""
+    """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of studies.samples.SWEEP_*)."""
 
-    def __init__(self, seed: int = 7, statistic: str = "net_pnl", signals: str = "article",
+    def __init__(self, seed: int = BOOK_SEED, statistic: str = "net_pnl", signals: str = "article",
                  gradient: int = OI_GRADIENT_WINDOW):
         controls = {
             "statistic": dropdown("statistic", [(v, k) for k, v in STATISTIC_NAMES.items()], statistic),
@@ -41,9 +41,9 @@ class SweepExplorer(Explorer):
         super().__init__(controls, plots.sweep_figure(first, market=f"seed {seed}"))
 
     def market(self, seed: int) -> pd.DataFrame:
-        """The article's 500-bar market for ``seed``, simulated once."""
+        """The article's market of ``seed`` (the book's 500 bars), simulated once."""
         if seed not in self._markets:
-            self._markets[seed] = simulate_market_data(500, seed=seed)
+            self._markets[seed] = book_market(seed)
         return self._markets[seed]
 
     def table(self, seed: int, statistic: str, signals: str, gradient: int) -> pd.DataFrame:
@@ -75,7 +75,7 @@ class SweepExplorer(Explorer):
         return {"best pair": f"{int(best['short'])} / {int(best['long'])}", "its value": value}
 
 
-def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
+def sweep_explorer(seed: int = BOOK_SEED, statistic: str = "net_pnl") -> SweepExplorer:
     """Heatmap of the chapter 8 window grid: pick the statistic, the market's seed, the gradient rule and window."""
     return SweepExplorer(seed, statistic)
 
@@ -83,7 +83,7 @@ def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
 class MonteCarloExplorer(Explorer):
     """Coupling (planted edge) and number of paths of a small Monte Carlo on the realistic generator."""
 
-    def __init__(self, coupling: float = 0.05, paths: int = 200, seed: int = 7):
+    def __init__(self, coupling: float = 0.05, paths: int = 200, seed: int = BOOK_SEED):
         controls = {
             "coupling": float_slider("coupling (edge per bar, Sharpe)", coupling, 0.0, 0.15, 0.01),
             "paths": ipywidgets.IntSlider(value=paths, min=50, max=500, step=50, description="paths",
