@@ -52,3 +52,64 @@ def test_which_settings_take_the_fast_path():
         require_fast_path(ARTICLE.replace(slippage_ticks=1.0), "test")
     with pytest.raises(TypeError, match="BacktestSettings"):
         supports_fast_path("ARTICLE")
+
+
+# -- FastMarket: the one runner, and the one random-entry twin --------------------------------------
+@given(signal_switches, st.integers(0, 500), st.integers(1, 8), st.integers(1, 20))
+def test_the_runner_is_run_backtest(changes, seed, short, extra):
+    from mesbook.core.windows import Windows
+    from mesbook.engine.fastpath import FastMarket
+
+    settings = ARTICLE.replace(**changes)
+    data = mb.simulate_market_data(200, seed=seed)
+    market = FastMarket.from_frame(data, settings, initial_cash=5_000.0)
+    windows = Windows(short, short + extra)
+    run = market.run(windows)
+    expected = mb.run_backtest(data, settings, initial_cash=5_000.0, **windows.keywords())
+    np.testing.assert_array_equal(run.pnl, expected.trades["pnl"])
+    np.testing.assert_array_equal(market.equity(run), expected.equity.to_numpy())
+    assert market.bar_pnl(run).sum() == pytest.approx(expected.net_pnl)
+    assert market.bar_pnl(run)[0] == expected.equity.iloc[0] - 5_000.0
+
+
+def test_a_twin_in_the_runs_own_order_is_the_run():
+    # The article's trades are back to back (each closes where the next opens) and, on an account that pays
+    # for all of them, the twin laid out in the original order is the run itself, trade for trade.
+    from mesbook.engine.fastpath import FastMarket
+
+    market = FastMarket.from_frame(mb.simulate_market_data(500, seed=7))
+    run = market.run((10, 30, 5))
+    assert len(run.pnl) > 5
+    same = market.twins(run, np.arange(len(run.pnl)))
+    for name in ("entries", "exits", "signs", "strikes", "pnl"):
+        np.testing.assert_array_equal(getattr(same, name), getattr(run, name))
+
+
+def test_twins_keep_count_durations_and_span_and_cost_the_premium_on_a_flat_price():
+    from mesbook.engine.fastpath import FastMarket
+    from conftest import frame_from
+
+    oi = 1000 + np.cumsum(np.random.default_rng(4).standard_normal(150) * 50)
+    flat = FastMarket.from_frame(frame_from(np.full(150, 4000.0), oi), ARTICLE.replace(fixed_premium_points=3.0))
+    run = flat.run((3, 8, 5))
+    orders = np.argsort(np.random.default_rng(1).random((4, len(run.pnl))), axis=1)
+    twins = flat.twins(run, orders)
+    assert twins.pnl.shape == (4, len(run.pnl))
+    for k in range(4):
+        assert sorted(twins.exits[k] - twins.entries[k]) == sorted(run.exits - run.entries)
+        assert twins.entries[k][0] == run.entries[0] and twins.exits[k][-1] == run.exits[-1]
+    np.testing.assert_array_equal(twins.pnl, np.full(twins.pnl.shape, -3.0 * mb.FUTURES_MULTIPLIER))  # worth 0 at 4000
+    puts = flat.twins(run, orders, signs=-np.ones(orders.shape, dtype=int))
+    assert (puts.signs == -1).all()
+
+
+def test_the_runner_refuses_settings_it_cannot_run():
+    from mesbook.engine.fastpath import FastMarket
+
+    data = mb.simulate_market_data(100, seed=1)
+    with pytest.raises(ValueError, match="my study needs settings that execute trades as the article does"):
+        FastMarket.from_frame(data, REALISTIC, caller="my study")
+    with pytest.raises(ValueError, match="initial_cash"):
+        FastMarket.from_frame(data, initial_cash=-1.0)
+    with pytest.raises(ValueError, match="missing column"):
+        FastMarket.from_frame(data.drop(columns="open_interest"))
