@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import mesbook as mb
-from mesbook.core.trades import article_equity, article_run
+from mesbook.core.trades import Terms, article_equity, article_run
 from mesbook.engine.decisions import SignalCache
 from mesbook.engine.fastpath import EXECUTION_FIELDS, require_fast_path, supports_fast_path
 from mesbook.core.signals import delay_codes
@@ -25,12 +25,12 @@ def test_fast_path_equals_run_backtest(changes, seed, short, extra, gradient):
     cache = SignalCache(data["open_interest"], settings, data["timestamp"])
     price = data["futures_price"].to_numpy()
     premium = settings.fixed_premium_points * mb.FUTURES_MULTIPLIER
-    run = article_run(price, cache.codes(short, short + extra, gradient), premium=premium)
+    run = article_run(price, cache.codes(short, short + extra, gradient), Terms(premium=premium))
     expected = mb.run_backtest(data, settings, short_sma_window=short, long_sma_window=short + extra, gradient_window=gradient)
     np.testing.assert_array_equal(run.entries, expected.trades["entry_bar"])
     np.testing.assert_array_equal(run.exits, expected.trades["exit_bar"])
     np.testing.assert_array_equal(run.pnl, expected.trades["pnl"])
-    np.testing.assert_array_equal(article_equity(run, price, premium=premium), expected.equity.to_numpy())
+    np.testing.assert_array_equal(article_equity(run, price, Terms(premium=premium)), expected.equity.to_numpy())
 
 
 def test_delay_codes_shifts_and_pads_with_hold():
@@ -113,3 +113,15 @@ def test_the_runner_refuses_settings_it_cannot_run():
         FastMarket.from_frame(data, initial_cash=-1.0)
     with pytest.raises(ValueError, match="missing column"):
         FastMarket.from_frame(data.drop(columns="open_interest"))
+
+
+def test_the_terms_are_checked_when_made():
+    assert Terms() == Terms(100_000, 12.5, 5, 5) and isinstance(Terms().initial_cash, float)
+    with pytest.raises(ValueError, match="premium must be >= 0"):
+        Terms(premium=-1.0)
+    with pytest.raises(ValueError, match="multiplier must be > 0"):
+        Terms(multiplier=0)
+    with pytest.raises(ValueError, match="strike_interval must be > 0"):
+        Terms(strike_interval=0.0)
+    with pytest.raises(TypeError, match="initial_cash must be a real number"):
+        Terms(initial_cash="100000")

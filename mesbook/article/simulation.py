@@ -34,9 +34,9 @@ from ..constants import (
 )
 from ..core.market import validate_market_data
 from ..core.signals import codes_from_labels
-from ..core.trades import article_equity, article_run
+from ..core.trades import Terms, article_equity, article_run
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
-from ..validation import check_frame, check_number
+from ..validation import check_frame
 from .indicators import calculate_indicators
 from .market import ArticleSeed, simulate_market_data
 from .signals import generate_signals
@@ -55,10 +55,7 @@ def run_trading_simulation(
     ``multiplier`` is dollars per index point; ``strike_interval`` is index points. Returns a
     :class:`~mesbook.results.SimulationResult`; the input frame is not modified.
     """
-    initial_cash = check_number("initial_cash", initial_cash)
-    premium = check_number("premium", premium)
-    multiplier = check_number("multiplier", multiplier, strict=True)
-    strike_interval = check_number("strike_interval", strike_interval, strict=True)
+    terms = Terms(initial_cash, premium, multiplier, strike_interval)
     check_frame(df, positive=("futures_price",))
     if "signal" not in df.columns:
         raise ValueError("missing column 'signal'; run generate_signals(df) first")
@@ -66,9 +63,8 @@ def run_trading_simulation(
     price = df["futures_price"].to_numpy(dtype=float)
     times = pd.DatetimeIndex(df["timestamp"])
 
-    run = article_run(price, codes, initial_cash=initial_cash, premium=premium, multiplier=multiplier,
-                      strike_interval=strike_interval)
-    equity = article_equity(run, price, initial_cash=initial_cash, premium=premium, multiplier=multiplier)
+    run = article_run(price, codes, terms)
+    equity = article_equity(run, price, terms)
     entries, exits = run.entries, run.exits
     trades = pd.DataFrame(
         {
@@ -80,7 +76,7 @@ def run_trading_simulation(
             "strike": run.strikes,
             "entry_price": price[entries],
             "exit_price": price[exits],
-            "premium": np.full(len(entries), premium),
+            "premium": np.full(len(entries), terms.premium),
             "pnl": run.pnl,
         },
         columns=list(TRADE_COLUMNS),
@@ -89,7 +85,7 @@ def run_trading_simulation(
         final_value=float(equity[-1]),
         trades=trades,
         equity=pd.Series(equity, index=pd.Index(times, name="timestamp"), name="equity"),
-        initial_cash=initial_cash,
+        initial_cash=terms.initial_cash,
         signal_counts=count_signals(codes),
     )
 

@@ -2,10 +2,12 @@
 
 The article's bot holds at most one option: a trade opens on every BUY/SELL that differs from the last
 one before it and closes where the next one opens, or on the last bar. :func:`article_run` turns signal
-codes and prices into those trades (an :class:`ArrayRun`), :func:`article_equity` into the account value
-per bar. The article's :func:`mesbook.run_trading_simulation` and the engine's fast path
-(:mod:`mesbook.engine.fastpath`) both run on them; :func:`equity_curve` is the engine's too. Nothing is
-validated here: callers check their inputs once at the boundary. Money in dollars, prices in index points.
+codes and prices into those trades (an :class:`ArrayRun`) under the trading :class:`Terms` (cash,
+premium, dollars per point, strike grid), :func:`article_equity` into the account value per bar. The
+article's :func:`mesbook.run_trading_simulation` and the engine's fast path (:mod:`mesbook.engine.fastpath`)
+both run on them; :func:`equity_curve` is the engine's too. The arrays are not validated here (callers
+check them once at the boundary); the terms are, when they are made. Money in dollars, prices in index
+points.
 """
 from __future__ import annotations
 
@@ -14,7 +16,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
+from ..validation import check_number
 from .contract import intrinsic_value, nearest_strike
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The article's trading terms: the account's ``initial_cash`` and the ``premium`` of one option
+    (dollars), the ``multiplier`` (dollars per index point) and the ``strike_interval`` (index points
+    between listed strikes). The defaults are the article's; checked when made (cash and premium ≥ 0,
+    multiplier and interval > 0), so a ``ValueError`` names the field."""
+
+    initial_cash: float = INITIAL_CASH
+    premium: float = OPTION_PREMIUM_FIXED
+    multiplier: float = FUTURES_MULTIPLIER
+    strike_interval: float = STRIKE_INTERVAL
+
+    def __post_init__(self) -> None:
+        for name, strict in (("initial_cash", False), ("premium", False), ("multiplier", True),
+                             ("strike_interval", True)):
+            object.__setattr__(self, name, check_number(name, getattr(self, name), strict=strict))
+
+
+#: The article's terms: $100,000, a $12.50 premium, $5 a point, strikes every 5 points.
+ARTICLE_TERMS = Terms()
 
 _DIRECTION = np.array([0, 1, -1], dtype=np.int8)  # signal code -> +1 call, -1 put, 0 none
 
@@ -84,43 +109,26 @@ class ArrayRun:
     pnl: np.ndarray
 
 
-def article_run(
-    price: np.ndarray,
-    codes: np.ndarray,
-    *,
-    initial_cash: float = INITIAL_CASH,
-    premium: float = OPTION_PREMIUM_FIXED,
-    multiplier: float = FUTURES_MULTIPLIER,
-    strike_interval: float = STRIKE_INTERVAL,
-) -> ArrayRun:
-    """The article's trades for signal ``codes`` executed at ``price`` (index points), on plain arrays.
-
-    ``premium`` is dollars per option. No validation: callers check their inputs once at the boundary.
-    """
+def article_run(price: np.ndarray, codes: np.ndarray, terms: Terms = ARTICLE_TERMS) -> ArrayRun:
+    """The article's trades for signal ``codes`` executed at ``price`` (index points) under ``terms``:
+    ATM options at the terms' premium, only those the account can pay for."""
     entries, exits, signs = position_runs(codes)
-    strikes = nearest_strike(price[entries], strike_interval)
-    pnl = intrinsic_value(signs, price[exits], strikes) * multiplier - premium
-    keep = affordable_trades(pnl, initial_cash, premium)
+    strikes = nearest_strike(price[entries], terms.strike_interval)
+    pnl = intrinsic_value(signs, price[exits], strikes) * terms.multiplier - terms.premium
+    keep = affordable_trades(pnl, terms.initial_cash, terms.premium)
     return ArrayRun(entries[:keep], exits[:keep], signs[:keep], strikes[:keep], pnl[:keep])
 
 
-def article_equity(
-    run: ArrayRun,
-    price: np.ndarray,
-    *,
-    initial_cash: float = INITIAL_CASH,
-    premium: float = OPTION_PREMIUM_FIXED,
-    multiplier: float = FUTURES_MULTIPLIER,
-) -> np.ndarray:
+def article_equity(run: ArrayRun, price: np.ndarray, terms: Terms = ARTICLE_TERMS) -> np.ndarray:
     """Account value per bar (dollars) of an :class:`ArrayRun`: cash plus the open option at intrinsic value."""
     n = len(price)
     unrealized = np.zeros(n)
     if len(run.entries):
         span = slice(run.entries[0], run.exits[-1])
         k = open_trade_index(n, run.entries, run.exits)[span]
-        unrealized[span] = intrinsic_value(run.signs[k], price[span], run.strikes[k]) * multiplier - premium
-    return equity_curve(run.exits, run.pnl, unrealized, initial_cash)
+        unrealized[span] = intrinsic_value(run.signs[k], price[span], run.strikes[k]) * terms.multiplier - terms.premium
+    return equity_curve(run.exits, run.pnl, unrealized, terms.initial_cash)
 
 
-__all__ = ["ArrayRun", "affordable_trades", "article_equity", "article_run", "equity_curve", "open_trade_index",
+__all__ = ["ARTICLE_TERMS", "ArrayRun", "Terms", "affordable_trades", "article_equity", "article_run", "equity_curve", "open_trade_index",
            "position_runs"]

@@ -24,10 +24,10 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, STRIKE_INTERVAL
+from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH
 from ..core.contract import intrinsic_value, nearest_strike
-from ..core.trades import ArrayRun, article_equity, article_run
-from ..validation import check_frame, check_number
+from ..core.trades import ArrayRun, Terms, article_equity, article_run
+from ..validation import check_frame
 from .decisions import SignalCache
 from .settings import ARTICLE, BacktestSettings, check_settings
 
@@ -63,7 +63,7 @@ class FastMarket:
 
     ``settings`` must pass :func:`require_fast_path` (``caller`` names who asked, in the error);
     ``initial_cash`` is the account's starting value, dollars. Each trade pays the fixed premium of the
-    settings, ``fixed_premium_points`` × $5. Use :meth:`from_frame` for a market frame; the arrays given
+    settings, ``fixed_premium_points`` × $5: the run's :class:`~mesbook.core.trades.Terms` are :attr:`terms`. Use :meth:`from_frame` for a market frame; the arrays given
     here are taken as they are (checked once by the caller).
     """
 
@@ -74,8 +74,7 @@ class FastMarket:
         self.price = price
         self.times = pd.DatetimeIndex(times)
         self.cache = SignalCache(open_interest, settings, self.times)
-        self.initial_cash = initial_cash
-        self.premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
+        self.terms = Terms(initial_cash, settings.fixed_premium_points * FUTURES_MULTIPLIER)
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE, *,
@@ -83,7 +82,7 @@ class FastMarket:
         """The fast path on a market frame (``timestamp``, ``futures_price``, ``open_interest``), checked here."""
         check_settings(settings)
         require_fast_path(settings, caller)
-        initial_cash = check_number("initial_cash", initial_cash)
+        Terms(initial_cash)  # a ValueError naming initial_cash before the frame is read
         check_frame(data, positive=("futures_price", "open_interest"))
         return cls(data["futures_price"].to_numpy(dtype=float), data["open_interest"], data["timestamp"], settings,
                    initial_cash=initial_cash, caller=caller)
@@ -97,17 +96,16 @@ class FastMarket:
     def run(self, windows: Iterable[int]) -> ArrayRun:
         """The article's trades for these windows (a :class:`~mesbook.core.windows.Windows` or
         ``(short, long, gradient)``, bars): only those the account could pay for."""
-        codes = self.cache.codes(*windows)
-        return article_run(self.price, codes, initial_cash=self.initial_cash, premium=self.premium)
+        return article_run(self.price, self.cache.codes(*windows), self.terms)
 
     def equity(self, run: ArrayRun) -> np.ndarray:
         """Account value per bar of ``run``, dollars: cash plus the open option at intrinsic value."""
-        return article_equity(run, self.price, initial_cash=self.initial_cash, premium=self.premium)
+        return article_equity(run, self.price, self.terms)
 
     def bar_pnl(self, run: ArrayRun) -> np.ndarray:
         """Change of the account value from each bar to the next, dollars (the first bar against the
         initial cash): sums to the run's net P&L."""
-        return np.diff(self.equity(run), prepend=self.initial_cash)
+        return np.diff(self.equity(run), prepend=self.terms.initial_cash)
 
     def twins(self, run: ArrayRun, orders: np.ndarray, signs: Optional[np.ndarray] = None) -> ArrayRun:
         """Random-entry twins of ``run``: its trades taken in each row's order of ``orders`` (a permutation
@@ -122,8 +120,8 @@ class FastMarket:
         durations = (run.exits - run.entries)[orders]
         starts = run.entries[0] + np.cumsum(durations, axis=-1) - durations
         signs = run.signs[orders] if signs is None else signs
-        strikes = nearest_strike(self.price[starts], STRIKE_INTERVAL)
-        pnl = intrinsic_value(signs, self.price[starts + durations], strikes) * FUTURES_MULTIPLIER - self.premium
+        strikes = nearest_strike(self.price[starts], self.terms.strike_interval)
+        pnl = intrinsic_value(signs, self.price[starts + durations], strikes) * self.terms.multiplier - self.terms.premium
         return ArrayRun(starts, starts + durations, signs, strikes, pnl)
 
 

@@ -120,10 +120,7 @@ def sweep_heatmap(table: pd.DataFrame, statistic: Optional[str] = None, gradient
     if not isinstance(table, pd.DataFrame) or not set(WINDOW_COLUMNS) <= set(table.columns):
         raise TypeError("table must be the DataFrame returned by sweep_windows (columns short, long, gradient, ...)")
     others = [c for c in table.columns if c not in WINDOW_COLUMNS]
-    if statistic is None:
-        if len(others) != 1:
-            raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
-        statistic = others[0]
+    statistic = statistic_column(table, statistic)
     if statistic not in others:
         raise ValueError(f"statistic {statistic!r} is not a column of the table; it has {others}")
     gradients = sorted(table["gradient"].unique())
@@ -152,7 +149,7 @@ def _fast_chunk(combos: Sequence[tuple[int, int, int]], market: FastMarket, *, l
 def _statistic(label: str, equity: np.ndarray, run: ArrayRun, market: FastMarket, periods_per_year: float) -> Any:
     """One statistic computed as run_backtest's compute_stats computes it, skipping the other rows."""
     if label == "Net P&L [$]":
-        return float(equity[-1] - market.initial_cash)
+        return float(equity[-1] - market.terms.initial_cash)
     curve = pd.Series(equity, index=pd.Index(market.times, name="timestamp"), name="equity")
     if label == "Sharpe Ratio":
         return sharpe_ratio(bar_returns(curve).to_numpy(), periods_per_year)
@@ -161,7 +158,7 @@ def _statistic(label: str, equity: np.ndarray, run: ArrayRun, market: FastMarket
         "exit_bar": run.exits, "pnl": run.pnl, "costs": np.zeros(len(run.pnl)),
     })
     stats = compute_stats(curve, trades, prices=pd.Series(market.price, index=curve.index),
-                          periods_per_year=periods_per_year, initial_cash=market.initial_cash)
+                          periods_per_year=periods_per_year, initial_cash=market.terms.initial_cash)
     return stats[label]
 
 
