@@ -9,7 +9,9 @@ import pytest
 
 import mesbook as mb
 from mesbook import exercises
-from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank
+from mesbook.studies import samples
+from mesbook.studies.samples import SWEEP_LONGS, SWEEP_SHORTS
+from mesbook.studies.sweep import sweep_rank
 
 KEYS = ("ch8.article_rank", "ch8.beat_median", "ch9.weakest_coupling", "ch9.random_sides", "ch9.costliest_rung",
         "ch10.constant_vol", "ch10.first_leak")
@@ -44,7 +46,7 @@ def test_answers_agree_with_the_chapter_objects():
     data = exercises.book_market()
     table = mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS)
     assert exercises.expected("ch8.article_rank") == sweep_rank(table)
-    history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
+    history = mb.simulate_market_data(samples.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
     folds = mb.walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                             statistic="net_pnl")
     assert exercises.expected("ch8.beat_median") == int((folds["out_of_sample"] > folds["test_median"]).sum())
@@ -56,9 +58,9 @@ def test_the_weakest_coupling_is_the_first_significant_one():
     weakest = exercises.expected("ch9.weakest_coupling")
     before = [c for c in exercises.COUPLING_STEPS if c < weakest]
     for coupling in before:
-        assert mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=coupling,
+        assert mb.monte_carlo(samples.MONTE_CARLO.markets, seed=exercises.BOOK_SEED, coupling=coupling,
                               generator="realistic").p_value >= 0.05
-    assert mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=weakest,
+    assert mb.monte_carlo(samples.MONTE_CARLO.markets, seed=exercises.BOOK_SEED, coupling=weakest,
                           generator="realistic").p_value < 0.05
 
 

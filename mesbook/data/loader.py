@@ -15,7 +15,7 @@ The work is done in stages, one module each under :mod:`mesbook.data.loading`: b
 (:mod:`~.loading.checks`). Each stage reads the common file with Arrow's C parsers and runs its Python
 diagnostics only to explain a refusal.
 
-The result is a market frame (see :mod:`mesbook.article.market`) in the convention the engine uses end to
+The result is a market frame (see :mod:`mesbook.core.market`) in the convention the engine uses end to
 end: ``timestamp`` is **tz-naive exchange time, America/Chicago** (CME's clock); ``futures_price`` is
 float index points; ``open_interest`` float contracts. Extra columns are kept.
 """

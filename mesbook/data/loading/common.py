@@ -3,8 +3,7 @@
 A load's state lives in one :class:`Load` object that each stage receives: the options the caller gave
 (:class:`Options`), the name messages use for the file, the notes that end up in the one :class:`DataNote`,
 and :class:`Lines`, which turns a row's position into the file line a message names. The market frame's
-columns and its check come from the article layer through the one import below, so a move of that layer is
-a one-line change here.
+columns and its check come from the core layer (:mod:`mesbook.core.market`) through the one import below.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Callable, Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ...article.market import MARKET_COLUMNS, validate_market_data  # the loader's only import of the article
+from ...core.market import MARKET_COLUMNS, validate_market_data  # the loader's only import of the core's market frame
 
 __all__ = ["MARKET_COLUMNS", "validate_market_data", "EXCHANGE_TZ", "NUMERIC_COLUMNS", "DataNote", "Options",
            "Load", "Lines", "refuse", "strip", "MISSING"]
