@@ -88,6 +88,29 @@ def test_missing_minutes_count_the_bars_each_session_really_has():
     assert found.periods_per_year == pytest.approx(found.bars_per_session * 252)
 
 
+def test_data_that_start_and_end_inside_a_session_still_count_full_sessions():
+    """The first and last session may be cut short by where the file starts and ends: they are left out."""
+    found = quiet_clock(globex_bars("2024-01-10 10:00", "2024-02-14 09:00"))
+    assert found.bars_per_session == 1380 and found.periods_per_year == 347_760
+
+
+def test_sparse_minutes_keep_their_one_minute_spacing():
+    """Six minutes in ten missing (a thin overnight market): most steps are longer than a minute, yet
+    the spacing is the most common step, 1 minute, not the median (2 minutes here)."""
+    times = globex_bars("2024-01-07 17:00", "2024-02-02 16:00")
+    kept = times[np.random.default_rng(5).random(len(times)) > 0.6]
+    with pytest.warns(ClockNote):  # most sessions have few one-minute steps: noted
+        found = bar_clock(kept)
+    assert found.spacing == pd.Timedelta(minutes=1)
+    assert np.median(np.diff(kept.asi8)) > pd.Timedelta(minutes=1).value
+
+
+def test_bars_around_the_clock_on_weekends_count_365_sessions():
+    """Hourly bars every hour of every day (a market that never closes): 24 a session, 365 sessions."""
+    found = quiet_clock(pd.date_range("2024-01-01 01:00", periods=24 * 120, freq="h"))
+    assert (found.bars_per_session, found.sessions_per_year, found.periods_per_year) == (24, 365, 24 * 365)
+
+
 def test_the_same_path_has_the_same_volatility_a_year_at_every_spacing():
     """A 20 %-a-year random walk in trading minutes, seen as minute, hourly and date-only daily bars: each
     clock annualizes its own returns to about 20 % (the issue: hourly bars read as days gave 4.9 %)."""

@@ -98,11 +98,20 @@ def test_closures_by_executive_order_can_be_added():
     assert CftcSchedule(closures=("2025-01-09",)).release_moments(as_of, None)[0] == pd.Timestamp("2025-01-13 14:30")
 
 
+def test_a_delayed_release_skips_a_closed_monday_too():
+    """Independence Day 2024 moved the release to Monday 8 July; were that Monday closed as well, the
+    release would be the Tuesday (the next federal business day)."""
+    as_of = pd.DatetimeIndex(["2024-07-02"])
+    assert CftcSchedule(closures=("2024-07-08",)).release_moments(as_of, None)[0] == pd.Timestamp("2024-07-09 14:30")
+
+
 def test_federal_holidays_follow_the_observance_rule():
     got = federal_holidays("2021-06-01", "2022-01-31")
     assert pd.Timestamp("2021-06-18") in got  # Juneteenth on a Saturday, observed on the Friday
     assert pd.Timestamp("2021-12-31") in got  # New Year's Day 2022 on a Saturday, observed in 2021
     assert pd.Timestamp("2021-12-24") in got
+    assert pd.Timestamp("2021-12-31") in federal_holidays("2021-12-01", "2021-12-31")
+    assert pd.Timestamp("2021-07-05") in federal_holidays("2021-07-05", "2021-07-09")  # 4 July on a Sunday
     assert pd.Timestamp("2020-06-19") not in federal_holidays("2020-06-01", "2020-06-30")  # before the law
 
 

@@ -203,8 +203,7 @@ def federal_holidays(start: object, end: object, closures: tuple[str, ...] = ())
     """U.S. federal holidays (5 U.S.C. 6103, as observed by federal offices) from ``start`` to ``end``, both
     included, plus ``closures`` (extra dates the offices closed), as dates."""
     first, last = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    # A holiday observed on 31 December belongs to the next year's rule: ask pandas for a wider range.
-    observed = USFederalHolidayCalendar().holidays(first - pd.Timedelta(days=7), last + pd.Timedelta(days=7))
+    observed = USFederalHolidayCalendar().holidays(first, last)  # by observed date (31 Dec 2021 for 2022)
     dates = observed.append(pd.DatetimeIndex(list(closures))).normalize().as_unit("ns").unique().sort_values()
     return dates[(dates >= first) & (dates <= last)]
 
