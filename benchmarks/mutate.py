@@ -34,6 +34,9 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                                            "tests/test_loader_numbers.py",
                                            "tests/test_loader_text_dates.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),
+    "clock": ("mesbook/clock.py", ("tests/test_clock.py",)),
+    "calendar": ("mesbook/options/calendar.py", ("tests/test_calendar.py",)),
+    "release": ("mesbook/data/release.py", ("tests/test_release.py",)),
 }
 #: What the copy needs besides the module: the package, the tests and the project files.
 COPIED = ("mesbook", "tests", "benchmarks", "pyproject.toml")

@@ -253,6 +253,29 @@ def test_refusals_name_the_field_and_the_fix(bars, oi, rule, error, match):
         attach_open_interest(bars, oi, rule)
 
 
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: FixedDelay(pd.Timedelta(hours=-1)), "delay must be a duration >= 0"),
+        (lambda: FixedDelay(18), "delay must be a duration"),
+        (lambda: NextBusinessDay(at=pd.Timedelta(hours=25)), "at must be a time of day"),
+        (lambda: NextBusinessDay(at=9), "at must be a time of day"),
+        (lambda: NextBusinessDay(days=0), "days must be >= 1"),
+    ],
+)
+def test_rules_refuse_what_is_no_rule(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_each_rule_says_what_it_is():
+    assert "Friday 14:30 CT" in CftcSchedule().describe()
+    assert FixedDelay(pd.Timedelta(hours=18)).describe() == "released 18 hours after the as-of close"
+    assert NextBusinessDay().describe() == "released the next business day at 09:00 CT"
+    assert NextBusinessDay(pd.Timedelta(hours=7, minutes=30), 2).describe() == "released 2 business days later at 07:30 CT"
+    assert "'released'" in ReleasedColumn().describe()
+
+
 def test_a_series_of_oi_indexed_by_as_of_works():
     series = pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-03-05", "2024-03-12"]))
     got = quiet_attach(pd.DataFrame({"timestamp": pd.bdate_range("2024-03-08", periods=6)}), series, CftcSchedule())

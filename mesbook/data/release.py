@@ -63,7 +63,8 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.holiday import USFederalHolidayCalendar
 
-from ..clock import bar_moments, exchange_times
+from ..clock import EXCHANGE_TZ, bar_moments, exchange_times
+from ..formatting import duration_text
 from ..validation import check_frame, check_int
 from .real import load_cftc_open_interest
 
@@ -134,14 +135,15 @@ class FixedDelay(ReleaseRule):
     delay: pd.Timedelta
 
     def __post_init__(self) -> None:
-        if not isinstance(self.delay, (pd.Timedelta, _dt.timedelta, np.timedelta64)) or pd.Timedelta(self.delay) < pd.Timedelta(0):
+        duration = isinstance(self.delay, (pd.Timedelta, _dt.timedelta, np.timedelta64))
+        if not duration or pd.isna(self.delay) or pd.Timedelta(self.delay) < pd.Timedelta(0):
             raise ValueError(f"delay must be a duration >= 0 such as pd.Timedelta(hours=18), got {self.delay!r}")
 
     def release_moments(self, as_of: pd.DatetimeIndex, table: pd.DataFrame) -> pd.DatetimeIndex:
         return bar_moments(as_of) + pd.Timedelta(self.delay)
 
     def describe(self) -> str:
-        return f"released {pd.Timedelta(self.delay)} after the as-of close"
+        return f"released {duration_text(pd.Timedelta(self.delay).total_seconds())} after the as-of close"
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class NextBusinessDay(ReleaseRule):
 
     def __post_init__(self) -> None:
         check_int("days", self.days, minimum=1)
-        if not pd.Timedelta(0) <= pd.Timedelta(self.at) < _DAY:
+        if not isinstance(self.at, (pd.Timedelta, _dt.timedelta, np.timedelta64)) or pd.isna(self.at) or \
+                not pd.Timedelta(0) <= pd.Timedelta(self.at) < _DAY:
             raise ValueError(f"at must be a time of day between 0 and 24 hours, got {self.at!r}")
 
     def release_moments(self, as_of: pd.DatetimeIndex, table: pd.DataFrame) -> pd.DatetimeIndex:
@@ -166,7 +169,9 @@ class NextBusinessDay(ReleaseRule):
         return pd.DatetimeIndex(released.astype("datetime64[ns]")) + pd.Timedelta(self.at)
 
     def describe(self) -> str:
-        return f"released {self.days} business day(s) after the as-of date at {pd.Timedelta(self.at)}"
+        clock_time = (pd.Timestamp(0) + pd.Timedelta(self.at)).strftime("%H:%M")
+        when = "the next business day" if self.days == 1 else f"{self.days} business days later"
+        return f"released {when} at {clock_time} CT"
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ class ReleasedColumn(ReleaseRule):
             raise ValueError(f"column {self.column!r} has a missing release moment at row {row}; fill it or drop the row")
         times = pd.DatetimeIndex(values)
         if times.tz is not None:
-            times = times.tz_convert("America/Chicago").tz_localize(None)
+            times = times.tz_convert(EXCHANGE_TZ).tz_localize(None)
         return times.as_unit("ns")
 
     def describe(self) -> str:

@@ -118,15 +118,7 @@ def days_to_expiry(timestamps: object, expiries: object) -> np.ndarray:
     An expiry already past counts as 0 days, so the result is never negative.
     """
     dates = _as_dates("timestamps", timestamps)
-    targets = _as_dates("expiries", [expiries] if _is_scalar_date(expiries) else expiries)
-    if len(targets) == 1 and len(dates) != 1:
-        targets = targets.repeat(len(dates))
-    if len(targets) != len(dates):
-        raise ValueError(
-            f"expiries has {len(targets)} values but timestamps has {len(dates)}; "
-            "pass one expiry, or one per timestamp (e.g. from select_expiry)"
-        )
-    days = np.asarray((targets - dates).days, dtype=np.int64)
+    days = np.asarray((_aligned_expiries(dates, expiries) - dates).days, dtype=np.int64)
     return np.maximum(days, 0)
 
 
@@ -212,7 +204,7 @@ def time_to_expiry(timestamps: object, expiries: object, cycle: str = "quarterly
     times = _as_times("timestamps", timestamps)
     targets = _aligned_expiries(times, expiries)
     if is_date_only(times):
-        return pd.to_timedelta(np.maximum(np.asarray((targets - times).days, dtype=np.int64), 0), unit="D")
+        return pd.to_timedelta(days_to_expiry(times, targets), unit="D")
     left = pd.TimedeltaIndex(expiry_moment(targets, cycle) - times)
     return left.where(left > pd.Timedelta(0), pd.Timedelta(0))
 
