@@ -23,6 +23,7 @@ from mesbook.data.release import (
     attach_open_interest,
     cftc_release_moments,
     federal_holidays,
+    latest_released,
 )
 
 # The CFTC's published schedule of Commitments of Traders releases, December 2023 to December 2024
@@ -165,6 +166,22 @@ def test_date_only_daily_and_weekly_bars_see_friday_s_release_at_friday_s_close(
     # Juneteenth (Wed 19 June) and Independence Day (Thu 4 July) hold those Fridays' reports to Monday
     assert [str(d.date()) for d in as_of] == ["2024-06-04", "2024-06-11", "2024-06-11", "2024-06-25",
                                               "2024-06-25", "2024-07-09"]
+
+
+def test_the_weekly_publication_frame_is_early_exactly_in_holiday_weeks():
+    """weekly_market_from_real_data("publication") dates each report on its week's Friday. By release
+    moment the packaged series agrees on every bar but those of the weeks a holiday (or the 2018
+    shutdown) held the report past Friday's close: there the frame uses a report not yet public."""
+    from mesbook.data.real import weekly_market_from_real_data
+
+    frame = weekly_market_from_real_data("publication")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReleaseNote)  # the October 2013 weeks are noted
+        got = attach_open_interest(frame.drop(columns=["open_interest", "as_of", "published"]))
+    early = pd.DatetimeIndex(got["oi_as_of"]) != pd.DatetimeIndex(frame["as_of"])
+    released = cftc_release_moments(frame["as_of"])
+    np.testing.assert_array_equal(early, released > bar_moments(frame["timestamp"]))
+    assert early.sum() == 23 and len(frame) == 446
 
 
 def test_next_business_morning_is_the_book_s_one_bar_lag_on_business_days():
@@ -343,3 +360,11 @@ def test_no_bar_sees_a_figure_before_its_release_and_each_sees_the_latest_releas
     assert (got["oi_released"].to_numpy()[seen_any] <= closes[seen_any]).all()  # never before release
     assert got["oi_as_of"].isna().to_numpy().tolist() == (~seen_any).tolist()
     np.testing.assert_array_equal(got["oi_as_of"].to_numpy()[seen_any], oi["as_of"].to_numpy()[latest][seen_any])
+
+
+def test_latest_released_is_the_kernel_by_hand():
+    """Three figures in as-of order released at 10:00, 09:00 (out of order) and 12:00; bars in another unit."""
+    released = pd.DatetimeIndex(["2024-03-15 10:00", "2024-03-15 09:00", "2024-03-15 12:00"]).as_unit("ns")
+    closes = pd.DatetimeIndex(["2024-03-15 08:59", "2024-03-15 09:00", "2024-03-15 10:00", "2024-03-15 11:59",
+                               "2024-03-15 12:00"]).as_unit("s")
+    np.testing.assert_array_equal(latest_released(released, closes), [-1, 1, 1, 1, 2])

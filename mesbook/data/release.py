@@ -287,7 +287,7 @@ def attach_open_interest(
         raise ValueError(f"the release moment {released[row]} of row {row} is before its as-of moment {as_of[row]}; "
                          "the rule or the released column is wrong (swapped columns?)")
     closes = bar_moments(bars["timestamp"])
-    figure = _latest_released(released.as_unit(closes.unit).asi8, closes.asi8)  # one unit for both
+    figure = latest_released(released, closes)
     known = figure >= 0
     if not known.any():
         raise ValueError(f"no bar closes at or after the first release ({released.min()}); the bars end at "
@@ -303,12 +303,18 @@ def attach_open_interest(
     return out[known] if before_first == "drop" else out
 
 
-def _latest_released(released: np.ndarray, closes: np.ndarray) -> np.ndarray:
-    """Per bar close, the row of the latest-as-of figure released at or before it (-1 if none); rows are
-    in as-of order, so the latest as-of is the largest row among those released."""
-    order = np.argsort(released, kind="stable")
+def latest_released(released: pd.DatetimeIndex, closes: pd.DatetimeIndex) -> np.ndarray:
+    """The one look-up behind every release-time join: for each bar close, the row of the figure with the
+    latest as-of among those released at or before it, or -1 when none is. ``released`` holds one release
+    moment per figure, the figures in as-of order (so the latest as-of is the largest row released);
+    ``closes`` are bar closes (:func:`mesbook.clock.bar_moments`). An argsort, a running maximum and a
+    binary search: n log n in figures, linear in bars."""
+    released = pd.DatetimeIndex(released)
+    closes = pd.DatetimeIndex(closes)
+    moments = released.as_unit(closes.unit).asi8  # one unit for both sides before comparing integers
+    order = np.argsort(moments, kind="stable")
     best = np.maximum.accumulate(order)
-    count = np.searchsorted(released[order], closes, side="right")
+    count = np.searchsorted(moments[order], closes.asi8, side="right")
     return np.where(count > 0, best[np.maximum(count - 1, 0)], -1)
 
 
@@ -374,4 +380,4 @@ def _notes(table: pd.DataFrame, as_of: pd.DatetimeIndex, released: pd.DatetimeIn
 
 __all__ = ["ATTACHED_COLUMNS", "BEFORE_FIRST", "CFTC_RELEASE_TIME", "CFTC_SCHEDULE", "CFTC_SHUTDOWN_RELEASES",
            "CFTC_UNKNOWN_RELEASES", "CftcSchedule", "FixedDelay", "NextBusinessDay", "ReleaseNote", "ReleaseRule",
-           "ReleasedColumn", "attach_open_interest", "cftc_release_moments", "federal_holidays"]
+           "ReleasedColumn", "attach_open_interest", "cftc_release_moments", "federal_holidays", "latest_released"]
