@@ -8,12 +8,12 @@ prints time per bar; linear growth keeps the per-bar figures flat.
 """
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.timing import best_time
 from mesbook.clock import bar_clock
 from mesbook.data.release import ReleaseNote, attach_open_interest
 from mesbook.options.calendar import roll_window
@@ -34,16 +34,6 @@ def minute_bars(n: int) -> pd.DatetimeIndex:
     return closes[~closed][:n]
 
 
-def timed(call, repeat: int = 3) -> float:
-    """The best of ``repeat`` runs, seconds (the machine is shared: the minimum is the least disturbed)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> dict[int, tuple[float, float, float]]:
     print("\nthe data's clock, OI by release time and the roll window on one-minute Globex bars")
     print(f"  {'bars':>10} {'clock s':>8} {'attach s':>9} {'window s':>9} {'ns/bar clock':>13} {'ns/bar attach':>14}")
@@ -51,18 +41,18 @@ def main() -> dict[int, tuple[float, float, float]]:
     for n in SIZES:
         times = minute_bars(n)
         bars = pd.DataFrame({"timestamp": times, "futures_price": np.full(n, 4000.0)})
-        clock_s = timed(lambda: bar_clock(times))
+        clock_s = best_time(lambda: bar_clock(times), 3)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ReleaseNote)  # the 2013 shutdown weeks are noted
-            attach_s = timed(lambda: attach_open_interest(bars))
-        window_s = timed(lambda: roll_window(times, pd.Timedelta(days=7)))
+            attach_s = best_time(lambda: attach_open_interest(bars), 3)
+        window_s = best_time(lambda: roll_window(times, pd.Timedelta(days=7)), 3)
         out[n] = (clock_s / n, attach_s / n, window_s / n)
         print(f"  {n:>10,} {clock_s:>8.2f} {attach_s:>9.2f} {window_s:>9.2f} {1e9 * clock_s / n:>13.0f} "
               f"{1e9 * attach_s / n:>14.0f}")
-    first, last = out[SIZES[0]], out[SIZES[-1]]
-    print(f"  => per-bar time {last[0] / first[0]:.2f}x (clock), {last[1] / first[1]:.2f}x (attach), "
-          f"{last[2] / first[2]:.2f}x (roll window) from {SIZES[0]:,} to {SIZES[-1]:,} bars (linear: about 1x); "
-          f"{bar_clock(minute_bars(SIZES[-1])).describe()}")
+    growth = ", ".join(f"{late / early:.2f}x ({name})" for name, early, late
+                       in zip(("clock", "attach", "roll window"), out[SIZES[0]], out[SIZES[-1]]))
+    print(f"  => per-bar time {growth} from {SIZES[0]:,} to {SIZES[-1]:,} bars (linear: about 1x); the clock "
+          f"reads {bar_clock(minute_bars(SIZES[-1])).describe()}")
     return out
 
 
