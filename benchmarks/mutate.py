@@ -40,6 +40,9 @@ MODULES: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
                                            "tests/test_loader_text_dates.py", "tests/test_loader_vendors.py",
                                            "tests/test_loader_formats.py", "tests/test_loader_stages.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),
+    "clock": ("mesbook/clock.py", ("tests/test_clock.py",)),
+    "calendar": ("mesbook/options/calendar.py", ("tests/test_calendar.py",)),
+    "release": ("mesbook/data/release.py", ("tests/test_release.py",)),
 }
 #: One stage of the loader at a time (``loader.layouts``, ...), against all of the loader's tests.
 MODULES.update({f"loader.{stage}": (f"mesbook/data/loading/{stage}.py", MODULES["loader"][1]) for stage in LOADER_STAGES})
