@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clock_support import globex_bars
-from mesbook.article.indicators import lagged_oi
+from mesbook.core.indicators import lagged_oi
 from mesbook.clock import bar_moments
 from mesbook.data.real import load_cftc_open_interest
 from mesbook.data.release import (
