@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv book test bench mutate lab clean
+.PHONY: venv axe book test bench mutate lab clean
 
 venv: $(STAMP)
 
@@ -19,13 +19,24 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# axe-core, the accessibility engine that tests/test_browser.py runs on every page, from npm: the version is pinned
+# in package.json and package-lock.json (with its checksum); `npm ci` installs exactly that into node_modules/.
+AXE := node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE): package.json package-lock.json
+	command -v npm >/dev/null || { echo "make axe: npm is missing (Debian: apt-get install npm; .ci/run does it)"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(AXE)
+
 # `jupyter-book build . -W -n --keep-going`, reading BOOK_JOBS chapters at once (default: every core;
 # tools/build_book.py). Its wall time goes to _build/book-seconds.txt for `make bench` (benchmarks/bench_twin.py).
 book: $(STAMP)
 	start=$$(date +%s); $(BIN)/python tools/build_book.py; echo $$(( $$(date +%s) - start )) > _build/book-seconds.txt
 
 # The browser tests (tests/test_browser.py) read the built book, so the book is built first (fresh each time).
-test: $(STAMP) book
+test: $(STAMP) $(AXE) book
 	$(BIN)/python -m pytest tests book --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
 # JupyterLab on the chapters, from the venv (jupyterlab-myst renders the MyST markup; LAB_ARGS adds options,

@@ -53,7 +53,7 @@ def frame_formats(frames: int = 6) -> None:
     from mesbook.widgets import twin
 
     ex = explorers()["05 simulation"]()
-    axes = twin.TWIN_GRIDS[type(ex)](ex)
+    axes = ex.twin_axes()
     settings = [{**a.settings[k]} for a in axes[:1] for k in range(min(frames, len(a.settings)))]
     totals: dict[str, list[float]] = {}
 

@@ -8,7 +8,9 @@ never modified. It prints, and writes to ``MUTATE_REPORT`` (default ``mutation.m
 kill rate per module and every surviving mutant's diff: a survivor is either a missing test or a truly
 equivalent change, to be argued one by one.
 
-``python -m benchmarks.mutate [NAME ...]`` runs only the named modules (e.g. ``rules contract``);
+``python -m benchmarks.mutate [NAME ...]`` runs only the named modules (e.g. ``rules contract``); ``loader`` is
+``mesbook/data/loader.py`` with its stages ``mesbook/data/loading/*.py``, and ``loader.layouts`` (any stage name) one
+stage alone; by default every module is run, each stage once (as part of ``loader``);
 ``MUTATE_CHILDREN`` sets mutmut's parallel workers (default 1: the machine has two shared cores).
 It is slow (minutes per module) and stays out of ``make test``.
 """
@@ -22,19 +24,28 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Module -> its mirror tests (only these run against its mutants).
-MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: The loader's stage modules (mesbook/data/loading/), mutated with loader.py against the loader's tests.
+LOADER_STAGES = ("common", "source", "tables", "records", "header", "layouts", "numbers", "timestamps", "checks")
+#: Module (or modules) -> its mirror tests (only these run against its mutants).
+MODULES: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "rules": ("mesbook/engine/rules.py", ("tests/test_rules.py",)),
     "backtest": ("mesbook/engine/backtest.py", ("tests/test_backtest.py", "tests/test_engine_properties.py",
                                                 "tests/test_engine.py")),
     "contract": ("mesbook/article/contract.py", ("tests/test_contract.py",)),
     "validation": ("mesbook/validation.py", ("tests/test_validation.py",)),
-    "loader": ("mesbook/data/loader.py", ("tests/test_loader.py", "tests/test_loader_dialects.py",
+    "loader": (("mesbook/data/loader.py", *(f"mesbook/data/loading/{name}.py" for name in LOADER_STAGES)),
+               ("tests/test_loader.py", "tests/test_loader_dialects.py",
                                            "tests/test_loader_files.py", "tests/test_loader_numeric_dates.py",
                                            "tests/test_loader_numbers.py",
-                                           "tests/test_loader_text_dates.py")),
+                                           "tests/test_loader_text_dates.py", "tests/test_loader_vendors.py",
+                                           "tests/test_loader_formats.py", "tests/test_loader_stages.py")),
     "metrics": ("mesbook/metrics.py", ("tests/test_metrics.py",)),
+    "clock": ("mesbook/clock.py", ("tests/test_clock.py",)),
+    "calendar": ("mesbook/options/calendar.py", ("tests/test_calendar.py",)),
+    "release": ("mesbook/data/release.py", ("tests/test_release.py",)),
 }
+#: One stage of the loader at a time (``loader.layouts``, ...), against all of the loader's tests.
+MODULES.update({f"loader.{stage}": (f"mesbook/data/loading/{stage}.py", MODULES["loader"][1]) for stage in LOADER_STAGES})
 #: What the copy needs besides the module: the package, the tests and the project files.
 COPIED = ("mesbook", "tests", "benchmarks", "pyproject.toml")
 #: Hypothesis profile for mutant runs: the first failing example is enough, shrinking it is wasted time.
@@ -63,11 +74,12 @@ def copy_checkout(target: Path) -> None:
 def run_module(name: str, base: Path, children: int) -> tuple[int, int, list[str]]:
     """Mutate one module in its own copy; returns (killed, total, survivor diffs)."""
     module, tests = MODULES[name]
+    modules = [module] if isinstance(module, str) else list(module)
     work = base / name
     copy_checkout(work)
     listed = lambda values: "".join(f"\n    {v}" for v in values)  # setup.cfg lists: one value a line
     (work / "setup.cfg").write_text(
-        f"[mutmut]\nsource_paths={listed(['mesbook'])}\nonly_mutate={listed([module])}\n"
+        f"[mutmut]\nsource_paths={listed(['mesbook'])}\nonly_mutate={listed(modules)}\n"
         f"pytest_add_cli_args_test_selection={listed(tests)}\n"
         f"pytest_add_cli_args={listed(['-x', '-q', '-p', 'no:cacheprovider'])}\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(work), "MPLBACKEND": "Agg"}
@@ -88,16 +100,17 @@ def main(selected: list[str]) -> None:
     base = Path(os.environ.get("MUTATE_DIR", "/tmp/mesbook-mutate"))
     report = Path(os.environ.get("MUTATE_REPORT", base / "mutation.md"))
     children = int(os.environ.get("MUTATE_CHILDREN", "1"))
-    names = selected or list(MODULES)
+    names = selected or [name for name in MODULES if not name.startswith("loader.")]
     lines = ["# Mutation testing (mutmut, mirror tests only)", "", "| module | mutants | killed | kill rate |",
              "|---|---:|---:|---:|"]
     details = []
     for name in names:
         killed, total, diffs = run_module(name, base, children)
         rate = 100.0 * killed / total if total else float("nan")
-        print(f"{MODULES[name][0]:<32} {total:>5} mutants {killed:>5} killed {rate:6.1f} %", flush=True)
-        lines.append(f"| {MODULES[name][0]} | {total} | {killed} | {rate:.1f} % |")
-        details += [f"\n## Survivors in {MODULES[name][0]}\n"] + [f"```diff\n{d.strip()}\n```" for d in diffs]
+        label = MODULES[name][0] if isinstance(MODULES[name][0], str) else f"{name} ({len(MODULES[name][0])} modules)"
+        print(f"{label:<32} {total:>5} mutants {killed:>5} killed {rate:6.1f} %", flush=True)
+        lines.append(f"| {label} | {total} | {killed} | {rate:.1f} % |")
+        details += [f"\n## Survivors in {label}\n"] + [f"```diff\n{d.strip()}\n```" for d in diffs]
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(lines + details) + "\n", encoding="utf-8")
     print(f"report: {report}")

@@ -38,7 +38,8 @@ from .constants import (
 from .article.contract import get_atm_strike
 from .engine.backtest import run_backtest
 from .article.indicators import calculate_indicators
-from .article.market import simulate_market_data, validate_market_data
+from .article.market import simulate_market_data
+from .core.market import validate_market_data
 from .data.loader import load_market_data
 from .options.tables import greeks_table
 from .studies.ladder import ladder_pnl, ladder_steps, realism_ladder

@@ -1,6 +1,10 @@
-"""``python -m mesbook``: see :mod:`mesbook.cli`."""
+"""``python -m mesbook``: see :mod:`mesbook.cli`. Ctrl-C, even while the libraries load, is one line and exit 130."""
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:
+    from .commandline import interrupted
 
+    sys.exit(interrupted())
 sys.exit(main())

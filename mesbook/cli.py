@@ -3,7 +3,9 @@
 Commands: ``run`` (the default, so ``python -m mesbook --seed 42`` is ``python -m mesbook run --seed 42``)
 backtests the OI bot on simulated data or the user's CSV under a named preset; ``classroom`` hands its
 arguments to :mod:`mesbook.classroom.cli`. Every error is one ``mesbook: error: ...`` line on stderr,
-naming the flag to change, with exit code 2; never a traceback.
+naming the flag to change, with exit code 2; never a traceback. Outputs are all or nothing: their folders
+are checked before the run, they are written to temporary files renamed once every one is written, and
+Ctrl-C prints one line, leaves no file behind and exits with 130.
 """
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ import json
 import math
 import os
 import re
+import shlex
 import sys
 import warnings
 from typing import Optional, Sequence
 
 import pandas as pd
 
-from .commandline import OneLineParser, UsageError, fail
+from .commandline import OneLineParser, Outputs, UsageError, fail, interrupted
 from .constants import (
     INITIAL_CASH,
     NUM_PERIODS,
@@ -49,7 +52,8 @@ KEY_STATS = ("Return [%]", "Buy & Hold Return [%]", "Return (Ann.) [%]", "Sharpe
 #: Library parameter names as the flags that set them, for messages.
 FLAG_NAMES = {"short_sma_window": "--short", "long_sma_window": "--long", "gradient_window": "--gradient",
               "num_periods": "--periods", "initial_cash": "--cash", "premium": "--premium"}
-LOADER_FLAGS = ("sep", "date_format", "dayfirst", "tz", "encoding", "decimal", "thousands")
+LOADER_FLAGS = ("sep", "date_format", "dayfirst", "tz", "encoding", "decimal", "thousands", "columns", "names", "symbol",
+                "roll", "price_scale")
 COMMANDS = ("run", "classroom")
 
 
@@ -79,6 +83,27 @@ def _money(flag: str, strict: bool):
 
 def _separator(text: str) -> str:
     return {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(text.lower(), text)
+
+
+def _column(text: str) -> tuple[str, str]:
+    market, sep, column = text.partition("=")
+    if not sep or not market.strip() or not column:
+        raise argparse.ArgumentTypeError(f"must be MARKET=COLUMN such as futures_price=Close, got {text!r}")
+    return market.strip(), column
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",")]
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number such as 1e-9, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "data end in exchange time America/Chicago")
     data.add_argument("--decimal", metavar="CHAR", help="decimal mark of the numbers (default: detected)")
     data.add_argument("--thousands", metavar="CHAR", help="digit-group separator of the numbers (default: detected)")
+    data.add_argument("--column", dest="columns", type=_column, action="append", metavar="MARKET=COLUMN",
+                      help="read a market column from the file's column, e.g. --column futures_price=Close (repeat for "
+                           "open_interest, timestamp, date, time, symbol)")
+    data.add_argument("--names", type=_names, metavar="A,B,...", help="column names of a file without a header line")
+    data.add_argument("--symbol", metavar="NAME", help="the one instrument to read from a file holding several")
+    data.add_argument("--roll", choices=("open_interest", "volume"),
+                      help="a front-month series from a file holding several contracts: at each timestamp the "
+                           "contract with the most open interest (or volume)")
+    data.add_argument("--price-scale", type=_scale, metavar="FACTOR",
+                      help="multiply every price by FACTOR, e.g. 1e-9 for fixed-point prices")
     out = parser.add_argument_group("outputs")
     out.add_argument("--trades-out", metavar="PATH", help="write the trade log to this CSV file")
     out.add_argument("--plot", metavar="PATH", help="save a figure of price, signals and equity (PNG, SVG or PDF)")
@@ -143,6 +178,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # e.g. `python -m mesbook | head -1`: the reader left, so leave quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the outputs' temporary files are already removed
+        return interrupted()
 
 
 def _classroom(argv: list[str]) -> int:
@@ -159,47 +196,88 @@ def flag_words(message: str) -> str:
         message = re.sub(rf"(?<![\w-]){name}\b", flag, message)
     message = re.sub(r"\bdayfirst=True\b", "--dayfirst", message)
     message = re.sub(r"\bdayfirst=False\b", "--monthfirst", message)
-    return re.sub(r"\b(sep|date_format|encoding|tz|decimal|thousands)=(?:('[^']*'|\"[^\"]*\"))?",
+    message = re.sub(r"\bcolumns=\{([^{}]*)\}", lambda m: " ".join(
+        f"--column {shlex.quote(f'{market}={column}')}" for market, column in re.findall(r"'(\w+)': '([^']*)'",
+                                                                                        m.group(1))), message)
+    message = re.sub(r"\bnames=\[([^\]]*)\]",
+                     lambda m: "--names " + shlex.quote(",".join(re.findall(r"'([^']*)'", m.group(1)))), message)
+    message = re.sub(r"^(sep|decimal|thousands|encoding|tz|date_format|columns|names|symbol|roll|price_scale) (must|=)",
+                     lambda m: f"--{m.group(1).replace('_', '-')} {m.group(2)}", message)
+    return re.sub(r"\b(sep|date_format|encoding|tz|decimal|thousands|columns|names|symbol|roll|price_scale)="
+                  r"(?:('[^']*'|\"[^\"]*\"|[0-9][^\s,;)]*))?",
                   lambda m: f"--{m.group(1).replace('_', '-')}" + (f" {m.group(2)}" if m.group(2) else ""), message)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the ``run`` command for parsed arguments, printing the results; returns the exit code."""
+    """Run the ``run`` command for parsed arguments, printing the results; returns the exit code.
+
+    Output files are checked before the run and written all or nothing (:class:`~mesbook.commandline.Outputs`).
+    """
+    outputs = Outputs({"--trades-out": args.trades_out, "--plot": args.plot,
+                       "--json": args.json if args.json != "-" else None})
     try:
-        _check_args(args)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            report = _backtest(args)
-        notes = [str(w.message) for w in caught if w.category.__name__ == "DataNote"]
-    except (ValueError, TypeError, UsageError) as exc:
-        return fail(flag_words(str(exc)))
-    except (MemoryError, OverflowError) as exc:
-        return fail(f"the run is too large for this machine ({type(exc).__name__}); use fewer --periods or a shorter --csv")
+        try:
+            _check_args(args)
+            outputs.check()
+            figure_format = _figure_format(args.plot) if args.plot else None
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                report = _backtest(args)
+            notes = [str(w.message) for w in caught if w.category.__name__ == "DataNote"]
+        except (ValueError, TypeError, UsageError) as exc:
+            return fail(flag_words(str(exc)))
+        except (MemoryError, OverflowError) as exc:
+            return fail(f"the run is too large for this machine ({type(exc).__name__}); use fewer --periods or a "
+                        "shorter --csv")
+        report["notes"] = notes
+        frame, result = report.pop("frame"), report.pop("result")
+        try:
+            _write_outputs(args, outputs, report, frame, result, figure_format)
+        except UsageError as exc:
+            return fail(str(exc))
+    finally:
+        outputs.discard()
     for note in notes:
         print(f"mesbook: note: {' '.join(note.split())}", file=sys.stderr)
-    report["notes"] = notes
-    frame, result = report.pop("frame"), report.pop("result")
-    try:
-        if args.trades_out:
-            result.trades.to_csv(args.trades_out, index=False)
-            report["outputs"]["trades"] = args.trades_out
-        if args.plot:
-            from .plots import plot_run  # matplotlib is imported only when a figure is asked for
-
-            plot_run(frame, result).savefig(args.plot, dpi=120, bbox_inches="tight")
-            report["outputs"]["figure"] = args.plot
-        if args.json not in (None, "-"):
-            with open(args.json, "w", encoding="utf-8") as handle:
-                json.dump(report, handle, indent=2)
-                handle.write("\n")
-            report["outputs"]["json"] = args.json
-    except (OSError, ValueError) as exc:  # unwritable path, or a figure format matplotlib does not know
-        return fail(f"cannot write output: {exc}")
     if args.json == "-":
         print(json.dumps(report, indent=2))
     else:
         _print_report(report, result)
     return 0
+
+
+def _figure_format(path: str) -> str:
+    """The figure type ``--plot`` asks for (its file name's ending), refused before the run if unknown."""
+    from matplotlib.figure import Figure
+
+    kind = os.path.splitext(path)[1][1:].lower() or "png"
+    known = Figure().canvas.get_supported_filetypes()
+    if kind not in known:
+        raise UsageError(f"--plot {path}: unknown figure type {kind!r}; use a name ending in .png, .svg or .pdf "
+                         f"(or {', '.join('.' + k for k in sorted(known) if k not in ('png', 'svg', 'pdf'))})")
+    return kind
+
+
+def _write_outputs(args, outputs: Outputs, report: dict, frame, result, figure_format) -> None:
+    """Every output to its temporary file, then all renamed at once."""
+    if args.trades_out:
+        outputs.write("--trades-out", lambda path: result.trades.to_csv(path, index=False))
+        report["outputs"]["trades"] = args.trades_out
+    if args.plot:
+        from .plots import plot_run  # matplotlib's pyplot is imported only when a figure is asked for
+
+        figure = plot_run(frame, result)
+        outputs.write("--plot", lambda path: figure.savefig(path, format=figure_format, dpi=120, bbox_inches="tight"))
+        report["outputs"]["figure"] = args.plot
+    if args.json not in (None, "-"):
+        def write_json(path: str) -> None:
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(report, handle, indent=2)
+                handle.write("\n")
+
+        outputs.write("--json", write_json)
+        report["outputs"]["json"] = args.json
+    outputs.commit()
 
 
 def _check_args(args: argparse.Namespace) -> None:
@@ -238,7 +316,13 @@ def _backtest(args: argparse.Namespace) -> dict:
 
     data = None
     if args.csv:
-        data = mb.load_market_data(args.csv, **{name: getattr(args, name) for name in LOADER_FLAGS})
+        options = {name: getattr(args, name) for name in LOADER_FLAGS}
+        options["columns"] = dict(options["columns"] or [])
+        try:
+            data = mb.load_market_data(args.csv, **options)
+        except (ValueError, TypeError) as exc:
+            message = flag_words(str(exc))
+            raise ValueError(message if "--" in message else f"--csv {args.csv}: {message}") from exc
     windows = dict(short_sma_window=args.short, long_sma_window=args.long, gradient_window=args.gradient)
     if args.settings == "article":
         premium = OPTION_PREMIUM_FIXED if args.premium is None else args.premium

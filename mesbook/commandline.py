@@ -1,14 +1,19 @@
-"""Command-line plumbing shared by ``python -m mesbook`` and its ``classroom`` verbs: one-line usage errors.
+"""Command-line plumbing shared by ``python -m mesbook`` and its ``classroom`` verbs: one-line errors, whole outputs.
 
 argparse answers a bad command line with its usage block and exits; here every error is one line on stderr
 and exit code 2, so parsers are built from :class:`OneLineParser`, whose errors raise :class:`UsageError`,
-and :func:`fail` prints that line.
+and :func:`fail` prints that line. Ctrl-C is one line too (:func:`interrupted`, exit code 130), and
+:class:`Outputs` writes a run's files all or nothing.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
-from typing import NoReturn
+import tempfile
+from typing import Callable, NoReturn
 
 
 class UsageError(Exception):
@@ -26,3 +31,88 @@ def fail(message: str) -> int:
     """Print ``mesbook: error: <message>`` as one line on stderr; return the exit code 2."""
     print(f"mesbook: error: {' '.join(str(message).split())}", file=sys.stderr)
     return 2
+
+
+#: Exit code of a run stopped with Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+def interrupted() -> int:
+    """Print the one line a Ctrl-C gets; return :data:`INTERRUPTED`."""
+    print("mesbook: interrupted (Ctrl-C); no output file was written", file=sys.stderr)
+    return INTERRUPTED
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Ctrl-C waits until the block is done (then raises KeyboardInterrupt as usual)."""
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Outputs:
+    """A run's output files, all or nothing.
+
+    ``check()`` runs before the work: each target's folder must exist and be writable, and the target must not
+    be a folder. ``write(flag, writer)`` has ``writer`` fill a temporary file beside the target; ``commit()``
+    renames every temporary file onto its target once all were written (Ctrl-C is held off during the
+    renames), and ``discard()`` removes them after an error or Ctrl-C. Every error names the flag.
+    """
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self.targets = {flag: path for flag, path in targets.items() if path}
+        self._temporary: dict[str, str] = {}
+
+    def check(self) -> None:
+        for flag, path in self.targets.items():
+            folder = os.path.dirname(os.path.abspath(path))
+            if os.path.isdir(path):
+                raise UsageError(f"{flag} {path}: cannot write output: it is a folder; give a file name")
+            if not os.path.isdir(folder):
+                raise UsageError(f"{flag} {path}: cannot write output: the folder {folder} does not exist; create it or "
+                                 "choose another path")
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise UsageError(f"{flag} {path}: cannot write output: the folder {folder} is not writable; choose "
+                                 "another path")
+
+    def write(self, flag: str, writer: Callable[[str], object]) -> None:
+        target = self.targets[flag]
+        folder, name = os.path.split(os.path.abspath(target))
+        with _ctrl_c_held():  # a temporary file exists only once it is listed for discard()
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+            self._temporary[flag] = temporary
+        os.close(handle)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is private; the output gets the usual mode
+        try:
+            writer(temporary)
+        except (OSError, ValueError) as exc:  # a full disk, a format the writer does not know, ...
+            raise UsageError(f"{flag} {target}: cannot write output: {exc}") from exc
+
+    def commit(self) -> None:
+        with _ctrl_c_held():
+            for flag, temporary in list(self._temporary.items()):
+                try:
+                    os.replace(temporary, self.targets[flag])
+                except OSError as exc:
+                    raise UsageError(f"{flag} {self.targets[flag]}: cannot write output: {exc}") from exc
+                del self._temporary[flag]
+
+    def discard(self) -> None:
+        for temporary in self._temporary.values():
+            try:
+                os.remove(temporary)
+            except FileNotFoundError:
+                pass
+        self._temporary.clear()

@@ -16,6 +16,12 @@ STRIKE_INTERVAL: int = 5
 OPTION_PREMIUM_FIXED: float = 2.5 * FUTURES_MULTIPLIER
 #: Trading days (business-day bars) in a year: the annualization factor of per-bar figures.
 TRADING_DAYS: int = 252
+#: Weekly bars in a year (the annualization factor of weekly per-bar figures).
+WEEKS_PER_YEAR: int = 52
+#: Monthly bars in a year.
+MONTHS_PER_YEAR: int = 12
+#: Calendar days in a year: the annualization factor of bars taken every calendar day (weekends included).
+CALENDAR_DAYS: int = 365
 #: Short moving-average window of open interest, bars.
 OI_SHORT_SMA_WINDOW: int = 10
 #: Long moving-average window of open interest, bars.

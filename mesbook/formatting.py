@@ -1,13 +1,15 @@
-"""Text for readers: money in dollars and p-values, formatted one way across the book.
+"""Text for readers: money in dollars, p-values and durations, formatted one way across the book.
 
 :func:`usd` is the only money formatter of mesbook: figures, tables, explorer messages and exercises all
 use it (figures with ``escape=True``, so that matplotlib shows the dollar sign instead of reading
-mathtext). :func:`format_p` writes a p-value for a table or a title. :class:`Prose` holds the numbers a
-chapter's paragraphs quote, as the text they show.
+mathtext). :func:`format_p` writes a p-value for a table or a title, :func:`duration_text` a length of
+time ("30 minutes", "1-minute"). :class:`Prose` holds the numbers a chapter's paragraphs quote, as the
+text they show.
 """
 from __future__ import annotations
 
 import math
+import numbers
 import re
 
 #: An inline expression in a paragraph, {eval}`expression` (MyST); group 1 is the expression.
@@ -33,6 +35,28 @@ def format_p(p: float) -> str:
     if not math.isfinite(p):
         return "n/a"
     return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
+
+
+# Units of duration_text, largest first: (name, length in seconds).
+_DURATION_UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1))
+
+
+def duration_text(seconds: float, adjective: bool = False) -> str:
+    """A length of time in the largest unit it fills at least once, at most one decimal.
+
+    ``seconds`` is the duration in seconds (``pd.Timedelta.total_seconds()``): 1800 → "30 minutes",
+    5400 → "1.5 hours", 86400 → "1 day", 1209600 → "14 days"; a fraction of a second is written in
+    seconds ("0.5 seconds"). ``adjective=True`` gives the form that qualifies a noun, "1-minute",
+    "4-hour", "1.5-day" (as in "1-minute bars").
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
+    name, size = next(((n, s) for n, s in _DURATION_UNITS if seconds >= s), _DURATION_UNITS[-1])
+    count = round(seconds / size, 1)
+    number = f"{count:,.0f}" if count == int(count) else f"{count:,.1f}"
+    if adjective:
+        return f"{number}-{name}"
+    return f"{number} {name}{'' if count == 1 else 's'}"
 
 
 class Prose:
@@ -66,4 +90,4 @@ class Prose:
         return f"Prose({len(names)} numbers: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})"
 
 
-__all__ = ["EVAL_ROLE", "MINUS", "Prose", "format_p", "usd"]
+__all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "usd"]

@@ -1,12 +1,16 @@
 """Run many independent tasks: one at a time, on every local core, or on a Dask cluster.
 
 Sweeps, Monte Carlo studies and the realism ladder all repeat one function over a list of tasks. They
-call :func:`parallel_map`, which gives the same list of results, in task order, whichever way the work is
-spread:
+carry a :class:`Workers` — where the work runs, checked once when it is made — and call its
+:meth:`Workers.map` (that is, :func:`parallel_map`), which gives the same list of results, in task order,
+whichever way the work is spread:
 
-* ``n_jobs=1`` (default) — a plain loop in this process;
-* ``n_jobs=k`` or ``n_jobs=-1`` — ``k`` (or all) local cores through joblib's process pool;
-* ``client=dask.distributed.Client(...)`` — the workers of a Dask cluster, local or remote.
+* ``Workers()`` or ``n_jobs=1`` (default) — a plain loop in this process;
+* ``Workers(n_jobs=k)`` or ``n_jobs=-1`` — ``k`` (or all) local cores through joblib's process pool;
+* ``Workers(client=dask.distributed.Client(...))`` — the workers of a Dask cluster, local or remote.
+
+The studies' public functions still take ``n_jobs=``, ``client=`` and ``progress=`` as keywords
+(:meth:`Workers.of` turns them into a :class:`Workers`).
 
 Randomness never comes from a worker's state: a task that needs random numbers carries its own
 ``numpy.random.SeedSequence``, made by :func:`task_seeds` before the work is handed out, so results are
@@ -18,6 +22,7 @@ from __future__ import annotations
 import numbers
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Optional, TypeVar, Union
 
 import numpy as np
@@ -27,7 +32,10 @@ from .validation import check_int
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: A root seed: a non-negative int, a ``SeedSequence``, or ``None`` for fresh entropy (see :func:`root_seed`).
 SeedLike = Union[int, np.random.SeedSequence, None]
+#: Anything :func:`seed_generator` turns into a ``Generator``: a root seed, or a ``Generator`` itself.
+RandomSource = Union[int, np.random.SeedSequence, np.random.Generator, None]
 
 
 class _Unset:
@@ -52,7 +60,7 @@ def root_seed(seed: SeedLike) -> np.random.SeedSequence:
     raise TypeError(f"seed must be a non-negative int, a numpy SeedSequence or None, got {type(seed).__name__} {seed!r}")
 
 
-def seed_generator(seed: Union[SeedLike, np.random.Generator]) -> np.random.Generator:
+def seed_generator(seed: RandomSource) -> np.random.Generator:
     """A numpy ``Generator`` for ``seed``: a ``Generator`` is returned as is (its state moves on as it is
     drawn from); anything :func:`root_seed` accepts gives ``default_rng(root_seed(seed))``."""
     if isinstance(seed, np.random.Generator):
@@ -151,6 +159,57 @@ def parallel_map(
     finally:
         if bar is not None:
             bar.close()
+
+
+#: The keyword names of :class:`Workers` in the studies' public functions.
+WORKER_KEYWORDS: tuple[str, str, str] = ("n_jobs", "client", "progress")
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where many independent tasks run: ``n_jobs`` local processes (1: in this process; −1: every core;
+    see :func:`resolve_n_jobs`) or the cluster of a Dask ``client`` (then ``n_jobs`` stays 1), with a tqdm
+    progress bar when ``progress``. Checked when made; the results never depend on it."""
+
+    n_jobs: int = 1
+    client: Optional[Any] = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if resolve_n_jobs(self.n_jobs) != 1 and self.client is not None:
+            raise ValueError(f"pass either n_jobs={self.n_jobs} (local processes) or client= (a Dask cluster), not both")
+        if not isinstance(self.progress, (bool, np.bool_)):
+            raise TypeError(f"progress must be True or False, got {self.progress!r}")
+
+    @property
+    def count(self) -> int:
+        """How many tasks can run at once (:func:`worker_count`)."""
+        return worker_count(self.n_jobs, self.client)
+
+    def map(self, fn: Callable[..., R], tasks: Iterable[T], *, shared: Any = NOT_SHARED,
+            desc: Optional[str] = None) -> list[R]:
+        """:func:`parallel_map` of ``fn`` over ``tasks`` on these workers (``desc`` labels the progress bar)."""
+        return parallel_map(fn, tasks, shared=shared, n_jobs=self.n_jobs, client=self.client,
+                            progress=bool(self.progress), desc=desc)
+
+    @classmethod
+    def of(cls, workers: Optional["Workers"] = None, **keywords: Any) -> "Workers":
+        """``workers``, or a :class:`Workers` from the keywords ``n_jobs``, ``client`` and ``progress``
+        (an unknown name, or ``workers`` and keywords together, is a ``TypeError``)."""
+        unknown = sorted(set(keywords) - set(WORKER_KEYWORDS))
+        if unknown:
+            raise TypeError(f"unknown argument(s) {unknown}; the work is spread with {', '.join(WORKER_KEYWORDS)}")
+        if workers is None:
+            return cls(**keywords)
+        if not isinstance(workers, Workers):
+            raise TypeError(f"workers must be a Workers, e.g. Workers(n_jobs=-1), got {type(workers).__name__}")
+        if keywords:
+            raise TypeError(f"workers={workers!r} and {sorted(keywords)} given together: pass the workers one way")
+        return workers
+
+
+#: One process, no progress bar: the default of every study.
+SERIAL = Workers()
 
 
 def _dask_map(fn: Callable[..., R], tasks: list, shared: Any, client: Any, bar: Any) -> list[R]:

@@ -11,12 +11,16 @@ Environment variables:
                       of chromium, chromium-browser, google-chrome on ``PATH``)
 ``MESBOOK_HTML``      the built HTML book (default ``<repo>/_build/html``, what ``make book`` writes)
 ``CI``                ``true`` turns every "cannot run here" skip into a failure
+
+The accessibility test runs axe-core, from npm (pinned in ``package.json`` / ``package-lock.json``; ``make test``
+runs ``npm ci`` first, ``make axe`` alone), injected into each page from ``node_modules``: nothing is fetched.
 """
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -99,6 +103,60 @@ def chromium() -> Iterator["object"]:
             yield browser
         finally:
             browser.close()
+
+
+#: axe-core's browser bundle, as ``npm ci`` installs it (``make axe``).
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_version() -> str:
+    """The axe-core version package.json pins."""
+    return json.loads((REPO / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
+
+
+def require_axe() -> Path:
+    """axe-core's ``axe.min.js`` (else skip/fail: a missing engine must not pass the accessibility test)."""
+    if not AXE_JS.is_file():
+        cannot_run(f"axe-core is not installed ({AXE_JS} is missing): run `make axe` (npm ci; package.json pins "
+                   f"axe-core {axe_version()})")
+    return AXE_JS
+
+
+#: The WCAG 2.1 A and AA rules, as axe-core tags them: every rule with one of these tags runs, none is disabled.
+WCAG21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+#: Runs axe-core (already injected) on the whole page; the violations, each node with its own impact.
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return {version: axe.version, theme: document.documentElement.dataset.theme || '',
+          violations: result.violations.map(v => ({rule: v.id, help: v.help, nodes: v.nodes.map(n => ({
+            impact: n.impact || v.impact, target: n.target.join(' '), html: n.html.slice(0, 200)}))}))};
+}"""
+
+
+def run_axe(page, tags=WCAG21_AA) -> dict:
+    """axe-core on ``page`` once it has settled (fonts, MathJax, the twins' controls): its report (see AXE_RUN)."""
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.evaluate("""async () => {
+      await document.fonts.ready;
+      if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+    }""")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.mesbook-twin')).every(t => t.dataset.ready === '1')")
+    page.add_script_tag(path=str(require_axe()))
+    return page.evaluate(AXE_RUN, list(tags))
+
+
+@contextlib.contextmanager
+def recorded_page(context, record) -> Iterator["object"]:
+    """A new page of ``context``, closed on exit. An exception inside goes to ``record(text)`` instead of up,
+    so that one page that fails is reported with the others rather than hiding them."""
+    page = context.new_page()
+    try:
+        yield page
+    except Exception as exc:  # noqa: BLE001 - recorded, asserted on by the test
+        record(f"{type(exc).__name__}: {exc}")
+    finally:
+        page.close()
 
 
 def is_local(url: str) -> bool:

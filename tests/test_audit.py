@@ -123,7 +123,7 @@ def test_bad_arguments(market):
         lookahead_audit(article_signals(), market, [5], n_scrambles=0)
     with pytest.raises(ValueError, match="short_sma_window"):
         article_signals(30, 10)
-    with pytest.raises(ValueError, match="unknown window"):
+    with pytest.raises(TypeError, match="unknown window"):
         backtest_signals(REALISTIC, short=5)
     with pytest.raises(TypeError, match="BacktestSettings"):
         backtest_equity("REALISTIC")

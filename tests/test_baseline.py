@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.data.synthetic import seeded_market
+from mesbook.data.synthetic import Sample, seeded_market
 from mesbook.engine.settings import ARTICLE, NO_COMMISSION, REALISTIC
 from mesbook.parallel import task_seeds
 from mesbook.studies.baseline import (
@@ -24,7 +24,7 @@ SEEDS, BARS = 12, 300
 
 @pytest.fixture(scope="module")
 def runs() -> pd.DataFrame:
-    return no_edge_runs(REALISTIC, "article", SEEDS, BARS, seed=7)
+    return no_edge_runs(REALISTIC, Sample("article", SEEDS, BARS, 7))
 
 
 def test_steps_take_off_the_premium_and_the_costs():
@@ -92,4 +92,4 @@ def test_a_fair_buyer_on_a_driftless_market_expects_about_nothing():
 ])
 def test_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
-        no_edge_runs(**{"num_seeds": 2, "num_periods": 60, **kwargs})
+        no_edge_table(**{"num_seeds": 2, "num_periods": 60, **kwargs})

@@ -19,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser_support import REPO, SiteGuard, artifacts_dir, chromium
+from browser_support import (REPO, SiteGuard, artifacts_dir, axe_version, chromium, recorded_page, require_axe,
+                             run_axe)
 
 #: Folders of a Sphinx build that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "_panels_static", ".doctrees", "_sphinx_design_static"}
@@ -371,6 +372,75 @@ def test_search_finds_open_interest(crawl):
     assert not missing, f"search results that point nowhere: {missing}"
 
 
+# -- accessibility: axe-core's WCAG 2.1 A/AA rules on every page, in light and dark mode -----------------
+#: Impacts that fail the test (axe-core's scale: minor, moderate, serious, critical).
+AXE_FAILS = {"serious", "critical"}
+
+#: The theme's colour modes; each page is checked in both (prefers-color-scheme; the theme's default is "auto").
+COLOR_MODES = ("light", "dark")
+
+
+@dataclass
+class AxeRun:
+    path: str
+    mode: str
+    version: str = ""
+    theme: str = ""
+    violations: list = field(default_factory=list)
+    error: str = ""
+
+
+@pytest.fixture(scope="module")
+def axe_runs() -> dict[tuple[str, str], AxeRun]:
+    """axe-core (npm, node_modules; injected from disk) on every page from file://, network blocked, both modes."""
+    html = html_dir()
+    require_axe()
+    runs: dict[tuple[str, str], AxeRun] = {}
+    outside: list[tuple[str, str]] = []
+    with chromium() as browser:
+        for mode in COLOR_MODES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
+                                          color_scheme=mode)
+            context.set_default_timeout(PAGE_TIMEOUT_MS)
+            guard = SiteGuard(context, html)
+            try:
+                for rel in book_pages(html):
+                    run = runs[rel, mode] = AxeRun(rel, mode)
+                    with recorded_page(context, lambda error, r=run: setattr(r, "error", error)) as page:
+                        page.goto((html / rel).as_uri(), wait_until="load")
+                        if rel == "index.html":  # jupyter-book's redirect to the root page
+                            page.wait_for_url(lambda url: not url.endswith("/index.html"))
+                        report = run_axe(page)
+                        run.version, run.theme, run.violations = report["version"], report["theme"], report["violations"]
+            finally:
+                context.close()
+            outside += guard.outside
+    lines = [f"{r.mode}\t{r.path}\t{v['rule']}\t{n['impact']}\t{n['target']}\t{v['help']}\n"
+             for r in runs.values() for v in r.violations for n in v["nodes"]]
+    (artifacts_dir() / "axe.txt").write_text("".join(lines) or "(no violation of any impact)\n", encoding="utf-8")
+    for run in runs.values():
+        run.error = run.error or "; ".join(f"request outside the site: {u}" for p, u in outside if p.endswith(run.path))
+    return runs
+
+
+def test_axe_checked_every_page_in_both_modes(axe_runs):
+    assert len(axe_runs) >= 2 * 15, f"axe ran on only {sorted(axe_runs)}"
+    bad = [f"{mode} {path}: {r.error}" for (path, mode), r in axe_runs.items() if r.error]
+    bad += [f"{mode} {path}: axe-core {r.version}, package.json pins {axe_version()}"
+            for (path, mode), r in axe_runs.items() if not r.error and r.version != axe_version()]
+    bad += [f"{mode} {path}: the page showed the {r.theme!r} theme" for (path, mode), r in axe_runs.items()
+            if not r.error and r.theme != mode]
+    assert not bad, _problems(bad, "pages axe-core could not check as asked")
+
+
+def test_no_serious_or_critical_accessibility_violations(axe_runs):
+    # Every WCAG 2.1 A/AA rule runs; none is switched off. artifacts/axe.txt lists the minor ones too.
+    bad = [f"{v['rule']} ({n['impact']}) on {path} [{mode}]: {n['target']} {n['html']!r} -- {v['help']}"
+           for (path, mode), r in axe_runs.items() for v in r.violations for n in v["nodes"]
+           if n["impact"] in AXE_FAILS]
+    assert not bad, _problems(bad, "serious or critical axe-core violations (WCAG 2.1 A/AA)")
+
+
 # -- the offline twins: a control moved with the keyboard changes the figure and the numbers ----------
 #: The theme's own notice on a fresh profile; any other console error on a chapter page fails.
 FOREIGN_CONSOLE = re.compile(r"invalid theme mode", re.I)
@@ -431,11 +501,10 @@ def twin_runs() -> dict[str, TwinRun]:
         try:
             for rel in teaching_chapters():
                 run = runs[rel] = TwinRun(rel)
-                page = context.new_page()
-                page.on("pageerror", lambda exc, r=run: r.js_errors.append(f"{exc.name}: {exc.message}"))
-                page.on("console", lambda msg, r=run: r.console_errors.append(msg.text)
-                        if msg.type == "error" and not FOREIGN_CONSOLE.search(msg.text) else None)
-                try:
+                with recorded_page(context, lambda error, r=run: setattr(r, "error", error)) as page:
+                    page.on("pageerror", lambda exc, r=run: r.js_errors.append(f"{exc.name}: {exc.message}"))
+                    page.on("console", lambda msg, r=run: r.console_errors.append(msg.text)
+                            if msg.type == "error" and not FOREIGN_CONSOLE.search(msg.text) else None)
                     page.goto((html / rel).as_uri(), wait_until="load")
                     twins = page.locator(".mesbook-twin")
                     run.twins = twins.count()
@@ -455,10 +524,6 @@ def twin_runs() -> dict[str, TwinRun]:
                                            "return i.complete && i.naturalWidth > 0; }", arg=root.element_handle())
                     run.after = root.evaluate(TWIN_STATE)
                     root.screenshot(path=str(artifacts_dir("screenshots") / f"twin-{Path(rel).stem}.png"))
-                except Exception as exc:  # asserted on below, per chapter
-                    run.error = f"{type(exc).__name__}: {exc}"
-                finally:
-                    page.close()
         finally:
             context.close()
     for run in runs.values():

@@ -198,3 +198,119 @@ def test_roll_window_mask_marks_the_bars_after_each_quarterly_expiry():
     np.testing.assert_array_equal(np.flatnonzero(roll_window_mask(times, 3)), [5, 6, 7])
     np.testing.assert_array_equal(np.flatnonzero(roll_window_mask(times, 20)), np.arange(5, 12))  # cut at the end
     assert not roll_window_mask(pd.bdate_range("2024-04-01", periods=30), 3).any()  # no expiry in April
+
+
+# -- expiry moments, time to expiry and the roll window in time ------------------------------------------
+# Moments from CME's MES options contract specs: quarterly options (product 8933) stop trading at 8:30 a.m. CT
+# on the third Friday, weekly and week-3 options (product 8931) at 3:00 p.m. CT on their Friday
+# (https://www.cmegroup.com/trading/equity-index/us-index/micro-e-mini-sandp-500_contractSpecs_options.html).
+
+def test_expiry_moments_per_cycle() -> None:
+    assert list(cal.expiry_moments("2023-01-01", "2023-06-30")) == [pd.Timestamp("2023-03-17 08:30"),
+                                                                     pd.Timestamp("2023-06-16 08:30")]
+    assert cal.expiry_moment("2023-04-21", "monthly")[0] == pd.Timestamp("2023-04-21 15:00")
+    assert list(cal.expiry_moments("2023-03-01", "2023-03-10", "weekly")) == [pd.Timestamp("2023-03-03 15:00"),
+                                                                              pd.Timestamp("2023-03-10 15:00")]
+    with pytest.raises(ValueError, match="cycle"):
+        cal.expiry_moment("2023-03-17", "daily")
+
+
+def test_time_to_expiry_is_exact_intraday_and_whole_days_on_date_only_bars() -> None:
+    timed = ["2023-03-16 15:00", "2023-03-17 08:29", "2023-03-17 08:30", "2023-03-17 09:00"]
+    got = cal.time_to_expiry(timed, "2023-03-17")
+    assert list(got) == [pd.Timedelta(hours=17, minutes=30), pd.Timedelta(minutes=1), pd.Timedelta(0), pd.Timedelta(0)]
+    assert cal.time_to_expiry(["2023-03-10 15:00"], "2023-03-10", "weekly")[0] == pd.Timedelta(0)
+    days = pd.bdate_range("2023-01-02", periods=120)
+    front = cal.select_expiry(days, min_days=7)
+    pd.testing.assert_index_equal(cal.time_to_expiry(days, front),
+                                  pd.to_timedelta(cal.days_to_expiry(days, front), unit="D"), exact=False)
+
+
+@given(st.integers(0, 40), st.integers(0, 3000), st.sampled_from(cal.CYCLES))
+@settings(max_examples=80, deadline=None)
+def test_first_expiry_after_on_date_only_bars_is_select_expiry(min_days: int, offset: int, cycle: str) -> None:
+    days = pd.bdate_range(pd.Timestamp("2012-01-02") + pd.Timedelta(days=offset), periods=90)
+    pd.testing.assert_index_equal(cal.first_expiry_after(days, pd.Timedelta(days=min_days), cycle),
+                                  cal.select_expiry(days, min_days, cycle), check_exact=True, exact=False)
+
+
+def test_first_expiry_after_intraday_counts_from_the_moment() -> None:
+    times = pd.DatetimeIndex(["2023-03-03 08:29", "2023-03-03 08:30", "2023-03-03 08:31"])
+    got = cal.first_expiry_after(times, pd.Timedelta(days=14))
+    assert [str(d.date()) for d in got] == ["2023-03-17", "2023-03-17", "2023-06-16"]
+    weekly = cal.first_expiry_after(pd.DatetimeIndex(["2023-03-10 14:59", "2023-03-10 15:01"]), pd.Timedelta(0), "weekly")
+    assert [str(d.date()) for d in weekly] == ["2023-03-10", "2023-03-17"]
+
+
+def test_settlement_bar_is_the_one_in_which_the_expiry_falls() -> None:
+    days = pd.bdate_range("2023-03-13", periods=10)
+    np.testing.assert_array_equal(cal.settlement_bars(days, ["2023-03-17", "2023-03-24", "2023-06-16"], "weekly"),
+                                  [4, 9, -1])
+    # The same daily closes stamped at 16:00 CT settle the weekly option on the same Friday, not Thursday
+    np.testing.assert_array_equal(cal.settlement_bars(days + pd.Timedelta(hours=16), ["2023-03-17"], "weekly"), [4])
+    hours = pd.date_range("2023-03-17 07:00", periods=4, freq="h")  # closes 07:00, 08:00, 09:00, 10:00
+    assert cal.settlement_bars(hours, "2023-03-17")[0] == 2  # the 09:00 bar holds 8:30
+    assert cal.settlement_bars(hours, "2023-03-17", "weekly")[0] == -1  # the data end before 15:00
+    assert cal.settlement_bars(pd.DatetimeIndex(["2023-03-17 08:30"]), "2023-03-17")[0] == 0
+
+
+def test_roll_window_in_time_marks_the_bars_that_open_after_the_expiry_moment() -> None:
+    minutes = pd.date_range("2024-03-15 08:28", "2024-03-22 08:32", freq="1min")
+    window = cal.roll_window(minutes, pd.Timedelta(days=7))
+    blocked = minutes[window]
+    assert blocked[0] == pd.Timestamp("2024-03-15 08:31") and blocked[-1] == pd.Timestamp("2024-03-22 08:30")
+    assert window.sum() == 7 * 24 * 60
+    hours = pd.date_range("2024-03-15 07:00", periods=6, freq="h")  # closes 07:00 ... 12:00
+    assert cal.roll_window(hours, pd.Timedelta(hours=2)).tolist() == [False, False, False, True, True, False]
+
+
+def test_roll_window_of_a_week_is_the_book_s_five_bar_mask_on_business_days() -> None:
+    from mesbook import simulate_market_data
+    from mesbook.data.synthetic import simulate_realistic_market
+
+    for frame in (simulate_market_data(500, seed=7), simulate_market_data(750, seed=11),
+                  simulate_realistic_market(750, seed=3)):
+        times = pd.DatetimeIndex(frame["timestamp"])
+        np.testing.assert_array_equal(cal.roll_window(times, pd.Timedelta(days=7)), cal.roll_window_mask(times, 5))
+
+
+@given(st.integers(0, 5000), st.integers(2, 400))
+@settings(max_examples=80, deadline=None)
+def test_roll_window_equals_the_mask_on_any_business_day_stretch(offset: int, length: int) -> None:
+    """Equal from the first bar on, except when the data start less than a week after an expiry: the
+    window in time still covers those first bars, the bar-count mask cannot see an expiry before the data."""
+    times = pd.bdate_range(pd.Timestamp("2005-01-03") + pd.Timedelta(days=offset), periods=length)
+    window, mask = cal.roll_window(times, pd.Timedelta(days=7)), cal.roll_window_mask(times, 5)
+    before = cal.option_expiries(times[0] - pd.Timedelta(days=100), times[0])
+    inherited = len(before) and before[-1] < times[0] and times[0] - before[-1] < pd.Timedelta(days=7)
+    # the inherited window ends at its first unmarked bar (or covers all of a short stretch)
+    start = (int(np.argmin(window)) if not window.all() else len(window)) if inherited else 0
+    np.testing.assert_array_equal(window[start:], mask[start:])
+    if inherited:
+        assert window[0] and not mask[0]
+
+
+def test_roll_window_on_gapped_days_is_time_not_bars() -> None:
+    """Monday after the 2024-03-15 expiry missing: a week still ends on Friday 22 March (4 bars), where the
+    bar-count mask reaches Monday 25 March."""
+    days = pd.bdate_range("2024-03-11", periods=15).delete(5)
+    assert [str(d.date()) for d in days[cal.roll_window(days, pd.Timedelta(days=7))]] == [
+        "2024-03-19", "2024-03-20", "2024-03-21", "2024-03-22"]
+    assert days[cal.roll_window_mask(days, 5)][-1] == pd.Timestamp("2024-03-25")
+
+
+@pytest.mark.parametrize("duration", [5, pd.Timedelta(0), pd.Timedelta(days=-1), "7D"])
+def test_roll_window_refuses_what_is_no_positive_duration(duration) -> None:
+    with pytest.raises((TypeError, ValueError), match="duration"):
+        cal.roll_window(pd.bdate_range("2024-03-11", periods=5), duration)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_moment_functions_do_not_depend_on_the_stamps_unit(unit: str) -> None:
+    """Pandas keeps datetimes in s, ms, us or ns; comparing raw integers of two units would be off by
+    1,000s. Bars and expiries in any unit give the same answers."""
+    hours = pd.date_range("2024-03-15 07:00", periods=30, freq="h").as_unit(unit)
+    expiry = pd.DatetimeIndex(["2024-03-15"]).as_unit("ns" if unit != "ns" else "s")
+    assert cal.settlement_bars(hours, expiry)[0] == 2
+    assert cal.roll_window(hours, pd.Timedelta(hours=2)).tolist()[:6] == [False, False, False, True, True, False]
+    assert cal.time_to_expiry(hours[:1], expiry)[0] == pd.Timedelta(hours=1, minutes=30)

@@ -8,6 +8,7 @@ import pytest
 import mesbook as mb
 from mesbook.studies import canonical
 from mesbook.studies.ladder import realism_ladder
+from mesbook.data.synthetic import Sample
 from mesbook.studies.paired import paired_runs
 
 
@@ -53,7 +54,7 @@ def test_monte_carlo_rows_and_their_subsamples():
     assert rows.loc["bot_minus_twin_400", "high 95 ($)"] - rows.loc["bot_minus_twin_400", "mean ($)"] == \
         pytest.approx(1.96 * mc.std_error)
     # the ladder's 40 markets are the Monte Carlo's first 40: same markets, same bot, same P&L
-    direct = paired_runs({"article": mb.ARTICLE}, num_seeds=40, seed=7)["pnl"]["article"]
+    direct = paired_runs({"article": mb.ARTICLE}, Sample("article", 40, seed=7))["pnl"]["article"]
     assert rows.loc["article_40", "mean ($)"] == pytest.approx(direct.mean())
     assert rows.loc["article_40", "sample"] == 40
 

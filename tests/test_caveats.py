@@ -211,9 +211,10 @@ def test_caveat_list_and_market_comparison():
 
 
 def test_realized_volatility_rows_are_the_median_and_root_mean_square_of_the_markets():
+    from mesbook.data.synthetic import Sample
     from mesbook.studies.paired import paired_runs
     comparison = market_comparison(num_seeds=6, num_periods=200, seed=3)
-    vols = paired_runs({"article": mb.ARTICLE}, generator="realistic", num_seeds=6, num_periods=200, seed=3,
+    vols = paired_runs({"article": mb.ARTICLE}, Sample("realistic", 6, 200, 3),
                        measures=("volatility",))["volatility"]["article"].to_numpy()
     assert comparison.loc["median realized volatility (% a year)", "realistic"] == round(100 * float(np.median(vols)), 2)
     assert comparison.loc["root-mean-square realized volatility (% a year)", "realistic"] == \

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mesbook import get_atm_strike
-from mesbook.article.contract import intrinsic_value, payoff_dollars, points_to_dollars
+from mesbook.core.contract import intrinsic_value, payoff_dollars, points_to_dollars
 
 
 def test_article_example():

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.article.indicators import oi_indicators
-from mesbook.article.signals import signal_codes
+from mesbook.core.indicators import oi_indicators
+from mesbook.core.signals import signal_codes
+from mesbook.core.windows import Windows
 from mesbook.engine.decisions import SignalCache, decision_codes
 from mesbook.engine.settings import ARTICLE
 
@@ -27,7 +28,7 @@ def test_hand_built_decisions_and_executed_codes():
     data = hand_frame()
     expected = np.zeros(len(OI), dtype=np.int8)
     expected[4], expected[8] = 1, 2
-    np.testing.assert_array_equal(decision_codes(data, SKIP, 1, 3, 5), expected)
+    np.testing.assert_array_equal(decision_codes(data, SKIP, Windows(1, 3, 5)), expected)
     delayed = SignalCache.from_frame(data, SKIP.replace(fill_delay=1))
     np.testing.assert_array_equal(delayed.decisions(1, 3, 5), expected)  # decided on the same bars
     np.testing.assert_array_equal(np.flatnonzero(delayed.codes(1, 3, 5)), [5, 9])  # acted on a bar later
@@ -38,7 +39,7 @@ def test_hand_built_decisions_and_executed_codes():
 def test_roll_filter_blocks_the_bars_after_the_expiry():
     data = hand_frame()
     # Expiry on bar 4: a 5-bar filter blocks bars 5..9, so the SELL of bar 8 goes; the BUY of bar 4 stays.
-    codes = decision_codes(data, SKIP.replace(roll_filter_bars=5), 1, 3, 5)
+    codes = decision_codes(data, SKIP.replace(roll_filter_bars=5), Windows(1, 3, 5))
     np.testing.assert_array_equal(np.flatnonzero(codes), [4])
     assert codes[4] == 1
 
@@ -53,7 +54,7 @@ def test_cache_matches_oi_indicators_and_computes_each_window_once():
     assert cache.mean(7) is cache.mean(7)  # cached, not recomputed
     reference = signal_codes(ind["oi_short_sma"], ind["oi_long_sma"], ind["oi_change"], ind["oi_gradient"])
     np.testing.assert_array_equal(cache.decisions(7, 19, 4), reference)
-    np.testing.assert_array_equal(decision_codes(data, settings, 7, 19, 4), reference)
+    np.testing.assert_array_equal(decision_codes(data, settings, Windows(7, 19, 4)), reference)
     assert len(cache) == 400
 
 
@@ -97,5 +98,5 @@ def test_lagged_gradient_runs_through_the_cache_and_ignores_the_window():
     cache = SignalCache.from_frame(data, settings)
     np.testing.assert_array_equal(cache.decisions(7, 19, 4), reference)
     np.testing.assert_array_equal(cache.decisions(7, 19, 9), reference)  # no window: same codes
-    differs = decision_codes(data, ARTICLE.replace(warmup="skip"), 7, 19, 4)
+    differs = decision_codes(data, ARTICLE.replace(warmup="skip"), Windows(7, 19, 4))
     assert (differs != reference).any()  # and not the centred gradient's

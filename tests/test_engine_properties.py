@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
 
 import mesbook as mb
-from mesbook.article.contract import intrinsic_value
+from mesbook.core.contract import intrinsic_value
 from mesbook.engine.backtest import EXPIRY_TIME, Pricer, market_arrays, run_backtest
 from mesbook.engine.settings import ARTICLE, Commission
 from mesbook.metrics import drawdown

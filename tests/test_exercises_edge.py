@@ -10,7 +10,9 @@ import pytest
 import mesbook as mb
 from mesbook import exercises
 from mesbook.exercises.base import solution
-from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank
+from mesbook.studies import samples
+from mesbook.studies.samples import SWEEP_LONGS, SWEEP_SHORTS
+from mesbook.studies.sweep import sweep_rank
 
 KEYS = ("ch8.article_rank", "ch8.beat_median", "ch9.small_edge", "ch9.random_sides", "ch9.costliest_rung",
         "ch10.constant_vol", "ch10.first_leak")
@@ -36,7 +38,7 @@ def test_realistic_market_is_seeded_and_a_copy():
 
 def test_answers_that_follow_from_the_definitions():
     assert solution("ch10.constant_vol", 7) == 0.0  # a constant volatility never changes
-    ladder = mb.realism_ladder(exercises.LADDER_SEEDS, seed=exercises.BOOK_SEED, generator="realistic")
+    ladder = mb.realism_ladder(samples.LADDER.markets, seed=exercises.BOOK_SEED, generator="realistic")
     assert ladder["change"].idxmin() == "Black-76 prices"  # what the answer's explanation says
     assert solution("ch9.costliest_rung", 7) == pytest.approx(ladder["change"].min())
     assert solution("ch9.costliest_rung", 7) < 0
@@ -47,7 +49,7 @@ def test_answers_agree_with_the_chapter_objects():
     data = exercises.book_market()
     table = mb.sweep_windows(data, SWEEP_SHORTS, SWEEP_LONGS)
     assert solution("ch8.article_rank", 7) == sweep_rank(table)
-    history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
+    history = mb.simulate_market_data(samples.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
     folds = mb.walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                             statistic="net_pnl")
     assert solution("ch8.beat_median", 7) == pytest.approx((folds["out_of_sample"] - folds["test_median"]).sum())
@@ -62,10 +64,11 @@ def test_answers_agree_with_the_chapter_objects():
 
 def test_the_smallest_edge_is_at_the_limit_of_what_400_paths_see():
     smallest, next_one = exercises.COUPLING_STEPS[:2]
-    test = mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=smallest, generator="realistic")
+    paths = samples.MONTE_CARLO.markets
+    test = mb.monte_carlo(paths, seed=exercises.BOOK_SEED, coupling=smallest, generator="realistic")
     assert solution("ch9.small_edge", 7) == round(test.t_statistic, 2)
     # what the explanation says of the book's market: 0.01 is not seen, 0.02 is
-    assert test.p_value >= 0.05 and mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=next_one,
+    assert test.p_value >= 0.05 and mb.monte_carlo(paths, seed=exercises.BOOK_SEED, coupling=next_one,
                                                    generator="realistic").p_value < 0.05
 
 

@@ -62,3 +62,29 @@ def test_prose_without_myst_nb_keeps_the_text(monkeypatch):
     prose = formatting.Prose()
     prose("share", 61.04, ".0f")
     assert prose.share == "61"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "noun", "adjective"),
+    [
+        (60, "1 minute", "1-minute"),
+        (1800, "30 minutes", "30-minute"),
+        (5400, "1.5 hours", "1.5-hour"),
+        (3600, "1 hour", "1-hour"),
+        (86_400, "1 day", "1-day"),
+        (14 * 86_400, "14 days", "14-day"),
+        (30, "30 seconds", "30-second"),
+        (0.5, "0.5 seconds", "0.5-second"),
+        (0, "0 seconds", "0-second"),
+        (np.int64(120), "2 minutes", "2-minute"),
+    ],
+)
+def test_duration_text_uses_the_largest_unit_filled(seconds, noun, adjective):
+    assert formatting.duration_text(seconds) == noun
+    assert formatting.duration_text(seconds, adjective=True) == adjective
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "60", None, True])
+def test_duration_text_refuses_what_is_no_duration(bad):
+    with pytest.raises(ValueError, match="seconds"):
+        formatting.duration_text(bad)

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
-from mesbook.article.indicators import INDICATOR_COLUMNS, defined_from
+from mesbook.article.indicators import defined_from
+from mesbook.core.indicators import INDICATOR_COLUMNS
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 
@@ -85,7 +86,7 @@ def test_defined_from_finds_the_end_of_the_zero_fill():
 
 
 def test_lagged_gradient_is_the_centred_one_a_bar_late():
-    from mesbook.article.indicators import oi_indicators
+    from mesbook.core.indicators import oi_indicators
 
     oi = pd.Series([1.0, 4.0, 9.0, 16.0, 25.0, 20.0])
     # numpy.gradient: [3, 4, 6, 8, 2, -5] (one-sided at the ends, (OI[i+1] - OI[i-1]) / 2 inside)
@@ -101,7 +102,7 @@ def test_lagged_gradient_is_the_centred_one_a_bar_late():
 
 
 def test_lagged_gradient_never_reads_a_later_bar():
-    from mesbook.article.indicators import oi_indicators
+    from mesbook.core.indicators import oi_indicators
 
     oi = simulate_market_data(200, seed=3)["open_interest"]
     base = oi_indicators(oi, 10, 30, 5, gradient="lagged")["oi_gradient"]

@@ -8,8 +8,11 @@ that jupyterlab-myst rendered the book's MyST markup — no raw ``{term}``, ``{d
 solution starts folded (its prose in a closed box, its code cells collapsed, no ✓ answer visible).
 The paragraphs' numbers ({eval}`prose.name`) must show as the chapter's numbers both before anything
 runs (from the cells' stored ``user_expressions``) and after Run All (evaluated again in the kernel).
-Then it runs every cell, presses → on the slider of the short window and checks that the explorer's
-figure is redrawn, with no error output anywhere.
+Each citation must read as references.bib gives it ("Harris et al., 2020", book/_ext/citations.py) and
+link to its entry on the bibliography page. Then it runs every cell, presses → on the slider of the short
+window and checks that the explorer's figure is redrawn, with no error output anywhere; last, it clicks
+a citation and checks that JupyterLab shows bibliography.md, rendered, with the cited entry on it (at the
+top of the page: jupyterlab-myst's viewer does not scroll to a link's #fragment).
 
 The notebook's folder is copied into a temporary server root (the rest of the repository is linked
 beside it), so JupyterLab can never autosave outputs or checkpoints into the book's sources while the
@@ -309,6 +312,25 @@ PROSE_REPORT = """(path) => {
     .map(c => ({source: c.model.sharedModel.getSource(), text: (c.node.querySelector('.myst') || c.node).textContent}));
 }""" % FIND_PANEL
 
+# Each citation link jupyterlab-myst rendered in the notebook's markdown cells (its text and its target), and
+# the citations it could not resolve: a {cite} role shows its key in a "Citation Not Found" box.
+CITATION_LINKS = """(path) => {
+  const w = (%s)(path);
+  return {
+    links: Array.from(w.content.node.querySelectorAll('.jp-MarkdownCell .myst a'))
+      .filter(a => /bibliography\\.md/.test(a.href))
+      .map(a => ({text: a.textContent, href: a.href, hash: a.hash})),
+    unresolved: Array.from(w.content.node.querySelectorAll('.jp-MarkdownCell .myst .cite-group')).map(e => e.textContent),
+  };
+}""" % FIND_PANEL
+
+# The document JupyterLab shows in front once a citation was clicked: its path and the cited entry's text.
+SHOWN_ENTRY = """(id) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const entry = w && w.node.querySelector('.jp-RenderedMySTMarkdown [id="' + id + '"]');
+  return entry ? {path: w.context ? w.context.path : '', text: entry.textContent} : null;
+}"""
+
 WIDGET_ERRORS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
   .map(e => e.innerText).filter(t => /Error displaying widget|Error rendering|model not found/i.test(t))"""
 
@@ -369,6 +391,57 @@ def check_prose_numbers(page, source: Path, notebook_path: str, when: str) -> No
     assert not wrong, f"{source.name} ({when}): paragraph numbers not shown:\n" + "\n".join(wrong)
 
 
+def citation_rules():
+    """book/_ext/citations.py, which writes the citations from references.bib."""
+    sys.path.insert(0, str(REPO / "book" / "_ext"))
+    import citations
+
+    return citations
+
+
+def expected_citations(source: Path) -> list[tuple[str, str]]:
+    """The (text, anchor) of each citation link in the notebook's markdown, checked against references.bib."""
+    citations = citation_rules()
+    references = citations.by_anchor(citations.load())
+    found = []
+    for text in citations.markdown_texts(source):
+        for match in citations.LINK.finditer(text):
+            reference = references[match["anchor"]]  # an unknown anchor fails here (and in test_citations)
+            shown = citations.unescape(match["text"])
+            assert shown in (reference.textual, reference.parenthetical), f"{source.name}: {match[0]}"
+            found.append((shown, match["anchor"]))
+    return found
+
+
+def check_citations(page, source: Path, notebook_path: str) -> list[dict]:
+    """Every citation reads "Author, year" or "Author (year)", as the .bib gives it, and links to bibliography.md."""
+    expected = expected_citations(source)
+    report = page.evaluate(CITATION_LINKS, notebook_path)
+    assert not report["unresolved"], f"{source.name}: citations shown as their keys: {report['unresolved']}"
+    shown = report["links"]
+    got = [(link["text"], link["hash"].lstrip("#")) for link in shown]
+    assert got == expected, f"{source.name}: citations shown {got}, the notebook's are {expected}"
+    wrong = [link["href"] for link in shown if "/bibliography.md" not in link["href"].split("?")[0]]
+    assert not wrong, f"{source.name}: citation links that do not open bibliography.md: {wrong}"
+    return shown
+
+
+def check_citation_opens_its_entry(page, source: Path, citation: dict) -> None:
+    """Clicking the citation shows bibliography.md, rendered by jupyterlab-myst, with the cited entry on it."""
+    anchor = citation["hash"].lstrip("#")
+    link = page.locator(f'.jp-MarkdownCell .myst a[href$="#{anchor}"]').first
+    link.scroll_into_view_if_needed()
+    link.click()
+    wait_or_fail(page, f"(id) => !!({SHOWN_ENTRY})(id)", anchor, 30,
+                 f"{source.name}: clicking {citation['text']!r} did not show its bibliography entry #{anchor}")
+    entry = page.evaluate(SHOWN_ENTRY, anchor)
+    page.screenshot(path=str(artifacts_dir("screenshots") / f"jupyterlab-{source.stem}-citation.png"))
+    assert entry["path"].endswith("bibliography.md"), f"{source.name}: the citation opened {entry['path']!r}"
+    citations = citation_rules()
+    label = citations.by_anchor(citations.load())[anchor].textual  # each entry opens with it: "Hull (2022)."
+    assert entry["text"].startswith(f"{label}."), f"{source.name}: entry #{anchor} reads {entry['text'][:120]!r}"
+
+
 @pytest.mark.parametrize("source", NOTEBOOKS or [None], ids=lambda p: p.stem if p else "none")
 def test_window_slider_redraws_the_figure(lab, source):
     server, copies = lab
@@ -388,6 +461,7 @@ def test_window_slider_redraws_the_figure(lab, source):
                          f"{source.name}: JupyterLab did not open the notebook with an idle kernel within 90 s")
             check_myst_rendering(page, source, notebook_path)
             check_prose_numbers(page, source, notebook_path, "before running")
+            cited = check_citations(page, source, notebook_path)
 
             page.evaluate(RUN_ALL, notebook_path)  # false if a cell failed: the error outputs say which
             wait_or_fail(page, ALL_EXECUTED, notebook_path, RUN_ALL_S,
@@ -434,6 +508,9 @@ def test_window_slider_redraws_the_figure(lab, source):
             assert not errors, f"{source.name}: error output after moving the slider:\n" + "\n---\n".join(errors)
             assert not page.evaluate(WIDGET_ERRORS), f"{source.name}: a widget failed to display"
             assert not page_errors, f"JavaScript errors in JupyterLab: {page_errors}"
+            if cited:  # last: the bibliography opens in front of the notebook
+                check_citation_opens_its_entry(page, source, cited[0])
+                assert not page_errors, f"JavaScript errors in JupyterLab: {page_errors}"
             print(f"{source.name}: {label} {value_before} -> {value_after}; figure {before['size']} -> "
                   f"{after['size']} bytes; blocked requests: {sorted(set(u for _, u in guard.blocked))}; "
                   f"{time.monotonic() - started:.1f} s in the browser")

@@ -5,14 +5,9 @@ import pandas as pd
 import pytest
 
 from mesbook import simulate_market_data
-from mesbook.article.market import (
-    ARTICLE_OI_DRIFT,
-    LEDGER_TRADES,
-    MARKET_COLUMNS,
-    oi_ledger,
-    regime_table,
-    simulate_with_drift,
-)
+from mesbook.article.market import simulate_with_drift
+from mesbook.core.market import ARTICLE_OI_DRIFT, MARKET_COLUMNS
+from mesbook.core.oi import LEDGER_TRADES, oi_ledger, regime_table
 
 
 def test_layout_and_calendar():

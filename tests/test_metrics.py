@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mesbook import calculate_indicators, generate_signals, run_trading_simulation, simulate_market_data
-from mesbook.article.simulation import open_trade_index
+from mesbook.core.trades import open_trade_index
 from mesbook.metrics import (
     DRAWDOWN_COLUMNS,
     STAT_LABELS,

@@ -12,8 +12,10 @@ import pytest
 import mesbook as mb
 from mesbook import exercises
 from mesbook.formatting import format_p
-from mesbook.studies.seeds import best_pairs
-from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank
+from mesbook.studies.luck import best_pairs
+from mesbook.studies import samples
+from mesbook.studies.samples import SWEEP_LONGS, SWEEP_SHORTS
+from mesbook.studies.sweep import sweep_rank
 from test_notebooks_honest import check_glued
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +48,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def realistic_ladder():
-    return mb.realism_ladder(exercises.LADDER_SEEDS, seed=exercises.BOOK_SEED, generator="realistic")
+    return mb.realism_ladder(samples.LADDER.markets, seed=exercises.BOOK_SEED, generator="realistic")
 
 
 def test_chapter_8_numbers_are_current(data):
@@ -56,7 +58,7 @@ def test_chapter_8_numbers_are_current(data):
     rank = sweep_rank(table)
     cell = table.set_index(["short", "long"])["net_pnl"]
     pairs = best_pairs(range(30))
-    history = mb.simulate_market_data(exercises.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
+    history = mb.simulate_market_data(samples.WALK_FORWARD_BARS, seed=exercises.BOOK_SEED)
     folds = mb.walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
                             statistic="net_pnl")
     beat = int((folds["out_of_sample"] > folds["test_median"]).sum())
@@ -83,7 +85,7 @@ def test_chapter_8_numbers_are_current(data):
 
 
 def test_chapter_9_numbers_are_current():
-    seed, paths = exercises.BOOK_SEED, exercises.MC_PATHS
+    seed, paths = exercises.BOOK_SEED, samples.MONTE_CARLO.markets
     planted = mb.monte_carlo(paths, seed=seed, coupling=0.05)
     facts = [
         f"mean of plus {planted.mean_difference:,.0f} dollars",
@@ -111,8 +113,8 @@ def test_chapter_10_numbers_are_current(data):
 
 
 def test_the_chapter_studies_do_not_depend_on_the_number_of_processes():
-    serial = mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=0.05)
-    parallel = mb.monte_carlo(exercises.MC_PATHS, seed=exercises.BOOK_SEED, coupling=0.05, n_jobs=2)
+    serial = mb.monte_carlo(samples.MONTE_CARLO.markets, seed=exercises.BOOK_SEED, coupling=0.05)
+    parallel = mb.monte_carlo(samples.MONTE_CARLO.markets, seed=exercises.BOOK_SEED, coupling=0.05, n_jobs=2)
     np.testing.assert_array_equal(serial.difference, parallel.difference)
     assert serial.p_value == parallel.p_value
     one = mb.realism_ladder(8, seed=exercises.BOOK_SEED, generator="realistic")

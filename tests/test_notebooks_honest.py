@@ -10,7 +10,7 @@ import numpy as np
 
 import mesbook as mb
 from mesbook.studies import caveats
-from mesbook.options import tables as greeks
+from mesbook.options import tables as option_tables
 from mesbook.parallel import task_seeds
 from mesbook.data.synthetic import seeded_market
 from mesbook.options.volatility import realized_volatility
@@ -102,9 +102,9 @@ def test_chapter_6_numbers_are_current():
 
 def test_chapter_7_numbers_are_current():
     usd = mb.formatting.usd
-    table = greeks.greeks_table()
-    decay = greeks.price_by_time()
-    early = greeks.early_exercise_table()
+    table = option_tables.greeks_table()
+    decay = option_tables.price_by_time()
+    early = option_tables.early_exercise_table()
     expected = {
         "ch7_decay_quarter": f"{-decay.loc[91, 'theta per day']:.2f}",
         "ch7_decay_month": f"{-decay.loc[30, 'theta per day']:.2f}",

@@ -288,10 +288,10 @@ def glued(nb: dict) -> dict[str, str]:
 def _facts() -> list[tuple[str, str, object]]:
     """(chapter, glue name or text as written in the prose / alt text, value(s) computed now)."""
     import mesbook as mb
-    from mesbook.article.market import regime_table
+    from mesbook.core.oi import regime_table
     from mesbook.article.signals import crossings
     from mesbook.studies.audit import lookahead_table
-    from mesbook.studies.seeds import paired_difference, seed_sweep
+    from mesbook.studies.luck import paired_difference, seed_sweep
 
     data = mb.simulate_market_data(500, seed=exercises.BOOK_SEED)
     frame, result = mb.run_article(data)

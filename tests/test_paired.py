@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from mesbook.constants import TRADING_DAYS
-from mesbook.data.synthetic import seeded_market
+from mesbook.core.windows import Windows
+from mesbook.data.synthetic import Sample, seeded_market
 from mesbook.engine.backtest import run_backtest
 from mesbook.engine.settings import ARTICLE, REALISTIC
-from mesbook.parallel import task_seeds
+from mesbook.parallel import Workers, task_seeds
 from mesbook.studies.paired import SUMMARY_COLUMNS, market_volatility, paired_runs, paired_summary
 
 # Three markets (rows) of three variants (columns), small whole numbers so every answer is exact by hand.
@@ -53,11 +54,12 @@ def test_market_volatility_by_hand():
 
 
 VARIANTS = {"article": ARTICLE, "next-bar fills": ARTICLE.replace(fill_delay=1)}
+SAMPLE = Sample("article", 4, 250, 11)
 
 
 @pytest.fixture(scope="module")
 def serial_runs() -> pd.DataFrame:
-    return paired_runs(VARIANTS, num_seeds=4, num_periods=250, seed=11, measures=("pnl", "trades", "max_drawdown"))
+    return paired_runs(VARIANTS, SAMPLE, measures=("pnl", "trades", "max_drawdown"))
 
 
 def test_market_i_is_child_i_of_the_seed_and_every_variant_runs_on_it(serial_runs):
@@ -74,8 +76,8 @@ def test_market_i_is_child_i_of_the_seed_and_every_variant_runs_on_it(serial_run
 
 
 def test_variants_as_pairs_keep_their_order_and_windows_reach_the_backtest():
-    runs = paired_runs([("b", REALISTIC), ("a", ARTICLE)], generator="realistic", num_seeds=2, num_periods=200,
-                       seed=3, windows={"short_sma_window": 5, "long_sma_window": 12}, measures=["pnl", "volatility"])
+    runs = paired_runs([("b", REALISTIC), ("a", ARTICLE)], Sample("realistic", 2, 200, 3), windows=Windows(5, 12),
+                       measures=["pnl", "volatility"])
     assert list(runs["pnl"].columns) == ["b", "a"]
     data = seeded_market("realistic", 200, task_seeds(3, 2)[1])
     expected = run_backtest(data, ARTICLE, short_sma_window=5, long_sma_window=12).net_pnl
@@ -85,8 +87,7 @@ def test_variants_as_pairs_keep_their_order_and_windows_reach_the_backtest():
 
 
 def test_local_processes_give_the_serial_frame(serial_runs):
-    parallel = paired_runs(VARIANTS, num_seeds=4, num_periods=250, seed=11, measures=("pnl", "trades", "max_drawdown"),
-                           n_jobs=2)
+    parallel = paired_runs(VARIANTS, SAMPLE, measures=("pnl", "trades", "max_drawdown"), workers=Workers(n_jobs=2))
     pd.testing.assert_frame_equal(parallel, serial_runs, check_exact=True)
 
 
@@ -94,21 +95,24 @@ def test_a_dask_client_gives_the_serial_frame(serial_runs):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
-            dask = paired_runs(VARIANTS, num_seeds=4, num_periods=250, seed=11,
-                               measures=("pnl", "trades", "max_drawdown"), client=client)
+            dask = paired_runs(VARIANTS, SAMPLE, measures=("pnl", "trades", "max_drawdown"),
+                               workers=Workers(client=client))
     pd.testing.assert_frame_equal(dask, serial_runs, check_exact=True)
 
 
 def test_bad_arguments_name_the_fix():
+    two = Sample("article", 2)
     with pytest.raises(TypeError, match="variant 'x' must be a BacktestSettings"):
-        paired_runs({"x": "ARTICLE"}, num_seeds=2)
+        paired_runs({"x": "ARTICLE"}, two)
     with pytest.raises(ValueError, match="at least one variant"):
-        paired_runs({}, num_seeds=2)
+        paired_runs({}, two)
     with pytest.raises(ValueError, match="unique"):
-        paired_runs([("a", ARTICLE), ("a", REALISTIC)], num_seeds=2)
+        paired_runs([("a", ARTICLE), ("a", REALISTIC)], two)
     with pytest.raises(ValueError, match="measures"):
-        paired_runs(VARIANTS, num_seeds=2, measures=["pnl", "sharpe"])
-    with pytest.raises(ValueError, match="generator"):
-        paired_runs(VARIANTS, generator="weekly", num_seeds=2)
-    with pytest.raises(ValueError, match="num_seeds"):
-        paired_runs(VARIANTS, num_seeds=1)
+        paired_runs(VARIANTS, two, measures=["pnl", "sharpe"])
+    with pytest.raises(TypeError, match="sample must be a Sample"):
+        paired_runs(VARIANTS, {"generator": "article", "markets": 2})
+    with pytest.raises(TypeError, match="windows must be a Windows"):
+        paired_runs(VARIANTS, two, windows={"short_sma_window": 5})
+    with pytest.raises(TypeError, match="workers must be a Workers"):
+        paired_runs(VARIANTS, two, workers=2)

@@ -148,3 +148,45 @@ def test_seed_generator_is_the_one_seed_helper():
     for bad, error in [(True, TypeError), (-1, ValueError), ("7", TypeError), (1.5, TypeError)]:
         with pytest.raises(error, match="seed"):
             seed_generator(bad)
+
+
+# -- Workers: where the work runs, as one checked value ------------------------------------------
+def test_workers_are_checked_when_made(dask_client):
+    from mesbook.parallel import SERIAL, Workers
+
+    assert SERIAL == Workers() and Workers().count == 1
+    with pytest.raises(ValueError, match="n_jobs must be >= 1"):
+        Workers(n_jobs=0)
+    with pytest.raises(TypeError, match="n_jobs must be an integer"):
+        Workers(n_jobs="all")
+    with pytest.raises(ValueError, match="not both"):
+        Workers(n_jobs=2, client=dask_client)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        Workers(progress="yes")
+    assert Workers(n_jobs=-1).count == resolve_n_jobs(-1)
+    assert Workers(client=dask_client).count == worker_count(client=dask_client)
+
+
+def test_workers_map_is_parallel_map(dask_client):
+    from mesbook.parallel import Workers
+
+    seeds = task_seeds(4, 6)
+    serial = [draw(s) for s in seeds]
+    for workers in (Workers(), Workers(n_jobs=2), Workers(client=dask_client), Workers(progress=True)):
+        np.testing.assert_array_equal(np.array(workers.map(draw, seeds)), np.array(serial))
+    assert Workers(n_jobs=2).map(add_shared, range(3), shared=np.ones(4)) == [4.0, 5.0, 6.0]
+
+
+def test_workers_of_the_keyword_forms():
+    from mesbook.parallel import Workers
+
+    assert Workers.of() == Workers()
+    assert Workers.of(n_jobs=2, progress=True) == Workers(2, None, True)
+    given = Workers(n_jobs=2)
+    assert Workers.of(given) is given
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['jobs'\]"):
+        Workers.of(jobs=2)
+    with pytest.raises(TypeError, match="one way"):
+        Workers.of(given, n_jobs=2)
+    with pytest.raises(TypeError, match="workers must be a Workers"):
+        Workers.of(2)

@@ -8,7 +8,7 @@ import pytest
 import mesbook as mb
 from mesbook import plots
 from mesbook.article.signals import crossings
-from mesbook.studies.seeds import seed_sweep
+from mesbook.studies.luck import seed_sweep
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

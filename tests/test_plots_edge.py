@@ -8,7 +8,7 @@ import pytest
 import mesbook as mb
 from mesbook import plots
 from mesbook.formatting import format_p
-from mesbook.studies.seeds import best_pairs
+from mesbook.studies.luck import best_pairs
 from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

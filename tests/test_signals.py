@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
-from mesbook.article.signals import codes_from_labels, crossing_bars, crossings, signal_bars, signal_table
+from mesbook.article.signals import crossing_bars, crossings, signal_bars, signal_table
+from mesbook.core.signals import codes_from_labels
 from benchmarks.article_loop import loop_indicators, loop_signals
 
 

@@ -363,3 +363,68 @@ def test_driftless_generators_refuse_what_their_twins_refuse() -> None:
         syn.seeded_market("article_driftless", 50, np.random.SeedSequence(1), coupling=0.1)
     with pytest.raises(ValueError, match="article_driftless"):
         syn.seeded_market("flat", 50, np.random.SeedSequence(1))
+
+
+# -- Sample: the seeding rule, in one place -------------------------------------------------------
+def test_market_i_of_a_sample_is_the_generator_on_child_i() -> None:
+    from mesbook.data.synthetic import Sample, seeded_market
+    from mesbook.parallel import task_seeds
+
+    sample = Sample("realistic", 3, 80, 5, coupling=0.1)
+    assert [c.spawn_key for c in sample.children()] == [c.spawn_key for c in task_seeds(5, 3)]
+    for child in sample.children():
+        pd.testing.assert_frame_equal(sample.market(child), seeded_market("realistic", 80, child, 0.1))
+
+
+def test_a_samples_first_markets_are_the_same_markets() -> None:
+    from mesbook.data.synthetic import Sample
+
+    big = Sample("article", 10, 60, 7)
+    small = big.first(4)
+    assert small == Sample("article", 4, 60, 7)
+    for a, b in zip(big.children()[:4], small.children()):
+        pd.testing.assert_frame_equal(big.market(a), small.market(b))
+    with pytest.raises(ValueError, match="markets must be <= 10"):
+        big.first(11)
+
+
+def test_article_sample_paths_are_its_markets() -> None:
+    from mesbook.data.synthetic import Sample
+
+    sample = Sample("article", 5, 70, np.random.SeedSequence(3))
+    prices, oi = sample.paths()
+    for row, child in enumerate(sample.children()):
+        market = sample.market(child)
+        np.testing.assert_array_equal(prices[row], market["futures_price"].to_numpy())
+        np.testing.assert_array_equal(oi[row], market["open_interest"].to_numpy())
+    with pytest.raises(ValueError, match="article generator"):
+        Sample("realistic", 2).paths()
+
+
+def test_an_unseeded_sample_draws_its_entropy_once() -> None:
+    from mesbook.data.synthetic import Sample
+
+    sample = Sample("article", 3, 40, seed=None)
+    first, again = sample.children(), sample.children()
+    assert [c.entropy for c in first] == [c.entropy for c in again]
+    assert Sample("article", 3, 40, seed=None).children()[0].entropy != first[0].entropy
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(generator="weekly"), ValueError, "generator='weekly' is not an option"),
+    (dict(markets=1), ValueError, r"markets \(num_seeds, num_paths\) must be >= 2"),
+    (dict(markets=2.5), TypeError, "markets"),
+    (dict(bars=1), ValueError, r"bars \(num_periods\) must be >= 2"),
+    (dict(coupling=float("nan")), ValueError, "coupling must be finite"),
+    (dict(coupling=0.1), ValueError, "coupling needs generator='realistic'"),
+    (dict(generator="article_driftless", coupling=0.1), ValueError, "coupling needs generator='realistic'"),
+    (dict(seed=-1), ValueError, "seed must be >= 0"),
+    (dict(seed="7"), TypeError, "seed"),
+])
+def test_a_sample_is_checked_when_made(kwargs: dict, error: type, match: str) -> None:
+    from mesbook.data.synthetic import Sample
+
+    with pytest.raises(error, match=match):
+        Sample(**{"generator": "article", "markets": 4, **kwargs})
+    with pytest.raises(error, match=match):
+        Sample("article", 4).replace(**kwargs)

@@ -104,13 +104,24 @@ def test_frames_are_palette_pngs():
 def test_every_explorer_has_a_grid_and_numbers():
     kinds = [getattr(widgets, name) for name in widgets.__all__ if name.endswith("Explorer") and name != "Explorer"]
     assert len(kinds) >= 10
-    missing = [k.__name__ for k in kinds if k not in twin.TWIN_GRIDS or k not in twin.READOUTS]
-    assert not missing, f"explorers without a twin grid or readout: {missing}"
+    own = lambda kind, name: getattr(kind, name) is not getattr(widgets.Explorer, name)
+    missing = [k.__name__ for k in kinds if not (own(k, "twin_axes") and own(k, "readout"))]
+    assert not missing, f"explorers without their own twin grid or readout: {missing}"
+
+
+def test_the_twin_module_knows_no_explorer():
+    """The twin drives any explorer through its interface: it imports no explorer module (no import circle)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(twin))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+    assert imported <= {"controls"}, imported
 
 
 def test_the_twin_is_added_only_in_a_book_build(data, monkeypatch):
     ex = widgets.indicator_explorer(data)
-    monkeypatch.setitem(twin.TWIN_GRIDS, type(ex), small_grid)
+    monkeypatch.setattr(ex, "twin_axes", lambda: small_grid(ex))
     monkeypatch.delenv(twin.TWIN_ENV, raising=False)
     live = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in live and "text/html" not in live
@@ -124,7 +135,7 @@ def test_the_twin_is_added_only_in_a_book_build(data, monkeypatch):
 
 def test_default_grids_start_at_the_explorers_setting(data):
     for ex in (widgets.payoff_explorer(), widgets.indicator_explorer(data, short=12)):
-        axes = twin.TWIN_GRIDS[type(ex)](ex)
+        axes = ex.twin_axes()
         start = {}
         for axis in axes:
             start.update(axis.settings[axis.start])

@@ -7,7 +7,7 @@ import ipywidgets
 import pytest
 
 from mesbook import plots
-from mesbook.widgets import base
+from mesbook.widgets import base, controls
 
 
 class Counter(base.Explorer):
@@ -17,10 +17,10 @@ class Counter(base.Explorer):
         self.calls = 0
         fig, (ax,) = plots.new_figure()
         ax.plot([0, 1], [0, 1], gid="line")
-        controls = {"n": base.int_slider("n", 3, 1, 10), "x": base.float_slider("x", 0.5, 0.0, 1.0, 0.1),
-                    "kind": base.dropdown("kind", [("A", "a"), ("B", "b")], "a"),
-                    "on": ipywidgets.Checkbox(value=False)}
-        super().__init__(controls, fig)
+        sliders = {"n": controls.int_slider("n", 3, 1, 10), "x": controls.float_slider("x", 0.5, 0.0, 1.0, 0.1),
+                   "kind": controls.dropdown("kind", [("A", "a"), ("B", "b")], "a"),
+                   "on": ipywidgets.Checkbox(value=False)}
+        super().__init__(sliders, fig)
 
     def problem(self, params: dict[str, Any]) -> Optional[str]:
         return "n must not be 7." if params["n"] == 7 else None
@@ -58,6 +58,6 @@ def test_problem_sentence_and_unknown_parameter():
 
 
 def test_window_problem():
-    assert base.window_problem({"short": 10, "long": 30}) is None
-    assert "must be shorter" in base.window_problem({"short": 30, "long": 30})
-    assert set(base.window_controls(10, 30, 5)) == {"short", "long", "gradient"}
+    assert controls.window_problem({"short": 10, "long": 30}) is None
+    assert "must be shorter" in controls.window_problem({"short": 30, "long": 30})
+    assert set(controls.window_controls(10, 30, 5)) == {"short", "long", "gradient"}

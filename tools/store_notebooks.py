@@ -10,7 +10,8 @@ output are reported and make the script fail.
 A markdown cell's ``{eval}`prose.name``` roles are evaluated in the kernel when the run reaches the cell
 (as the book's inline execution and JupyterLab do), and their results are stored in the cell's
 ``user_expressions`` metadata, the form jupyterlab-myst writes and reads: a student who opens the chapter
-sees the numbers before running anything.
+sees the numbers before running anything. Citations are written from references.bib as tools/write_citations.py
+writes them (a ``{cite:p}`key``` role becomes its "(Author, year)" link).
 """
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+
 import nbformat
 from nbclient import NotebookClient
 
-from mesbook.formatting import EVAL_ROLE
+import citations  # noqa: E402  (book/_ext/citations.py)
+from mesbook.formatting import EVAL_ROLE  # noqa: E402
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -48,6 +52,7 @@ class ProseClient(NotebookClient):
 def store(path: Path) -> list[str]:
     """Execute ``path`` in place; return the problems found (errors, stderr output)."""
     nb = nbformat.read(path, as_version=4)
+    citations.rewrite_notebook(nb, citations.load(), citations.link_target(path))
     metadata = copy.deepcopy(nb.metadata)  # execution adds widget state to the notebook's metadata
     ProseClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}}).execute()
     metadata.pop("widgets", None)

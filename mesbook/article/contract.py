@@ -1,11 +1,16 @@
-"""The MES contract: dollar multiplier, strike grid and the at-the-money strike."""
+"""The article's helper for options: :func:`get_atm_strike`, the at-the-money strike (chapter 1).
+
+The contract arithmetic behind it (strike rounding on arrays, intrinsic value, points to dollars,
+payoffs) is the package's foundation and lives in :mod:`mesbook.core.contract`.
+"""
 from __future__ import annotations
 
 import numbers
 
 import numpy as np
 
-from ..constants import FUTURES_MULTIPLIER, STRIKE_INTERVAL
+from ..constants import STRIKE_INTERVAL
+from ..core.contract import nearest_strike
 from ..validation import check_number
 
 
@@ -22,30 +27,9 @@ def get_atm_strike(futures_price: float | np.ndarray, strike_interval: float = S
     prices = np.asarray(futures_price)
     if prices.dtype.kind not in "iuf":
         raise TypeError(f"futures_price must be a number or numeric array, got dtype {prices.dtype}")
-    prices = prices.astype(float)
     if not np.isfinite(prices).all() or (prices < 0).any():
         raise ValueError("futures_price must be finite and >= 0; drop missing or negative prices first")
-    return np.round(prices / interval) * interval
+    return nearest_strike(prices, interval)
 
 
-def intrinsic_value(option_sign: np.ndarray | int, futures_price: np.ndarray | float, strike: np.ndarray | float) -> np.ndarray:
-    """Exercise value in index points: max(0, F − K) for calls (sign +1), max(0, K − F) for puts (−1)."""
-    return np.maximum(0.0, np.asarray(option_sign) * (np.asarray(futures_price) - np.asarray(strike)))
-
-
-def points_to_dollars(points: np.ndarray | float, multiplier: float = FUTURES_MULTIPLIER) -> np.ndarray | float:
-    """Convert index points to dollars per contract ($5 per point for MES)."""
-    return points * multiplier
-
-
-def payoff_dollars(prices: np.ndarray, strike: float, premium_points: float,
-                   multiplier: float = FUTURES_MULTIPLIER) -> tuple[np.ndarray, np.ndarray]:
-    """P&L at exit of one long call and one long put, dollars, for each futures price in ``prices``.
-
-    P&L = intrinsic value (points) × ``multiplier`` − premium (``premium_points`` × ``multiplier``),
-    the article's rule for closing an option.
-    """
-    premium = points_to_dollars(premium_points, multiplier)
-    call = points_to_dollars(intrinsic_value(1, prices, strike), multiplier) - premium
-    put = points_to_dollars(intrinsic_value(-1, prices, strike), multiplier) - premium
-    return call, put
+__all__ = ["get_atm_strike"]

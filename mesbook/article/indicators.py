@@ -5,7 +5,8 @@ All indicators are in contracts (OI units) per bar:
 * ``oi_change`` — OI minus the previous bar's OI;
 * ``oi_gradient`` — ``numpy.gradient`` of OI: a *centred* difference (OI[i+1] − OI[i−1]) / 2 inside the
   series, one-sided at the ends. Bar i therefore reads bar i+1 (look-ahead). The engine's honest
-  alternatives (:func:`oi_indicators`) are the same difference one bar late and a windowed slope;
+  alternatives (:func:`mesbook.core.indicators.oi_indicators`, which computes all four) are the same
+  difference one bar late and a windowed slope;
 * ``oi_short_sma`` / ``oi_long_sma`` — rolling means over the short and long windows.
 
 The warm-up bars where a value is undefined are filled with 0, as the article does; that fill makes
@@ -17,73 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..core.indicators import oi_indicators
 from ..validation import check_frame, check_windows
-
-#: Columns added by :func:`calculate_indicators`.
-INDICATOR_COLUMNS: tuple[str, ...] = ("oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma")
-
-
-def centred_gradient(values: np.ndarray) -> np.ndarray:
-    """``numpy.gradient`` of a 1-D series (contracts per bar); a single value has gradient 0."""
-    if len(values) < 2:
-        return np.zeros(len(values))
-    return np.gradient(values)
-
-
-def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
-    """Trailing mean over ``window`` bars, NaN until the window is full (pandas' algorithm)."""
-    return values.rolling(window=window).mean().to_numpy()
-
-
-def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
-    """OI as known ``lag`` bars later (float contracts): bar i holds the figure of bar i − lag, NaN before."""
-    oi = open_interest.astype(float)
-    return oi.shift(lag) if lag else oi
-
-
-def fill_warmup(values: np.ndarray, warmup: str) -> np.ndarray:
-    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``)."""
-    return np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
-
-
-def oi_indicators(
-    open_interest: pd.Series,
-    short_sma_window: int,
-    long_sma_window: int,
-    gradient_window: int,
-    *,
-    warmup: str = "fill_zero",
-    gradient: str = "centred",
-    lag: int = 0,
-) -> dict[str, np.ndarray]:
-    """The four indicator arrays, with the article's choices or honest ones (contracts, per bar).
-
-    ``warmup="fill_zero"`` fills undefined warm-up values with 0 (the article); ``"skip"`` leaves them
-    NaN so that no signal can fire before every indicator exists. ``gradient="centred"`` is
-    ``numpy.gradient`` (reads bar i+1, the article); ``"lagged"`` is that centred gradient one bar late,
-    bar i holding ``numpy.gradient``'s value at bar i − 1 — (OI[i] − OI[i−2]) / 2 inside the series, the
-    same two-bar span and scale, reading only the past (undefined at bar 0); ``"backward"`` is
-    (OI[i] − OI[i−w]) / w over ``gradient_window`` = w bars, which reads only the past. ``lag`` shifts OI
-    by that many bars first, so bar i sees the figure of bar i − lag (a publication delay). Windows are
-    not validated here.
-    """
-    oi = lagged_oi(open_interest, lag)
-    values = oi.to_numpy()
-    if gradient == "centred":
-        grad = centred_gradient(values)
-    elif gradient == "lagged":
-        grad = np.r_[np.nan, centred_gradient(values)[:-1]][: len(values)]
-    else:
-        earlier = np.full(len(values), np.nan)
-        earlier[gradient_window:] = values[:-gradient_window]
-        grad = (values - earlier) / gradient_window
-    columns = {
-        "oi_change": np.r_[np.nan, np.diff(values)][: len(values)],
-        "oi_gradient": grad,
-        "oi_short_sma": rolling_mean(oi, short_sma_window),
-        "oi_long_sma": rolling_mean(oi, long_sma_window),
-    }
-    return {name: fill_warmup(column, warmup) for name, column in columns.items()}
 
 
 def calculate_indicators(
@@ -108,3 +44,6 @@ def defined_from(values: np.ndarray) -> int:
     """Index of the first non-zero value: where a zero-filled moving average becomes defined."""
     nonzero = np.flatnonzero(np.asarray(values) != 0)
     return int(nonzero[0]) if len(nonzero) else len(values)
+
+
+__all__ = ["calculate_indicators", "defined_from"]

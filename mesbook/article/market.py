@@ -1,34 +1,30 @@
-"""Market data: the article's synthetic generator, the market-frame check, and the open-interest basics.
+"""The article's market: its synthetic generator, and the same market with other drifts (chapter 2).
 
-Chapter 2's small tools live here too: :func:`oi_ledger` (how trades move volume and open interest),
-:func:`regime_table` (the four price/OI readings) and :func:`simulate_with_drift` (other drifts, same shocks).
-
-A market frame has one row per bar and the columns ``timestamp`` (datetime, strictly increasing),
-``futures_price`` (index points, > 0) and ``open_interest`` (contracts, > 0).
+:func:`simulate_market_data` is the article's function: two independent random walks on business days
+(:func:`mesbook.core.market.article_walks`), drawn from NumPy's global random state as the article does,
+or reproducibly from a seed. :func:`simulate_with_drift` is chapter 2's variation: other drifts, the same
+random shocks. Market frames and their check live in :mod:`mesbook.core.market`, the open-interest basics
+of chapter 2 in :mod:`mesbook.core.oi`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Union
 
 import numpy as np
 import pandas as pd
 
 from ..constants import NUM_PERIODS
-from ..validation import check_frame, check_int, check_number
+from ..core.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT, article_walks, business_days, market_frame
+from ..validation import check_int, check_number
 
-#: Columns every market frame carries.
-MARKET_COLUMNS: tuple[str, str, str] = ("timestamp", "futures_price", "open_interest")
-
-SeedLike = Union[int, np.random.Generator, None]
-
-#: The drifts of the article's generator: index points per bar (price), contracts per bar (OI).
-ARTICLE_PRICE_DRIFT, ARTICLE_OI_DRIFT = 0.1, 10.0
+#: What the article's generator takes as ``seed``: ``None`` (NumPy's global random state, as the article),
+#: an int or a ``numpy.random.Generator``.
+ArticleSeed = Union[int, np.random.Generator, None]
 
 
 def simulate_market_data(
     num_periods: int = NUM_PERIODS,
-    seed: SeedLike = None,
+    seed: ArticleSeed = None,
     start: str = "2023-01-01",
     *,
     price_drift: float = ARTICLE_PRICE_DRIFT,
@@ -53,30 +49,15 @@ def simulate_market_data(
         check_number(name, value, minimum=-np.inf)
     price_volatility = check_number("price_volatility", price_volatility)
     oi_volatility = check_number("oi_volatility", oi_volatility)
-    try:
-        dates = pd.date_range(start=start, periods=num_periods, freq="B")
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"start must be a date such as '2023-01-01', got {start!r}") from exc
+    dates = business_days(start, num_periods)
     if seed is None:
         draw = np.random.normal
     elif isinstance(seed, (int, np.integer, np.random.Generator)) and not isinstance(seed, bool):
         draw = np.random.default_rng(seed).normal
     else:
         raise TypeError(f"seed must be None, an int or a numpy Generator, got {type(seed).__name__}")
-    price_steps = draw(loc=price_drift, scale=price_volatility, size=num_periods)
-    oi_steps = draw(loc=oi_drift, scale=oi_volatility, size=num_periods)
-    return pd.DataFrame(
-        {
-            "timestamp": dates,
-            "futures_price": np.maximum(4000 + np.cumsum(price_steps), 100),
-            "open_interest": np.maximum(20000 + np.cumsum(oi_steps), 1000),
-        }
-    )
-
-
-def validate_market_data(df: pd.DataFrame) -> pd.DataFrame:
-    """Raise ``TypeError``/``ValueError`` unless ``df`` is a valid market frame; return it unchanged."""
-    return check_frame(df, positive=("futures_price", "open_interest"))
+    price, oi = article_walks(draw, num_periods, price_drift, price_volatility, oi_drift, oi_volatility)
+    return market_frame(dates, price, oi)
 
 
 def simulate_with_drift(seed: int, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT,
@@ -88,54 +69,4 @@ def simulate_with_drift(seed: int, price_drift: float = ARTICLE_PRICE_DRIFT, oi_
     return simulate_market_data(num_periods, seed=seed, price_drift=price_drift, oi_drift=oi_drift)
 
 
-#: A tiny market: who buys from whom, and whether each side opens or closes a position.
-LEDGER_TRADES: tuple[tuple[str, str, str, str], ...] = (
-    ("Ana", "opens", "Ben", "opens"),
-    ("Cai", "opens", "Ana", "closes"),
-    ("Dee", "opens", "Eli", "opens"),
-    ("Ben", "closes", "Cai", "closes"),
-    ("Fay", "opens", "Dee", "closes"),
-    ("Eli", "closes", "Fay", "closes"),
-)
-
-def oi_ledger(trades: Iterable[tuple[str, str, str, str]] = LEDGER_TRADES) -> pd.DataFrame:
-    """Volume and open interest after each trade of a toy market.
-
-    Each trade is ``(buyer, "opens"|"closes", seller, "opens"|"closes")``. Every trade adds 1 to volume;
-    open interest rises by 1 when both sides open, falls by 1 when both close, and is unchanged when
-    one side hands its position to the other.
-    """
-    rows, volume, oi = [], 0, 0
-    for number, (buyer, buyer_does, seller, seller_does) in enumerate(trades, start=1):
-        for side in (buyer_does, seller_does):
-            if side not in ("opens", "closes"):
-                raise ValueError(f"each side either 'opens' or 'closes', got {side!r}")
-        step = {("opens", "opens"): 1, ("closes", "closes"): -1}.get((buyer_does, seller_does), 0)
-        volume, oi = volume + 1, oi + step
-        if oi < 0:
-            raise ValueError(f"trade {number} closes more positions than are open")
-        rows.append({"trade": number, "buyer": f"{buyer} {buyer_does}", "seller": f"{seller} {seller_does}",
-                     "OI change": step, "volume": volume, "open interest": oi})
-    return pd.DataFrame(rows).set_index("trade")
-
-#: The four readings of price and open interest moving together (in this book's words):
-#: (name, price direction, OI direction, the usual reading).
-REGIMES: tuple[tuple[str, str, str, str], ...] = (
-    ("fresh buying", "up", "up", "new longs arrive: the rise has support"),
-    ("fresh selling", "down", "up", "new shorts arrive: the fall has support"),
-    ("short covering", "up", "down", "shorts leave: the rally may fade"),
-    ("long liquidation", "down", "down", "longs leave: the fall may fade"),
-)
-
-def regime_table(data: pd.DataFrame) -> pd.DataFrame:
-    """How many bars of ``data`` fall in each price/OI regime (bar-to-bar changes; flat bars skipped)."""
-    price = np.diff(data["futures_price"].to_numpy(dtype=float))
-    oi = np.diff(data["open_interest"].to_numpy(dtype=float))
-    rows = []
-    for name, price_way, oi_way, reading in REGIMES:
-        in_regime = ((price > 0) if price_way == "up" else (price < 0)) & ((oi > 0) if oi_way == "up" else (oi < 0))
-        rows.append({"regime": name, "price": price_way, "open interest": oi_way, "usual reading": reading,
-                     "bars": int(in_regime.sum())})
-    table = pd.DataFrame(rows).set_index("regime")
-    table["share (%)"] = (100 * table["bars"] / table["bars"].sum()).round(1)
-    return table
+__all__ = ["ArticleSeed", "simulate_market_data", "simulate_with_drift"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..options.calendar import option_expiries
-from ..article.market import validate_market_data
+from ..core.market import validate_market_data
 from ..validation import check_frame, check_number
 
 #: Packaged CSV, relative to the ``mesbook`` package.

@@ -9,24 +9,31 @@ market where it ought to work, and against one where it cannot.
 
 :func:`simulate_paths` draws many paths of the article's own generator at once, each one identical to
 a seeded call of :func:`mesbook.simulate_market_data`.
+
+A study over many markets runs on a :class:`Sample`: ``markets`` markets of ``bars`` bars from one of
+the :data:`MARKET_GENERATORS`, the one place the seeding rule lives. Market ``i`` is
+:func:`seeded_market` of the ``i``-th child of ``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`),
+so two samples with one seed share their markets (the first 40 of 400 are the 40, market for market), and
+a study's numbers never depend on how its markets are spread over processes. The book's own samples are
+named in :mod:`mesbook.studies.samples`.
 """
 from __future__ import annotations
 
+import dataclasses
 import numbers
+from dataclasses import dataclass
 from itertools import accumulate
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
 from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
-from ..article.indicators import rolling_mean
-from ..article.market import simulate_market_data
-from ..parallel import seed_generator, task_seeds
+from ..core.indicators import rolling_mean
+from ..core.market import article_walks, business_days, market_frame
+from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
+from ..parallel import RandomSource, SeedLike, root_seed, seed_generator, task_seeds
 from ..validation import check_int, check_number
-
-RandomSource = Union[int, np.random.Generator, np.random.SeedSequence, None]
 
 
 class MarketPaths(NamedTuple):
@@ -97,7 +104,7 @@ def simulate_realistic_market(
     state). Draws: ``num_periods`` price shocks, then ``num_periods`` OI noise terms.
     """
     num_periods = check_int("num_periods", num_periods)
-    dates = _business_days(start, num_periods)
+    dates = business_days(start, num_periods)
     start_price = check_number("start_price", start_price, strict=True)
     annual_vol = check_number("annual_vol", annual_vol, strict=True)
     alpha, beta = _check_garch(garch)
@@ -206,21 +213,16 @@ def simulate_paths(num_paths: int, num_periods: int = NUM_PERIODS, seed: RandomS
 
     and does not depend on ``num_paths``: asking for more paths only appends rows. ``seed`` may be an
     int, a ``SeedSequence`` (its children are derived without changing it) or ``None`` (fresh entropy).
-    The loop runs over paths, each drawing all its bars in one call; cumulative sums and floors are
-    computed for all paths at once.
+    The loop runs over paths, each drawing all its bars in one call
+    (:func:`mesbook.core.market.article_walks`, the article's own walks).
     """
     num_paths = check_int("num_paths", num_paths)
     num_periods = check_int("num_periods", num_periods)
-    price_steps = np.empty((num_paths, num_periods))
-    oi_steps = np.empty((num_paths, num_periods))
+    futures_price = np.empty((num_paths, num_periods))
+    open_interest = np.empty((num_paths, num_periods))
     for path, child in enumerate(task_seeds(seed, num_paths)):
-        draw = np.random.default_rng(child).normal
-        price_steps[path] = draw(loc=0.1, scale=1.5, size=num_periods)
-        oi_steps[path] = draw(loc=10, scale=100, size=num_periods)
-    return MarketPaths(
-        futures_price=np.maximum(4000 + np.cumsum(price_steps, axis=1), 100),
-        open_interest=np.maximum(20000 + np.cumsum(oi_steps, axis=1), 1000),
-    )
+        futures_price[path], open_interest[path] = article_walks(np.random.default_rng(child).normal, num_periods)
+    return MarketPaths(futures_price, open_interest)
 
 
 def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
@@ -235,13 +237,6 @@ def _unit_shocks(rng: np.random.Generator, tail_dof: float, size: int) -> np.nda
     if np.isinf(tail_dof):
         return rng.standard_normal(size)
     return rng.standard_t(tail_dof, size) * np.sqrt((tail_dof - 2.0) / tail_dof)
-
-
-def _business_days(start: object, num_periods: int) -> pd.DatetimeIndex:
-    try:
-        return pd.date_range(start=start, periods=num_periods, freq="B")
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"start must be a date such as '2023-01-01', got {start!r}") from exc
 
 
 def _check_garch(garch: object) -> tuple[float, float]:
@@ -326,8 +321,65 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
         if coupling != 0:
             raise ValueError("the article generator draws price and OI independently; coupling needs generator='realistic'")
         drift = {} if generator == "article" else {"price_drift": 0.0}
-        return simulate_market_data(num_periods, seed=np.random.default_rng(seed), start=PATH_START, **drift)
+        num_periods = check_int("num_periods", num_periods)
+        price, oi = article_walks(np.random.default_rng(seed).normal, num_periods, **drift)
+        return market_frame(business_days(PATH_START, num_periods), price, oi)
     if generator in ("realistic", "realistic_driftless"):
         drift = {} if generator == "realistic" else {"annual_drift": 0.0}
         return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling, **drift)
     raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """``markets`` seeded markets of ``bars`` bars from ``generator`` (one of
+    :data:`~mesbook.data.synthetic.MARKET_GENERATORS`), with a planted price–OI ``coupling`` (realistic
+    generators only).
+
+    ``seed`` is a non-negative int or a ``numpy.random.SeedSequence`` (``None``: fresh entropy, drawn once
+    when the sample is made). Checked when made. Market ``i`` is :meth:`market` of child ``i`` of
+    :meth:`children`: ``seeded_market(generator, bars, task_seeds(seed, markets)[i], coupling)``.
+    """
+
+    generator: str
+    markets: int
+    bars: int = NUM_PERIODS
+    seed: SeedLike = 0
+    coupling: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.generator not in MARKET_GENERATORS:
+            raise ValueError(f"generator={self.generator!r} is not an option; choose one of {MARKET_GENERATORS}")
+        object.__setattr__(self, "markets", check_int("markets (num_seeds, num_paths)", self.markets, minimum=2))
+        object.__setattr__(self, "bars", check_int("bars (num_periods)", self.bars, minimum=2))
+        coupling = check_number("coupling", self.coupling, minimum=-np.inf)
+        if coupling != 0 and self.generator.startswith("article"):
+            raise ValueError("the article generator draws price and OI independently; coupling needs "
+                             "generator='realistic'")
+        object.__setattr__(self, "coupling", coupling)
+        object.__setattr__(self, "seed", root_seed(None) if self.seed is None else self.seed)
+        root_seed(self.seed)  # a TypeError or ValueError naming seed
+
+    def children(self) -> list[np.random.SeedSequence]:
+        """The seed of each market, in order: child ``i`` of ``SeedSequence(seed)``."""
+        return task_seeds(self.seed, self.markets)
+
+    def market(self, child: np.random.SeedSequence) -> pd.DataFrame:
+        """The market frame of one of :meth:`children` (``bars`` bars of the sample's generator)."""
+        return seeded_market(self.generator, self.bars, child, self.coupling)
+
+    def paths(self) -> MarketPaths:
+        """Every market of an "article" sample at once, as arrays (one row per market, the same numbers as
+        :meth:`market`): :func:`~mesbook.data.synthetic.simulate_paths`."""
+        if self.generator != "article":
+            raise ValueError(f"paths() draws the article generator's markets; this sample's is {self.generator!r}")
+        return simulate_paths(self.markets, self.bars, seed=root_seed(self.seed))
+
+    def first(self, markets: int) -> "Sample":
+        """The sample of its first ``markets`` markets (the same markets, fewer of them)."""
+        markets = check_int("markets", markets, minimum=2, maximum=self.markets)
+        return self.replace(markets=markets)
+
+    def replace(self, **changes: object) -> "Sample":
+        """A copy with ``changes`` applied (e.g. ``seed=MARKET_SEED``), checked again."""
+        return dataclasses.replace(self, **changes)

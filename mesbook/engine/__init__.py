@@ -5,5 +5,6 @@
 * :mod:`.decisions` — the one cached signal path under settings;
 * :mod:`.backtest` — :func:`~mesbook.engine.backtest.run_backtest`, fills, prices and the trade loop;
 * :mod:`.rules` — position sizing, stops, take-profit and the drawdown switch;
-* :mod:`.fastpath` — when a backtest reduces to the article's array simulation.
+* :mod:`.fastpath` — when a backtest reduces to the article's array simulation, and
+  :class:`~mesbook.engine.fastpath.FastMarket`, the one runner of sweeps, Monte Carlo and multiple tests.
 """

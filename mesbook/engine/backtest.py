@@ -28,8 +28,6 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from ..article.simulation import equity_curve
-from ..options.calendar import select_expiry
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -39,17 +37,20 @@ from ..constants import (
     STRIKE_INTERVAL,
     TRADING_DAYS,
 )
-from ..article.contract import get_atm_strike, intrinsic_value
+from ..core.contract import intrinsic_value, nearest_strike
+from ..core.signals import delay_codes
+from ..core.trades import equity_curve
+from ..core.windows import Windows
 from ..metrics import compute_stats
+from ..options.calendar import select_expiry
 from ..options.greeks import black76_greeks
 from ..options.pricing import price_option
+from ..options.volatility import realized_volatility
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
+from ..validation import check_frame, check_number
 from .decisions import decision_codes
 from .rules import contracts_to_buy, drawdown_halted, first_trigger
 from .settings import ARTICLE, BacktestSettings, check_settings
-from ..article.signals import delay_codes
-from ..validation import check_frame, check_number, check_windows
-from ..options.volatility import realized_volatility
 
 #: Extra trade-log columns of :func:`run_backtest` (beyond the article's).
 ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_premium", "exit_premium",
@@ -152,7 +153,7 @@ class Pricer:
     def strike(self, bars: np.ndarray, expiry_day: np.ndarray, sign: np.ndarray, interval: float) -> np.ndarray:
         """Strike chosen at each entry bar by the settings' rule, points."""
         futures = self.m.fill[bars]
-        atm = get_atm_strike(futures, interval)
+        atm = nearest_strike(futures, interval)
         if self.s.strike == "atm":
             if self.s.pricing == "black76" and len(atm) and not atm.min() > 0:
                 k = int(np.argmin(atm))
@@ -170,7 +171,7 @@ class Pricer:
         target = np.clip(self.s.target_delta * np.exp(self.s.rate * years), 1e-6, 1 - 1e-6)
         d1 = sign * ndtri(target)
         ideal = futures * np.exp(-d1 * spread + 0.5 * spread**2)
-        grid = get_atm_strike(ideal, interval)[:, None] + interval * np.arange(-_DELTA_SEARCH_STRIKES, _DELTA_SEARCH_STRIKES + 1)
+        grid = nearest_strike(ideal, interval)[:, None] + interval * np.arange(-_DELTA_SEARCH_STRIKES, _DELTA_SEARCH_STRIKES + 1)
         grid = np.maximum(grid, interval)
         delta = black76_greeks(futures[:, None], grid, years[:, None], self.s.rate, vol[:, None], (sign > 0)[:, None]).delta
         pick = np.argmin(np.abs(np.abs(delta) - self.s.target_delta), axis=1)
@@ -201,7 +202,7 @@ def run_backtest(
     markets that only need the trades and the equity). The input frame is not modified.
     """
     check_settings(settings)
-    check_windows(short_sma_window, long_sma_window, gradient_window)
+    windows = Windows(short_sma_window, long_sma_window, gradient_window)
     initial_cash = check_number("initial_cash", initial_cash)
     multiplier = check_number("multiplier", multiplier, strict=True)
     strike_interval = check_number("strike_interval", strike_interval, strict=True)
@@ -209,7 +210,7 @@ def run_backtest(
     if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
         data = data.assign(timestamp=exchange_times(data["timestamp"]))
 
-    codes = decision_codes(data, settings, short_sma_window, long_sma_window, gradient_window)
+    codes = decision_codes(data, settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
     market = market_arrays(data, settings, periods_per_year)
     trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)

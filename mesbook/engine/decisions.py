@@ -20,8 +20,9 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
-from ..article.signals import delay_codes, signal_codes
+from ..core.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
+from ..core.signals import delay_codes, signal_codes
+from ..core.windows import Windows
 from ..options.calendar import roll_window_mask
 from .settings import ARTICLE, BacktestSettings, check_settings
 
@@ -90,11 +91,10 @@ class SignalCache:
         return self._momentum[key]
 
 
-def decision_codes(data: pd.DataFrame, settings: BacktestSettings, short_sma_window: int, long_sma_window: int,
-                   gradient_window: int) -> np.ndarray:
-    """Signal codes per bar (0 HOLD, 1 BUY, 2 SELL) of a market frame under ``settings``, before any fill
-    delay: ``SignalCache.from_frame(data, settings).decisions(short, long, gradient)``."""
-    return SignalCache.from_frame(data, settings).decisions(short_sma_window, long_sma_window, gradient_window)
+def decision_codes(data: pd.DataFrame, settings: BacktestSettings, windows: Windows) -> np.ndarray:
+    """Signal codes per bar (0 HOLD, 1 BUY, 2 SELL) of a market frame under ``settings`` and ``windows``,
+    before any fill delay: ``SignalCache.from_frame(data, settings).decisions(*windows)``."""
+    return SignalCache.from_frame(data, settings).decisions(*windows)
 
 
 __all__ = ["SignalCache", "decision_codes"]

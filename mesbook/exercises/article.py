@@ -6,15 +6,19 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.contract import get_atm_strike, payoff_dollars
+from ..article.contract import get_atm_strike
+
+from ..core.contract import payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
-from ..article.market import LEDGER_TRADES, oi_ledger, simulate_with_drift
+from ..article.market import simulate_with_drift
+from ..core.oi import LEDGER_TRADES, oi_ledger
 from ..article.simulation import run_article
 from ..article.signals import crossings
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
 from ..data.real import find_unit_breaks, load_cftc_open_interest
 from ..studies.audit import lookahead_table
-from ..studies.seeds import seed_sweep
+from ..studies.luck import seed_sweep
+from ..studies.samples import SEED_SWEEP
 from .base import Question, active_seed, book_market, register
 
 
@@ -64,7 +68,7 @@ def _unit_factor() -> float:
 
 
 def _profitable_share(premium: float) -> float:
-    return float(100 * (seed_sweep(range(200), premium=premium)["net P&L ($)"] > 0).mean())
+    return float(100 * (seed_sweep(SEED_SWEEP, premium=premium)["net P&L ($)"] > 0).mean())
 
 
 def _breakeven(strike: float, premium_points: float) -> float:
@@ -166,7 +170,7 @@ register(
              "Every trade pays $12.50 more, so the result falls by $12.50 times the number of trades.", tolerance=0.01, unit="dollars"),
     Question("ch5.premium_share", "Over seeds 0–199 with a 5-point ($25) premium, what percentage of runs is "
              "profitable?", lambda seed: _profitable_share(2 * OPTION_PREMIUM_FIXED), "float",
-             "seed_sweep(range(200), premium=25.0) gives one row per seed.",
+             "seed_sweep(premium=25.0) gives one row per seed of the chapter's 200.",
              "Under half: most of the article's 'edge' was the fixed cheap premium.", tolerance=0.51, unit="%",
              seeded=False),
 )

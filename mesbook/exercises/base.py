@@ -1,7 +1,8 @@
 """Self-check machinery for the book's exercises: ``check("ch3.first_crossing", answer)``.
 
 Every answer is computed by mesbook on a seeded market, so an answer can never drift away from the
-code it is about. The seed is the book's (:data:`BOOK_SEED`, 7) unless :func:`use_seed` chose another: a
+code it is about. The seed is the book's (:data:`BOOK_SEED`, 7; the book's samples are named in
+:mod:`mesbook.studies.samples`) unless :func:`use_seed` chose another: a
 classroom handout sets each student's ``MARKET_SEED`` and calls ``use_seed(MARKET_SEED)``, so every
 student checks against their own market. Questions without a simulated market in them (payoff
 arithmetic, the CFTC file, option pricing) are marked ``seeded=False`` and have one answer for all. The
@@ -35,14 +36,9 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
-from ..article.market import simulate_market_data
 from ..data.synthetic import simulate_realistic_market
-
-
-#: The seed of every simulated market in the book.
-BOOK_SEED: int = 7
-#: Bars in the book's simulated market (the article's NUM_PERIODS).
-BOOK_BARS: int = 500
+from ..studies.samples import BOOK_BARS, BOOK_SEED
+from ..studies.samples import book_market as _article_market
 
 _active_seed: int = BOOK_SEED
 
@@ -70,7 +66,7 @@ def _seed(seed: Optional[int]) -> int:
 
 @lru_cache(maxsize=8)
 def _book_market(seed: int) -> pd.DataFrame:
-    return simulate_market_data(BOOK_BARS, seed=seed)
+    return _article_market(seed, BOOK_BARS)
 
 
 def book_market(seed: Optional[int] = None) -> pd.DataFrame:

@@ -1,25 +1,26 @@
-"""Exercises of part 3, "Is there an edge?" (chapters 8-10), registered on import, with the chapters' sizes."""
+"""Exercises of part 3, "Is there an edge?" (chapters 8-10), registered on import, on the chapters' samples.
+
+The sizes are the book's (:mod:`mesbook.studies.samples`); the seed is the student's.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import pandas as pd
 
-from ..article.market import simulate_market_data
 from ..engine.settings import REALISTIC
 from ..studies.attribution import attribute_pnl
 from ..studies.audit import article_signals, crossover_bars, lookahead_audit
-from ..studies.ladder import realism_ladder
-from ..studies.montecarlo import monte_carlo
-from ..studies.sweep import SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
+from ..studies.ladder import ladder_runs, ladder_steps, summarize_ladder
+from ..studies.montecarlo import monte_carlo_runs
+from ..studies.samples import (
+    LADDER, MONTE_CARLO, SWEEP_LONGS, SWEEP_SHORTS, WALK_FORWARD_BARS, WALK_FORWARD_FOLD, book_market as article_market,
+)
+from ..studies.sweep import sweep_rank, sweep_windows
 from ..studies.walkforward import walk_forward
 from .base import Question, book_market, realistic_market, register
 
 
-#: Bars of the longer seeded market on which chapter 8 walks forward (folds of 200 + 200 bars).
-WALK_FORWARD_BARS: int = 2000
-#: Paths of the Monte Carlo runs in chapter 9 and seeds of its realism ladder.
-MC_PATHS, LADDER_SEEDS = 400, 40
 #: The planted edges tried in chapter 9's exercise, per-bar Sharpe ratios.
 COUPLING_STEPS: tuple[float, ...] = tuple(round(0.01 * k, 2) for k in range(1, 11))
 
@@ -31,23 +32,25 @@ def _book_sweep(seed: int, statistic: str = "net_pnl") -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _book_walk_forward(seed: int) -> pd.DataFrame:
-    history = simulate_market_data(WALK_FORWARD_BARS, seed=seed)
-    return walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200,
+    history = article_market(seed, WALK_FORWARD_BARS)
+    return walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=WALK_FORWARD_FOLD, test_bars=WALK_FORWARD_FOLD,
                         statistic="net_pnl")
 
 
 def _small_edge_t(seed: int) -> float:
-    """The t statistic of the chapter's smallest planted edge, 400 paths on the realistic generator."""
-    return round(monte_carlo(MC_PATHS, seed=seed, coupling=COUPLING_STEPS[0], generator="realistic").t_statistic, 2)
+    """The t statistic of the chapter's smallest planted edge, on the chapter's Monte Carlo sample (realistic)."""
+    sample = MONTE_CARLO.replace(seed=seed, generator="realistic", coupling=COUPLING_STEPS[0])
+    return round(monte_carlo_runs(sample).t_statistic, 2)
 
 
 def _random_sides_t(seed: int) -> float:
-    return round(monte_carlo(MC_PATHS, seed=seed, random_types="random").t_statistic, 2)
+    return round(monte_carlo_runs(MONTE_CARLO.replace(seed=seed), random_types="random").t_statistic, 2)
 
 
 def _costliest_change(seed: int) -> float:
-    """The most negative paired change of the realism ladder (40 seeds, realistic generator), dollars."""
-    return float(realism_ladder(LADDER_SEEDS, seed=seed, generator="realistic")["change"].min())
+    """The most negative paired change of the realism ladder (the chapter's sample, realistic generator), dollars."""
+    ladder = summarize_ladder(*ladder_runs(LADDER.replace(seed=seed, generator="realistic")), ladder_steps())
+    return float(ladder["change"].min())
 
 
 def _constant_vol_vega(seed: int) -> float:
@@ -117,7 +120,4 @@ register(
 
 __all__ = [
     "COUPLING_STEPS",
-    "LADDER_SEEDS",
-    "MC_PATHS",
-    "WALK_FORWARD_BARS",
 ]

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import gammaln, ndtr, xlog1py, xlogy
 
 from ..constants import FUTURES_MULTIPLIER
-from ..article.contract import intrinsic_value, points_to_dollars
+from ..core.contract import intrinsic_value, points_to_dollars
 from ..validation import check_int, check_number
 
 __all__ = [

@@ -4,7 +4,7 @@ Units: money in dollars, prices and strikes in index points, open interest in co
 (business days) or dates. The tables printed beside these figures are computed where they belong:
 :mod:`mesbook.article.market` (ledger, regimes), :mod:`mesbook.article.signals` (crossings, signal
 tables), :mod:`mesbook.article.simulation` (trade table), :mod:`mesbook.studies.audit` (look-ahead
-table) and :mod:`mesbook.studies.seeds` (seed sweeps).
+table) and :mod:`mesbook.studies.luck` (seed sweeps).
 """
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..article.contract import get_atm_strike, payoff_dollars, points_to_dollars
+from ..article.contract import get_atm_strike
+
+from ..core.contract import payoff_dollars, points_to_dollars
 from ..article.indicators import calculate_indicators, defined_from
-from ..article.market import REGIMES, oi_ledger, regime_table
+from ..core.oi import oi_ledger, regime_table, REGIMES
 from ..article.signals import crossing_bars, crossings
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
 from ..options.calendar import option_expiries
@@ -172,7 +174,7 @@ def real_oi_figure(cot: pd.DataFrame, zoom: tuple[str, str] = ("2021-01-01", "20
     """Weekly reported open interest of all S&P 500 futures (CFTC): whole history and a two-year zoom.
 
     ``cot`` needs the columns ``as_of`` (the Tuesday the positions refer to) and ``open_interest``
-    (contracts), as returned by :func:`mesbook.real_data.load_cftc_open_interest`. The left panel marks
+    (contracts), as returned by :func:`mesbook.data.real.load_cftc_open_interest`. The left panel marks
     the week the series changes units (``unit_break``); the right panel marks the quarterly expiries
     (third Friday of March, June, September, December).
     """
@@ -203,7 +205,7 @@ def real_oi_figure(cot: pd.DataFrame, zoom: tuple[str, str] = ("2021-01-01", "20
 def publication_lag_figure(cot: pd.DataFrame, start: str = "2024-02-26", weeks: int = 3) -> BookFigure:
     """A calendar of a few weeks: when each weekly OI figure is measured (Tuesday) and published (Friday).
 
-    ``cot`` needs ``as_of`` and ``published`` columns (see :func:`mesbook.real_data.load_cftc_open_interest`).
+    ``cot`` needs ``as_of`` and ``published`` columns (see :func:`mesbook.data.real.load_cftc_open_interest`).
     """
     first = pd.Timestamp(start)
     days = pd.date_range(first, periods=7 * weeks, freq="D")

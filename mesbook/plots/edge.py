@@ -1,7 +1,7 @@
 """Figures of part 3, "Is there an edge?" (chapters 8-10): sweeps, Monte Carlo, the ladder, attribution, leaks.
 
 Money in dollars, windows in bars. The numbers behind them are computed in :mod:`mesbook.studies`
-(:mod:`~mesbook.studies.sweep`, :mod:`~mesbook.studies.seeds`, :mod:`~mesbook.studies.montecarlo`,
+(:mod:`~mesbook.studies.sweep`, :mod:`~mesbook.studies.luck`, :mod:`~mesbook.studies.montecarlo`,
 :mod:`~mesbook.studies.ladder`, :mod:`~mesbook.studies.attribution`, :mod:`~mesbook.studies.audit`).
 """
 from __future__ import annotations
@@ -19,9 +19,11 @@ from ..article.contract import get_atm_strike
 from ..article.indicators import calculate_indicators
 from ..article.signals import generate_signals
 from ..constants import OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, STRIKE_INTERVAL
+from ..estimates import Z95
 from ..formatting import format_p
 from ..studies.montecarlo import monte_carlo_label
-from ..studies.sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, statistic_column, sweep_heatmap, sweep_rank
+from ..studies.samples import SWEEP_LONGS, SWEEP_SHORTS
+from ..studies.sweep import STATISTIC_NAMES, statistic_column, sweep_heatmap, sweep_rank
 from .base import COLORS, DOLLARS, THOUSANDS, BookFigure, artist, book_style, figure_usd, new_figure
 
 
@@ -157,7 +159,7 @@ def draw_monte_carlo(ax: Axes, result, name: Optional[str] = None) -> None:
         difference = result.difference
         edges = np.histogram_bin_edges(difference, bins=30)
         ax.hist(difference, bins=edges, color=COLORS["oi"], alpha=0.75, gid="histogram")
-        mean, half = result.mean_difference, 1.96 * result.std_error
+        mean, half = result.mean_difference, result.estimate.half_width_95
         ax.axvspan(mean - half, mean + half, color=COLORS["accent"], alpha=0.3, lw=0, label="95 % interval of the mean")
         ax.axvline(mean, color=COLORS["accent"], lw=2, label=f"mean {figure_usd(mean, 0, signed=True)}")
         ax.axvline(0, color=COLORS["price"], lw=1)
@@ -184,7 +186,7 @@ def ladder_figure(ladder: pd.DataFrame, title: Optional[str] = None) -> BookFigu
     mean = ladder["mean_pnl"].to_numpy(dtype=float)
     step = np.r_[mean[0], np.diff(mean)]
     base = np.r_[0.0, mean[:-1]]
-    step_error = np.r_[np.nan, 1.96 * ladder["change_std_error"].to_numpy(dtype=float)[1:]]
+    step_error = np.r_[np.nan, Z95 * ladder["change_std_error"].to_numpy(dtype=float)[1:]]
     x = np.arange(len(mean))
     with book_style():
         fig, (ax,) = new_figure(figsize=(8.0, 4.8))

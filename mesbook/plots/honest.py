@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
+from ..estimates import Z95
 from ..results import SimulationResult
 from .base import COLORS, DOLLARS, BookFigure, artist, book_style, date_axis, figure_usd, new_figure
 
@@ -26,7 +27,7 @@ def caveat_figure(effects: pd.DataFrame, *more: pd.DataFrame,
                   names: Sequence[str] = ("article", "realistic")) -> BookFigure:
     """Bars of the mean change in net P&L (dollars) when each caveat alone is removed, ± 1.96 standard errors.
 
-    ``effects`` (and each of ``more``) is a :func:`mesbook.caveats.caveat_effects` table; one panel per
+    ``effects`` (and each of ``more``) is a :func:`mesbook.studies.caveats.caveat_effects` table; one panel per
     table, titled from ``names`` (keys of :data:`MARKET_NAMES`, or any text). Bars to the left cost the
     article's bot money; the row labels name the honest alternative.
     """
@@ -38,7 +39,7 @@ def caveat_figure(effects: pd.DataFrame, *more: pd.DataFrame,
             rows = np.arange(len(table))[::-1]
             change = table["change"].to_numpy(dtype=float)
             colors = [COLORS["put"] if c < 0 else COLORS["call"] for c in change]
-            ax.barh(rows, change, xerr=1.96 * table["std_error"].to_numpy(dtype=float), color=colors, alpha=0.85,
+            ax.barh(rows, change, xerr=Z95 * table["std_error"].to_numpy(dtype=float), color=colors, alpha=0.85,
                     error_kw={"ecolor": COLORS["price"], "lw": 1, "capsize": 2})
             ax.axvline(0, color=COLORS["price"], lw=1)
             ax.set_yticks(rows, table["honest"] if k == 0 else [""] * len(rows))
@@ -85,8 +86,8 @@ def set_caveat_equity(fig: Figure, base: SimulationResult, chosen: SimulationRes
 def option_price_figure(by_strike: pd.DataFrame, by_time: pd.DataFrame, futures: float = 4000.0) -> BookFigure:
     """Black-76 premiums: against the strike for a few expiries (left), and an ATM option decaying (right).
 
-    ``by_strike`` and ``by_time`` come from :func:`mesbook.greeks.price_by_strike` and
-    :func:`mesbook.greeks.price_by_time` (points; days). The left panel also shows the intrinsic value at
+    ``by_strike`` and ``by_time`` come from :func:`mesbook.options.tables.price_by_strike` and
+    :func:`mesbook.options.tables.price_by_time` (points; days). The left panel also shows the intrinsic value at
     ``futures`` and the article's 2.5 points.
     """
     palette = [COLORS["sky"], COLORS["oi"], COLORS["price"], COLORS["accent"]]
@@ -132,7 +133,7 @@ GREEK_PANELS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 def greeks_figure(curves: pd.DataFrame, strike: float, days: float, vol: float) -> BookFigure:
     """Premium, delta, gamma, vega and theta of a call and a put against the futures price.
 
-    ``curves`` is :func:`mesbook.greeks.greek_curves` for ``strike`` (points), ``days`` to expiry and
+    ``curves`` is :func:`mesbook.options.tables.greek_curves` for ``strike`` (points), ``days`` to expiry and
     ``vol`` (per year); the sixth panel is a text summary at the money. Units on every panel.
     """
     with book_style():
@@ -197,7 +198,7 @@ def real_data_figure(markets: dict, results: dict) -> BookFigure:
     """Real weekly data: index close, CFTC open interest, and the account of each OI dating.
 
     ``markets`` and ``results`` are keyed "publication" and "as_of" (see
-    :func:`mesbook.real_backtest.real_markets` and :func:`mesbook.real_backtest.real_results`).
+    :func:`mesbook.studies.real_runs.real_markets` and :func:`mesbook.studies.real_runs.real_results`).
     """
     pub = markets["publication"]
     times = pd.DatetimeIndex(pub["timestamp"])

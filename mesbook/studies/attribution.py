@@ -18,21 +18,13 @@ gross P&L − costs is its net P&L. On daily bars the residual is small next to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
 
-from ..constants import (
-    FUTURES_MULTIPLIER,
-    INITIAL_CASH,
-    OI_GRADIENT_WINDOW,
-    OI_LONG_SMA_WINDOW,
-    OI_SHORT_SMA_WINDOW,
-    STRIKE_INTERVAL,
-    TRADING_DAYS,
-)
-from ..article.contract import intrinsic_value
+from ..constants import FUTURES_MULTIPLIER, TRADING_DAYS
+from ..core.contract import intrinsic_value
 from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
 from ..options.greeks import black76_greeks
 from ..results import SimulationResult
@@ -75,21 +67,18 @@ def attribute_pnl(
     settings: BacktestSettings = REALISTIC,
     *,
     result: Optional[SimulationResult] = None,
-    short_sma_window: int = OI_SHORT_SMA_WINDOW,
-    long_sma_window: int = OI_LONG_SMA_WINDOW,
-    gradient_window: int = OI_GRADIENT_WINDOW,
-    initial_cash: float = INITIAL_CASH,
     multiplier: float = FUTURES_MULTIPLIER,
-    strike_interval: float = STRIKE_INTERVAL,
     periods_per_year: float = TRADING_DAYS,
+    **backtest: Any,
 ) -> Attribution:
     """Split each trade's P&L of ``run_backtest(data, settings, ...)`` into Greeks, residual and costs.
 
     ``settings`` must price with Black-76 and mark with the model (``pricing="black76"``,
     ``mark="model"``, ``exercise="european"``), as ``REALISTIC`` does. Pass ``result`` to attribute a run
     you already have; it must come from these data, settings and ``multiplier`` (checked: the value path
-    must reproduce each trade's gross P&L). Other arguments are those of :func:`mesbook.run_backtest`.
-    The input frame is not modified.
+    must reproduce each trade's gross P&L). ``backtest`` are the other keywords of
+    :func:`mesbook.run_backtest` (the windows, ``initial_cash``, ``strike_interval``), used when ``result``
+    is not given. The input frame is not modified.
     """
     check_settings(settings)
     if settings.pricing != "black76" or settings.mark != "model" or settings.exercise != "european":
@@ -99,9 +88,7 @@ def attribute_pnl(
         )
     multiplier = check_number("multiplier", multiplier, strict=True)
     if result is None:
-        result = run_backtest(data, settings, short_sma_window=short_sma_window, long_sma_window=long_sma_window,
-                              gradient_window=gradient_window, initial_cash=initial_cash, multiplier=multiplier,
-                              strike_interval=strike_interval, periods_per_year=periods_per_year)
+        result = run_backtest(data, settings, multiplier=multiplier, periods_per_year=periods_per_year, **backtest)
     elif not isinstance(result, SimulationResult) or "gross_pnl" not in result.trades.columns:
         raise TypeError("result must be a SimulationResult returned by run_backtest (its trades need gross_pnl)")
     pricer = Pricer(settings, market_arrays(data, settings, periods_per_year))

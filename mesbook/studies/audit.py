@@ -27,16 +27,18 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from ..article.indicators import calculate_indicators
+from ..article.signals import generate_signals
 from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
-from ..data.synthetic import seeded_market
+from ..core.windows import Windows
+from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
 from ..engine.decisions import decision_codes
-from ..article.indicators import calculate_indicators
-from ..parallel import parallel_map, task_seeds
-from ..results import SimulationResult
 from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, check_settings
-from ..article.signals import generate_signals
-from ..validation import check_frame, check_int, check_windows
+from ..estimates import estimate
+from ..results import SimulationResult
+from ..validation import check_frame, check_int
+from .keywords import workers_of
 
 Strategy = Callable[[pd.DataFrame], Any]
 # Relative jitter of scrambled values: wide, so that the altered future moves either way from bar t.
@@ -153,40 +155,31 @@ def crossover_bars(data: pd.DataFrame, short_sma_window: int = OI_SHORT_SMA_WIND
 def article_signals(short_sma_window: int = OI_SHORT_SMA_WINDOW, long_sma_window: int = OI_LONG_SMA_WINDOW,
                     gradient_window: int = OI_GRADIENT_WINDOW) -> Strategy:
     """The article's pipeline as a strategy: ``data -> signal labels`` (calculate_indicators, generate_signals)."""
-    check_windows(short_sma_window, long_sma_window, gradient_window)
-    return partial(_article_signals, windows=(short_sma_window, long_sma_window, gradient_window))
+    return partial(_article_signals, windows=Windows(short_sma_window, long_sma_window, gradient_window))
 
 
-def backtest_signals(settings: BacktestSettings, **windows: int) -> Strategy:
+def backtest_signals(settings: BacktestSettings, **windows: Any) -> Strategy:
     """``data -> signal codes`` as :func:`mesbook.run_backtest` decides them under ``settings``.
 
-    ``windows`` are ``short_sma_window``, ``long_sma_window`` and ``gradient_window`` (bars).
+    ``windows`` are ``short_sma_window``, ``long_sma_window`` and ``gradient_window`` (bars), or ``windows=``
+    a :class:`~mesbook.core.windows.Windows`.
     """
-    return partial(_backtest_signals, settings=settings, windows=_windows(settings, windows))
+    check_settings(settings)
+    return partial(_backtest_signals, settings=settings, windows=Windows.of(**windows))
 
 
-def backtest_equity(settings: BacktestSettings, **windows: int) -> Strategy:
+def backtest_equity(settings: BacktestSettings, **windows: Any) -> Strategy:
     """``data -> run_backtest(data, settings, **windows)``: audits fills, prices and marks too."""
-    return partial(run_backtest, settings=settings, **_windows(settings, windows))
+    check_settings(settings)
+    return partial(run_backtest, settings=settings, **Windows.of(**windows).keywords())
 
 
-def _article_signals(data: pd.DataFrame, windows: tuple[int, int, int]) -> pd.Series:
+def _article_signals(data: pd.DataFrame, windows: Windows) -> pd.Series:
     return generate_signals(calculate_indicators(data, *windows))["signal"]
 
 
-def _backtest_signals(data: pd.DataFrame, settings: BacktestSettings, windows: dict[str, int]) -> np.ndarray:
-    return decision_codes(data, settings, windows["short_sma_window"], windows["long_sma_window"],
-                          windows["gradient_window"])
-
-
-def _windows(settings: BacktestSettings, windows: dict[str, int]) -> dict[str, int]:
-    check_settings(settings)
-    names = ("short_sma_window", "long_sma_window", "gradient_window")
-    unknown = sorted(set(windows) - set(names))
-    if unknown:
-        raise ValueError(f"unknown window argument(s) {unknown}; use {', '.join(names)}")
-    defaults = dict(zip(names, (OI_SHORT_SMA_WINDOW, OI_LONG_SMA_WINDOW, OI_GRADIENT_WINDOW)))
-    return dict(zip(names, check_windows(*({**defaults, **windows}[k] for k in names))))
+def _backtest_signals(data: pd.DataFrame, settings: BacktestSettings, windows: Windows) -> np.ndarray:
+    return decision_codes(data, settings, windows)
 
 
 def _decisions(output: Any) -> tuple[np.ndarray, str]:
@@ -277,31 +270,31 @@ def oi_from_the_future(data: pd.DataFrame, lead: int = 1) -> pd.DataFrame:
 
 
 def lookahead_gain(couplings: Iterable[float] = (0.0, 0.1), num_seeds: int = 40, seed: int = 7, *, lead: int = 1,
-                   settings: BacktestSettings = REALISTIC, num_periods: int = 500, n_jobs: int = 1) -> pd.DataFrame:
+                   settings: BacktestSettings = REALISTIC, num_periods: int = 500, **keywords: Any) -> pd.DataFrame:
     """What a look-ahead is worth on markets where open interest does or does not carry information.
 
     For each coupling (the planted edge of :func:`mesbook.simulate_realistic_market`; 0 = OI carries no
-    information) the bot runs with ``settings`` on ``num_seeds`` seeded realistic markets (task seeds of
-    ``seed``), once on the true data and once on :func:`oi_from_the_future` of it. One row per coupling:
-    mean net P&L without and with the look-ahead, the mean paired ``gain`` and its 95 % half width
-    (1.96 standard errors), all in dollars per market. Markets of one seed share their OI path and
-    shocks whatever the coupling, so the rows differ only by the edge.
+    information) the bot runs with ``settings`` on ``num_seeds`` seeded realistic markets (a
+    :class:`~mesbook.data.synthetic.Sample` of ``seed``), once on the true data and once on
+    :func:`oi_from_the_future` of it. One row per coupling: mean net P&L without and with the look-ahead,
+    the mean paired ``gain`` and its 95 % half width (1.96 standard errors, :mod:`mesbook.estimates`), all
+    in dollars per market. Markets of one seed share their OI path and shocks whatever the coupling, so the
+    rows differ only by the edge. ``keywords`` spread the markets (``workers=`` or ``n_jobs``/...).
     """
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    workers = workers_of(keywords, "lookahead_gain")
     rows = {}
     for coupling in couplings:
-        work = partial(_lookahead_pair, coupling=float(coupling), lead=lead, settings=settings,
-                       num_periods=num_periods)
-        pnl = np.array(parallel_map(work, task_seeds(seed, num_seeds), n_jobs=n_jobs, desc="look-ahead gain"))
-        gain = pnl[:, 1] - pnl[:, 0]
+        sample = Sample("realistic", num_seeds, num_periods, seed, float(coupling))
+        work = partial(_lookahead_pair, sample=sample, lead=lead, settings=settings)
+        pnl = np.array(workers.map(work, sample.children(), desc="look-ahead gain"))
+        gain = estimate(pnl[:, 1] - pnl[:, 0])
         rows[float(coupling)] = {"honest ($)": pnl[:, 0].mean(), "with look-ahead ($)": pnl[:, 1].mean(),
-                                 "gain ($)": gain.mean(), "gain ± 95 % ($)": 1.96 * gain.std(ddof=1) / np.sqrt(num_seeds)}
+                                 "gain ($)": gain.mean, "gain ± 95 % ($)": gain.half_width_95}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("coupling")
 
 
-def _lookahead_pair(child: Any, *, coupling: float, lead: int, settings: BacktestSettings,
-                    num_periods: int) -> tuple[float, float]:
-    """Net P&L (dollars) on one seeded realistic market, without and with the look-ahead."""
-    data = seeded_market("realistic", num_periods, child, coupling)
+def _lookahead_pair(child: Any, *, sample: Sample, lead: int, settings: BacktestSettings) -> tuple[float, float]:
+    """Net P&L (dollars) on one market of ``sample``, without and with the look-ahead."""
+    data = sample.market(child)
     honest = run_backtest(data, settings, statistics=False).net_pnl
     return honest, run_backtest(oi_from_the_future(data, lead), settings, statistics=False).net_pnl

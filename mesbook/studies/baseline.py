@@ -20,14 +20,17 @@ coupling) adds to a buyer with no edge. Money is in dollars; volatilities per ye
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pandas as pd
 
 from ..constants import INITIAL_CASH
-from ..data.synthetic import GENERATORS
+from ..core.windows import ARTICLE_WINDOWS, Windows
+from ..data.synthetic import GENERATORS, Sample
 from ..engine.settings import NO_COMMISSION, REALISTIC, BacktestSettings, check_settings
-from ..validation import check_number
+from ..estimates import estimates
+from ..parallel import SERIAL, Workers
+from .keywords import windows_and_workers
 from .paired import paired_runs, paired_summary
 
 #: Row labels of :func:`no_edge_table`, in order.
@@ -54,38 +57,23 @@ def no_edge_steps(settings: BacktestSettings = REALISTIC) -> list[tuple[str, Bac
     return list(zip(NO_EDGE_ROWS[:3], (fair, premium, settings)))
 
 
-def no_edge_runs(
-    settings: BacktestSettings = REALISTIC,
-    generator: str = "article",
-    num_seeds: int = 40,
-    num_periods: int = 500,
-    seed: int = 7,
-    *,
-    coupling: float = 0.0,
-    initial_cash: float = INITIAL_CASH,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
-    **windows: int,
-) -> pd.DataFrame:
+def no_edge_runs(settings: BacktestSettings, sample: Sample, *, windows: Windows = ARTICLE_WINDOWS,
+                 initial_cash: float = INITIAL_CASH, workers: Workers = SERIAL) -> pd.DataFrame:
     """Per-market net P&L and trades of the four rows of :data:`NO_EDGE_ROWS`, paired market by market.
 
-    Market ``i`` is child ``i`` of ``SeedSequence(seed)`` (as in the realism ladder and the canonical
-    runs): the first three rows run on its driftless twin ("<generator>_driftless", no coupling), the
-    last on ``generator`` itself with ``coupling``. The twins share every random draw, so the paired
-    change of the last row is the drift's (and the coupling's) share alone. Returns the
-    :func:`mesbook.studies.paired.paired_runs` frame: markets down, ``(measure, row)`` across, measures
-    ``pnl`` (dollars) and ``trades``. ``windows`` are the bot's ``short_sma_window``/``long_sma_window``/
-    ``gradient_window``.
+    The first three rows run on the driftless twins of ``sample``'s markets ("<generator>_driftless", no
+    coupling: the same seeds), the last on ``sample`` itself, with its coupling. The twins share every
+    random draw, so the paired change of the last row is the drift's (and the coupling's) share alone.
+    Returns the :func:`mesbook.studies.paired.paired_runs` frame: markets down, ``(measure, row)`` across,
+    measures ``pnl`` (dollars) and ``trades``; ``windows`` are the bot's.
     """
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS} (its driftless twin "
-                         "is used for the no-edge rows)")
-    coupling = check_number("coupling", coupling, minimum=-float("inf"))
-    common = dict(num_seeds=num_seeds, num_periods=num_periods, seed=seed, windows=windows, initial_cash=initial_cash,
-                  n_jobs=n_jobs, client=client, progress=progress)
-    quiet = paired_runs(no_edge_steps(settings), generator=f"{generator}_driftless", desc="no-edge markets", **common)
-    run = paired_runs({NO_EDGE_ROWS[3]: settings}, generator=generator, coupling=coupling, desc="the run", **common)
+    if sample.generator not in GENERATORS:
+        raise ValueError(f"generator={sample.generator!r} is not an option; choose one of {GENERATORS} (its "
+                         "driftless twin is used for the no-edge rows)")
+    common = dict(windows=windows, initial_cash=initial_cash, workers=workers)
+    driftless = sample.replace(generator=f"{sample.generator}_driftless", coupling=0.0)
+    quiet = paired_runs(no_edge_steps(settings), driftless, desc="no-edge markets", **common)
+    run = paired_runs({NO_EDGE_ROWS[3]: settings}, sample, desc="the run", **common)
     return pd.concat({m: pd.concat([quiet[m], run[m]], axis=1) for m in ("pnl", "trades")}, axis=1,
                      names=["measure", "variant"])
 
@@ -93,42 +81,34 @@ def no_edge_runs(
 def summarize_no_edge(runs: pd.DataFrame) -> pd.DataFrame:
     """The table of :func:`no_edge_table` from the per-market frame of :func:`no_edge_runs`."""
     pnl, trades = runs["pnl"][list(NO_EDGE_ROWS)], runs["trades"][list(NO_EDGE_ROWS)]
-    summary = paired_summary(pnl, against="previous")
-    mean, error = summary["mean"], summary["std_error"]
+    summary, band = paired_summary(pnl, against="previous"), estimates(pnl)
     table = pd.DataFrame({
-        "mean_pnl": mean, "std_error": error, "low_95": mean - 1.96 * error, "high_95": mean + 1.96 * error,
+        "mean_pnl": band["mean"], "std_error": band["std_error"], "low_95": band["low_95"], "high_95": band["high_95"],
         "change": summary["change"], "change_std_error": summary["change_std_error"],
         "mean_trades": trades.mean(), "pnl_per_trade": pnl.sum() / trades.sum().clip(lower=1),
     }, index=pd.Index(list(NO_EDGE_ROWS), name="buyer"))
     return table[list(NO_EDGE_COLUMNS)]
 
 
-def no_edge_table(
-    settings: BacktestSettings = REALISTIC,
-    generator: str = "article",
-    num_seeds: int = 40,
-    num_periods: int = 500,
-    seed: int = 7,
-    *,
-    coupling: float = 0.0,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
-    **windows: int,
-) -> pd.DataFrame:
+def no_edge_table(settings: BacktestSettings = REALISTIC, generator: str = "article", num_seeds: int = 40,
+                  num_periods: int = 500, seed: int = 7, *, coupling: float = 0.0, **keywords: Any) -> pd.DataFrame:
     """What a buyer with no edge should expect under ``settings``, and where the run itself sits.
 
-    One row per :data:`NO_EDGE_ROWS` (arguments as in :func:`no_edge_runs`). Columns (dollars):
-    ``mean_pnl`` — mean net P&L per market with ``std_error`` and the 95 % band ``low_95``/``high_95``;
-    ``change`` — mean paired change from the row above (NaN on the first) and ``change_std_error``;
-    ``mean_trades`` — trades per market; ``pnl_per_trade`` — total P&L over total trades.
+    One row per :data:`NO_EDGE_ROWS`, from :func:`no_edge_runs` on ``num_seeds`` markets of ``generator``
+    (``num_periods`` bars, market ``i`` from child ``i`` of ``seed``, as in the realism ladder and the
+    canonical runs) with ``coupling``; ``keywords`` are the bot's windows and the workers
+    (:mod:`mesbook.studies.keywords`). Columns (dollars): ``mean_pnl`` — mean net P&L per market with
+    ``std_error`` and the 95 % band ``low_95``/``high_95``; ``change`` — mean paired change from the row above
+    (NaN on the first) and ``change_std_error``; ``mean_trades`` — trades per market; ``pnl_per_trade`` —
+    total P&L over total trades.
 
     Reading it: the first row should be consistent with zero (fair options, no trend: no edge to find);
     the second row's change is the variance premium's cost, the third's the costs'; the third row is
     the **no-edge expectation**; the last row's change is what the drift (and any coupling) adds.
     """
-    return summarize_no_edge(no_edge_runs(settings, generator, num_seeds, num_periods, seed, coupling=coupling,
-                                          n_jobs=n_jobs, client=client, progress=progress, **windows))
+    windows, workers = windows_and_workers(keywords, "no_edge_table")
+    sample = Sample(generator, num_seeds, num_periods, seed, coupling)
+    return summarize_no_edge(no_edge_runs(settings, sample, windows=windows, workers=workers))
 
 
 __all__ = ["EXPECTATION_ROW", "NO_EDGE_COLUMNS", "NO_EDGE_ROWS", "no_edge_runs", "no_edge_steps", "no_edge_table",

@@ -11,12 +11,14 @@ Every row is built by calling the study that produced it, with the arguments the
 * :func:`canonical_value` — one number of one row; :func:`describe` — a row as text for a sentence of
   prose (the chapters glue these into their paragraphs).
 
-Samples that share a seed share their markets: market ``i`` of ``seed=7`` is child ``i`` of
-``SeedSequence(7)`` (:func:`mesbook.parallel.task_seeds`) in the Monte Carlo, the ladder, the caveats and
-the paired studies alike. The 40 markets of the ladder are the first 40 of the Monte Carlo's 400, the 100
-of the caveat tables the first 100; their means differ only because the samples do. Chapter 5's seed sweep
-is the exception: it calls the article's script with ``seed=0 … 199`` (the global NumPy seed), so its
-markets are other draws of the same generator. Money is in dollars; results are cached per process.
+The samples are the book's, named in :mod:`mesbook.studies.samples`. Samples that share a seed share
+their markets: market ``i`` of ``seed=7`` is child ``i`` of ``SeedSequence(7)``
+(:class:`mesbook.data.synthetic.Sample`) in the Monte Carlo, the ladder, the caveats and the paired studies
+alike. The 40 markets of the ladder are the first 40 of the Monte Carlo's 400, the 100 of the caveat
+tables the first 100; their means differ only because the samples do. The book's market and chapter 5's
+seed sweep are the exception: they call the article's script with ``seed=7`` and ``seed=0 … 199``
+(``simulate_market_data`` seeds its own generator with the number), so their markets are other draws of
+the same generator. Money is in dollars; results are cached per process.
 """
 from __future__ import annotations
 
@@ -26,35 +28,28 @@ from typing import NamedTuple, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ..article.market import simulate_market_data
 from ..article.simulation import run_article
 from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
-from ..formatting import format_p, usd
 from ..engine.settings import ARTICLE, HONEST, REALISTIC, BacktestSettings
+from ..estimates import estimate
+from ..formatting import format_p, usd
 from .audit import article_signals, crossover_bars, lookahead_audit
 from .baseline import EXPECTATION_ROW, no_edge_runs
 from .ladder import FAIR_RUNG, rung_settings
-from .montecarlo import monte_carlo
-from .multiple_testing import sweep_verdict
+from .luck import seed_sweep
+from .montecarlo import monte_carlo_runs
 from .paired import paired_runs
 from .real_runs import real_data_runs
-from .seeds import seed_sweep
-from .sweep import SWEEP_LONGS, SWEEP_SHORTS
+from .samples import (
+    BOOK_BARS, BOOK_SEED, CAVEATS, LADDER, MONTE_CARLO, SEED_SWEEP, SWEEP_LONGS, SWEEP_SHORTS, WALK_FORWARD_BARS,
+    WALK_FORWARD_FOLD, book_market,
+)
+from .sweep_matrix import sweep_verdict
 from .walkforward import walk_forward
 
-#: The seed of every canonical run (the book's seed).
-SEED: int = 7
-#: Markets of the Monte Carlo sample (chapter 9) and of the ladder / honest-run sample (chapters 9 and 10).
-MONTE_CARLO_PATHS: int = 400
-LADDER_MARKETS: int = 40
-#: Markets of the caveat tables of chapter 6 and of chapter 5's seed sweep.
-CAVEAT_MARKETS: int = 100
-SEED_SWEEP_RUNS: int = 200
 #: The ladder rung that adds the variance premium to fair expiring options (no costs yet).
 VARIANCE_PREMIUM_RUNG: str = "variance premium"
-#: Two-sided 95 % normal quantile of every interval in the table.
-Z95: float = 1.96
 
 #: Columns of :func:`canonical_runs`.
 COLUMNS: tuple[str, ...] = ("run", "chapter", "market", "seed", "sample", "settings", "mean ($)", "low 95 ($)",
@@ -85,47 +80,50 @@ def _variance_premium() -> BacktestSettings:
 @lru_cache(maxsize=None)
 def _no_edge(generator: str) -> pd.DataFrame:
     """Per-market P&L of :func:`mesbook.studies.baseline.no_edge_runs` (REALISTIC) on the ladder's markets."""
-    return no_edge_runs(REALISTIC, generator, LADDER_MARKETS, seed=SEED)
+    return no_edge_runs(REALISTIC, LADDER.replace(generator=generator))
 
+
+_TASK_SEEDS = f"{BOOK_SEED} (task seeds)"
+_OWN_SEED = "(simulate_market_data's own seed)"
 
 #: Every canonical run, by key. ``sample`` and the numbers come from :func:`canonical_runs`.
 CANONICAL: dict[str, Canonical] = {
-    "article_seed7": Canonical("the article's bot, the book's market", "1-5", "article", "7 (global NumPy seed)",
+    "article_seed7": Canonical("the article's bot, the book's market", "1-5", "article", f"{BOOK_SEED} {_OWN_SEED}",
                                "the article's script"),
-    "article_200_runs": Canonical("the article's bot, seed sweep", "5", "article", "0 to 199 (global NumPy seed)",
-                                  "the article's script"),
-    "article_400": Canonical("the article's bot, Monte Carlo sample", "9", "article", "7 (task seeds)", "ARTICLE"),
-    "article_100": Canonical("the article's bot, first 100 of those markets", "6", "article", "7 (task seeds)",
+    "article_200_runs": Canonical("the article's bot, seed sweep", "5", "article",
+                                  f"{SEED_SWEEP[0]} to {SEED_SWEEP[-1]} {_OWN_SEED}", "the article's script"),
+    "article_400": Canonical("the article's bot, Monte Carlo sample", "9", "article", _TASK_SEEDS, "ARTICLE"),
+    "article_100": Canonical("the article's bot, first 100 of those markets", "6", "article", _TASK_SEEDS,
                              "ARTICLE"),
-    "article_40": Canonical("the article's bot, first 40 of those markets", "9, 10", "article", "7 (task seeds)",
+    "article_40": Canonical("the article's bot, first 40 of those markets", "9, 10", "article", _TASK_SEEDS,
                             "ARTICLE"),
     "random_entry_400": Canonical("its random-entry twin (same trades, random bars)", "9", "article",
-                                  "7 (task seeds)", "ARTICLE, 10 twins per market"),
-    "bot_minus_twin_400": Canonical("bot minus twin (the edge of the signals)", "9", "article", "7 (task seeds)",
+                                  _TASK_SEEDS, "ARTICLE, 10 twins per market"),
+    "bot_minus_twin_400": Canonical("bot minus twin (the edge of the signals)", "9", "article", _TASK_SEEDS,
                                     "ARTICLE"),
-    "fair_no_costs_40": Canonical("fair expiring options, no costs", "9, 10", "article", "7 (task seeds)",
+    "fair_no_costs_40": Canonical("fair expiring options, no costs", "9, 10", "article", _TASK_SEEDS,
                                   "REALISTIC without variance premium or costs"),
     "variance_premium_40": Canonical("fair expiring options at implied volatility, no costs", "9", "article",
-                                     "7 (task seeds)", "REALISTIC without costs"),
+                                     _TASK_SEEDS, "REALISTIC without costs"),
     "no_edge_40": Canonical("a buyer with no edge, after costs (drift-free twins)", "9, 11", "article_driftless",
-                            "7 (task seeds)", "REALISTIC"),
-    "realistic_40": Canonical("every simplification off", "9, 10", "article", "7 (task seeds)", "REALISTIC"),
-    "honest_40": Canonical("every simplification off, roll filter", "9, 10", "article", "7 (task seeds)", "HONEST"),
+                            _TASK_SEEDS, "REALISTIC"),
+    "realistic_40": Canonical("every simplification off", "9, 10", "article", _TASK_SEEDS, "REALISTIC"),
+    "honest_40": Canonical("every simplification off, roll filter", "9, 10", "article", _TASK_SEEDS, "HONEST"),
     "realistic_gen_fair_no_costs_40": Canonical("fair expiring options, no costs", "9, 10", "realistic",
-                                                "7 (task seeds)", "REALISTIC without variance premium or costs"),
+                                                _TASK_SEEDS, "REALISTIC without variance premium or costs"),
     "realistic_gen_no_edge_40": Canonical("a buyer with no edge, after costs (drift-free twins)", "9, 11",
-                                          "realistic_driftless", "7 (task seeds)", "REALISTIC"),
-    "realistic_gen_realistic_40": Canonical("every simplification off", "9, 10", "realistic", "7 (task seeds)",
+                                          "realistic_driftless", _TASK_SEEDS, "REALISTIC"),
+    "realistic_gen_realistic_40": Canonical("every simplification off", "9, 10", "realistic", _TASK_SEEDS,
                                             "REALISTIC"),
     "realistic_gen_honest_40": Canonical("every simplification off, roll filter", "9, 10", "realistic",
-                                         "7 (task seeds)", "HONEST"),
+                                         _TASK_SEEDS, "HONEST"),
     "realistic_gen_seed7": Canonical("every simplification off, one market", "7, 10", "realistic", "7", "REALISTIC"),
 }
 
 
 @lru_cache(maxsize=None)
 def _monte_carlo():
-    return monte_carlo(MONTE_CARLO_PATHS, seed=SEED)
+    return monte_carlo_runs(MONTE_CARLO)
 
 
 @lru_cache(maxsize=None)
@@ -133,29 +131,29 @@ def _honest_runs(generator: str) -> pd.DataFrame:
     """Net P&L and trades of ARTICLE, fair-no-costs, REALISTIC and HONEST on the ladder's 40 markets."""
     variants = {"article": ARTICLE, "fair_no_costs": _fair_no_costs(), "variance_premium": _variance_premium(),
                 "realistic": REALISTIC, "honest": HONEST}
-    return paired_runs(variants, generator=generator, num_seeds=LADDER_MARKETS, seed=SEED, desc="canonical runs")
+    return paired_runs(variants, LADDER.replace(generator=generator), desc="canonical runs")
 
 
 @lru_cache(maxsize=None)
 def _seed_sweep() -> pd.DataFrame:
-    return seed_sweep(range(SEED_SWEEP_RUNS))
+    return seed_sweep(SEED_SWEEP)
 
 
 def _sample(key: str) -> tuple[np.ndarray, Optional[np.ndarray]]:
     """Per-market net P&L (dollars) and trades of one canonical run."""
     if key == "article_seed7":
-        result = run_article(seed=SEED)[1].summary()
+        result = run_article(book_market(BOOK_SEED))[1].summary()
         return np.array([result.net_pnl]), np.array([result.num_trades])
     if key == "article_200_runs":
         sweep = _seed_sweep()
         return sweep["net P&L ($)"].to_numpy(float), sweep["trades"].to_numpy(float)
     if key in ("article_400", "article_100", "article_40", "random_entry_400", "bot_minus_twin_400"):
         mc = _monte_carlo()
-        size = {"article_100": CAVEAT_MARKETS, "article_40": LADDER_MARKETS}.get(key, MONTE_CARLO_PATHS)
+        size = {"article_100": CAVEATS.markets, "article_40": LADDER.markets}.get(key, MONTE_CARLO.markets)
         pnl = {"random_entry_400": mc.random_pnl, "bot_minus_twin_400": mc.difference}.get(key, mc.strategy_pnl)
         return np.asarray(pnl[:size], float), np.asarray(mc.trades[:size], float)
     if key == "realistic_gen_seed7":
-        result = run_backtest(simulate_realistic_market(500, seed=SEED), REALISTIC)
+        result = run_backtest(simulate_realistic_market(BOOK_BARS, seed=BOOK_SEED), REALISTIC)
         return np.array([result.net_pnl]), np.array([len(result.trades)])
     generator = "realistic" if key.startswith("realistic_gen_") else "article"
     if key.endswith("no_edge_40"):
@@ -171,9 +169,8 @@ def summarize_sample(pnl: Sequence[float], trades: Optional[Sequence[float]] = N
     pnl = np.asarray(pnl, dtype=float)
     if pnl.ndim != 1 or len(pnl) == 0 or not np.isfinite(pnl).all():
         raise ValueError("pnl must be a non-empty 1-D sequence of finite dollar amounts")
-    mean = float(pnl.mean())
-    half = Z95 * float(pnl.std(ddof=1)) / np.sqrt(len(pnl)) if len(pnl) > 1 else np.nan
-    return {"sample": len(pnl), "mean ($)": mean, "low 95 ($)": mean - half, "high 95 ($)": mean + half,
+    band = estimate(pnl)
+    return {"sample": band.n, "mean ($)": band.mean, "low 95 ($)": band.low_95, "high 95 ($)": band.high_95,
             "median ($)": float(np.median(pnl)), "profitable (%)": 100.0 * float((pnl > 0).mean()),
             "trades": float(np.mean(trades)) if trades is not None else np.nan}
 
@@ -256,7 +253,7 @@ def verdict_table() -> pd.DataFrame:
     rows = [(
         "Open-interest trends (crossover plus momentum) point to the next price move",
         "bot minus a random-entry twin with the same trades", f"{mc.num_paths} simulated markets",
-        mc.mean_difference, mc.mean_difference - Z95 * mc.std_error, mc.mean_difference + Z95 * mc.std_error,
+        mc.mean_difference, mc.estimate.low_95, mc.estimate.high_95,
         f"p = {format_p(mc.p_value)}"),
     ]
     seed7, many = canonical_runs(["article_seed7", "article_400"]).to_dict("index").values()
@@ -265,33 +262,34 @@ def verdict_table() -> pd.DataFrame:
     rows.append(("Run as written, the bot makes a profit", "mean net P&L of the article's bot",
                  f"{many['sample']} simulated markets", many["mean ($)"], many["low 95 ($)"], many["high 95 ($)"],
                  f"{many['profitable (%)']:.0f} % of markets in profit"))
-    data = simulate_market_data(500, seed=SEED)
+    data = book_market(BOOK_SEED)
     audit = lookahead_audit(article_signals(), data, crossover_bars(data), n_scrambles=10)
-    gradient = paired_runs({"centred": ARTICLE, "backward": ARTICLE.replace(gradient="backward")},
-                           num_seeds=CAVEAT_MARKETS, seed=SEED, desc="verdict")["pnl"]
+    gradient = paired_runs({"centred": ARTICLE, "backward": ARTICLE.replace(gradient="backward")}, CAVEATS,
+                           desc="verdict")["pnl"]
     rows.append(("The gradient measures the rate of change of open interest at each bar",
                  f"look-ahead audit: {len(audit.leaks)} of {len(audit.checks)} decisions read the next bar; "
-                 "P&L change when the gradient reads the past only", f"{CAVEAT_MARKETS} simulated markets",
+                 "P&L change when the gradient reads the past only", f"{CAVEATS.markets} simulated markets",
                  *_paired_change(gradient, "centred", "backward"), "the formula reads tomorrow"))
-    history = simulate_market_data(2000, seed=SEED)
-    folds = walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=200, test_bars=200, statistic="net_pnl")
+    history = book_market(BOOK_SEED, WALK_FORWARD_BARS)
+    folds = walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=WALK_FORWARD_FOLD, test_bars=WALK_FORWARD_FOLD,
+                         statistic="net_pnl")
     oos = summarize_sample(folds["out_of_sample"].to_numpy(float))
-    sweep = sweep_verdict(data, SWEEP_SHORTS, SWEEP_LONGS, seed=SEED)
+    sweep = sweep_verdict(data, SWEEP_SHORTS, SWEEP_LONGS, seed=BOOK_SEED)
     rows.append(("Windows are best chosen by backtesting many of them",
                  f"out-of-sample P&L of the pair chosen in-sample (in-sample mean {usd(folds['in_sample'].mean(), 0)})",
-                 f"{len(folds)} walk-forward folds of 200 bars", oos["mean ($)"], oos["low 95 ($)"],
+                 f"{len(folds)} walk-forward folds of {WALK_FORWARD_FOLD} bars", oos["mean ($)"], oos["low 95 ($)"],
                  oos["high 95 ($)"], f"best of {sweep.n_strategies} pairs: SPA p = {format_p(sweep.spa_vs_random)} "
                  f"vs random entries, deflated Sharpe {sweep.dsr:.2f}"))
     honest = _honest_runs("article")["pnl"]
     rows.append(("Implied volatility is a critical factor of an option's premium",
                  "P&L change when options are bought at implied volatility (the variance premium)",
-                 f"{LADDER_MARKETS} simulated markets", *_paired_change(honest, "fair_no_costs", "variance_premium"), ""))
+                 f"{LADDER.markets} simulated markets", *_paired_change(honest, "fair_no_costs", "variance_premium"), ""))
     rows.append(("Fees and costs weigh on profits, most of all for frequent traders",
-                 "P&L change when commissions, spread and slippage are charged", f"{LADDER_MARKETS} simulated markets",
+                 "P&L change when commissions, spread and slippage are charged", f"{LADDER.markets} simulated markets",
                  *_paired_change(honest, "variance_premium", "realistic"), ""))
     top = summarize_sample(honest["honest"].to_numpy(float))
     rows.append(("Its simplifications (fixed premium, no expiry, no costs) only keep the example simple",
-                 "mean net P&L with all of them removed (HONEST)", f"{LADDER_MARKETS} simulated markets",
+                 "mean net P&L with all of them removed (HONEST)", f"{LADDER.markets} simulated markets",
                  top["mean ($)"], top["low 95 ($)"], top["high 95 ($)"], ""))
     real = real_data_runs().set_index(["settings", "windows", "OI dated"])
     published = real.loc[("honest prices", "10 / 30 weeks", "publication"), "net P&L ($)"]

@@ -20,7 +20,6 @@ moves exist the engine falls back to ``constant_vol``; on the article's generato
 from __future__ import annotations
 
 import inspect
-
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
@@ -28,11 +27,13 @@ import numpy as np
 import pandas as pd
 
 from ..constants import TRADING_DAYS
+from ..data.synthetic import GENERATORS, Sample, simulate_realistic_market
 from ..engine.backtest import run_backtest
-from ..results import SimulationResult
 from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
-from ..data.synthetic import GENERATORS, simulate_realistic_market
+from ..parallel import SERIAL, Workers
+from ..results import SimulationResult
 from ..validation import check_int
+from .keywords import workers_of
 from .paired import paired_runs, paired_summary
 
 #: Annualized volatility of the article's generator at its start: 1.5 points a day on 4,000 points.
@@ -136,25 +137,31 @@ def net_pnl(data: pd.DataFrame, settings: BacktestSettings = ARTICLE, **kwargs) 
     return result.net_pnl, len(result.trades)
 
 
-def caveat_pnl(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
-               caveats: Optional[Iterable[str]] = None, *, n_jobs: int = 1, client: Optional[Any] = None,
-               progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Net P&L (dollars) and trades of the article and of each single-caveat variant, per market.
+def caveat_runs(sample: Sample, caveats: Optional[Iterable[str]] = None, *,
+                workers: Workers = SERIAL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net P&L (dollars) and trades of the article and of each single-caveat variant, per market of ``sample``.
 
-    Two frames, markets down, ``"article"`` then one column per caveat key across. Market ``i`` is
-    :func:`mesbook.data.synthetic.seeded_market` of ``generator`` for child ``i`` of ``seed`` (as in the
-    realism ladder), ``num_periods`` bars long. ``n_jobs``/``client`` spread the markets over local
-    processes or a Dask cluster (:func:`mesbook.parallel.parallel_map`); the numbers do not change.
+    Two frames, markets down, ``"article"`` then one column per caveat key (all of :data:`CAVEATS` by
+    default) across. The sample's generator is "article" or "realistic"; ``workers`` spread the markets
+    (the numbers do not change).
     """
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
-    num_periods = check_int("num_periods", num_periods, minimum=2)
     keys = _keys(c.key for c in CAVEATS) if caveats is None else _keys(caveats)
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
-    variants = [("article", ARTICLE)] + [(k, caveat_settings([k], generator)) for k in keys]
-    runs = paired_runs(variants, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
-                       n_jobs=n_jobs, client=client, progress=progress, desc="caveats")
+    if sample.generator not in GENERATORS:
+        raise ValueError(f"generator={sample.generator!r} is not an option; choose one of {GENERATORS}")
+    variants = [("article", ARTICLE)] + [(k, caveat_settings([k], sample.generator)) for k in keys]
+    runs = paired_runs(variants, sample, workers=workers, desc="caveats")
     return runs["pnl"], runs["trades"]
+
+
+def caveat_pnl(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
+               caveats: Optional[Iterable[str]] = None, **keywords: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`caveat_runs` on ``num_seeds`` markets of ``generator``, ``num_periods`` bars long: market ``i``
+    from child ``i`` of ``seed`` (as in the realism ladder; :class:`~mesbook.data.synthetic.Sample`).
+    ``keywords`` spread the markets: ``workers=``, or ``n_jobs``/``client``/``progress``
+    (:func:`mesbook.parallel.parallel_map`); the numbers do not change.
+    """
+    workers = workers_of(keywords, "caveat_pnl")
+    return caveat_runs(Sample(generator, num_seeds, num_periods, seed), caveats, workers=workers)
 
 
 def summarize_caveats(pnl: pd.DataFrame, trades: pd.DataFrame) -> pd.DataFrame:
@@ -174,18 +181,16 @@ def summarize_caveats(pnl: pd.DataFrame, trades: pd.DataFrame) -> pd.DataFrame:
 
 
 def caveat_effects(generator: str = "article", num_seeds: int = 100, num_periods: int = 500, seed: int = 7,
-                   caveats: Optional[Iterable[str]] = None, *, n_jobs: int = 1, client: Optional[Any] = None,
-                   progress: bool = False) -> pd.DataFrame:
+                   caveats: Optional[Iterable[str]] = None, **keywords: Any) -> pd.DataFrame:
     """What each caveat is worth: one row per caveat, switched alone from ``ARTICLE``.
 
     Columns: ``article`` / ``honest`` — what the article does and the alternative; ``before`` — mean net
     P&L of the article's bot across the markets (dollars); ``after`` — the same with this one caveat
     removed; ``change`` — the mean paired difference ``after − before``; ``std_error`` — its standard
-    error; ``trades_before`` / ``trades_after`` — mean trades per market. Markets (and ``n_jobs``,
-    ``client``) as in :func:`caveat_pnl`.
+    error; ``trades_before`` / ``trades_after`` — mean trades per market. Markets (and ``keywords``: the
+    workers) as in :func:`caveat_pnl`.
     """
-    return summarize_caveats(*caveat_pnl(generator, num_seeds, num_periods, seed, caveats, n_jobs=n_jobs,
-                                         client=client, progress=progress))
+    return summarize_caveats(*caveat_pnl(generator, num_seeds, num_periods, seed, caveats, **keywords))
 
 
 def caveat_table(effects: pd.DataFrame) -> pd.DataFrame:
@@ -199,8 +204,7 @@ def caveat_table(effects: pd.DataFrame) -> pd.DataFrame:
     }, index=effects.index)
 
 
-def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 7, *, n_jobs: int = 1,
-                      client: Optional[Any] = None, progress: bool = False) -> pd.DataFrame:
+def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 7, **keywords: Any) -> pd.DataFrame:
     """The *synthetic data* caveat: the article's bot on the article's generator and on the realistic one.
 
     One column per generator; rows: mean net P&L and its standard error (dollars), share of profitable
@@ -212,15 +216,14 @@ def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 
     median market realizes less than the setting: volatility comes in clusters and fat-tailed bursts, so a
     few turbulent markets carry much of the variance and the typical 500-bar market is calmer; the root
     mean square comes closer to the setting. Markets as in :func:`caveat_pnl` (the same seeds for both
-    generators); ``n_jobs``/``client`` as there.
+    generators); ``keywords`` (the workers) as there.
     """
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
+    workers = workers_of(keywords, "market_comparison")
     num_periods = check_int("num_periods", num_periods, minimum=30)
     columns = {}
     for generator in GENERATORS:
-        runs = paired_runs({"article": ARTICLE}, generator=generator, num_seeds=num_seeds, num_periods=num_periods,
-                           seed=seed, measures=("pnl", "trades", "volatility"), n_jobs=n_jobs, client=client,
-                           progress=progress, desc=f"{generator} markets")
+        runs = paired_runs({"article": ARTICLE}, Sample(generator, num_seeds, num_periods, seed),
+                           measures=("pnl", "trades", "volatility"), workers=workers, desc=f"{generator} markets")
         pnl = runs["pnl"]["article"].to_numpy()
         vols = runs["volatility"]["article"].to_numpy()
         summary = paired_summary(runs["pnl"]).loc["article"]
@@ -238,7 +241,7 @@ def market_comparison(num_seeds: int = 100, num_periods: int = 500, seed: int = 
 
 __all__ = [
     "ARTICLE_MARKET_VOL", "CAVEATS", "EFFECT_COLUMNS", "GENERATOR_VOL", "Caveat", "caveat", "caveat_effects", "caveat_list",
-    "caveat_pnl",
+    "caveat_pnl", "caveat_runs",
     "caveat_settings", "caveat_table", "market_comparison", "net_pnl", "run_caveats",
     "summarize_caveats",
 ]

@@ -19,22 +19,27 @@ Start from ``ARTICLE`` and switch the simplifications off one by one, *cumulativ
 11. ``roll filter`` — no new trades for a few bars after each quarterly expiry's OI drop (``HONEST``).
 
 Rungs 3 and 4 split one change (the article's gradient to a 5-bar backward slope) into its two parts:
-removing the look-ahead, then switching on the window. Every rung is run on the same ``num_seeds``
-seeded markets; the table gives the mean net P&L across seeds with its standard error and 95 % band, and
-the mean *paired* change from the rung before (same markets, so the market noise cancels; the kernel is
-:mod:`mesbook.studies.paired`). :func:`rung_settings` gives one rung's settings by name. The top of the
-ladder, ``HONEST``, is a preset of :mod:`mesbook.engine.settings`. Money is in dollars.
+removing the look-ahead, then switching on the window. Every rung is run on the same seeded markets (a
+:class:`~mesbook.data.synthetic.Sample`; :func:`ladder_runs`); the table gives the mean net P&L across
+them with its standard error and 95 % band (:mod:`mesbook.estimates`), and the mean *paired* change from
+the rung before (same markets, so the market noise cancels; the kernel is :mod:`mesbook.studies.paired`).
+:func:`realism_ladder` and :func:`ladder_pnl` are the keyword forms (``num_seeds``, ``seed``, ``n_jobs``,
+...). :func:`rung_settings` gives one rung's settings by name. The top of the ladder, ``HONEST``, is a
+preset of :mod:`mesbook.engine.settings`. Money is in dollars.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..constants import INITIAL_CASH
+from ..core.windows import ARTICLE_WINDOWS, Windows
+from ..data.synthetic import Sample
 from ..engine.settings import ARTICLE, HONEST, BacktestSettings, check_settings
-from ..validation import check_windows
+from ..estimates import Z95, estimates
+from ..parallel import SERIAL, Workers
+from .keywords import windows_and_workers
 from .paired import paired_runs, paired_summary
 
 #: The rungs above the article, in order: a name and the settings fields it takes from the target.
@@ -92,78 +97,59 @@ def rung_settings(name: str, target: BacktestSettings = HONEST) -> BacktestSetti
     return steps[name]
 
 
-def ladder_pnl(
-    num_seeds: int = 50,
-    num_periods: int = 500,
-    seed: int = 0,
-    generator: str = "article",
-    *,
-    target: BacktestSettings = HONEST,
-    coupling: float = 0.0,
-    short_sma_window: int = OI_SHORT_SMA_WINDOW,
-    long_sma_window: int = OI_LONG_SMA_WINDOW,
-    gradient_window: int = OI_GRADIENT_WINDOW,
-    initial_cash: float = INITIAL_CASH,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Net P&L and trade counts of every rung on every seed: two frames, seeds down, rungs across.
-
-    Market ``i`` comes from child ``i`` of ``SeedSequence(seed)`` (see
-    :func:`mesbook.studies.paired.paired_runs`). Each cell is ``run_backtest(market_i, rung).net_pnl``
-    (dollars) or its number of trades.
-    """
-    windows = dict(zip(("short_sma_window", "long_sma_window", "gradient_window"),
-                       check_windows(short_sma_window, long_sma_window, gradient_window)))
-    steps = ladder_steps(target)
-    runs = paired_runs(steps, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
-                       coupling=coupling, windows=windows, initial_cash=initial_cash, n_jobs=n_jobs, client=client,
-                       progress=progress, desc="realism ladder")
+def ladder_runs(sample: Sample, target: BacktestSettings = HONEST, *, windows: Windows = ARTICLE_WINDOWS,
+                initial_cash: float = INITIAL_CASH, workers: Workers = SERIAL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net P&L and trade counts of every rung on every market of ``sample``: two frames, seeds down, rungs
+    across. Each cell is ``run_backtest(market_i, rung).net_pnl`` (dollars) or its number of trades."""
+    runs = paired_runs(ladder_steps(target), sample, windows=windows, initial_cash=initial_cash, workers=workers,
+                       desc="realism ladder")
     pnl, trades = runs["pnl"], runs["trades"]
     for frame in (pnl, trades):
         frame.index.name, frame.columns.name = "seed", "rung"
     return pnl, trades
 
 
-def realism_ladder(
-    num_seeds: int = 50,
-    num_periods: int = 500,
-    seed: int = 0,
-    generator: str = "article",
-    *,
-    target: BacktestSettings = HONEST,
-    coupling: float = 0.0,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
-    **windows: int,
-) -> pd.DataFrame:
+def ladder_pnl(num_seeds: int = 50, num_periods: int = 500, seed: int = 0, generator: str = "article", *,
+               target: BacktestSettings = HONEST, coupling: float = 0.0, initial_cash: float = INITIAL_CASH,
+               **keywords: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`ladder_runs` on ``num_seeds`` markets of ``num_periods`` bars of ``generator``, seeded by ``seed``
+    (market ``i`` from child ``i`` of ``SeedSequence(seed)``, see :class:`~mesbook.data.synthetic.Sample`).
+
+    ``keywords``: the bot's windows (``windows=`` or ``short_sma_window``/``long_sma_window``/``gradient_window``)
+    and where the markets run (``workers=`` or ``n_jobs``/``client``/``progress``); see
+    :mod:`mesbook.studies.keywords`.
+    """
+    windows, workers = windows_and_workers(keywords, "ladder_pnl")
+    return ladder_runs(Sample(generator, num_seeds, num_periods, seed, coupling), target, windows=windows,
+                       initial_cash=initial_cash, workers=workers)
+
+
+def realism_ladder(num_seeds: int = 50, num_periods: int = 500, seed: int = 0, generator: str = "article", *,
+                   target: BacktestSettings = HONEST, coupling: float = 0.0, **keywords: Any) -> pd.DataFrame:
     """One row per rung (see the module docstring): how mean net P&L moves as realism is added.
 
     Columns (dollars unless said): ``changes`` — the settings the rung switched; ``mean_pnl`` — mean net
     P&L across seeds; ``std_error`` — its standard error; ``low_95``/``high_95`` — mean ± 1.96 standard
     errors; ``change`` — mean paired change from the previous rung (NaN on the first); ``change_std_error``
-    — its standard error; ``mean_trades`` — trades per market. ``windows`` are the
-    ``short_sma_window``/``long_sma_window``/``gradient_window`` of :func:`mesbook.run_backtest`.
+    — its standard error; ``mean_trades`` — trades per market. Markets and ``keywords`` (windows, workers)
+    as in :func:`ladder_pnl`.
     """
-    pnl, trades = ladder_pnl(num_seeds, num_periods, seed, generator, target=target, coupling=coupling,
-                             n_jobs=n_jobs, client=client, progress=progress, **windows)
-    return summarize_ladder(pnl, trades, ladder_steps(target))
+    windows, workers = windows_and_workers(keywords, "realism_ladder")
+    sample = Sample(generator, num_seeds, num_periods, seed, coupling)
+    return summarize_ladder(*ladder_runs(sample, target, windows=windows, workers=workers), ladder_steps(target))
 
 
 def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[str, BacktestSettings]]) -> pd.DataFrame:
     """The table of :func:`realism_ladder` from the per-seed frames of :func:`ladder_pnl`."""
-    summary = paired_summary(pnl, against="previous")
-    mean, error = summary["mean"], summary["std_error"]
+    summary, band = paired_summary(pnl, against="previous"), estimates(pnl)
     settings = [s for _, s in steps]
     changes = ["—"] + [
         ", ".join(f"{name}={new!r}" for name, (_, new) in before.differences(after).items())
         for before, after in zip(settings, settings[1:])
     ]
     table = pd.DataFrame({
-        "changes": changes, "mean_pnl": mean, "std_error": error, "low_95": mean - 1.96 * error,
-        "high_95": mean + 1.96 * error, "change": summary["change"], "change_std_error": summary["change_std_error"],
+        "changes": changes, "mean_pnl": band["mean"], "std_error": band["std_error"], "low_95": band["low_95"],
+        "high_95": band["high_95"], "change": summary["change"], "change_std_error": summary["change_std_error"],
         "mean_trades": trades.mean(),
     }, index=pnl.columns)
     return table[list(LADDER_COLUMNS)]
@@ -175,6 +161,6 @@ def ladder_table(ladder: pd.DataFrame) -> pd.DataFrame:
         "mean net P&L ($)": ladder["mean_pnl"].round(1),
         "95 % band ($)": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(ladder["low_95"], ladder["high_95"])],
         "step ($)": ladder["change"].round(1),
-        "step ± 95 % ($)": (1.96 * ladder["change_std_error"]).round(1),
+        "step ± 95 % ($)": (Z95 * ladder["change_std_error"]).round(1),
         "trades per market": ladder["mean_trades"].round(1),
     }, index=pd.Index(ladder.index, name="rung"))

@@ -9,9 +9,12 @@ article's own generator, where price and OI are independent random walks. On the
 with ``coupling > 0`` (an OI-driven drift planted in the price, see
 :func:`mesbook.data.synthetic.simulate_realistic_market`) the same test finds the edge.
 
-Path ``i`` is drawn from child ``i`` of ``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`);
-its random entries from that child's own child. Results are therefore bit-identical for a seed, however
-the paths are spread over processes or a Dask cluster. Money is in dollars.
+The paths are a :class:`~mesbook.data.synthetic.Sample`: path ``i`` is drawn from child ``i`` of
+``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`), its random entries from that child's own
+child. Results are therefore bit-identical for a seed, however the paths are spread over processes or a
+Dask cluster. The strategy and its twins run on the fast path (:class:`mesbook.engine.fastpath.FastMarket`);
+:func:`monte_carlo_runs` takes the values (sample, windows, workers), :func:`monte_carlo` the keyword form.
+Money is in dollars.
 """
 from __future__ import annotations
 
@@ -21,25 +24,18 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtr
 
-from ..constants import (
-    FUTURES_MULTIPLIER,
-    INITIAL_CASH,
-    OI_GRADIENT_WINDOW,
-    OI_LONG_SMA_WINDOW,
-    OI_SHORT_SMA_WINDOW,
-    STRIKE_INTERVAL,
-)
-from ..article.contract import get_atm_strike, intrinsic_value
-from ..article.simulation import article_run
-from ..engine.decisions import SignalCache
-from ..engine.fastpath import require_fast_path
-from ..formatting import format_p
-from ..parallel import chunk, parallel_map, root_seed, task_seeds, worker_count
+from ..core.market import business_days
+from ..core.trades import ArrayRun
+from ..core.windows import ARTICLE_WINDOWS, Windows
+from ..data.synthetic import GENERATORS, PATH_START, Sample
+from ..engine.fastpath import FastMarket, require_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
-from ..data.synthetic import GENERATORS, PATH_START, seeded_market, simulate_paths
-from ..validation import check_int, check_number, check_windows
+from ..estimates import Estimate, estimate, one_sided_t_test
+from ..formatting import format_p
+from ..parallel import SERIAL, Workers, chunk, task_seeds
+from ..validation import check_int
+from .keywords import windows_and_workers
 
 RANDOM_TYPES = ("same", "random")
 
@@ -82,10 +78,14 @@ class MonteCarloResult:
         return float(self.difference.mean())
 
     @property
+    def estimate(self) -> Estimate:
+        """:attr:`mean_difference` with its standard error and 95 % band (:func:`mesbook.estimates.estimate`)."""
+        return estimate(self.difference)
+
+    @property
     def std_error(self) -> float:
         """Standard error of :attr:`mean_difference`, dollars (NaN with one path)."""
-        n = self.num_paths
-        return float(self.difference.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+        return self.estimate.std_error
 
     def frame(self) -> pd.DataFrame:
         """One row per path: strategy and random-entry P&L (dollars), their difference and the trade count."""
@@ -100,7 +100,7 @@ class MonteCarloResult:
             f"coupling {self.coupling:g}",
             f"{'strategy mean P&L':<28}{self.strategy_pnl.mean():>+12,.2f} $",
             f"{'random-entry mean P&L':<28}{self.random_pnl.mean():>+12,.2f} $  ({self.random_draws} draws per path)",
-            f"{'difference':<28}{self.mean_difference:>+12,.2f} $  (± {1.96 * self.std_error:,.2f} $, 95 %)",
+            f"{'difference':<28}{self.mean_difference:>+12,.2f} $  (± {self.estimate.half_width_95:,.2f} $, 95 %)",
             f"{'mean trades per path':<28}{self.trades.mean():>12.1f}",
             f"{'t statistic':<28}{self.t_statistic:>12.2f}",
             f"{'one-sided p-value':<28}{self.p_value:>12.4f}   {verdict}",
@@ -108,87 +108,61 @@ class MonteCarloResult:
         return "\n".join(rows)
 
 
-def monte_carlo(
-    num_paths: int = 1000,
-    num_periods: int = 500,
-    seed: Optional[int | np.random.SeedSequence] = 0,
-    coupling: float = 0.0,
-    settings: BacktestSettings = ARTICLE,
-    *,
-    generator: Optional[str] = None,
-    random_draws: int = 10,
-    random_types: str = "same",
-    short_sma_window: int = OI_SHORT_SMA_WINDOW,
-    long_sma_window: int = OI_LONG_SMA_WINDOW,
-    gradient_window: int = OI_GRADIENT_WINDOW,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
-) -> MonteCarloResult:
+def monte_carlo(num_paths: int = 1000, num_periods: int = 500, seed: Optional[int | np.random.SeedSequence] = 0,
+                coupling: float = 0.0, settings: BacktestSettings = ARTICLE, *, generator: Optional[str] = None,
+                random_draws: int = 10, random_types: str = "same", **keywords: Any) -> MonteCarloResult:
     """Run the strategy and random-entry twins on ``num_paths`` seeded markets; test the difference.
 
     ``generator`` is "article" (independent price and OI, the article's script) or "realistic"; by
     default "article" when ``coupling == 0`` and "realistic" otherwise. ``coupling`` is the planted
-    per-bar Sharpe ratio of the OI edge (realistic generator only). ``settings`` must execute trades as
-    the article does (fixed premium, intrinsic value, no costs: see :mod:`mesbook.engine.fastpath`); the signal
+    per-bar Sharpe ratio of the OI edge (realistic generator only). ``seed`` is a non-negative int or a
+    ``numpy.random.SeedSequence`` (``None``: fresh entropy, not reproducible). The markets are the
+    :class:`~mesbook.data.synthetic.Sample` of these arguments; ``keywords`` are the bot's windows and the
+    workers (``windows=`` or ``short_sma_window``/..., ``workers=`` or ``n_jobs``/``client``/``progress``;
+    the answer does not depend on the workers). Everything else as in :func:`monte_carlo_runs`.
+    """
+    windows, workers = windows_and_workers(keywords, "monte_carlo")
+    generator = ("article" if coupling == 0 else "realistic") if generator is None else generator
+    return monte_carlo_runs(Sample(generator, num_paths, num_periods, seed, coupling), settings, windows=windows,
+                            random_draws=random_draws, random_types=random_types, workers=workers)
+
+
+def monte_carlo_runs(sample: Sample, settings: BacktestSettings = ARTICLE, *, windows: Windows = ARTICLE_WINDOWS,
+                     random_draws: int = 10, random_types: str = "same", workers: Workers = SERIAL) -> MonteCarloResult:
+    """The strategy and its random-entry twins on every market of ``sample``; the paired test of the difference.
+
+    The sample's generator is "article" or "realistic". ``settings`` must execute trades as the article
+    does (fixed premium, intrinsic value, no costs: see :mod:`mesbook.engine.fastpath`); the signal
     switches (warm-up, gradient, OI lag, fill delay, roll filter) are free.
 
     Random entries: a twin takes the strategy's trades in a random order and lays them back to back from
-    the strategy's first entry bar, so it has the same trades count, holding periods (bars) and time in
-    the market, but entry bars unrelated to the signals; each trade is an ATM option at the same fixed
-    premium. ``random_types="same"`` keeps each trade's option type; "random" draws call or put with
-    equal odds (which also credits the strategy for its call/put mix, not only its timing: on the
-    article's upward-drifting prices that alone looks like an edge). Keeping the trades in the same
-    span matters on the realistic generator, whose point volatility grows with the price level.
-    ``random_draws`` twins per path are averaged to steady the benchmark. ``n_jobs``/``client``/``progress`` as in
-    :func:`mesbook.parallel.parallel_map`; the answer does not depend on them. ``seed`` is a
-    non-negative int or a ``numpy.random.SeedSequence`` (``None``: fresh entropy, not reproducible).
+    the strategy's first entry bar (:meth:`mesbook.engine.fastpath.FastMarket.twins`), so it has the same
+    trades count, holding periods (bars) and time in the market, but entry bars unrelated to the signals;
+    each trade is an ATM option at the same fixed premium. ``random_types="same"`` keeps each trade's option
+    type; "random" draws call or put with equal odds (which also credits the strategy for its call/put mix,
+    not only its timing: on the article's upward-drifting prices that alone looks like an edge). Keeping the
+    trades in the same span matters on the realistic generator, whose point volatility grows with the price
+    level. ``random_draws`` twins per path are averaged to steady the benchmark. ``workers`` spread the paths.
     """
-    num_paths = check_int("num_paths", num_paths, minimum=2)
-    num_periods = check_int("num_periods", num_periods, minimum=2)
-    coupling = check_number("coupling", coupling, minimum=-np.inf)
     random_draws = check_int("random_draws", random_draws)
     if random_types not in RANDOM_TYPES:
         raise ValueError(f"random_types={random_types!r} is not an option; choose one of {RANDOM_TYPES}")
     check_settings(settings)
     require_fast_path(settings, "monte_carlo")
-    windows = check_windows(short_sma_window, long_sma_window, gradient_window)
-    generator = ("article" if coupling == 0 else "realistic") if generator is None else generator
-    if generator not in GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {GENERATORS}")
-    if generator == "article" and coupling != 0:
-        raise ValueError("the article generator draws price and OI independently; coupling needs generator='realistic'")
-
-    root = root_seed(seed)
-    seeds = task_seeds(root, num_paths)
+    if sample.generator not in GENERATORS:
+        raise ValueError(f"generator={sample.generator!r} is not an option; choose one of {GENERATORS}")
     shared = None
-    if generator == "article":  # every path in one call (path i from child i); tasks then read their rows
-        prices, oi = simulate_paths(num_paths, num_periods, seed=root)
-        shared = _ArticlePaths(prices, oi, pd.date_range(PATH_START, periods=num_periods, freq="B"))
-    tasks = chunk(list(enumerate(seeds)), 4 * worker_count(n_jobs, client))
-    work = partial(_paths_chunk, generator=generator, num_periods=num_periods, coupling=coupling, settings=settings,
-                   windows=windows, random_draws=random_draws, random_types=random_types)
-    parts = parallel_map(work, tasks, shared=shared, n_jobs=n_jobs, client=client, progress=progress,
-                         desc="Monte Carlo paths")
+    if sample.generator == "article":  # every path in one call (path i from child i); tasks then read their rows
+        prices, oi = sample.paths()
+        shared = _ArticlePaths(prices, oi, business_days(PATH_START, sample.bars))
+    tasks = chunk(list(enumerate(sample.children())), 4 * workers.count)
+    work = partial(_paths_chunk, sample=sample, settings=settings, windows=windows, random_draws=random_draws,
+                   random_types=random_types)
+    parts = workers.map(work, tasks, shared=shared, desc="Monte Carlo paths")
     strategy, random, trades = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    t_statistic, p_value = paired_one_sided_test(strategy - random)
-    return MonteCarloResult(strategy, random, trades, p_value, t_statistic, generator, coupling, num_periods,
-                            random_draws, settings)
-
-
-def paired_one_sided_test(difference: np.ndarray) -> tuple[float, float]:
-    """(t, p) of a one-sided t-test that the mean of ``difference`` is above 0.
-
-    With no spread at all the p-value is 0 for a positive mean and 1 otherwise (t is ±inf or NaN).
-    """
-    difference = np.asarray(difference, dtype=float)
-    if len(difference) < 2:
-        raise ValueError("difference needs at least two paths for a t-test")
-    mean, spread = difference.mean(), difference.std(ddof=1)
-    if spread == 0:
-        return (np.inf if mean > 0 else (np.nan if mean == 0 else -np.inf)), (0.0 if mean > 0 else 1.0)
-    t = mean / (spread / np.sqrt(len(difference)))
-    return float(t), float(stdtr(len(difference) - 1, -t))  # Student-t upper tail, P(T > t)
+    t_statistic, p_value = one_sided_t_test(strategy - random)
+    return MonteCarloResult(strategy, random, trades, p_value, t_statistic, sample.generator, sample.coupling,
+                            sample.bars, random_draws, settings)
 
 
 @dataclass(frozen=True)
@@ -200,40 +174,35 @@ class _ArticlePaths:
     times: pd.DatetimeIndex
 
 
-def _paths_chunk(tasks: list[tuple[int, np.random.SeedSequence]], shared: Optional[_ArticlePaths], *, generator: str,
-                 num_periods: int, coupling: float, settings: BacktestSettings, windows: tuple[int, int, int],
-                 random_draws: int, random_types: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
+def _paths_chunk(tasks: list[tuple[int, np.random.SeedSequence]], shared: Optional[_ArticlePaths], *, sample: Sample,
+                 settings: BacktestSettings, windows: Windows, random_draws: int,
+                 random_types: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = np.zeros((3, len(tasks)))
     for row, (path, child) in enumerate(tasks):
         if shared is not None:
             price, oi, times = shared.prices[path], pd.Series(shared.oi[path]), shared.times
         else:
-            frame = seeded_market(generator, num_periods, child, coupling)
+            frame = sample.market(child)
             price, oi, times = frame["futures_price"].to_numpy(), frame["open_interest"], frame["timestamp"]
-        codes = SignalCache(oi, settings, times).codes(*windows)
-        run = article_run(price, codes, initial_cash=INITIAL_CASH, premium=premium)
+        market = FastMarket(price, oi, times, settings, caller="monte_carlo")
+        run = market.run(windows)
         rng = np.random.default_rng(task_seeds(child, 1)[0])
-        out[:, row] = run.pnl.sum(), _random_entry_pnl(rng, price, run, premium, random_draws, random_types), len(run.pnl)
+        out[:, row] = run.pnl.sum(), _random_entry_pnl(rng, market, run, random_draws, random_types), len(run.pnl)
     return out[0], out[1], out[2].astype(np.int64)
 
 
-def _random_entry_pnl(rng: np.random.Generator, price: np.ndarray, run: Any, premium: float, draws: int,
+def _random_entry_pnl(rng: np.random.Generator, market: FastMarket, run: ArrayRun, draws: int,
                       random_types: str) -> float:
     """Mean total P&L (dollars) of ``draws`` random-entry twins of the trades in ``run``.
 
-    A twin is the strategy's trades in a random order, laid back to back from the strategy's first entry:
-    same durations, same time in the market, random entry bars.
+    The twins' orders are drawn at once (``argsort`` of uniforms, one row per twin); with
+    ``random_types="random"`` their sides are then drawn too.
     """
     if not len(run.pnl):
         return 0.0
-    order = np.argsort(rng.random((draws, len(run.pnl))), axis=1)
-    durations = (run.exits - run.entries)[order]
-    starts = run.entries[0] + np.cumsum(durations, axis=1) - durations
-    signs = run.signs[order] if random_types == "same" else rng.choice(np.array([-1, 1]), size=order.shape)
-    strikes = get_atm_strike(price[starts], STRIKE_INTERVAL)
-    pnl = intrinsic_value(signs, price[starts + durations], strikes) * FUTURES_MULTIPLIER - premium
-    return float(pnl.sum(axis=1).mean())
+    orders = np.argsort(rng.random((draws, len(run.pnl))), axis=1)
+    signs = None if random_types == "same" else rng.choice(np.array([-1, 1]), size=orders.shape)
+    return float(market.twins(run, orders, signs).pnl.sum(axis=1).mean())
 
 
 def monte_carlo_label(result: MonteCarloResult) -> str:
@@ -256,7 +225,7 @@ def monte_carlo_table(*results, names: Optional[Sequence[str]] = None) -> pd.Dat
             "strategy ($)": round(float(result.strategy_pnl.mean()), 2),
             "random entries ($)": round(float(result.random_pnl.mean()), 2),
             "difference ($)": round(result.mean_difference, 2),
-            "± 95 % ($)": round(1.96 * result.std_error, 2),
+            "± 95 % ($)": round(result.estimate.half_width_95, 2),
             "t": round(result.t_statistic, 2),
             "p-value": format_p(result.p_value),
         })

@@ -15,9 +15,13 @@ holds the corrections, each written once:
 * :func:`backtest_overfitting` — the probability of backtest overfitting (PBO) by combinatorially
   symmetric cross-validation, Bailey, Borwein, López de Prado & Zhu (2017), *Journal of Computational
   Finance* 20(4): how often the in-sample best pair ranks in the bottom half out of sample.
-* :func:`sweep_pnl` and :func:`sweep_verdict` — the per-bar P&L of every pair of a window sweep (the
-  same runs as :func:`mesbook.studies.sweep.sweep_windows`, tested) and the verdict table of all of the
-  above next to the raw best pair.
+* :func:`verdict` — all of the above on one P&L matrix, next to the raw best column
+  (:class:`MultipleTestingVerdict`).
+
+Like ``arch``'s SPA, every statistic here takes a P&L (or loss) matrix — bars down, one column per
+strategy — and nothing else; building it is the caller's job. For a window sweep that is
+:mod:`mesbook.studies.sweep_matrix` (the per-bar P&L of every pair and of its random-entry twin, and
+:func:`~mesbook.studies.sweep_matrix.sweep_verdict`).
 
 Units, once for the module. P&L is in **dollars per bar**; a strategy's Sharpe ratio here is the simple
 ``mean / std`` (ddof 1) of its per-bar P&L, **per bar**, the quantity of Bailey & López de Prado.
@@ -29,7 +33,6 @@ the paper. Inputs are never modified.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Optional, Union
@@ -39,34 +42,26 @@ import pandas as pd
 from arch.bootstrap import SPA
 from scipy.special import ndtr, ndtri
 
-from ..article.contract import get_atm_strike, intrinsic_value
-from ..article.simulation import ArrayRun, article_equity, article_run
-from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, STRIKE_INTERVAL, TRADING_DAYS
-from ..engine.decisions import SignalCache
-from ..engine.fastpath import require_fast_path
-from ..engine.settings import ARTICLE, BacktestSettings, check_settings
+
+from ..constants import TRADING_DAYS
 from ..formatting import format_p, usd
 from ..parallel import task_seeds
-from ..validation import check_frame, check_int, check_number
-from .sweep import WINDOW_COLUMNS, window_grid
+from ..validation import check_int, check_number
 
 __all__ = [
     "EULER_GAMMA",
     "DeflatedSharpe",
+    "MultipleTestingVerdict",
     "OverfittingResult",
     "SPAResult",
-    "Verdict",
     "backtest_overfitting",
     "deflated_sharpe_ratio",
     "expected_max_sharpe",
     "implied_trials",
     "per_bar_sharpe",
     "probabilistic_sharpe_ratio",
-    "random_entry_pnl",
     "reality_check",
     "spa_test",
-    "sweep_pnl",
-    "sweep_verdict",
     "verdict",
 ]
 
@@ -378,85 +373,19 @@ def _block_sharpe(chosen: np.ndarray, count: np.ndarray, total: np.ndarray, squa
 
 
 # --------------------------------------------------------------------------------------------------
-# a window sweep's per-bar P&L and the verdict on it
+# the verdict: every statistic above on one P&L matrix
 # --------------------------------------------------------------------------------------------------
-def sweep_pnl(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int],
-              gradients: Iterable[int] = (OI_GRADIENT_WINDOW,), settings: BacktestSettings = ARTICLE, *,
-              initial_cash: float = INITIAL_CASH) -> pd.DataFrame:
-    """Per-bar P&L (dollars) of every window pair of a sweep: one column per (short, long, gradient).
-
-    Row ``t`` is the change of the account value from bar ``t − 1`` to bar ``t`` (the first bar against
-    ``initial_cash``), so each column sums to the pair's net P&L, the value
-    :func:`mesbook.studies.sweep.sweep_windows` reports (tested). Columns are a MultiIndex named
-    ``short``, ``long``, ``gradient`` (bars), in :func:`~mesbook.studies.sweep.window_grid` order; the
-    index is the data's timestamps. Needs settings the fast path runs (e.g. ``ARTICLE``).
-    """
-    runs, price, times = _sweep_runs(data, shorts, longs, gradients, settings, initial_cash)
-    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
-    columns = [np.diff(article_equity(run, price, initial_cash=initial_cash, premium=premium), prepend=initial_cash)
-               for run in runs.values()]
-    index = pd.MultiIndex.from_tuples(list(runs), names=list(WINDOW_COLUMNS))
-    return pd.DataFrame(np.column_stack(columns), index=pd.Index(times, name="timestamp"), columns=index)
-
-
-def random_entry_pnl(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int],
-                     gradients: Iterable[int] = (OI_GRADIENT_WINDOW,), settings: BacktestSettings = ARTICLE, *,
-                     draws: int = 10, seed: Union[int, np.random.SeedSequence] = 0,
-                     initial_cash: float = INITIAL_CASH) -> pd.DataFrame:
-    """Per-bar P&L (dollars) of each pair's random-entry twin, laid out like :func:`sweep_pnl`.
-
-    A twin trades the pair's own trades (same number, durations, call/put sides) in a random order, back
-    to back from the pair's first entry: same time in the market, random entry bars, as in
-    :mod:`mesbook.studies.montecarlo`. Each column is the mean over ``draws`` twins. Pair ``i`` draws from
-    child ``i`` of ``SeedSequence(seed)``: bit-identical for a seed.
-    """
-    draws = check_int("draws", draws)
-    runs, price, times = _sweep_runs(data, shorts, longs, gradients, settings, initial_cash)
-    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
-    columns = []
-    for run, child in zip(runs.values(), task_seeds(seed, len(runs))):
-        rng, twin = np.random.default_rng(child), np.zeros(len(price))
-        for _ in range(draws if len(run.pnl) else 0):
-            order = rng.permutation(len(run.pnl))
-            durations = (run.exits - run.entries)[order]
-            starts = run.entries[0] + np.cumsum(durations) - durations
-            signs = run.signs[order]
-            strikes = get_atm_strike(price[starts], STRIKE_INTERVAL)
-            pnl = intrinsic_value(signs, price[starts + durations], strikes) * FUTURES_MULTIPLIER - premium
-            shuffled = ArrayRun(starts, starts + durations, signs, strikes, pnl)
-            twin += np.diff(article_equity(shuffled, price, initial_cash=initial_cash, premium=premium),
-                            prepend=initial_cash)
-        columns.append(twin / draws)
-    index = pd.MultiIndex.from_tuples(list(runs), names=list(WINDOW_COLUMNS))
-    return pd.DataFrame(np.column_stack(columns), index=pd.Index(times, name="timestamp"), columns=index)
-
-
-def _sweep_runs(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int], gradients: Iterable[int],
-                settings: BacktestSettings, initial_cash: float) -> tuple[dict, np.ndarray, pd.DatetimeIndex]:
-    """The article's trades (an ArrayRun) for every window combination, keyed by (short, long, gradient)."""
-    check_settings(settings)
-    require_fast_path(settings, "sweep_pnl")
-    initial_cash = check_number("initial_cash", initial_cash)
-    grid = window_grid(shorts, longs, gradients)
-    check_frame(data, positive=("futures_price", "open_interest"))
-    price = data["futures_price"].to_numpy(dtype=float)
-    times = pd.DatetimeIndex(data["timestamp"])
-    cache = SignalCache(data["open_interest"], settings, times)
-    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
-    runs = {combo: article_run(price, cache.codes(*combo), initial_cash=initial_cash, premium=premium)
-            for combo in grid}
-    return runs, price, times
-
-
 @dataclass(frozen=True)
-class Verdict:
-    """The multiple-testing verdict on a set of strategies run on the same bars (e.g. a window sweep).
+class MultipleTestingVerdict:
+    """The multiple-testing verdict on a set of strategies run on the same bars (e.g. a window sweep), as
+    :func:`verdict` finds it.
 
     Sharpe ratios are annualized (``periods_per_year``); P&L in dollars. ``dsr`` uses the implied
     independent trials (:func:`implied_trials`), ``dsr_all_trials`` counts every strategy as independent
     (the paper's upper bound on the search). SPA p-values are Hansen's consistent ones (:func:`spa_test`;
     :func:`reality_check` gives White's original on the same inputs). "vs no trading" compares with a
-    flat account, "vs random entries" each pair with its random-entry twin (:func:`random_entry_pnl`);
+    flat account, "vs random entries" each pair with its random-entry twin
+    (:func:`mesbook.studies.sweep_matrix.random_entry_pnl`);
     NaN when not computed.
     """
 
@@ -502,10 +431,11 @@ class Verdict:
 
 def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, periods_per_year: float = TRADING_DAYS,
             reps: int = 1000, block_size: Optional[int] = None, n_blocks: int = 16,
-            seed: Union[int, np.random.SeedSequence] = 0) -> Verdict:
+            seed: Union[int, np.random.SeedSequence] = 0) -> MultipleTestingVerdict:
     """Every multiple-testing statistic of this module on one P&L matrix (bars × strategies, dollars).
 
-    ``random_pnl`` (same shape) is each strategy's own benchmark, e.g. :func:`random_entry_pnl`; the
+    ``random_pnl`` (same shape) is each strategy's own benchmark, e.g.
+    :func:`mesbook.studies.sweep_matrix.random_entry_pnl`; the
     "vs random entries" tests then run on ``pnl − random_pnl`` against zero. ``reps`` and
     ``block_size`` go to the bootstraps (SPA seeded from children 0 and 1 of ``SeedSequence(seed)``);
     ``n_blocks`` to :func:`backtest_overfitting` (0 skips it). Sharpe ratios are annualized with
@@ -536,24 +466,6 @@ def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, per
     n_blocks = check_int("n_blocks", n_blocks, minimum=0, maximum=24)
     pbo = backtest_overfitting(values, n_blocks).probability if n_blocks else np.nan
     root = math.sqrt(periods)
-    return Verdict(m, n, labels[best], float(values[:, best].sum()), float(sharpe[best] * root),
+    return MultipleTestingVerdict(m, n, labels[best], float(values[:, best].sum()), float(sharpe[best] * root),
                    deflated.benchmark * root, trials, rho, deflated.probability, every.probability,
                    spa_flat.consistent, float(spa_random), pbo, periods, spa_flat.reps, seed)
-
-
-def sweep_verdict(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int],
-                  gradients: Iterable[int] = (OI_GRADIENT_WINDOW,), settings: BacktestSettings = ARTICLE, *,
-                  random_draws: int = 10, initial_cash: float = INITIAL_CASH, **options) -> Verdict:
-    """:func:`verdict` on a window sweep: the raw best pair next to its multiple-testing corrections.
-
-    Builds :func:`sweep_pnl` and, when ``random_draws`` > 0, :func:`random_entry_pnl` (seeded from child 2
-    of ``SeedSequence(seed)``) for the grid, then calls :func:`verdict` with ``options`` (``seed``,
-    ``reps``, ``block_size``, ``n_blocks``, ``periods_per_year``). About a second for 400 pairs × 500 bars.
-    """
-    pnl = sweep_pnl(data, shorts, longs, gradients, settings, initial_cash=initial_cash)
-    twins = None
-    if check_int("random_draws", random_draws, minimum=0):
-        child = task_seeds(options.get("seed", 0), 3)[2]
-        twins = random_entry_pnl(data, shorts, longs, gradients, settings, draws=random_draws, seed=child,
-                                 initial_cash=initial_cash)
-    return verdict(pnl, twins, **options)

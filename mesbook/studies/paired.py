@@ -1,15 +1,15 @@
 """The paired-study kernel: the same seeded markets under several settings, and one summary of them.
 
 Every study that asks "what does this change of settings do to the bot?" over many markets runs the
-same experiment: market ``i`` is :func:`mesbook.data.synthetic.seeded_market` of a generator for child
-``i`` of ``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`), and every variant runs on that
-same market, so differences between variants are *paired* and the market noise cancels.
+same experiment on a :class:`~mesbook.data.synthetic.Sample` of seeded markets, and every variant runs on
+the same market, so differences between variants are *paired* and the market noise cancels.
 
-* :func:`paired_runs` — the per-market frame: markets down, ``(measure, variant)`` across. Work is
-  spread by :func:`mesbook.parallel.parallel_map` (``n_jobs`` local processes or a Dask ``client``);
-  the numbers do not depend on how it is spread.
+* :func:`paired_runs` — the per-market frame: markets down, ``(measure, variant)`` across. The markets
+  are spread over a :class:`~mesbook.parallel.Workers` (local processes or a Dask cluster); the numbers
+  do not depend on how.
 * :func:`paired_summary` — one table per measure: ``mean``, ``std_error``, and the mean paired
-  ``change`` (with ``change_std_error``) against the first variant or the previous one.
+  ``change`` (with ``change_std_error``) against the first variant or the previous one, computed by
+  :func:`mesbook.estimates.estimates`.
 
 The caveats, the realism ladder, the risk rules and the generator comparison are all built on these
 two functions. Money is in dollars.
@@ -17,17 +17,19 @@ two functions. Money is in dollars.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Mapping, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from ..constants import INITIAL_CASH, TRADING_DAYS
-from ..data.synthetic import MARKET_GENERATORS, seeded_market
+from ..core.windows import ARTICLE_WINDOWS, Windows
+from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
 from ..engine.settings import BacktestSettings, check_settings
-from ..parallel import parallel_map, task_seeds
-from ..validation import check_int, check_number
+from ..estimates import estimates
+from ..parallel import SERIAL, Workers
+from ..validation import check_number
 
 #: What :func:`paired_runs` can record per market and variant: net P&L (dollars), number of trades,
 #: maximum drawdown (percent of the peak, negative) and the market's annualized price volatility
@@ -43,47 +45,39 @@ Variants = Union[Mapping[str, BacktestSettings], Sequence[tuple[str, BacktestSet
 
 def paired_runs(
     variants: Variants,
+    sample: Sample,
     *,
-    generator: str = "article",
-    num_seeds: int = 50,
-    num_periods: int = 500,
-    seed: int = 0,
-    coupling: float = 0.0,
     measures: Sequence[str] = ("pnl", "trades"),
-    windows: Optional[Mapping[str, int]] = None,
+    windows: Windows = ARTICLE_WINDOWS,
     initial_cash: float = INITIAL_CASH,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
+    workers: Workers = SERIAL,
     desc: str = "paired study",
 ) -> pd.DataFrame:
-    """Each variant's ``measures`` on each of ``num_seeds`` seeded markets.
+    """Each variant's ``measures`` on each market of ``sample``.
 
     ``variants`` are named settings, as a mapping or ``(name, settings)`` pairs, in the order the
-    summary compares them. Market ``i`` is ``seeded_market(generator, num_periods, child_i, coupling)``
-    with ``child_i`` the ``i``-th of :func:`mesbook.parallel.task_seeds` of ``seed``. Each cell comes
-    from ``run_backtest(market_i, settings, initial_cash=initial_cash, **windows)``; ``windows`` are
-    ``short_sma_window``/``long_sma_window``/``gradient_window`` (bars).
+    summary compares them. Each cell comes from ``run_backtest(market_i, settings, initial_cash=initial_cash,
+    **windows.keywords())`` on market ``i`` of the :class:`~mesbook.data.synthetic.Sample`; ``workers`` spread
+    the markets.
 
-    Returns a frame indexed by ``market`` (0 … num_seeds − 1) with a column MultiIndex
-    ``(measure, variant)``; ``frame["pnl"]`` is the net P&L, markets down, variants across. ``trades``
-    are integers, the other measures floats (see :data:`MEASURES`).
+    Returns a frame indexed by ``market`` (0 … markets − 1) with a column MultiIndex ``(measure, variant)``;
+    ``frame["pnl"]`` is the net P&L (dollars), markets down, variants across. ``trades`` are integers, the
+    other measures floats (see :data:`MEASURES`).
     """
     pairs = _variants(variants)
-    if generator not in MARKET_GENERATORS:
-        raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
-    num_seeds = check_int("num_seeds", num_seeds, minimum=2)
-    num_periods = check_int("num_periods", num_periods, minimum=2)
-    coupling = check_number("coupling", coupling, minimum=-np.inf)
+    if not isinstance(sample, Sample):
+        raise TypeError(f"sample must be a Sample, e.g. Sample('article', 40, seed=7), got {type(sample).__name__}")
+    if not isinstance(windows, Windows):
+        raise TypeError(f"windows must be a Windows, e.g. Windows(10, 30, 5), got {type(windows).__name__}")
+    if not isinstance(workers, Workers):
+        raise TypeError(f"workers must be a Workers, e.g. Workers(n_jobs=-1), got {type(workers).__name__}")
     initial_cash = check_number("initial_cash", initial_cash)
     measures = _measures(measures)
-    work = partial(_one_market, generator=generator, num_periods=num_periods, coupling=coupling,
-                   settings=[s for _, s in pairs], measures=measures, windows=dict(windows or {}),
+    work = partial(_one_market, sample=sample, settings=[s for _, s in pairs], measures=measures, windows=windows,
                    initial_cash=initial_cash)
-    rows = parallel_map(work, task_seeds(seed, num_seeds), n_jobs=n_jobs, client=client, progress=progress, desc=desc)
-    values = np.array(rows)  # markets x measures x variants
+    values = np.array(workers.map(work, sample.children(), desc=desc))  # markets x measures x variants
     names = [name for name, _ in pairs]
-    index = pd.RangeIndex(num_seeds, name="market")
+    index = pd.RangeIndex(sample.markets, name="market")
     frames = {}
     for k, measure in enumerate(measures):
         block = values[:, k, :]
@@ -109,13 +103,10 @@ def paired_summary(values: pd.DataFrame, against: str = "first") -> pd.DataFrame
         raise ValueError(f"values needs at least two markets (rows) for a standard error, got {len(values)}")
     if values.shape[1] < 1:
         raise ValueError("values needs at least one variant (column)")
-    root = np.sqrt(len(values))
     change = values.sub(values.iloc[:, 0], axis=0) if against == "first" else values.diff(axis=1)
-    table = pd.DataFrame({
-        "mean": values.mean(), "std_error": values.std(ddof=1) / root,
-        "change": change.mean(), "change_std_error": change.std(ddof=1) / root,
-    }, index=values.columns)
-    return table[list(SUMMARY_COLUMNS)]
+    level, step = estimates(values), estimates(change)
+    return pd.DataFrame({"mean": level["mean"], "std_error": level["std_error"], "change": step["mean"],
+                         "change_std_error": step["std_error"]}, index=values.columns)[list(SUMMARY_COLUMNS)]
 
 
 def market_volatility(data: pd.DataFrame, periods_per_year: float = TRADING_DAYS) -> float:
@@ -153,16 +144,15 @@ def _measures(measures: Sequence[str]) -> list[str]:
     return chosen
 
 
-def _one_market(child: np.random.SeedSequence, *, generator: str, num_periods: int, coupling: float,
-                settings: list[BacktestSettings], measures: list[str], windows: dict[str, int],
-                initial_cash: float) -> np.ndarray:
-    """``measures x variants`` values on market ``child``."""
-    data = seeded_market(generator, num_periods, child, coupling)
+def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list[BacktestSettings],
+                measures: list[str], windows: Windows, initial_cash: float) -> np.ndarray:
+    """``measures x variants`` values on the market of ``child``."""
+    data = sample.market(child)
     statistics = "max_drawdown" in measures
     out = np.empty((len(measures), len(settings)))
     volatility = market_volatility(data) if "volatility" in measures else np.nan
     for j, s in enumerate(settings):
-        result = run_backtest(data, s, initial_cash=initial_cash, statistics=statistics, **windows)
+        result = run_backtest(data, s, initial_cash=initial_cash, statistics=statistics, **windows.keywords())
         for k, measure in enumerate(measures):
             if measure == "pnl":
                 out[k, j] = result.net_pnl

@@ -13,7 +13,9 @@ from typing import Any, Mapping, Optional
 
 import pandas as pd
 
+from ..data.synthetic import Sample
 from ..engine.settings import REALISTIC, BacktestSettings, check_settings
+from .keywords import workers_of
 from .paired import paired_runs, paired_summary
 
 #: The rules compared in the book: a name and the settings it changes on top of the base.
@@ -32,24 +34,25 @@ RISK_COLUMNS: tuple[str, ...] = ("mean net P&L ($)", "std error ($)", "change ($
 
 
 def risk_rules_table(num_seeds: int = 50, num_periods: int = 500, seed: int = 7, *, base: BacktestSettings = REALISTIC,
-                     rules: Optional[Mapping[str, Mapping]] = None, generator: str = "realistic", n_jobs: int = 1,
-                     client: Optional[Any] = None, progress: bool = False) -> pd.DataFrame:
+                     rules: Optional[Mapping[str, Mapping]] = None, generator: str = "realistic",
+                     **keywords: Any) -> pd.DataFrame:
     """One row per rule: how it moves net P&L and drawdowns, over ``num_seeds`` seeded markets.
 
     Market ``i`` is :func:`mesbook.data.synthetic.seeded_market` of ``generator`` for child ``i`` of
-    ``seed`` (:func:`mesbook.studies.paired.paired_runs`; ``n_jobs``/``client`` spread the markets).
+    ``seed`` (a :class:`~mesbook.data.synthetic.Sample`; ``keywords``, ``workers=`` or
+    ``n_jobs``/``client``/``progress``, spread the markets over :func:`mesbook.studies.paired.paired_runs`).
     Columns: ``mean net P&L ($)`` and its ``std error ($)``; ``change ($)`` — mean paired difference
     from the first rule (the base) and its ``change std error ($)``; ``worst market ($)``;
     ``mean max drawdown (%)`` (negative, percent of the peak); ``mean trades``.
     """
+    workers = workers_of(keywords, "risk_rules_table")
     rules = dict(RISK_RULES if rules is None else rules)
     if not rules:
         raise ValueError("pass at least one rule, e.g. {'no rule': {}}")
     check_settings(base, "base")
     settings = {name: base.replace(**dict(changes)) for name, changes in rules.items()}
-    runs = paired_runs(settings, generator=generator, num_seeds=num_seeds, num_periods=num_periods, seed=seed,
-                       measures=("pnl", "trades", "max_drawdown"), n_jobs=n_jobs, client=client, progress=progress,
-                       desc="risk rules")
+    runs = paired_runs(settings, Sample(generator, num_seeds, num_periods, seed),
+                       measures=("pnl", "trades", "max_drawdown"), workers=workers, desc="risk rules")
     summary = paired_summary(runs["pnl"], against="first")
     table = pd.DataFrame({
         "mean net P&L ($)": summary["mean"], "std error ($)": summary["std_error"],

@@ -3,13 +3,14 @@
 :func:`sweep_windows` returns a tidy table, one row per combination with ``short < long``; use
 :func:`sweep_heatmap` to pivot it into a short × long matrix for a heatmap. Every value equals what
 :func:`mesbook.run_backtest` reports for that combination (tested), but the work is shared: with
-settings the fast path supports (:func:`mesbook.engine.fastpath.supports_fast_path`, e.g. ``ARTICLE``) each
-distinct rolling window is computed once and each combination costs one signal pass and one array
-simulation, less than one single backtest. Other settings run :func:`mesbook.run_backtest` per
-combination.
+settings the fast path supports (:func:`mesbook.engine.fastpath.supports_fast_path`, e.g. ``ARTICLE``) one
+:class:`~mesbook.engine.fastpath.FastMarket` computes each distinct rolling window once and each
+combination costs one signal pass and one array simulation, less than one single backtest. Other
+settings run :func:`mesbook.run_backtest` per combination. The book's own grid is :data:`SWEEP_SHORTS` ×
+:data:`SWEEP_LONGS`.
 
 A sweep is also the quickest way to fool yourself: the best cell of a heatmap is the best *in this
-sample*. :mod:`mesbook.walkforward` measures how much of it survives on data the choice never saw.
+sample*. :mod:`mesbook.studies.walkforward` measures how much of it survives on data the choice never saw.
 """
 from __future__ import annotations
 
@@ -20,17 +21,15 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import (
-    FUTURES_MULTIPLIER, INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS,
-)
+from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
+from ..core.trades import ArrayRun
 from ..engine.backtest import run_backtest
-from ..article.simulation import ArrayRun, article_equity, article_run
-from ..engine.decisions import SignalCache
-from ..engine.fastpath import supports_fast_path
-from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
-from ..parallel import chunk, parallel_map, worker_count
+from ..engine.fastpath import FastMarket, supports_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
+from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
+from ..parallel import chunk
 from ..validation import check_frame, check_int, check_number
+from .keywords import workers_of
 
 __all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
 
@@ -79,34 +78,34 @@ def sweep_windows(
     *,
     initial_cash: float = INITIAL_CASH,
     periods_per_year: float = TRADING_DAYS,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
+    **keywords: Any,
 ) -> pd.DataFrame:
     """``statistic`` of a backtest of ``data`` for every window combination; one row per combination.
 
     Columns: ``short``, ``long``, ``gradient`` (bars) and one named after ``statistic`` — "net_pnl"
     (dollars), "sharpe", "trades" or any label of :func:`mesbook.metrics.compute_stats` (units in the
-    label). Combinations with ``short >= long`` are skipped. ``initial_cash`` is dollars;
-    ``n_jobs``/``client``/``progress`` spread the combinations as :func:`mesbook.parallel.parallel_map`
-    does, with identical results. The input frame is not modified.
+    label). Combinations with ``short >= long`` are skipped. ``initial_cash`` is dollars; ``keywords``
+    spread the combinations (``workers=``, or ``n_jobs``/``client``/``progress`` as
+    :func:`mesbook.parallel.parallel_map` takes them), with identical results. The input frame is not
+    modified.
     """
+    workers = workers_of(keywords, "sweep_windows")
     check_settings(settings)
     label = resolve_statistic(statistic)
     grid = window_grid(shorts, longs, gradients)
     initial_cash = check_number("initial_cash", initial_cash)
     check_number("periods_per_year", periods_per_year, strict=True)
     check_frame(data, positive=("futures_price", "open_interest"))
-    workers = worker_count(n_jobs, client)
-    pieces = chunk(grid, 1 if workers == 1 else 4 * workers)  # a few chunks per worker balance the load
-    options = dict(label=label, settings=settings, initial_cash=initial_cash, periods_per_year=periods_per_year)
-    if supports_fast_path(settings):
-        shared = _FastShared(data, settings, [w for s, l, _ in grid for w in (s, l)])
-        work = partial(_fast_chunk, **options)
+    count = workers.count
+    pieces = chunk(grid, 1 if count == 1 else 4 * count)  # a few chunks per worker balance the load
+    if supports_fast_path(settings):  # each distinct window once, before the work is split
+        shared = FastMarket.from_frame(data, settings, initial_cash=initial_cash, caller="sweep_windows")
+        shared.warm(w for s, l, _ in grid for w in (s, l))
+        work = partial(_fast_chunk, label=label, periods_per_year=periods_per_year)
     else:
-        shared, work = data, partial(_engine_chunk, **options)
-    values = parallel_map(work, pieces, shared=shared, n_jobs=n_jobs, client=client, progress=progress,
-                          desc="window sweep")
+        shared, work = data, partial(_engine_chunk, label=label, settings=settings, initial_cash=initial_cash,
+                                     periods_per_year=periods_per_year)
+    values = workers.map(work, pieces, shared=shared, desc="window sweep")
     table = pd.DataFrame(grid, columns=list(WINDOW_COLUMNS))
     table[statistic] = [v for piece in values for v in piece]
     return table
@@ -121,10 +120,7 @@ def sweep_heatmap(table: pd.DataFrame, statistic: Optional[str] = None, gradient
     if not isinstance(table, pd.DataFrame) or not set(WINDOW_COLUMNS) <= set(table.columns):
         raise TypeError("table must be the DataFrame returned by sweep_windows (columns short, long, gradient, ...)")
     others = [c for c in table.columns if c not in WINDOW_COLUMNS]
-    if statistic is None:
-        if len(others) != 1:
-            raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
-        statistic = others[0]
+    statistic = statistic_column(table, statistic)
     if statistic not in others:
         raise ValueError(f"statistic {statistic!r} is not a column of the table; it has {others}")
     gradients = sorted(table["gradient"].unique())
@@ -138,46 +134,31 @@ def sweep_heatmap(table: pd.DataFrame, statistic: Optional[str] = None, gradient
     return rows.pivot(index="short", columns="long", values=statistic).astype(float)
 
 
-class _FastShared:
-    """What every fast-path task needs: prices, timestamps and the indicator cache (all windows filled)."""
-
-    def __init__(self, data: pd.DataFrame, settings: BacktestSettings, windows: Sequence[int]):
-        self.price = data["futures_price"].to_numpy(dtype=float)
-        self.times = pd.DatetimeIndex(data["timestamp"])
-        self.cache = SignalCache(data["open_interest"], settings, self.times)
-        for window in sorted(set(windows)):  # each distinct window once, before the work is split
-            self.cache.mean(window)
-
-
-def _fast_chunk(combos: Sequence[tuple[int, int, int]], shared: _FastShared, *, label: str, settings: BacktestSettings,
-                initial_cash: float, periods_per_year: float) -> list[float]:
-    premium = settings.fixed_premium_points * FUTURES_MULTIPLIER
+def _fast_chunk(combos: Sequence[tuple[int, int, int]], market: FastMarket, *, label: str,
+                periods_per_year: float) -> list[float]:
     out = []
-    for short, long, gradient in combos:
-        codes = shared.cache.codes(short, long, gradient)
-        run = article_run(shared.price, codes, initial_cash=initial_cash, premium=premium)
+    for combo in combos:
+        run = market.run(combo)
         if label == "# Trades":
             out.append(len(run.pnl))
             continue
-        equity = article_equity(run, shared.price, initial_cash=initial_cash, premium=premium)
-        out.append(_statistic(label, equity, run, shared, initial_cash, periods_per_year))
+        out.append(_statistic(label, market.equity(run), run, market, periods_per_year))
     return out
 
 
-def _statistic(label: str, equity: np.ndarray, run: ArrayRun, shared: _FastShared, initial_cash: float,
-               periods_per_year: float) -> Any:
+def _statistic(label: str, equity: np.ndarray, run: ArrayRun, market: FastMarket, periods_per_year: float) -> Any:
     """One statistic computed as run_backtest's compute_stats computes it, skipping the other rows."""
     if label == "Net P&L [$]":
-        return float(equity[-1] - initial_cash)
-    curve = pd.Series(equity, index=pd.Index(shared.times, name="timestamp"), name="equity")
+        return float(equity[-1] - market.terms.initial_cash)
+    curve = pd.Series(equity, index=pd.Index(market.times, name="timestamp"), name="equity")
     if label == "Sharpe Ratio":
         return sharpe_ratio(bar_returns(curve).to_numpy(), periods_per_year)
     trades = pd.DataFrame({
-        "entry_time": shared.times[run.entries], "exit_time": shared.times[run.exits], "entry_bar": run.entries,
+        "entry_time": market.times[run.entries], "exit_time": market.times[run.exits], "entry_bar": run.entries,
         "exit_bar": run.exits, "pnl": run.pnl, "costs": np.zeros(len(run.pnl)),
     })
-    stats = compute_stats(curve, trades, prices=pd.Series(shared.price, index=curve.index),
-                          periods_per_year=periods_per_year, initial_cash=initial_cash)
+    stats = compute_stats(curve, trades, prices=pd.Series(market.price, index=curve.index),
+                          periods_per_year=periods_per_year, initial_cash=market.terms.initial_cash)
     return stats[label]
 
 
@@ -199,13 +180,14 @@ def _windows(name: str, values: object) -> list[int]:
     return windows
 
 
-#: The window grid of chapter 8, in bars: short windows (heatmap rows) and long windows (columns).
+#: The window grid of chapter 8, in bars: short windows (heatmap rows) and long windows (columns); one of
+#: the book's samples (:mod:`mesbook.studies.samples`).
 SWEEP_SHORTS: tuple[int, ...] = tuple(range(2, 21, 2))
-
 SWEEP_LONGS: tuple[int, ...] = tuple(range(10, 61, 5))
 
 #: How the statistics of :func:`mesbook.sweep_windows` are named in figures and tables.
 STATISTIC_NAMES: dict[str, str] = {"net_pnl": "net P&L ($)", "sharpe": "Sharpe ratio", "trades": "trades"}
+
 
 def statistic_column(table: pd.DataFrame, statistic: Optional[str] = None) -> str:
     """The statistic column of a :func:`sweep_windows` table: ``statistic``, or the only non-window column."""
@@ -215,6 +197,7 @@ def statistic_column(table: pd.DataFrame, statistic: Optional[str] = None) -> st
     if len(others) != 1:
         raise ValueError(f"the table has statistic columns {others}; choose one with statistic=")
     return others[0]
+
 
 def sweep_rank(table: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,
                statistic: Optional[str] = None) -> int:
@@ -228,6 +211,7 @@ def sweep_rank(table: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int 
         raise KeyError(f"the pair {short}/{long} is not in the table")
     value = float(chosen[statistic].iloc[0])
     return int((table[statistic].to_numpy(dtype=float) > value).sum() + 1)
+
 
 def sweep_leaders(table: pd.DataFrame, top: int = 5, statistic: Optional[str] = None) -> pd.DataFrame:
     """The ``top`` pairs of a sweep table by its statistic, then the article's pair (10 / 30), with ranks."""

@@ -1,7 +1,7 @@
 """Walk-forward testing: choose the windows on the past, judge them on the future.
 
 The data are cut into folds. Each fold has a *training* window of ``train_bars`` bars, on which every
-window combination is backtested (:func:`mesbook.sweep.sweep_windows`) and the best one chosen, and
+window combination is backtested (:func:`mesbook.studies.sweep.sweep_windows`) and the best one chosen, and
 the *test* window of ``test_bars`` bars right after it, on which only the chosen combination is scored.
 The next fold starts ``test_bars`` later, so test windows follow each other without overlapping and
 together cover the data after the first training window.
@@ -14,15 +14,16 @@ never depends on any bar outside its test window, and the choice never sees a te
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW
 from ..engine.settings import ARTICLE, BacktestSettings
-from .sweep import WINDOW_COLUMNS, resolve_statistic, sweep_windows, window_grid
 from ..validation import check_frame, check_int
+from .keywords import workers_of
+from .sweep import WINDOW_COLUMNS, resolve_statistic, sweep_windows, window_grid
 
 #: Columns of the table returned by :func:`walk_forward`.
 FOLD_COLUMNS: tuple[str, ...] = (
@@ -59,9 +60,7 @@ def walk_forward(
     *,
     gradients: Iterable[int] = (OI_GRADIENT_WINDOW,),
     initial_cash: float = INITIAL_CASH,
-    n_jobs: int = 1,
-    client: Optional[Any] = None,
-    progress: bool = False,
+    **keywords: Any,
 ) -> pd.DataFrame:
     """Per fold: the windows chosen in-sample, their in-sample and out-of-sample ``statistic``.
 
@@ -71,16 +70,17 @@ def walk_forward(
     ``out_of_sample`` — the same windows on the test window (NaN for "sharpe" when they never trade
     there: a flat account has no Sharpe ratio); ``test_median`` and ``test_best`` — the
     median and best statistic of the whole grid on the test window, for scale (reported after the
-    choice, never used for it). ``statistic`` as in :func:`mesbook.sweep.sweep_windows`; prefer one that
+    choice, never used for it). ``statistic`` as in :func:`mesbook.studies.sweep.sweep_windows`; prefer one that
     does not grow with the window length ("sharpe") when ``train_bars`` and ``test_bars`` differ.
-    ``test_bars`` should exceed the longest window so that the test backtests can trade.
+    ``test_bars`` should exceed the longest window so that the test backtests can trade. ``keywords`` spread
+    each fold's sweeps (``workers=``, or ``n_jobs``/``client``/``progress``).
     """
+    workers = workers_of(keywords, "walk_forward")
     label = resolve_statistic(statistic)
     check_frame(data, positive=("futures_price", "open_interest"))
     grid = window_grid(shorts, longs, gradients)  # validates, and reads one-shot iterables only once
     shorts, longs, gradients = (sorted({combo[i] for combo in grid}) for i in range(3))
-    sweep = dict(gradients=gradients, settings=settings, statistic=label, initial_cash=initial_cash, n_jobs=n_jobs,
-                 client=client, progress=progress)
+    sweep = dict(gradients=gradients, settings=settings, statistic=label, initial_cash=initial_cash, workers=workers)
     rows = []
     for train_start, test_start, test_end in fold_bounds(len(data), train_bars, test_bars):
         train = sweep_windows(data.iloc[train_start:test_start], shorts, longs, **sweep)
@@ -115,6 +115,7 @@ def walk_forward_summary(table: pd.DataFrame) -> pd.DataFrame:
             "gap": round(float(table["in_sample"].mean() - table["out_of_sample"].mean()), 2),
             "folds where out-of-sample beat in-sample": int((table["out_of_sample"] > table["in_sample"]).sum())}
     return pd.DataFrame({"walk-forward": pd.Series(rows, dtype=object)})
+
 
 def walk_forward_table(folds: pd.DataFrame) -> pd.DataFrame:
     """A :func:`mesbook.walk_forward` table for reading: bars, the chosen pair and its three scores per fold.

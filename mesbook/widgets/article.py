@@ -13,10 +13,9 @@ import pandas as pd
 
 from .. import plots
 from ..article.indicators import calculate_indicators
-from ..article.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT, simulate_with_drift
-from ..article.simulation import run_article
-from ..article.signals import BUY_CODE, SELL_CODE, generate_signals, labels_from_codes
-from ..article.simulation import run_trading_simulation
+from ..article.market import simulate_with_drift
+from ..article.signals import crossing_bars, generate_signals
+from ..article.simulation import run_article, run_trading_simulation
 from ..constants import (
     FUTURES_MULTIPLIER,
     OI_GRADIENT_WINDOW,
@@ -25,9 +24,13 @@ from ..constants import (
     OPTION_PREMIUM_FIXED,
     STRIKE_INTERVAL,
 )
+from ..core.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT
+from ..core.signals import BUY_CODE, SELL_CODE, labels_from_codes
 from ..engine.decisions import SignalCache
 from ..formatting import usd
-from .base import Explorer, float_slider, int_slider, window_controls, window_problem
+from .base import Explorer
+from .controls import float_slider, int_slider, window_controls, window_problem
+from .twin import Axis, slider_axis
 
 
 class PayoffExplorer(Explorer):
@@ -54,6 +57,15 @@ class PayoffExplorer(Explorer):
         plots.set_payoff(self.figure, strike, premium, self.half_width)
         cost = usd(premium * FUTURES_MULTIPLIER)
         return f"Cost of either option: {premium:g} points × ${FUTURES_MULTIPLIER} = {cost}."
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "strike", (4480, 4495, 4515, 4530), "{:,.0f}"),
+                slider_axis(self, "premium", (1.0, 2.5, 5.0, 10.0), "{:g} points")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        strike, premium = float(params["strike"]), float(params["premium"])
+        return {"premium": usd(premium * FUTURES_MULTIPLIER), "call breaks even at": f"{strike + premium:,.2f} points",
+                "put breaks even at": f"{strike - premium:,.2f} points"}
 
 
 def payoff_explorer(strike: float = 4505.0, premium_points: float = 2.5) -> PayoffExplorer:
@@ -82,6 +94,14 @@ class OIExplorer(Explorer):
         self.figure.axes[0].set_title(f"seed {params['seed']}: final price {data['futures_price'].iloc[-1]:,.1f} "
                                       f"points, final OI {data['open_interest'].iloc[-1]:,.0f} contracts")
         return None
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "seed", range(1, 7), "{}"),
+                slider_axis(self, "oi_drift", (-20.0, 10.0, 40.0), "{:+g} contracts/bar")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        price, oi = plots.artist(self.figure, "price").get_ydata(), plots.artist(self.figure, "oi").get_ydata()
+        return {"final price": f"{price[-1]:,.2f} points", "final open interest": f"{oi[-1]:,.0f} contracts"}
 
 
 def oi_explorer(seed: int = 7, price_drift: float = ARTICLE_PRICE_DRIFT, oi_drift: float = ARTICLE_OI_DRIFT) -> OIExplorer:
@@ -112,6 +132,10 @@ class _WindowExplorer(Explorer):
     def problem(self, params: dict[str, Any]) -> Optional[str]:
         return window_problem(params)
 
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "short", (3, 5, 8, 10, 15), "{} bars"),
+                slider_axis(self, "long", (20, 30, 40, 60), "{} bars")]
+
     @staticmethod
     def gradient_note(params: dict[str, Any]) -> str:
         if params["gradient"] != OI_GRADIENT_WINDOW:
@@ -132,6 +156,12 @@ class IndicatorExplorer(_WindowExplorer):
         plots.set_indicator_lines(self.figure, self.sma(params["short"]), self.sma(params["long"]))
         return self.gradient_note(params)
 
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        up, down = crossing_bars(self.sma(params["short"]), self.sma(params["long"]))
+        first = min(np.concatenate([up, down]), default=None)
+        return {"crossings above": str(len(up)), "crossings below": str(len(down)),
+                "first crossing at bar": "none" if first is None else str(int(first))}
+
 
 class SignalExplorer(_WindowExplorer):
     """Short/long/gradient windows and where the BUY/SELL signals land (chapter 4)."""
@@ -146,6 +176,10 @@ class SignalExplorer(_WindowExplorer):
         plots.set_signal_bars(self.figure, self.data, np.flatnonzero(codes == BUY_CODE),
                               np.flatnonzero(codes == SELL_CODE), self.sma(params["short"]), self.sma(params["long"]))
         return self.gradient_note(params)
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        codes = self.codes(params["short"], params["long"])
+        return {"BUY signals": str(int((codes == BUY_CODE).sum())), "SELL signals": str(int((codes == SELL_CODE).sum()))}
 
 
 class SimulationExplorer(_WindowExplorer):
@@ -168,6 +202,10 @@ class SimulationExplorer(_WindowExplorer):
     def recompute(self, params: dict[str, Any]) -> Optional[str]:
         plots.set_trades(self.figure, self.data, self.result(params["short"], params["long"]))
         return self.gradient_note(params)
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        result = self.result(params["short"], params["long"])
+        return {"net P&L": usd(result.net_pnl, signed=True), "trades": str(len(result.trades))}
 
 
 def indicator_explorer(data: pd.DataFrame, short: int = OI_SHORT_SMA_WINDOW, long: int = OI_LONG_SMA_WINDOW,

@@ -1,4 +1,4 @@
-"""The explorer machinery: :class:`Explorer` (controls + message + one figure) and control helpers.
+"""The explorer machinery: :class:`Explorer`, controls + message + one figure, live and as an offline twin.
 
 Each ``*_explorer`` function of :mod:`mesbook.widgets` returns an :class:`Explorer`: an
 ``ipywidgets.VBox`` holding controls, a one-line message and an ``ipywidgets.Image`` showing ONE
@@ -13,7 +13,10 @@ The same callback can be driven from code, which is how the tests and benchmarks
     ex.redraw()                # re-render the current figure only (the cost of a bare redraw)
 
 In a static page (the HTML book) widgets cannot run; an explorer's text form is :data:`STATIC_TEXT`,
-and each chapter shows the explorer's default figure as an ordinary output just before it.
+and each chapter shows the explorer's default figure as an ordinary output just before it. In a book
+build an explorer also carries its offline twin (:mod:`mesbook.widgets.twin`): the grid it declares in
+:meth:`Explorer.twin_axes`, with the numbers of :meth:`Explorer.readout` beside each frame. The controls
+come from :mod:`mesbook.widgets.controls`.
 """
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ import html
 from typing import Any, Optional
 
 import ipywidgets
-import numpy as np
 
 from ..plots.base import BookFigure
+from .controls import control_problem
+from .twin import Axis, twin_bundle
 
 
 #: What an explorer says about itself where widgets cannot be shown (static HTML, plain consoles).
@@ -66,7 +70,7 @@ class Explorer(ipywidgets.VBox):
         if unknown:
             raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {sorted(self.controls)}")
         for name, value in params.items():
-            problem = _control_problem(name, self.controls[name], value)
+            problem = control_problem(name, self.controls[name], value)
             if problem:
                 self._show_problem(problem)
                 return False
@@ -104,6 +108,16 @@ class Explorer(ipywidgets.VBox):
         """Update the figure for ``params``; may return a short note shown above the figure."""
         raise NotImplementedError
 
+    def twin_axes(self) -> Optional[list[Axis]]:
+        """The grid of this explorer's offline twin: a few values per control, always including the current
+        ones (:func:`mesbook.widgets.twin.slider_axis`, :func:`~mesbook.widgets.twin.choice_axis`); ``None``:
+        no twin."""
+        return None
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        """The numbers the twin shows beside the figure for ``params`` (already recomputed), as text."""
+        return {}
+
     # -- plumbing ---------------------------------------------------------------------------------
     def _on_change(self, _change: dict) -> None:
         if not self._holding:
@@ -117,77 +131,11 @@ class Explorer(ipywidgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         """The widget view (live in Jupyter) plus, in a book build, its offline twin as text/html."""
-        from .twin import twin_bundle  # twin imports this module
-
         bundle = super()._repr_mimebundle_(**kwargs)
         return {**bundle, **twin_bundle(self)}
 
 
-def _control_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
-    """A message if ``value`` cannot be put in ``control`` (dropdown choice, checkbox, slider), else ``None``."""
-    if isinstance(control, ipywidgets.Dropdown):
-        return _choice_problem(name, control, value)
-    if isinstance(control, ipywidgets.Checkbox):
-        return None if isinstance(value, (bool, np.bool_)) else f"{name} is a checkbox: pass True or False, got {value!r}."
-    return _range_problem(name, control, value)
-
-
-def _choice_problem(name: str, control: ipywidgets.Dropdown, value: Any) -> Optional[str]:
-    """A message if ``value`` is not one of the dropdown's values, else ``None``."""
-    values = [option[1] if isinstance(option, tuple) else option for option in control.options]
-    if value not in values:
-        return f"{name} must be one of {values}, got {value!r}."
-    return None
-
-
-def _range_problem(name: str, control: ipywidgets.ValueWidget, value: Any) -> Optional[str]:
-    """A message if ``value`` is not a number inside ``control``'s range, else ``None``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{name} must be a number, got {value!r}."
-    low, high = getattr(control, "min", None), getattr(control, "max", None)
-    if low is not None and high is not None and not low <= value <= high:
-        return f"{name} = {value} is outside the slider's range {low} to {high}."
-    if isinstance(control, (ipywidgets.IntSlider, ipywidgets.BoundedIntText)) and int(value) != value:
-        return f"{name} must be a whole number of bars, got {value}."
-    return None
-
-
-def int_slider(description: str, value: int, low: int, high: int) -> ipywidgets.IntSlider:
-    return ipywidgets.IntSlider(value=value, min=low, max=high, step=1, description=description,
-                                continuous_update=False, style={"description_width": "initial"})
-
-
-def float_slider(description: str, value: float, low: float, high: float, step: float) -> ipywidgets.FloatSlider:
-    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                                  continuous_update=False, style={"description_width": "initial"})
-
-
-def dropdown(description: str, options: list[tuple[str, str]], value: str) -> ipywidgets.Dropdown:
-    return ipywidgets.Dropdown(options=options, value=value, description=description,
-                               style={"description_width": "initial"})
-
-
-def window_controls(short: int, long: int, gradient: int) -> dict[str, ipywidgets.IntSlider]:
-    return {
-        "short": int_slider("short window (bars)", short, 2, 60),
-        "long": int_slider("long window (bars)", long, 3, 120),
-        "gradient": int_slider("gradient window (bars)", gradient, 1, 30),
-    }
-
-
-def window_problem(params: dict[str, Any]) -> Optional[str]:
-    if params["short"] >= params["long"]:
-        return (f"The short window ({params['short']} bars) must be shorter than the long window "
-                f"({params['long']} bars): move the short slider left or the long one right.")
-    return None
-
-
 __all__ = [
-    "dropdown",
     "Explorer",
-    "float_slider",
-    "int_slider",
     "STATIC_TEXT",
-    "window_controls",
-    "window_problem",
 ]

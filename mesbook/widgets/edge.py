@@ -7,15 +7,17 @@ import ipywidgets
 import pandas as pd
 
 from .. import plots
-from ..article.market import simulate_market_data
 from ..constants import OI_GRADIENT_WINDOW
 from ..engine.backtest import run_backtest
 from ..engine.settings import ARTICLE, REALISTIC
 from ..formatting import usd
 from ..studies.attribution import COMPONENTS, attribute_pnl
 from ..studies.montecarlo import monte_carlo
-from ..studies.sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_windows
-from .base import Explorer, dropdown, float_slider, int_slider
+from ..studies.samples import BOOK_SEED, SWEEP_LONGS, SWEEP_SHORTS, book_market
+from ..studies.sweep import STATISTIC_NAMES, statistic_column, sweep_windows
+from .base import Explorer
+from .controls import dropdown, float_slider, int_slider
+from .twin import Axis, choice_axis, slider_axis
 
 
 #: The signal rules the sweep explorer offers: the article's, and the same with a backward gradient.
@@ -23,9 +25,9 @@ SWEEP_SIGNALS: dict[str, str] = {"article": "centred gradient (article)", "backw
 
 
 class SweepExplorer(Explorer):
-    """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of studies.sweep.SWEEP_*)."""
+    """Statistic, seed, signal rule and gradient window of the chapter 8 heatmap (the grid of studies.samples.SWEEP_*)."""
 
-    def __init__(self, seed: int = 7, statistic: str = "net_pnl", signals: str = "article",
+    def __init__(self, seed: int = BOOK_SEED, statistic: str = "net_pnl", signals: str = "article",
                  gradient: int = OI_GRADIENT_WINDOW):
         controls = {
             "statistic": dropdown("statistic", [(v, k) for k, v in STATISTIC_NAMES.items()], statistic),
@@ -39,9 +41,9 @@ class SweepExplorer(Explorer):
         super().__init__(controls, plots.sweep_figure(first, market=f"seed {seed}"))
 
     def market(self, seed: int) -> pd.DataFrame:
-        """The article's 500-bar market for ``seed``, simulated once."""
+        """The article's market of ``seed`` (the book's 500 bars), simulated once."""
         if seed not in self._markets:
-            self._markets[seed] = simulate_market_data(500, seed=seed)
+            self._markets[seed] = book_market(seed)
         return self._markets[seed]
 
     def table(self, seed: int, statistic: str, signals: str, gradient: int) -> pd.DataFrame:
@@ -62,8 +64,18 @@ class SweepExplorer(Explorer):
                     "same. Choose the backward gradient to make the window count.")
         return None
 
+    def twin_axes(self) -> list[Axis]:
+        return [choice_axis(self, "statistic"), slider_axis(self, "seed", range(3, 8), "{}")]
 
-def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        table = self.table(int(params["seed"]), params["statistic"], params["signals"], int(params["gradient"]))
+        column = statistic_column(table, params["statistic"])
+        best = table.loc[table[column].idxmax()]
+        value = usd(best[column], signed=True) if params["statistic"] == "net_pnl" else f"{best[column]:.2f}"
+        return {"best pair": f"{int(best['short'])} / {int(best['long'])}", "its value": value}
+
+
+def sweep_explorer(seed: int = BOOK_SEED, statistic: str = "net_pnl") -> SweepExplorer:
     """Heatmap of the chapter 8 window grid: pick the statistic, the market's seed, the gradient rule and window."""
     return SweepExplorer(seed, statistic)
 
@@ -71,7 +83,7 @@ def sweep_explorer(seed: int = 7, statistic: str = "net_pnl") -> SweepExplorer:
 class MonteCarloExplorer(Explorer):
     """Coupling (planted edge) and number of paths of a small Monte Carlo on the realistic generator."""
 
-    def __init__(self, coupling: float = 0.05, paths: int = 200, seed: int = 7):
+    def __init__(self, coupling: float = 0.05, paths: int = 200, seed: int = BOOK_SEED):
         controls = {
             "coupling": float_slider("coupling (edge per bar, Sharpe)", coupling, 0.0, 0.15, 0.01),
             "paths": ipywidgets.IntSlider(value=paths, min=50, max=500, step=50, description="paths",
@@ -98,6 +110,16 @@ class MonteCarloExplorer(Explorer):
         plots.draw_monte_carlo(self.figure.axes[0], result)
         return (f"Mean P&L per path: strategy {usd(result.strategy_pnl.mean(), 0, signed=True)}, random entries "
                 f"{usd(result.random_pnl.mean(), 0, signed=True)}; t = {result.t_statistic:.2f}.")
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "coupling", (0.0, 0.02, 0.05, 0.1, 0.15), "{:.2f}"),
+                slider_axis(self, "paths", (100, 200), "{}")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        r = self.result(params["coupling"], params["paths"])
+        return {"strategy, mean per path": usd(r.strategy_pnl.mean(), 0, signed=True),
+                "random entries": usd(r.random_pnl.mean(), 0, signed=True),
+                "t statistic": f"{r.t_statistic:.2f}", "p-value": f"{r.p_value:.3f}"}
 
 
 def monte_carlo_explorer(coupling: float = 0.05, paths: int = 200) -> MonteCarloExplorer:
@@ -133,6 +155,13 @@ class AttributionExplorer(Explorer):
         row = self.attribution.trades.iloc[k]
         parts = ", ".join(f"{name} {usd(row[name], signed=True)}" for name in COMPONENTS)
         return f"{parts}, costs {usd(-row['costs'], signed=True)}: net {usd(row['pnl'], signed=True)}."
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "trade", range(1, min(len(self.attribution.trades), 30) + 1), "{}")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        row = self.attribution.trades.iloc[int(params["trade"]) - 1]
+        return {"net P&L of the trade": usd(row["pnl"], signed=True), "costs": usd(-row["costs"], signed=True)}
 
 
 def attribution_explorer(data: pd.DataFrame, settings: Any = None, trade: int = 1) -> AttributionExplorer:

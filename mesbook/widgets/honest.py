@@ -8,17 +8,19 @@ import numpy as np
 
 from .. import plots
 from ..article.market import simulate_market_data
-from ..constants import STRIKE_INTERVAL
+from ..constants import FUTURES_MULTIPLIER, STRIKE_INTERVAL
 from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
 from ..formatting import usd
 from ..options.tables import greek_curves
 from ..studies import caveats
-from .base import Explorer, float_slider, int_slider
+from .base import Explorer
+from .controls import float_slider, int_slider
+from .twin import Axis, choice_axis, slider_axis
 
 
 class CaveatExplorer(Explorer):
-    """One checkbox per caveat of :data:`mesbook.caveats.CAVEATS` and a choice of market (seeded).
+    """One checkbox per caveat of :data:`mesbook.studies.caveats.CAVEATS` and a choice of market (seeded).
 
     Ticking a box replaces that simplification of the article by its honest alternative; several ticks
     combine. The figure shows the account of the article's bot and of the chosen variant on the same
@@ -71,6 +73,24 @@ class CaveatExplorer(Explorer):
         return (f"Article {usd(base.net_pnl, signed=True)} ({len(base.trades)} trades), "
                 f"switched {usd(chosen.net_pnl, signed=True)} ({len(chosen.trades)} trades): a change of {usd(chosen.net_pnl - base.net_pnl, signed=True)}.")
 
+    def twin_axes(self) -> list[Axis]:
+        """No switch, each switch alone, the ones ticked now (if several), all of them; times the two markets."""
+        keys = [c.key for c in caveats.CAVEATS]
+        checked = self.checked(self.params)
+        sets: list[tuple[str, tuple[str, ...]]] = [("none (the article)", ())]
+        sets += [(self.controls[k].description, (k,)) for k in keys]
+        if len(checked) > 1:
+            sets.append((" + ".join(self.controls[k].description for k in checked), checked))
+        sets.append((f"all {len(keys)}", tuple(keys)))
+        settings = tuple({k: k in chosen for k in keys} for _, chosen in sets)
+        start = next(i for i, (_, chosen) in enumerate(sets) if set(chosen) == set(checked))
+        return [Axis("switched on", settings, tuple(t for t, _ in sets), start), choice_axis(self, "market")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        base, chosen = self.base[params["market"]], self.run(params["market"], self.checked(params))
+        return {"article net P&L": usd(base.net_pnl, signed=True),
+                "switched net P&L": usd(chosen.net_pnl, signed=True), "switched trades": str(len(chosen.trades))}
+
 
 def caveat_explorer(seed: int = 7, num_periods: int = 500, checked: tuple[str, ...] = ()) -> CaveatExplorer:
     """Checkboxes that switch the article's simplifications off, alone or together (chapter 6)."""
@@ -101,6 +121,17 @@ class GreeksExplorer(Explorer):
         curves = greek_curves(strike, days, vol, self.rate, futures=self.futures)
         plots.set_greeks(self.figure, curves, strike, days, vol)
         return f"Futures from 3,600 to 4,400 points; rate {100 * self.rate:g} % a year; $5 per point."
+
+    def twin_axes(self) -> list[Axis]:
+        return [slider_axis(self, "days", (7, 30, 91, 182), "{} days"),
+                slider_axis(self, "vol", (10.0, 18.0, 30.0, 60.0), "{:g} %")]
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]:
+        strike = float(params["strike"])
+        row = greek_curves(strike, int(params["days"]), float(params["vol"]) / 100, self.rate, futures=[strike]).iloc[0]
+        return {"at-the-money call": f"{row['call']:.2f} points ({usd(row['call'] * FUTURES_MULTIPLIER)})",
+                "at-the-money put": f"{row['put']:.2f} points ({usd(row['put'] * FUTURES_MULTIPLIER)})",
+                "call delta": f"{row['call delta']:.3f}"}
 
 
 def greeks_explorer(strike: float = 4000.0, days: int = 91, vol_percent: float = 18.0) -> GreeksExplorer:

@@ -2,8 +2,10 @@
 
 A live explorer (:class:`~mesbook.widgets.base.Explorer`) needs a kernel. Its *twin* is the same
 explorer driven over a small grid of control values when the book is built: for every grid point the
-figure (a palette PNG) and the numbers the explorer reports (:data:`READOUTS`), written into one
-``text/html`` block with range inputs, step/play buttons and the numbers beside the figure. The page's
+figure (a palette PNG) and the numbers the explorer reports, written into one ``text/html`` block with
+range inputs, step/play buttons and the numbers beside the figure. Each explorer declares its own grid
+(``twin_axes()``, a list of :class:`Axis`) and its numbers (``readout(params)``); this module knows no
+explorer, only that interface. The page's
 script (``book/_static/mesbook-twin.js``, shipped once) swaps precomputed frames; nothing runs Python
 and nothing is fetched, so it works from ``file://``.
 
@@ -14,7 +16,7 @@ variable :data:`TWIN_ENV` is set — ``book/_ext/offline_assets.py`` sets it for
 build — so JupyterLab, nbval and ``tools/store_notebooks.py`` never pay for them.
 
     ex = signal_explorer(data)
-    twin = build_twin(ex)              # every frame of the chapter's grid (TWIN_GRIDS)
+    twin = build_twin(ex)              # every frame of the explorer's grid (ex.twin_axes())
     twin.html()                        # the block the book embeds; twin.frames[k].numbers, .params
 """
 from __future__ import annotations
@@ -27,16 +29,11 @@ import itertools
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional, Protocol, Sequence
 
 import numpy as np
 
-from ..formatting import usd
-from ..options.tables import greek_curves
-from . import article as _article
-from . import edge as _edge
-from . import honest as _honest
-from .base import Explorer, _control_problem
+from .controls import control_problem
 
 #: Set (to anything but "" or "0") in the kernels of a book build; explorers then add their twin.
 TWIN_ENV = "MESBOOK_TWINS"
@@ -69,7 +66,26 @@ class Axis:
             raise ValueError(f"axis {self.label!r}: start {self.start} outside 0..{len(self.settings) - 1}")
 
 
-def slider_axis(explorer: Explorer, name: str, values: Sequence[Any], fmt: str = "{:g}") -> Axis:
+class Drivable(Protocol):
+    """What a twin drives: an explorer (:class:`mesbook.widgets.base.Explorer`), known here by its interface
+    only, so that this module imports no explorer and each explorer declares its own grid and numbers."""
+
+    controls: dict
+    figure: Any
+
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+    def problem(self, params: dict[str, Any]) -> Optional[str]: ...
+
+    def recompute(self, params: dict[str, Any]) -> Optional[str]: ...
+
+    def twin_axes(self) -> Optional[list[Axis]]: ...
+
+    def readout(self, params: dict[str, Any]) -> dict[str, str]: ...
+
+
+def slider_axis(explorer: Drivable, name: str, values: Sequence[Any], fmt: str = "{:g}") -> Axis:
     """An axis over one control: ``values`` plus the control's current value, sorted; starts at the current one."""
     control = explorer.controls[name]
     current = control.value
@@ -78,139 +94,13 @@ def slider_axis(explorer: Explorer, name: str, values: Sequence[Any], fmt: str =
     return Axis(label, tuple({name: v} for v in grid), tuple(fmt.format(v) for v in grid), grid.index(current))
 
 
-def choice_axis(explorer: Explorer, name: str) -> Axis:
+def choice_axis(explorer: Drivable, name: str) -> Axis:
     """An axis over every option of a dropdown; starts at the current one."""
     control = explorer.controls[name]
     options = [o if isinstance(o, tuple) else (str(o), o) for o in control.options]
     values = [v for _, v in options]
     return Axis(control.description or name, tuple({name: v} for v in values), tuple(t for t, _ in options),
                 values.index(control.value))
-
-
-def _window_grid(ex: Explorer) -> list[Axis]:
-    return [slider_axis(ex, "short", (3, 5, 8, 10, 15), "{} bars"),
-            slider_axis(ex, "long", (20, 30, 40, 60), "{} bars")]
-
-
-def _caveat_grid(ex: Explorer) -> list[Axis]:
-    keys = [name for name in ex.controls if name != "market"]
-    checked = tuple(k for k in keys if ex.controls[k].value)
-    sets: list[tuple[str, tuple[str, ...]]] = [("none (the article)", ())]
-    sets += [(ex.controls[k].description, (k,)) for k in keys]
-    if len(checked) > 1:
-        sets.append((" + ".join(ex.controls[k].description for k in checked), checked))
-    sets.append((f"all {len(keys)}", tuple(keys)))
-    settings = tuple({k: k in chosen for k in keys} for _, chosen in sets)
-    start = next(i for i, (_, chosen) in enumerate(sets) if set(chosen) == set(checked))
-    return [Axis("switched on", settings, tuple(t for t, _ in sets), start), choice_axis(ex, "market")]
-
-
-def _attribution_grid(ex: Explorer) -> list[Axis]:
-    count = len(ex.attribution.trades)
-    return [slider_axis(ex, "trade", range(1, min(count, 30) + 1), "{}")]
-
-
-#: The grid of each explorer's twin: a handful of values per control, always including its current one.
-TWIN_GRIDS: dict[type, Callable[[Explorer], list[Axis]]] = {
-    _article.PayoffExplorer: lambda ex: [slider_axis(ex, "strike", (4480, 4495, 4515, 4530), "{:,.0f}"),
-                                         slider_axis(ex, "premium", (1.0, 2.5, 5.0, 10.0), "{:g} points")],
-    _article.OIExplorer: lambda ex: [slider_axis(ex, "seed", range(1, 7), "{}"),
-                                     slider_axis(ex, "oi_drift", (-20.0, 10.0, 40.0), "{:+g} contracts/bar")],
-    _article.IndicatorExplorer: _window_grid,
-    _article.SignalExplorer: _window_grid,
-    _article.SimulationExplorer: _window_grid,
-    _honest.CaveatExplorer: _caveat_grid,
-    _honest.GreeksExplorer: lambda ex: [slider_axis(ex, "days", (7, 30, 91, 182), "{} days"),
-                                        slider_axis(ex, "vol", (10.0, 18.0, 30.0, 60.0), "{:g} %")],
-    _edge.SweepExplorer: lambda ex: [choice_axis(ex, "statistic"), slider_axis(ex, "seed", range(3, 8), "{}")],
-    _edge.MonteCarloExplorer: lambda ex: [slider_axis(ex, "coupling", (0.0, 0.02, 0.05, 0.1, 0.15), "{:.2f}"),
-                                          slider_axis(ex, "paths", (100, 200), "{}")],
-    _edge.AttributionExplorer: _attribution_grid,
-}
-
-
-# -- the numbers beside the figure ----------------------------------------------------------------
-def _payoff(ex, p) -> dict[str, str]:
-    strike, premium = float(p["strike"]), float(p["premium"])
-    return {"premium": usd(premium * 5), "call breaks even at": f"{strike + premium:,.2f} points",
-            "put breaks even at": f"{strike - premium:,.2f} points"}
-
-
-def _market(ex, p) -> dict[str, str]:
-    from ..plots import artist
-
-    price, oi = artist(ex.figure, "price").get_ydata(), artist(ex.figure, "oi").get_ydata()
-    return {"final price": f"{price[-1]:,.2f} points", "final open interest": f"{oi[-1]:,.0f} contracts"}
-
-
-def _indicators(ex, p) -> dict[str, str]:
-    from ..article.signals import crossing_bars
-
-    up, down = crossing_bars(ex.sma(p["short"]), ex.sma(p["long"]))
-    first = min(np.concatenate([up, down]), default=None)
-    return {"crossings above": str(len(up)), "crossings below": str(len(down)),
-            "first crossing at bar": "none" if first is None else str(int(first))}
-
-
-def _signals(ex, p) -> dict[str, str]:
-    codes = ex.codes(p["short"], p["long"])
-    return {"BUY signals": str(int((codes == 1).sum())), "SELL signals": str(int((codes == 2).sum()))}
-
-
-def _simulation(ex, p) -> dict[str, str]:
-    result = ex.result(p["short"], p["long"])
-    return {"net P&L": usd(result.net_pnl, signed=True), "trades": str(len(result.trades))}
-
-
-def _caveats(ex, p) -> dict[str, str]:
-    base, chosen = ex.base[p["market"]], ex.run(p["market"], ex.checked(p))
-    return {"article net P&L": usd(base.net_pnl, signed=True), "switched net P&L": usd(chosen.net_pnl, signed=True),
-            "switched trades": str(len(chosen.trades))}
-
-
-def _greeks(ex, p) -> dict[str, str]:
-    strike = float(p["strike"])
-    row = greek_curves(strike, int(p["days"]), float(p["vol"]) / 100, ex.rate, futures=[strike]).iloc[0]
-    return {"at-the-money call": f"{row['call']:.2f} points ({usd(row['call'] * 5)})",
-            "at-the-money put": f"{row['put']:.2f} points ({usd(row['put'] * 5)})",
-            "call delta": f"{row['call delta']:.3f}"}
-
-
-def _sweep(ex, p) -> dict[str, str]:
-    from ..studies.sweep import statistic_column
-
-    table = ex.table(int(p["seed"]), p["statistic"], p["signals"], int(p["gradient"]))
-    column = statistic_column(table, p["statistic"])
-    best = table.loc[table[column].idxmax()]
-    value = (lambda v: usd(v, signed=True)) if p["statistic"] == "net_pnl" else (lambda v: f"{v:.2f}")
-    return {"best pair": f"{int(best['short'])} / {int(best['long'])}", "its value": value(best[column])}
-
-
-def _monte_carlo(ex, p) -> dict[str, str]:
-    r = ex.result(p["coupling"], p["paths"])
-    return {"strategy, mean per path": usd(r.strategy_pnl.mean(), 0, signed=True),
-            "random entries": usd(r.random_pnl.mean(), 0, signed=True),
-            "t statistic": f"{r.t_statistic:.2f}", "p-value": f"{r.p_value:.3f}"}
-
-
-def _attribution(ex, p) -> dict[str, str]:
-    row = ex.attribution.trades.iloc[int(p["trade"]) - 1]
-    return {"net P&L of the trade": usd(row["pnl"], signed=True), "costs": usd(-row["costs"], signed=True)}
-
-
-#: What each explorer's twin shows beside the figure, computed for each grid point (strings, as shown).
-READOUTS: dict[type, Callable[[Any, dict], dict[str, str]]] = {
-    _article.PayoffExplorer: _payoff,
-    _article.OIExplorer: _market,
-    _article.IndicatorExplorer: _indicators,
-    _article.SignalExplorer: _signals,
-    _article.SimulationExplorer: _simulation,
-    _honest.CaveatExplorer: _caveats,
-    _honest.GreeksExplorer: _greeks,
-    _edge.SweepExplorer: _sweep,
-    _edge.MonteCarloExplorer: _monte_carlo,
-    _edge.AttributionExplorer: _attribution,
-}
 
 
 # -- building -------------------------------------------------------------------------------------
@@ -333,18 +223,17 @@ def twin_workers() -> int:
 def _render(positions_list: list[tuple[int, ...]]) -> list[tuple[dict, dict, str, bytes]]:
     """Frames for ``positions_list`` of the job in :data:`_JOB`: (params, numbers, note, palette PNG)."""
     explorer, axes, colors, renderer = _JOB
-    readout = READOUTS.get(type(explorer), lambda ex, p: {})
     out = []
     for positions in positions_list:
         params = dict(explorer.params)
         for axis, k in zip(axes, positions):
             params.update(axis.settings[k])
-        problem = next(filter(None, (_control_problem(name, explorer.controls[name], value)
+        problem = next(filter(None, (control_problem(name, explorer.controls[name], value)
                                      for name, value in params.items())), None) or explorer.problem(params)
         if problem:
             raise ValueError(f"twin grid point {params} cannot be drawn: {problem}")
         note = explorer.recompute(params) or ""
-        out.append((params, readout(explorer, params), note, palette_png(renderer.image(), colors)))
+        out.append((params, explorer.readout(params), note, palette_png(renderer.image(), colors)))
     return out
 
 
@@ -355,9 +244,9 @@ def _render_in_child(positions_list: list[tuple[int, ...]]) -> list[tuple[dict, 
     return _render(positions_list)
 
 
-def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: int = PALETTE_COLORS,
+def build_twin(explorer: Drivable, axes: Optional[list[Axis]] = None, colors: int = PALETTE_COLORS,
                workers: Optional[int] = None) -> Twin:
-    """Drive ``explorer`` over its grid (``axes``, default :data:`TWIN_GRIDS`) and record every frame.
+    """Drive ``explorer`` over its grid (``axes``, default ``explorer.twin_axes()``) and record every frame.
 
     The figure's layout is computed once, for the current setting, and then held, so the axes do not
     move from frame to frame (and each frame renders faster). With ``workers`` > 1 (default
@@ -367,9 +256,9 @@ def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: in
     global _JOB
     kind = type(explorer)
     if axes is None:
-        if kind not in TWIN_GRIDS:
-            raise TypeError(f"no twin grid for {kind.__name__}; add one to TWIN_GRIDS or pass axes=")
-        axes = TWIN_GRIDS[kind](explorer)
+        axes = explorer.twin_axes()
+        if not axes:
+            raise TypeError(f"no twin grid for {kind.__name__}; give it a twin_axes() method or pass axes=")
     grid = list(itertools.product(*(range(len(a.settings)) for a in axes)))
     workers = min(twin_workers() if workers is None else max(1, int(workers)), len(grid))
     current = explorer.params
@@ -417,24 +306,23 @@ def build_twin(explorer: Explorer, axes: Optional[list[Axis]] = None, colors: in
     return Twin(title, list(axes), frames, images, alt)
 
 
-def twin_bundle(explorer: Explorer) -> dict[str, str]:
+def twin_bundle(explorer: Drivable) -> dict[str, str]:
     """``{"text/html": twin}`` in a book build (:func:`twins_enabled`), else ``{}``."""
-    if not twins_enabled() or type(explorer) not in TWIN_GRIDS:
+    if not twins_enabled() or not explorer.twin_axes():
         return {}
     return {"text/html": build_twin(explorer).html()}
 
 
 __all__ = [
     "Axis",
+    "Drivable",
     "build_twin",
     "choice_axis",
     "Frame",
     "palette_png",
-    "READOUTS",
     "slider_axis",
     "Twin",
     "TWIN_ENV",
-    "TWIN_GRIDS",
     "twin_bundle",
     "twin_workers",
     "twins_enabled",

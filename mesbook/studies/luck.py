@@ -1,9 +1,11 @@
 """Many seeded markets, one number each: how much of a result is luck.
 
-:func:`seed_sweep` runs the article's bot once per seed (chapter 5), optionally with coin-flip sides;
-:func:`sweep_summary` reduces one or more sweeps to a few numbers (runs, share profitable, median, worst
-and best net P&L in dollars); :func:`best_pairs` finds the best window pair of each seeded market on the
-chapter 8 grid (:data:`mesbook.studies.sweep.SWEEP_SHORTS` × :data:`~mesbook.studies.sweep.SWEEP_LONGS`).
+:func:`seed_sweep` runs the article's bot once per seed (chapter 5's :data:`~mesbook.studies.samples.SEED_SWEEP`
+by default), optionally with coin-flip sides; :func:`sweep_summary` reduces one or more sweeps to a few
+numbers (runs, share profitable, median, worst and best net P&L in dollars); :func:`paired_difference`
+asks whether two sweeps differ by more than luck (:mod:`mesbook.estimates`); :func:`best_pairs` finds the
+best window pair of each seeded market on the chapter 8 grid (:data:`mesbook.studies.samples.SWEEP_SHORTS`
+× :data:`~mesbook.studies.samples.SWEEP_LONGS`).
 """
 from __future__ import annotations
 
@@ -13,15 +15,14 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.market import simulate_market_data
-from ..article.simulation import run_article
-from ..article.simulation import entry_moneyness, run_trading_simulation
+from ..article.simulation import entry_moneyness, run_article, run_trading_simulation
 from ..constants import FUTURES_MULTIPLIER
-from .montecarlo import paired_one_sided_test
-from .sweep import STATISTIC_NAMES, SWEEP_LONGS, SWEEP_SHORTS, sweep_rank, sweep_windows
+from ..estimates import estimate, one_sided_t_test
+from .samples import BEST_PAIRS_SEEDS, SEED_SWEEP, SWEEP_LONGS, SWEEP_SHORTS, book_market
+from .sweep import STATISTIC_NAMES, sweep_rank, sweep_windows
 
 
-def seed_sweep(seeds: Iterable[int] = range(200), *, coin_flip: bool = False, **article_kwargs) -> pd.DataFrame:
+def seed_sweep(seeds: Iterable[int] = SEED_SWEEP, *, coin_flip: bool = False, **article_kwargs) -> pd.DataFrame:
     """Run the article's bot once per seed; one row per seed with its summary numbers.
 
     ``article_kwargs`` go to :func:`mesbook.run_article` (windows, premium, cash...). With
@@ -79,23 +80,17 @@ def sweep_summary(*sweeps: pd.DataFrame, names: Optional[Sequence[str]] = None) 
     return pd.DataFrame(columns)
 
 
-def best_pairs(seeds: Iterable[int], shorts: Sequence[int] = SWEEP_SHORTS, longs: Sequence[int] = SWEEP_LONGS,
-               statistic: str = "net_pnl") -> pd.DataFrame:
-    """For each seeded market of the article (500 bars): the best window pair of the grid and its value."""
+def best_pairs(seeds: Iterable[int] = BEST_PAIRS_SEEDS, shorts: Sequence[int] = SWEEP_SHORTS,
+               longs: Sequence[int] = SWEEP_LONGS, statistic: str = "net_pnl") -> pd.DataFrame:
+    """For each seeded market of the article (the book's 500 bars): the best window pair of the grid and its value."""
     rows = []
     for seed in seeds:
-        table = sweep_windows(simulate_market_data(500, seed=int(seed)), shorts, longs, statistic=statistic)
+        table = sweep_windows(book_market(int(seed)), shorts, longs, statistic=statistic)
         best = table.loc[table[statistic].idxmax()]
         rows.append({"seed": int(seed), "short": int(best["short"]), "long": int(best["long"]),
                      STATISTIC_NAMES.get(statistic, statistic): round(float(best[statistic]), 2),
                      "article's rank": sweep_rank(table, statistic=statistic)})
     return pd.DataFrame(rows).set_index("seed")
-
-
-
-
-#: Two-sided 95 % normal quantile of :func:`paired_difference`'s interval.
-Z95: float = 1.96
 
 
 def paired_difference(first: pd.Series, second: pd.Series) -> pd.Series:
@@ -115,11 +110,10 @@ def paired_difference(first: pd.Series, second: pd.Series) -> pd.Series:
     difference = (first - second).to_numpy(dtype=float)
     if not np.isfinite(difference).all():
         raise ValueError("first and second must be finite numbers; drop missing markets first")
-    mean = float(difference.mean())
-    error = float(difference.std(ddof=1) / np.sqrt(len(difference)))
-    t_statistic, p_value = paired_one_sided_test(difference)
-    return pd.Series({"markets": len(difference), "mean": mean, "std_error": error, "low 95": mean - Z95 * error,
-                      "high 95": mean + Z95 * error, "t statistic": t_statistic, "p-value": p_value})
+    gap = estimate(difference)
+    t_statistic, p_value = one_sided_t_test(difference)
+    return pd.Series({"markets": gap.n, "mean": gap.mean, "std_error": gap.std_error, "low 95": gap.low_95,
+                      "high 95": gap.high_95, "t statistic": t_statistic, "p-value": p_value})
 
 
 __all__ = ["best_pairs", "paired_difference", "seed_sweep", "sweep_summary"]

@@ -1,11 +1,11 @@
-"""Seed sweeps (mesbook.studies.seeds): one run per seeded market, and what they add up to."""
+"""Luck (mesbook.studies.luck): seed sweeps: one run per seeded market, and what they add up to."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.studies.seeds import best_pairs, seed_sweep, sweep_summary
+from mesbook.studies.luck import best_pairs, seed_sweep, sweep_summary
 from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
 
 
@@ -81,7 +81,7 @@ def test_sweep_summary_pnl_per_trade_pools_all_runs():
 
 def test_paired_difference_hand_built():
     from scipy import stats
-    from mesbook.studies.seeds import paired_difference
+    from mesbook.studies.luck import paired_difference
     first, second = pd.Series([1.0, 2.0, 3.0, 6.0]), pd.Series([0.0, 0.0, 0.0, 0.0])
     out = paired_difference(first, second)
     error = (14 / 3) ** 0.5 / 2  # sd of (1, 2, 3, 6) is sqrt(14/3); four markets
