@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -104,7 +105,7 @@ def simulate_realistic_market(
     state). Draws: ``num_periods`` price shocks, then ``num_periods`` OI noise terms.
     """
     num_periods = check_int("num_periods", num_periods)
-    dates = business_days(start, num_periods)
+    dates, elapsed, in_roll, days_left = _calendar(start, num_periods)
     start_price = check_number("start_price", start_price, strict=True)
     annual_vol = check_number("annual_vol", annual_vol, strict=True)
     alpha, beta = _check_garch(garch)
@@ -122,7 +123,7 @@ def simulate_realistic_market(
     shocks = _unit_shocks(rng, tail_dof, num_periods)
     oi_steps = rng.standard_normal(num_periods)
 
-    cycle, days_left = roll_cycle(dates, roll_build, roll_drop)
+    cycle = _roll_lift(elapsed, in_roll, roll_build, roll_drop)
     daily_variance = annual_vol**2 / TRADING_DAYS
     variance = garch_variance(shocks, daily_variance, alpha, beta)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
@@ -171,7 +172,13 @@ def roll_cycle(timestamps: pd.DatetimeIndex, roll_build: float, roll_drop: float
     """
     roll_build = _check_fraction("roll_build", roll_build, closed=True)
     roll_drop = _check_fraction("roll_drop", roll_drop, closed=False)
-    dates = pd.DatetimeIndex(timestamps).normalize()
+    elapsed, in_roll, days = _cycle_terms(pd.DatetimeIndex(timestamps).normalize())
+    return _roll_lift(elapsed, in_roll, roll_build, roll_drop), days
+
+
+def _cycle_terms(dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The calendar part of :func:`roll_cycle` on normalized ``dates``: the share of each bar's quarterly cycle
+    elapsed, its share of the roll (0 before the roll date, 1 on expiry day) and calendar days to expiry."""
     margin = pd.Timedelta(days=100)
     grid = option_expiries(dates.min() - margin, dates.max() + margin, "quarterly")
     following = grid.searchsorted(dates, side="left")
@@ -179,8 +186,35 @@ def roll_cycle(timestamps: pd.DatetimeIndex, roll_build: float, roll_drop: float
     days = days_to_expiry(dates, next_expiry)
     elapsed = np.asarray((dates - previous_expiry).days) / np.asarray((next_expiry - previous_expiry).days)
     in_roll = np.clip((ROLL_DAYS_BEFORE - days) / ROLL_DAYS_BEFORE, 0.0, 1.0)
+    return elapsed, in_roll, days
+
+
+def _roll_lift(elapsed: np.ndarray, in_roll: np.ndarray, roll_build: float, roll_drop: float) -> np.ndarray:
+    """Log-OI lift over a cycle (see :func:`roll_cycle`) from its calendar terms (:func:`_cycle_terms`)."""
     lift = -np.log1p(-roll_drop)
-    return lift * ((1.0 - roll_build) * elapsed + roll_build * in_roll), days
+    return lift * ((1.0 - roll_build) * elapsed + roll_build * in_roll)
+
+
+def _calendar(start: object, num_periods: int) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """``num_periods`` business days from ``start`` and their :func:`_cycle_terms`, computed once per date range
+    (every market of a sample shares its dates): the arrays are read-only, the frame built from them copies."""
+    try:
+        return _cached_calendar(start, num_periods)
+    except TypeError:  # an unhashable start: computed afresh (business_days names it if it is no date)
+        return _calendar_of(start, num_periods)
+
+
+@lru_cache(maxsize=64)
+def _cached_calendar(start: object, num_periods: int) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    return _calendar_of(start, num_periods)
+
+
+def _calendar_of(start: object, num_periods: int) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    dates = business_days(start, num_periods)
+    terms = _cycle_terms(dates)
+    for array in terms:
+        array.flags.writeable = False
+    return (dates, *terms)
 
 
 def oi_trend_signal(
