@@ -8,12 +8,17 @@ text they show.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
 import numbers
 import re
 
 #: An inline expression in a paragraph, {eval}`expression` (MyST); group 1 is the expression.
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+#: The MIME prefix under which ``myst_nb.glue(name, value, display=False)`` records a value (myst-nb's
+#: ``myst_nb.ext.glue.GLUE_PREFIX``), which the book build reads back.
+GLUE_PREFIX = "application/papermill.record/"
 
 MINUS = "−"  # U+2212, the typographic minus sign used in every figure and message
 
@@ -79,15 +84,31 @@ class Prose:
                              "(not starting with a digit or _)")
         text = format(value, spec)
         setattr(self, name, text)
-        try:
-            from myst_nb import glue
-        except ImportError:  # outside the book's environment: keep the text only
-            return
-        glue(name, text, display=False)
+        glue_text(name, text)
 
     def __repr__(self) -> str:
         names = sorted(key for key in vars(self))
         return f"Prose({len(names)} numbers: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})"
+
+
+def glue_text(name: str, text: str) -> None:
+    """Send what ``myst_nb.glue(name, text, display=False)`` sends, without importing myst-nb.
+
+    Importing ``myst_nb``'s glue pulls in nbformat, jsonschema and the grammars of rfc3987-syntax, seconds
+    of a chapter's Run All for one display message: the text's display data under :data:`GLUE_PREFIX`,
+    with the ``scrapbook`` metadata naming it (tests/test_formatting.py checks it against myst-nb's own
+    message). Outside the book's environment (no myst-nb or IPython) nothing is sent.
+    """
+    if importlib.util.find_spec("myst_nb") is None:
+        return
+    try:
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display
+    except ImportError:
+        return
+    bundle, metadata = format_display_data(text)
+    metadata["scrapbook"] = dict(name=name, mime_prefix=GLUE_PREFIX)
+    display({GLUE_PREFIX + key: data for key, data in bundle.items()}, raw=True, metadata=metadata)
 
 
 __all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "usd"]

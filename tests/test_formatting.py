@@ -32,14 +32,29 @@ def test_format_p():
 
 def test_prose_keeps_each_number_as_the_text_the_paragraph_shows(monkeypatch):
     glued = []
-    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: glued.append((name, value, display)))
+    monkeypatch.setattr(formatting, "glue_text", lambda name, text: glued.append((name, text)))
     prose = formatting.Prose()
     assert prose("fees", 1234.5, ",.2f") is None  # a cell ending with the call shows no output of its own
     prose("trades", 17, "d")
     prose("verdict", "no edge")
     assert (prose.fees, prose.trades, prose.verdict) == ("1,234.50", "17", "no edge")
-    assert glued == [("fees", "1,234.50", False), ("trades", "17", False), ("verdict", "no edge", False)]
+    assert glued == [("fees", "1,234.50"), ("trades", "17"), ("verdict", "no edge")]
     assert repr(prose) == "Prose(3 numbers: fees, trades, verdict)"
+
+
+def test_glue_text_sends_exactly_what_myst_nb_glue_sends(monkeypatch):
+    """Prose glues without importing myst-nb (seconds of import); the message must stay myst-nb's own."""
+    import IPython.display
+    import myst_nb.ext.glue
+
+    sent = {"mesbook": [], "myst_nb": []}
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: sent["mesbook"].append((a, k)))
+    monkeypatch.setattr(myst_nb.ext.glue, "ipy_display", lambda *a, **k: sent["myst_nb"].append((a, k)))
+    for name, text in (("fees", "1,234.50"), ("verdict", "no edge"), ("quote", "a 'quoted' <b>text</b> −1")):
+        formatting.glue_text(name, text)
+        myst_nb.ext.glue.glue(name, text, display=False)
+    assert len(sent["mesbook"]) == 3 and sent["mesbook"] == sent["myst_nb"]
+    assert myst_nb.ext.glue.GLUE_PREFIX == formatting.GLUE_PREFIX
 
 
 @pytest.mark.parametrize("name", ["2x", "with space", "_private", "", "a.b", 3])
