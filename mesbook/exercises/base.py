@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.synthetic import simulate_realistic_market
+from ..studies.memo import clear_memos
 from ..studies.samples import BOOK_BARS, BOOK_SEED
 from ..studies.samples import book_market as _article_market
 
@@ -168,9 +169,10 @@ def seal() -> None:
 
 
 def clear_cache() -> None:
-    """Forget the answers and markets computed so far (for timing a first computation)."""
+    """Forget the answers, markets and study results computed so far (for timing a first computation)."""
     for cached in (_answer, _book_market, _realistic_market):
         cached.cache_clear()
+    clear_memos()
 
 
 def questions(chapter: Optional[int] = None) -> pd.DataFrame:

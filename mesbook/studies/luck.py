@@ -18,6 +18,7 @@ import pandas as pd
 from ..article.simulation import entry_moneyness, run_article, run_trading_simulation
 from ..constants import FUTURES_MULTIPLIER
 from ..estimates import estimate, one_sided_t_test
+from .memo import Memo
 from .samples import BEST_PAIRS_SEEDS, SEED_SWEEP, SWEEP_LONGS, SWEEP_SHORTS, book_market
 from .sweep import STATISTIC_NAMES, sweep_rank, sweep_windows
 
@@ -31,7 +32,21 @@ def seed_sweep(seeds: Iterable[int] = SEED_SWEEP, *, coin_flip: bool = False, **
     Columns: final value and net P&L (dollars), trades, win rate (%), how many trades started in the money
     (the strike is the nearest grid strike, so up to half a strike interval in the money) and the sum of
     their intrinsic values at entry (dollars, at the article's $5 a point), and the bars all trades were held.
+
+    A sweep is computed once per process for the same seeds and arguments (a chapter, its canonical numbers
+    and its self-check ask for the same sweep): each call returns its own copy.
     """
+    seeds = tuple(int(seed) for seed in seeds)
+    # Each keyword's type is part of the key, so that premium=25 and premium=25.0 are not taken for each other.
+    key = (seeds, coin_flip, tuple(sorted((k, type(v), v) for k, v in article_kwargs.items())))
+    return _SWEEPS.get(key, lambda: _seed_sweep(seeds, coin_flip, article_kwargs)).copy()
+
+
+#: Sweeps by (seeds, coin_flip, keywords with their types).
+_SWEEPS = Memo()
+
+
+def _seed_sweep(seeds: tuple[int, ...], coin_flip: bool, article_kwargs: dict) -> pd.DataFrame:
     rows = []
     for seed in seeds:
         frame, result = run_article(seed=int(seed), **article_kwargs)

@@ -18,6 +18,8 @@ Money is in dollars.
 """
 from __future__ import annotations
 
+import dataclasses
+import numbers
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Optional, Sequence
@@ -36,6 +38,7 @@ from ..formatting import format_p
 from ..parallel import SERIAL, Workers, chunk, task_seeds
 from ..validation import check_int
 from .keywords import windows_and_workers
+from .memo import Memo
 
 RANDOM_TYPES = ("same", "random")
 
@@ -143,6 +146,10 @@ def monte_carlo_runs(sample: Sample, settings: BacktestSettings = ARTICLE, *, wi
     not only its timing: on the article's upward-drifting prices that alone looks like an edge). Keeping the
     trades in the same span matters on the realistic generator, whose point volatility grows with the price
     level. ``random_draws`` twins per path are averaged to steady the benchmark. ``workers`` spread the paths.
+
+    A sample with an int seed is run once per process for the same arguments (a chapter, its canonical numbers
+    and its self-check ask for the same test; the workers do not change the answer): each call returns its
+    own copy of the arrays.
     """
     random_draws = check_int("random_draws", random_draws)
     if random_types not in RANDOM_TYPES:
@@ -151,6 +158,20 @@ def monte_carlo_runs(sample: Sample, settings: BacktestSettings = ARTICLE, *, wi
     require_fast_path(settings, "monte_carlo")
     if sample.generator not in GENERATORS:
         raise ValueError(f"generator={sample.generator!r} is not an option; choose one of {GENERATORS}")
+    key = (sample, settings, windows, random_draws, random_types)
+    if not isinstance(sample.seed, numbers.Integral):  # a SeedSequence: equal ones hash apart, no key
+        return _run(*key, workers)
+    result = _RUNS.get(key, lambda: _run(*key, workers))
+    return dataclasses.replace(result, strategy_pnl=result.strategy_pnl.copy(), random_pnl=result.random_pnl.copy(),
+                               trades=result.trades.copy())
+
+
+#: Results by (sample, settings, windows, random_draws, random_types): the workers do not change them.
+_RUNS = Memo()
+
+
+def _run(sample: Sample, settings: BacktestSettings, windows: Windows, random_draws: int, random_types: str,
+         workers: Workers) -> MonteCarloResult:
     shared = None
     if sample.generator == "article":  # every path in one call (path i from child i); tasks then read their rows
         prices, oi = sample.paths()

@@ -1,0 +1,54 @@
+"""A study's result computed once per process for the same arguments, shared by whoever asks again.
+
+A chapter runs a study, its canonical numbers (:mod:`mesbook.studies.canonical`) and its self-check
+(:func:`mesbook.exercises.check`) ask for the same one, on the same seed: a :class:`Memo` keeps the last few
+results by their arguments, so the second and third asks cost nothing. What a memo keeps is never handed
+out as such: the study returns a copy to each caller, so no caller can change what another one reads.
+Arguments that cannot be a key (unhashable values, a ``SeedSequence`` whose equal twins hash apart) are
+computed afresh each time. :func:`clear_memos` forgets every result (for timing a first computation).
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+R = TypeVar("R")
+
+_MEMOS: list["Memo"] = []
+
+
+class Memo:
+    """The results of one study by key, at most ``size`` of them (the least recently used go first)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._results: OrderedDict[Hashable, object] = OrderedDict()
+        _MEMOS.append(self)
+
+    def get(self, key: Hashable, compute: Callable[[], R]) -> R:
+        """The result kept for ``key``, or ``compute()`` kept under it; ``compute()`` alone if ``key`` is unhashable."""
+        try:
+            hash(key)
+        except TypeError:
+            return compute()
+        if key in self._results:
+            self._results.move_to_end(key)
+            return self._results[key]  # type: ignore[return-value]
+        result = compute()
+        self._results[key] = result
+        while len(self._results) > self.size:
+            self._results.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        self._results.clear()
+
+
+def clear_memos() -> None:
+    """Forget every study result kept so far."""
+    for memo in _MEMOS:
+        memo.clear()
+
+
+__all__ = ["Memo", "clear_memos"]

@@ -1,0 +1,66 @@
+"""Study results computed once per process (mesbook.studies.memo): shared by later asks, never corrupted by one."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mesbook.data.synthetic import Sample
+from mesbook.parallel import Workers
+from mesbook.studies import luck, montecarlo
+from mesbook.studies.memo import Memo, clear_memos
+
+
+def test_a_memo_computes_once_per_key_keeps_the_latest_and_skips_unhashable_keys():
+    memo, calls = Memo(size=2), []
+
+    def compute(value):
+        calls.append(value)
+        return value * 10
+
+    assert [memo.get(k, lambda k=k: compute(k)) for k in (1, 2, 1, 1)] == [10, 20, 10, 10]
+    assert calls == [1, 2]
+    memo.get(3, lambda: compute(3))  # 2 is the least recently used: it goes
+    memo.get(2, lambda: compute(2))
+    assert calls == [1, 2, 3, 2]
+    assert memo.get([1], lambda: "fresh") == "fresh" and memo.get([1], lambda: "again") == "again"
+    memo.clear()
+    memo.get(1, lambda: compute(1))
+    assert calls[-1] == 1 and len(calls) == 5
+
+
+def test_seed_sweep_is_computed_once_and_each_caller_gets_its_own_copy(monkeypatch):
+    clear_memos()
+    calls = []
+    real = luck._seed_sweep
+    monkeypatch.setattr(luck, "_seed_sweep", lambda *args: calls.append(args) or real(*args))
+    first = luck.seed_sweep(range(3), premium=25.0)
+    first.loc[0, "net P&L ($)"] = 1e9  # a caller changing its copy
+    second = luck.seed_sweep([0, 1, 2], premium=25.0)
+    assert len(calls) == 1
+    fresh = real((0, 1, 2), False, {"premium": 25.0})
+    pd.testing.assert_frame_equal(second, fresh)
+    luck.seed_sweep(range(3), premium=25)  # an int premium is another key, not the float's result
+    luck.seed_sweep(range(3), coin_flip=True, premium=25.0)
+    assert len(calls) == 3
+
+
+def test_monte_carlo_runs_once_per_sample_whatever_the_workers_and_copies_its_arrays(monkeypatch):
+    clear_memos()
+    calls = []
+    real = montecarlo._run
+    monkeypatch.setattr(montecarlo, "_run", lambda *args: calls.append(args) or real(*args))
+    sample = Sample("article", 6, 120, 3)
+    first = montecarlo.monte_carlo_runs(sample)
+    kept = first.strategy_pnl.copy()
+    first.strategy_pnl[:] = 0.0
+    second = montecarlo.monte_carlo_runs(sample, workers=Workers(progress=False, n_jobs=1))
+    assert len(calls) == 1
+    np.testing.assert_array_equal(second.strategy_pnl, kept)
+    assert second.strategy_pnl is not first.strategy_pnl
+    montecarlo.monte_carlo_runs(sample, random_types="random")
+    montecarlo.monte_carlo_runs(sample.replace(seed=np.random.SeedSequence(3)))  # no key: run each time
+    montecarlo.monte_carlo_runs(sample.replace(seed=np.random.SeedSequence(3)))
+    assert len(calls) == 4
+    clear_memos()
+    third = montecarlo.monte_carlo_runs(sample)
+    assert len(calls) == 5 and third.t_statistic == second.t_statistic
