@@ -174,6 +174,18 @@ def weekly(sp500: pd.DataFrame) -> pd.DataFrame:
     return rd.weekly_market_from_real_data()
 
 
+def test_sp500_prices_are_what_arch_loads_read_once_each_caller_its_own_copy(sp500: pd.DataFrame) -> None:
+    from arch.data import sp500 as arch_sp500
+
+    raw = arch_sp500.load()
+    expected = pd.DataFrame({"timestamp": pd.DatetimeIndex(raw.index).normalize(),
+                             "close": raw["Close"].to_numpy(dtype=float)})
+    pd.testing.assert_frame_equal(sp500, expected, check_exact=True)
+    mine = rd.load_sp500_prices()
+    mine.loc[0, "close"] = -1.0
+    assert rd.load_sp500_prices().loc[0, "close"] == expected.loc[0, "close"]
+
+
 def test_sp500_prices(sp500: pd.DataFrame) -> None:
     assert list(sp500.columns) == ["timestamp", "close"]
     assert sp500["timestamp"].iloc[0] == pd.Timestamp("1999-01-04")

@@ -15,7 +15,10 @@
 """
 from __future__ import annotations
 
+import importlib.util
+from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -161,17 +164,24 @@ def load_sp500_prices() -> pd.DataFrame:
     futures prices: the futures trade at a small basis to the index (financing minus dividends) and
     there is no open interest here. Needs the optional dependency ``arch`` (``pip install arch``).
     """
-    try:
-        from arch.data import sp500
-    except ImportError as exc:
+    return _sp500_prices().copy()
+
+
+@lru_cache(maxsize=1)
+def _sp500_prices() -> pd.DataFrame:
+    """The closes of :func:`load_sp500_prices`, read once per process from the file ``arch`` ships
+    (``arch/data/sp500/sp500.csv.gz``, what ``arch.data.sp500.load()`` reads) without importing ``arch``,
+    whose import takes seconds (its models, scipy and statsmodels)."""
+    spec = importlib.util.find_spec("arch")
+    if spec is None or not spec.submodule_search_locations:
         raise ImportError(
             "load_sp500_prices needs the optional package 'arch'; install it with pip install arch "
             "(or pip install mesbook[data])"
-        ) from exc
-    raw = sp500.load()
-    return pd.DataFrame(
-        {"timestamp": pd.DatetimeIndex(raw.index).normalize(), "close": raw["Close"].to_numpy(dtype=float)}
-    )
+        )
+    raw = pd.read_csv(Path(spec.submodule_search_locations[0]) / "data" / "sp500" / "sp500.csv.gz",
+                      usecols=["Date", "Close"])
+    return pd.DataFrame({"timestamp": pd.DatetimeIndex(pd.to_datetime(raw["Date"])).normalize(),
+                         "close": pd.to_numeric(raw["Close"], errors="coerce").to_numpy(dtype=float)})
 
 
 def weekly_market_from_real_data(lag: str = "publication", adjust_units: bool = False) -> pd.DataFrame:
