@@ -169,9 +169,12 @@ def backtest_signals(settings: BacktestSettings, **windows: Any) -> Strategy:
 
 
 def backtest_equity(settings: BacktestSettings, **windows: Any) -> Strategy:
-    """``data -> run_backtest(data, settings, **windows)``: audits fills, prices and marks too."""
+    """``data -> run_backtest(data, settings, **windows)``: audits fills, prices and marks too.
+
+    The audit compares the account value bar by bar, so the run skips its summary statistics
+    (``statistics=False``), a fifth of a run's time, which change no bar of the equity curve."""
     check_settings(settings)
-    return partial(run_backtest, settings=settings, **Windows.of(**windows).keywords())
+    return partial(run_backtest, settings=settings, statistics=False, **Windows.of(**windows).keywords())
 
 
 def _article_signals(data: pd.DataFrame, windows: Windows) -> pd.Series:
