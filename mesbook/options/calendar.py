@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
+from functools import lru_cache
 from typing import Union
 
 import numpy as np
@@ -86,6 +87,25 @@ def option_expiries(start: DateLike, end: DateLike, cycle: str = "quarterly") ->
     """
     first, last = _date_range(start, end)
     cycle = _check_cycle(cycle)
+    try:
+        grid = _expiry_grid(cycle, first.year, last.year, first.unit, last.unit)
+    except (OverflowError, ValueError):  # years at the edge of what the time unit holds: no grid
+        return _expiries_between(first, last, cycle)
+    return grid[grid.searchsorted(first, side="left"):grid.searchsorted(last, side="right")]
+
+
+@lru_cache(maxsize=64)
+def _expiry_grid(cycle: str, first_year: int, last_year: int, first_unit: str, last_unit: str) -> pd.DatetimeIndex:
+    """Every expiry of ``cycle`` in the calendar years ``first_year`` to ``last_year``, computed once per range
+    of years and time units (the backtests and generators ask for the same years again and again);
+    :func:`option_expiries` slices it, which keeps its values, dtype, name and frequency."""
+    first = pd.Timestamp(first_year, 1, 1).as_unit(first_unit)
+    last = pd.Timestamp(last_year, 12, 31).as_unit(last_unit)
+    return _expiries_between(first, last, cycle)
+
+
+def _expiries_between(first: pd.Timestamp, last: pd.Timestamp, cycle: str) -> pd.DatetimeIndex:
+    """Expiry dates of ``cycle`` from ``first`` to ``last`` (checked dates, both included)."""
     if cycle == "weekly":
         return pd.date_range(first, last, freq="W-FRI", name="expiry")
     month_starts = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M").to_timestamp()
@@ -331,6 +351,8 @@ def _as_date(name: str, value: object) -> pd.Timestamp:
             f"{name} must be a date such as '2023-03-17' or pd.Timestamp('2023-03-17'), "
             f"got {type(value).__name__} {value!r}"
         )
+    if isinstance(value, pd.Timestamp) and value.tz is None:  # already one: its date, in its own time unit
+        return value.normalize()
     return _as_dates(name, [value])[0]
 
 
@@ -355,9 +377,12 @@ def _as_times(name: str, values: object) -> pd.DatetimeIndex:
             "convert them first, e.g. pd.to_datetime(values)"
         )
     try:
-        # Strings may mix plain dates and date-times, so let pandas parse each one on its own.
-        parse = {} if pd.api.types.is_datetime64_any_dtype(array.dtype) else {"format": "mixed"}
-        dates = pd.DatetimeIndex(pd.to_datetime(array, **parse))
+        if isinstance(array, (pd.Index, pd.Series)) and isinstance(array.dtype, np.dtype) and array.dtype.kind == "M":
+            dates = pd.DatetimeIndex(array)  # already tz-naive datetimes: nothing to parse
+        else:
+            # Strings may mix plain dates and date-times, so let pandas parse each one on its own.
+            parse = {} if pd.api.types.is_datetime64_any_dtype(array.dtype) else {"format": "mixed"}
+            dates = pd.DatetimeIndex(pd.to_datetime(array, **parse))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"{name} has a value that is not a date ({exc}); use ISO dates such as 2023-03-17") from exc
     if dates.tz is not None:
