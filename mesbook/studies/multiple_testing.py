@@ -39,7 +39,6 @@ from typing import Optional, Union
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import SPA
 from scipy.special import ndtr, ndtri
 
 
@@ -292,6 +291,8 @@ def spa_test(pnl: PnLLike, benchmark: Optional[object] = None, *, reps: int = 10
     if not isinstance(studentize, bool):
         raise TypeError(f"studentize must be True or False, got {studentize!r}")
     rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else check_int("seed", seed, minimum=0))
+    from arch.bootstrap import SPA  # here, not at import: arch takes seconds to import, and only the test needs it
+
     test = SPA(-base, -values, block_size=size, reps=reps, bootstrap=bootstrap, studentize=studentize, seed=rng)
     test.compute()
     p = test.pvalues
