@@ -36,6 +36,7 @@ from ..engine.backtest import run_backtest
 from ..engine.decisions import decision_codes
 from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, check_settings
 from ..estimates import estimate
+from ..parallel import chunk
 from ..results import SimulationResult
 from ..validation import check_frame, check_int
 from .keywords import workers_of
@@ -78,6 +79,7 @@ def lookahead_audit(
     cut_points: Optional[Iterable[int]] = None,
     n_scrambles: int = 1,
     seed: int = 0,
+    **keywords: Any,
 ) -> AuditResult:
     """Run ``strategy`` on ``data`` and on futures-altered copies; report the bars whose decisions change.
 
@@ -87,7 +89,11 @@ def lookahead_audit(
     probability (the altered future must happen to change the decision), so use several to be
     thorough. The cost is ``len(cut_points) × (n_scrambles + 1)`` strategy runs: audit the bars where
     decisions are made (e.g. :func:`crossover_bars`) when the strategy is slow. ``data`` is not modified.
+    ``keywords`` (``workers=`` or ``n_jobs``/``client``/``progress``) spread the cut points over processes,
+    which changes no result (each scramble has its own seed); the strategy must then be picklable, as the
+    ready-made ones are.
     """
+    workers = workers_of(keywords, "lookahead_audit")
     if not callable(strategy):
         raise TypeError(f"strategy must be a callable taking a market frame, got {type(strategy).__name__}")
     check_frame(data, timestamp=False)
@@ -102,19 +108,29 @@ def lookahead_audit(
     full, kind = _decisions(strategy(data))
     if len(full) != n:
         raise ValueError(f"strategy returned {len(full)} decisions for {len(data)} bars; it must return one per bar")
-    root = np.random.SeedSequence(check_int("seed", seed, minimum=0))
+    entropy = np.random.SeedSequence(check_int("seed", seed, minimum=0)).entropy
+    work = partial(_audit_cuts, strategy=strategy, data=data, full=full, kind=kind, n_scrambles=n_scrambles,
+                   entropy=entropy)
+    parts = workers.map(work, chunk(cuts, 4 * workers.count), desc="look-ahead audit")
+    rows = [row for part in parts for row in part]
+    return AuditResult(pd.DataFrame(rows, columns=["cut", "scrambled_bar", "truncated_bar"]))
+
+
+def _audit_cuts(cuts: list[int], *, strategy: Strategy, data: pd.DataFrame, full: np.ndarray, kind: str,
+                n_scrambles: int, entropy: int) -> list[tuple[int, int, int]]:
+    """(cut, first changed bar when scrambled, first changed bar when truncated) for each of ``cuts``."""
     rows = []
     for t in cuts:
         scrambled = -1
         for j in range(n_scrambles):
             # Scramble j of bar t has its own seed: auditing more bars or more scrambles never changes it.
-            child = np.random.SeedSequence(root.entropy, spawn_key=(t, j))
+            child = np.random.SeedSequence(entropy, spawn_key=(t, j))
             altered, _ = _decisions(strategy(scramble_after(data, t, child)))
             scrambled = _first_change(full, altered, t + 1) if scrambled < 0 else scrambled
         truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
         compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
         rows.append((t, scrambled, _first_change(full, truncated_out, compare)))
-    return AuditResult(pd.DataFrame(rows, columns=["cut", "scrambled_bar", "truncated_bar"]))
+    return rows
 
 
 def scramble_after(data: pd.DataFrame, t: int, seed: Any = None) -> pd.DataFrame:
@@ -233,14 +249,16 @@ def lookahead_table(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0) ->
     return table.round(2)
 
 
-def audit_summary(data: pd.DataFrame, n_scrambles: int = 10) -> pd.DataFrame:
+def audit_summary(data: pd.DataFrame, n_scrambles: int = 10, **keywords: Any) -> pd.DataFrame:
     """The look-ahead audit of five strategies on ``data``: how many bars were checked, which ones leaked.
 
     The article's signals and two single fixes are audited at the crossover bars (where the rule can
     decide); the honest settings' signals at every bar, and their whole backtest (account value) at the
     crossovers and around every entry. Each check uses ``n_scrambles`` scrambled futures plus the
-    truncated data (see :func:`mesbook.lookahead_audit`).
+    truncated data (see :func:`mesbook.lookahead_audit`). ``keywords`` (``workers=`` or
+    ``n_jobs``/``client``/``progress``) spread each audit's cut points; the table does not depend on them.
     """
+    workers = workers_of(keywords, "audit_summary")
     crossings_ = crossover_bars(data)
     entries = run_backtest(data, REALISTIC).trades["entry_bar"].to_numpy()
     around_entries = sorted(set(crossings_) | set(entries) | set(entries - 1))
@@ -253,7 +271,7 @@ def audit_summary(data: pd.DataFrame, n_scrambles: int = 10) -> pd.DataFrame:
     )
     rows = []
     for name, strategy, cuts in checks:
-        audit = lookahead_audit(strategy, data, cuts, n_scrambles=n_scrambles)
+        audit = lookahead_audit(strategy, data, cuts, n_scrambles=n_scrambles, workers=workers)
         rows.append({"strategy": name, "bars checked": len(audit.checks),
                      "leaking bars": ", ".join(map(str, audit.leaks)) or "none"})
     return pd.DataFrame(rows).set_index("strategy")
