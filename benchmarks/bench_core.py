@@ -2,7 +2,8 @@
 
 Two ratios, both measured in this one run:
 * speed-up over the article-style loop at 100k bars (goal: at least 1000x);
-* cost at 1M bars relative to one pandas rolling mean over the same series (goal: within 5x, issue 23; benchmarks/bench_chapters.py prints it beside the chapters).
+* cost at 1M bars relative to one pandas rolling mean over the same series (goal: within 5x, issue 23;
+  benchmarks/bench_chapters.py prints it beside the chapters).
 """
 from __future__ import annotations
 

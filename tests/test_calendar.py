@@ -317,9 +317,11 @@ def test_moment_functions_do_not_depend_on_the_stamps_unit(unit: str) -> None:
 
 
 @pytest.mark.parametrize("cycle", cal.CYCLES)
-@pytest.mark.parametrize("start, end", [("2023-01-01", "2023-12-31"), ("2023-03-17", "2023-03-17"), ("2023-01-02", "2023-01-05"),
-                                        (pd.Timestamp("2021-06-18 09:00"), pd.Timestamp("2025-02-01").as_unit("s")),
-                                        (pd.Timestamp("2020-01-01").as_unit("ns"), "2020-06-30")])
+@pytest.mark.parametrize("start, end", [
+    ("2023-01-01", "2023-12-31"), ("2023-03-17", "2023-03-17"), ("2023-01-02", "2023-01-05"),
+    (pd.Timestamp("2021-06-18 09:00"), pd.Timestamp("2025-02-01").as_unit("s")),
+    (pd.Timestamp("2020-01-01").as_unit("ns"), "2020-06-30"),
+])
 def test_option_expiries_cut_from_the_yearly_grid_are_what_the_range_alone_gives(cycle, start, end):
     """option_expiries slices a grid kept per range of years: values, dtype, name and frequency unchanged."""
     first, last = cal._date_range(start, end)
