@@ -5,7 +5,8 @@ Three tables, every number a ratio measured in this one run (no timing is assert
 1. **Run All per chapter.** Each chapter of ``book/`` executed top to bottom in a fresh kernel by nbclient
    (what nbval and ``make book`` do), as a ratio to the *floor*: a notebook that only imports ``mesbook``
    and draws one figure (best of three runs). Goals: every chapter within 3x the floor (stretch 2x), all
-   eleven within 25x.
+   eleven within 25x. (This replaces the older table of the chapters against empty notebooks: an empty
+   notebook does not import mesbook, so it measured the package's import as if it were the chapters' cost.)
 2. **Grading per notebook.** Each chapter with exercises: one student's answer key run plainly
    (:func:`mesbook.classroom.runner.run_notebook`), then graded in its sandbox
    (:func:`mesbook.classroom.grader.grade_submission`, answers computed afresh for the seed), as a ratio
