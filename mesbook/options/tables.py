@@ -31,11 +31,15 @@ def _years(days: object) -> np.ndarray:
 def price_by_strike(futures: float = EXAMPLE["futures"], strikes: Iterable[float] = np.arange(3700.0, 4305.0, 5.0),
                     days: Sequence[int] = (7, 30, 91), vol: float = EXAMPLE["vol"], rate: float = EXAMPLE["rate"],
                     is_call: bool = True) -> pd.DataFrame:
-    """Black-76 premiums (points) over ``strikes`` (points), one column per number of ``days`` to expiry."""
+    """Black-76 premiums (points) over ``strikes`` (points), one column per number of ``days`` to expiry.
+
+    ``attrs`` keeps ``vol`` and ``rate`` (per year)."""
     futures = check_number("futures", futures, strict=True)
     strikes = np.asarray(list(strikes), dtype=float)
     columns = {f"{int(d)} days": black76_price(futures, strikes, _years(d), rate, vol, is_call) for d in days}
-    return pd.DataFrame(columns, index=pd.Index(strikes, name="strike"))
+    table = pd.DataFrame(columns, index=pd.Index(strikes, name="strike"))
+    table.attrs.update(vol=vol, rate=rate)  # for the figure's caption
+    return table
 
 
 def price_by_time(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["strike"], days: int = EXAMPLE["days"],
