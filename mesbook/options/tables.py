@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import FUTURES_MULTIPLIER
+from ..formatting import full_table
 from .greeks import black76_greeks
 from .pricing import DAYS_PER_YEAR, american_price, black76_price, implied_volatility
 from ..validation import check_int, check_number
@@ -79,12 +80,12 @@ def greeks_table(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["s
         ("rho", g.rho / 100.0, "points per percentage point of rate",
          "premium change when the rate rises 1 percentage point"),
     ]
-    return pd.DataFrame({
+    return full_table(pd.DataFrame({
         "value": [float(v) for _, v, _, _ in rows],
         "unit": [u for _, _, u, _ in rows],
         "dollars": [float(v) * multiplier for _, v, _, _ in rows],
         "reads as": [m for _, _, _, m in rows],
-    }, index=pd.Index([name for name, _, _, _ in rows], name="")).round({"value": 4, "dollars": 2})
+    }, index=pd.Index([name for name, _, _, _ in rows], name="")).round({"value": 4, "dollars": 2}))
 
 
 def greek_curves(strike: float = EXAMPLE["strike"], days: float = EXAMPLE["days"], vol: float = EXAMPLE["vol"],
