@@ -176,3 +176,13 @@ def test_no_edge_row_is_the_baseline_expectation():
     row = canonical.canonical_runs(["no_edge_40"]).iloc[0]
     assert row["mean ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "mean_pnl"])
     assert row["high 95 ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "high_95"])
+
+
+def test_means_outside_names_each_mean_outside_another_interval():
+    keys = ("article_400", "article_100", "article_40", "article_200_runs")
+    text = canonical.means_outside(keys)
+    runs = canonical.canonical_runs(keys)
+    expected = sum(1 for k, row in runs.iterrows() for o, band in runs.iterrows()
+                   if o != k and not band["low 95 ($)"] <= row["mean ($)"] <= band["high 95 ($)"])
+    assert text.count("lies outside") == expected
+    assert canonical.means_outside(["article_400"]) == "each mean lies inside every other interval"

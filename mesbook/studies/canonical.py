@@ -222,6 +222,20 @@ def describe(key: str, decimals: int = 0) -> dict[str, str]:
     return text
 
 
+def means_outside(keys: Sequence[str], decimals: int = 2) -> str:
+    """Which of the runs ``keys`` have a mean outside another's 95 % interval, as a clause for prose, e.g. "the mean
+    of the article's bot, first 40 of those markets ($130.65) lies outside the interval of the article's bot, Monte
+    Carlo sample ($107.10 to $129.93)"; or "each mean lies inside every other interval"."""
+    runs = canonical_runs(keys)
+    clauses = []
+    for key, row in runs.iterrows():
+        for other, band in runs.iterrows():
+            if other != key and np.isfinite(band["low 95 ($)"]) and not band["low 95 ($)"] <= row["mean ($)"] <= band["high 95 ($)"]:
+                clauses.append(f"the mean of {row['run']} ({usd(row['mean ($)'], decimals)}) lies outside the interval "
+                               f"of {band['run']} ({usd(band['low 95 ($)'], decimals)} to {usd(band['high 95 ($)'], decimals)})")
+    return "; ".join(clauses) or "each mean lies inside every other interval"
+
+
 #: Columns of :func:`verdict_table`.
 VERDICT_COLUMNS: tuple[str, ...] = ("the article says", "where", "what the book measured", "sample", "estimate",
                                     "95 % interval", "the claim is", "because")
@@ -372,5 +386,5 @@ def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
 
 
 __all__ = ["CANONICAL", "CLAIMS", "CLAIM_VERDICTS", "COLUMNS", "Canonical", "Claim", "canonical_runs", "canonical_table",
-           "canonical_value", "claim_verdict", "describe", "interval_verdict", "summarize_sample", "verdict_table",
+           "canonical_value", "claim_verdict", "describe", "means_outside", "interval_verdict", "summarize_sample", "verdict_table",
            "VERDICT_COLUMNS"]
