@@ -186,7 +186,7 @@ def test_the_debt_only_lists_pages_of_the_book_and_no_chapter_from_six_on():
     debt = json.loads(DEBT_FILE.read_text(encoding="utf-8"))
     assert set(debt) <= set(pages())
     assert not [page for page, numbers in debt.items() if numbers and page[:2].isdigit() and int(page[:2]) >= 6
-                and page[:2] not in ("07", "08")], "chapters 6 and later are generated throughout"
+                and page[:2] != "08"], "chapters 6 and later are generated throughout (chapter 8: being edited elsewhere)"
 
 
 def test_the_scanner_finds_a_typed_number_and_spares_generated_ones():
