@@ -164,7 +164,7 @@ def caveats(panels: Sequence[tuple[str, pd.DataFrame]], z: float) -> tuple[str, 
     parts = []
     for name, table in panels:
         rows = [f"{label} {usd(change, 0, signed=True)}" for label, change in zip(table["honest"], table["change"])]
-        parts.append(f"{name} (the article's bot makes {usd(float(table['before'].iloc[0]), 0, signed=True)} a run): "
+        parts.append(f"{name[:1].upper()}{name[1:]} (the article's bot makes {usd(float(table['before'].iloc[0]), 0, signed=True)} a run): "
                      + "; ".join(rows))
     alt = (f"{len(panels)} panel{'s' if len(panels) > 1 else ''} of horizontal bars, one row per honest switch, each "
            "the mean change in net P&L per run with its 95 % interval. " + ". ".join(parts) + ".")
@@ -200,8 +200,8 @@ def option_prices(futures: float, strikes: np.ndarray, at_money: dict, fixed_poi
 def greeks(strike: float, days: float, vol: float, futures: np.ndarray, at: pd.Series) -> tuple[str, str]:
     alt = (f"Premium, delta, gamma, vega and theta of a {days:g}-day call and put struck at {_n(strike)} with "
            f"{100 * vol:.0f} % volatility, against futures prices from {_n(futures.min())} to {_n(futures.max())}. At "
-           f"the strike: call premium {at['call']:.2f} points, call delta {at['call delta']:.3f}, put delta "
-           f"{at['put delta']:.3f}, gamma {at['gamma']:.5f}, vega {at['vega']:.2f} points per vol point and call theta "
+           f"the strike: call premium {at['call']:.2f} points, call delta {_n(at['call delta'], 3)}, put delta "
+           f"{_n(at['put delta'], 3)}, gamma {at['gamma']:.5f}, vega {at['vega']:.2f} points per vol point and call theta "
            f"{_n(at['call theta'], 3)} points a day. A text panel repeats these values.")
     return alt, f"Black-76 Greeks of a {days:g}-day option struck at {_n(strike)}."
 
