@@ -266,7 +266,7 @@ def monte_carlo(panels: Sequence[tuple[str, object]]) -> tuple[str, str]:
         low, high = np.percentile(result.difference, [1, 99])
         side = ("holds zero" if result.estimate.low_95 <= 0 <= result.estimate.high_95
                 else "lies to the right of zero" if result.estimate.low_95 > 0 else "lies to the left of zero")
-        parts.append(f"{name}, {result.num_paths} paths: 98 % of them between {usd(low, 0)} and {usd(high, 0)}, mean "
+        parts.append(f"{name[:1].upper()}{name[1:]}, {result.num_paths} paths: 98 % of them between {usd(low, 0)} and {usd(high, 0)}, mean "
                      f"{usd(result.mean_difference, 0, signed=True)}, whose 95 % interval ({usd(result.estimate.low_95, 0)} "
                      f"to {usd(result.estimate.high_95, 0)}) {side}; one-sided p = {format_p(result.p_value)}")
     alt = (f"{len(panels)} histogram{'s' if len(panels) > 1 else ''} of the per-path difference between the strategy's "
