@@ -325,7 +325,7 @@ def _facts() -> list[tuple[str, str, object]]:
         ("book/02_open_interest", "oi_start", oi.iloc[0]),
         ("book/02_open_interest", "oi_low", oi.min()),
         ("book/02_open_interest", "oi_end", oi.iloc[-1]),
-        ("book/02_open_interest", "fresh buying {} days, fresh selling {}",
+        ("book/02_open_interest", "fresh buying {} bars, fresh selling {} bars",
          (regimes["bars"].iloc[0], regimes["bars"].iloc[1])),
         ("book/03_indicators", "look_before", -look.loc["oi_gradient", "before"]),
         ("book/03_indicators", "look_after", look.loc["oi_gradient", "after"]),
@@ -350,7 +350,7 @@ def test_numbers_in_the_prose_are_current():
     for entry, key, values in _facts():
         nb = load(entry)
         md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
-        md += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
+        md += "\n".join(json.dumps(figure_text(c), ensure_ascii=False) for c in nb["cells"])
         md = re.sub(r"\s+", " ", md)
         if re.fullmatch(r"\w+", key):
             stored = glued(nb).get(key)
