@@ -20,7 +20,7 @@ from ..article.indicators import calculate_indicators
 from ..article.signals import generate_signals
 from ..constants import OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, STRIKE_INTERVAL
 from ..estimates import Z95
-from ..formatting import format_p
+from ..formatting import format_p, usd
 from ..studies.montecarlo import monte_carlo_label
 from ..studies.samples import SWEEP_LONGS, SWEEP_SHORTS
 from ..studies.sweep import STATISTIC_NAMES, statistic_column, sweep_heatmap, sweep_rank
@@ -38,9 +38,9 @@ def _cell_text(statistic: str, value: float) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
-def _value_text(statistic: str, value: float) -> str:
+def _value_text(statistic: str, value: float, *, escape: bool = True) -> str:
     if statistic == "net_pnl":
-        return figure_usd(value, 0, signed=True)
+        return usd(value, 0, signed=True, escape=escape)
     return _cell_text(statistic, value)
 
 
@@ -113,10 +113,11 @@ def set_sweep(fig: Figure, table: pd.DataFrame, statistic: Optional[str] = None,
     if has_article:
         value = values[shorts.index(OI_SHORT_SMA_WINDOW), longs.index(OI_LONG_SMA_WINDOW)]
         article = (f" The article's pair, {OI_SHORT_SMA_WINDOW} and {OI_LONG_SMA_WINDOW}, is framed and shows "
-                   f"{_value_text(statistic, value)}, rank {sweep_rank(table, statistic=statistic)}.")
+                   f"{_value_text(statistic, value, escape=False)}, rank {sweep_rank(table, statistic=statistic)}.")
     fig.describe(*words.sweep(market, name, int(np.isfinite(values).sum()), shorts, longs,
-                             (shorts[best[0]], longs[best[1]]), _value_text(statistic, values[best]),
-                             (shorts[worst[0]], longs[worst[1]]), _value_text(statistic, values[worst]), article))
+                             (shorts[best[0]], longs[best[1]]), _value_text(statistic, values[best], escape=False),
+                             (shorts[worst[0]], longs[worst[1]]), _value_text(statistic, values[worst], escape=False),
+                             article))
 
 
 def best_pairs_figure(best: pd.DataFrame, shorts: Sequence[int] = SWEEP_SHORTS,

@@ -200,7 +200,8 @@ def walk_forward_figure(table: pd.DataFrame) -> BookFigure:
                      f"{table['out_of_sample'].mean():.2f} (gap {gap:.2f})")
         ax.legend(loc="upper right", fontsize=8)
     return fig.describe(*words.walk_forward(label, table["in_sample"].to_numpy(dtype=float),
-                                           table["out_of_sample"].to_numpy(dtype=float), table.attrs.get("test_bars")))
+                                           table["out_of_sample"].to_numpy(dtype=float), table.attrs.get("test_bars"),
+                                           table["test_median"].to_numpy(dtype=float)))
 
 
 def real_data_figure(markets: dict, results: dict) -> BookFigure:

@@ -206,8 +206,10 @@ def greeks(strike: float, days: float, vol: float, futures: np.ndarray, at: pd.S
     return alt, f"Black-76 Greeks of a {days:g}-day option struck at {_n(strike)}."
 
 
-def walk_forward(label: str, in_sample: np.ndarray, out_of_sample: np.ndarray, test_bars: int | None) -> tuple[str, str]:
+def walk_forward(label: str, in_sample: np.ndarray, out_of_sample: np.ndarray, test_bars: int | None,
+                 test_median: np.ndarray | None = None) -> tuple[str, str]:
     folds = len(in_sample)
+    label = label.replace(" [$]", "").replace(" ($)", "")
     gap = float(in_sample.mean() - out_of_sample.mean())
     fmt = (lambda v: usd(v, 0, signed=True)) if "P&L" in label else (lambda v: _n(v, 2))
     after = f"the next {test_bars} bars" if test_bars else "the following bars"
@@ -215,7 +217,9 @@ def walk_forward(label: str, in_sample: np.ndarray, out_of_sample: np.ndarray, t
            f"on its training bars and a blue bar the same pair's {label} on {after}. The grey bars range from "
            f"{fmt(in_sample.min())} to {fmt(in_sample.max())}, the blue bars from {fmt(out_of_sample.min())} to "
            f"{fmt(out_of_sample.max())}; {int((out_of_sample < 0).sum())} of the {folds} blue bars are below zero. "
-           f"Marks show the median of all pairs out of sample. On average: in-sample {fmt(in_sample.mean())}, "
+           f"Marks show the median of all pairs out of sample"
+           + (f"; the chosen pair is below that mark in {int((out_of_sample < test_median).sum())} of the {folds} folds"
+              if test_median is not None else "") + f". On average: in-sample {fmt(in_sample.mean())}, "
            f"out-of-sample {fmt(out_of_sample.mean())}, a gap of {fmt(gap)}.")
     caption = f"Walk-forward: the window pair that looks best on the training bars, and its {label} on {after}."
     return alt, caption
