@@ -13,6 +13,8 @@ import math
 import numbers
 import re
 
+import pandas as pd
+
 #: An inline expression in a paragraph, {eval}`expression` (MyST); group 1 is the expression.
 EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 
@@ -64,6 +66,29 @@ def duration_text(seconds: float, adjective: bool = False) -> str:
     return f"{number} {name}{'' if count == 1 else 's'}"
 
 
+class FullTable(pd.DataFrame):
+    """A DataFrame that Jupyter and the book show whole: no cell cut to "..." and no column hidden, in HTML and in
+    text, whatever pandas' display options. Made by :func:`full_table`."""
+
+    @property
+    def _constructor(self):
+        return FullTable
+
+    def _repr_html_(self):
+        with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
+            return super()._repr_html_()
+
+    def __repr__(self):
+        with pd.option_context("display.max_colwidth", None, "display.max_columns", None,
+                               "display.expand_frame_repr", False):
+            return super().__repr__()
+
+
+def full_table(frame: pd.DataFrame) -> FullTable:
+    """``frame`` as a :class:`FullTable` (a table of sentences, like the closing verdict, read in full)."""
+    return FullTable(frame)
+
+
 class Prose:
     """The numbers a chapter's paragraphs quote, each kept as the exact text the reader sees.
 
@@ -111,4 +136,4 @@ def glue_text(name: str, text: str) -> None:
     display({GLUE_PREFIX + key: data for key, data in bundle.items()}, raw=True, metadata=metadata)
 
 
-__all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "usd"]
+__all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "FullTable", "full_table", "usd"]

@@ -93,3 +93,16 @@ def test_a_fair_buyer_on_a_driftless_market_expects_about_nothing():
 def test_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         no_edge_table(**{"num_seeds": 2, "num_periods": 60, **kwargs})
+
+
+def test_variance_premium_sensitivity_scales_with_the_ratio():
+    from mesbook.studies.baseline import SMALLER_VOL_RATIO, variance_premium_sensitivity
+
+    table = variance_premium_sensitivity([1.0, SMALLER_VOL_RATIO, mb.REALISTIC.implied_vol_ratio], num_seeds=6,
+                                         num_periods=300)
+    steps = table["premium step ($)"].to_numpy()
+    assert steps[0] == 0.0  # no premium, no step: the same runs twice
+    assert steps[2] < steps[1] < 0  # a dearer option costs a buyer more
+    assert table.index[1] == pytest.approx(1.16, abs=0.005)
+    expect = table["no-edge expectation ($)"].to_numpy()
+    assert (table["low 95 ($)"] <= expect).all() and (expect <= table["high 95 ($)"]).all()

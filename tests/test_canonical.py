@@ -121,17 +121,53 @@ def test_interval_verdict_refuses_a_reversed_interval():
         canonical.interval_verdict(2.0, 1.0)
 
 
+@pytest.mark.parametrize("low, high, sign, word", [(-1.0, 2.0, 1, "no evidence for it"), (0.5, 2.0, 1, "supported"),
+                                                   (0.5, 2.0, -1, "refuted"), (-3.0, -0.1, -1, "supported"),
+                                                   (-3.0, -0.1, 1, "refuted"), (-3.0, -0.1, 0, "supported"),
+                                                   (np.nan, np.nan, 1, "untestable")])
+def test_claim_verdict_hand_cases(low, high, sign, word):
+    assert canonical.claim_verdict(low, high, sign) == word
+    assert word in canonical.CLAIM_VERDICTS
+
+
+def test_claim_verdict_refuses_a_sign_that_is_no_direction():
+    with pytest.raises(ValueError, match="sign"):
+        canonical.claim_verdict(-1.0, 1.0, 2)
+
+
 def test_verdict_table_rows_come_from_the_studies():
     table = canonical.verdict_table()
     assert list(table.columns) == list(canonical.VERDICT_COLUMNS)
+    assert len(table) == len(canonical.CLAIMS)
     mc = mb.monte_carlo(400, seed=7)
     first = table.iloc[0]
     assert first["estimate"] == mb.formatting.usd(mc.mean_difference, 2)
-    assert first["verdict"].startswith(canonical.interval_verdict(mc.mean_difference - 1.96 * mc.std_error,
-                                                                  mc.mean_difference + 1.96 * mc.std_error))
+    assert first["the claim is"] == canonical.claim_verdict(mc.mean_difference - 1.96 * mc.std_error,
+                                                            mc.mean_difference + 1.96 * mc.std_error, 1)
     single = table[table["sample"].str.startswith("1 ")]
-    assert (single["95 % interval"] == "—").all() and len(single) == 2
-    assert table["the article's claim"].str.len().gt(20).all() and table["verdict"].str.len().gt(0).all()
+    assert (single["95 % interval"] == "—").all() and (single["the claim is"] == "untestable").all()
+    assert table["the claim is"].isin(canonical.CLAIM_VERDICTS).all()
+    assert table["where"].str.match(r"(Part \d\.\d|Conclusion)").all()
+    assert table["what the book measured"].str.contains("one bar later").any()  # the split gradient rung
+
+
+def test_every_quoted_claim_is_in_the_article_word_for_word():
+    """A claim's quoted words (between “ and ”) appear in the article, whitespace aside."""
+    import re
+    from pathlib import Path
+
+    article = Path("/work/shared/seed/article.txt")
+    if not article.exists():
+        pytest.skip("the source article is not on this machine")
+    text = " ".join(article.read_text(encoding="utf-8").split())
+    for claim in canonical.CLAIMS.values():
+        for quote in re.findall(r"“([^”]+)”", claim.says):
+            assert " ".join(quote.split()) in text, quote
+
+
+def test_the_verdict_table_shows_every_cell_whole():
+    table = canonical.verdict_table()
+    assert "..." not in table._repr_html_() and "..." not in repr(table)
 
 
 def test_no_edge_row_is_the_baseline_expectation():
@@ -140,3 +176,13 @@ def test_no_edge_row_is_the_baseline_expectation():
     row = canonical.canonical_runs(["no_edge_40"]).iloc[0]
     assert row["mean ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "mean_pnl"])
     assert row["high 95 ($)"] == pytest.approx(expect.loc[baseline.EXPECTATION_ROW, "high_95"])
+
+
+def test_means_outside_names_each_mean_outside_another_interval():
+    keys = ("article_400", "article_100", "article_40", "article_200_runs")
+    text = canonical.means_outside(keys)
+    runs = canonical.canonical_runs(keys)
+    expected = sum(1 for k, row in runs.iterrows() for o, band in runs.iterrows()
+                   if o != k and not band["low 95 ($)"] <= row["mean ($)"] <= band["high 95 ($)"])
+    assert text.count("lies outside") == expected
+    assert canonical.means_outside(["article_400"]) == "each mean lies inside every other interval"

@@ -1,6 +1,7 @@
 """Luck (mesbook.studies.luck): seed sweeps: one run per seeded market, and what they add up to."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -94,3 +95,20 @@ def test_paired_difference_hand_built():
         paired_difference(first, second.set_axis([9, 8, 7, 6]))
     with pytest.raises(TypeError, match="Series"):
         paired_difference(first.to_numpy(), second)
+
+
+def test_lead_mechanism_ranks_the_lead_against_each_cause():
+    import pandas as pd
+    from mesbook.studies.luck import lead_mechanism
+
+    index = pd.Index([0, 1, 2, 3], name="seed")
+    first = pd.DataFrame({"net P&L ($)": [10.0, 20.0, 30.0, 40.0], "trades": [4, 3, 2, 1],
+                          "call bars − put bars": [1, 2, 3, 4], "bars held": [5, 5, 5, 5]}, index=index)
+    second = pd.DataFrame({"net P&L ($)": [0.0] * 4, "trades": [1] * 4, "call bars − put bars": [0] * 4,
+                           "bars held": [5] * 4}, index=index)
+    lead = lead_mechanism(first, second)
+    assert lead["rho trades"] == pytest.approx(-1.0) and lead["rho calls"] == pytest.approx(1.0)
+    assert lead["mean trades"] == pytest.approx(1.5) and lead["mean calls"] == pytest.approx(2.5)
+    assert np.isnan(lead["rho held"]) and lead["mean held"] == 0.0
+    with pytest.raises(ValueError, match="same markets"):
+        lead_mechanism(first, second.iloc[:3])

@@ -26,7 +26,8 @@ def prose(entry: str) -> str:
     """Markdown and figure metadata (captions, alt text) of a chapter, whitespace collapsed."""
     nb = json.loads((REPO / f"{entry}.ipynb").read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    text += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
+    text += "\n".join(json.dumps(out["metadata"]["mesbook"], ensure_ascii=False) for c in nb["cells"]
+                      for out in c.get("outputs", []) if "mesbook" in out.get("metadata", {}))  # figure text
     return re.sub(r"\s+", " ", text)
 
 
@@ -73,11 +74,11 @@ def test_chapter_8_numbers_are_current(data):
         "ch8_wf_folds": str(len(folds)),
     })
     assert cell[(8, 55)] > 0 > cell[(8, 45)]  # "8 / 55 makes ... but 8 / 45 loses ..."
-    facts = [  # figure alt texts, which cannot hold a glue role
-        f"losing up to {-table['net_pnl'].min():.0f} dollars",
-        f"earns {best['net_pnl']:.0f} dollars and is starred",
-        f"earns {article:.0f} dollars, rank {rank} of {len(table)}",
-        f"over {len(pairs.groupby(['short', 'long']))} different cells",
+    facts = [  # the figures' own alt texts (mesbook.plots.text), as stored with their outputs
+        f"{usd(table['net_pnl'].min(), 0, signed=True)}.",
+        f"shows {usd(best['net_pnl'], 0, signed=True)} and is starred",
+        f"shows {usd(article, 0, signed=True)}, rank {rank}",
+        f"fall in {len(pairs.groupby(['short', 'long']))} different cells",
         f"below that mark in {len(folds) - beat} of the {len(folds)} folds",
     ]
     # The best pair, the grid counts and the walk-forward means are glued from the cells that compute them.
@@ -87,9 +88,9 @@ def test_chapter_8_numbers_are_current(data):
 def test_chapter_9_numbers_are_current():
     seed, paths = exercises.BOOK_SEED, samples.MONTE_CARLO.markets
     planted = mb.monte_carlo(paths, seed=seed, coupling=0.05)
-    facts = [
-        f"mean of plus {planted.mean_difference:,.0f} dollars",
-        f"p = {format_p(planted.p_value)}",
+    facts = [  # the Monte Carlo figure's own alt text
+        f"mean {mb.formatting.usd(planted.mean_difference, 0, signed=True)}",
+        f"one-sided p = {format_p(planted.p_value)}",
     ]
     # The ladder and no-edge paragraphs are glued (myst_nb) from the cells that compute them; nbval checks them.
     check("book/09_monte_carlo_and_ladder", facts)

@@ -11,6 +11,7 @@ import yaml
 
 from mesbook import exercises, widgets
 from mesbook.formatting import EVAL_ROLE
+from mesbook.plots.base import TEXT_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
@@ -159,8 +160,25 @@ def test_has_a_static_figure_with_alt_text(teaching_chapter):
     figures = [c for c in code_cells(nb) if has_image(c)]
     assert figures, f"{name}: no figure"
     for cell in figures:
-        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        alt = figure_text(cell).get("alt", "")
         assert len(alt) > 20, f"{name}: figure without alt text:\n{source(cell)}"
+
+
+def figure_text(cell: dict) -> dict:
+    """The alt text and caption a figure's output carries (mesbook.plots.BookFigure.describe), else {}."""
+    for out in cell.get("outputs", []):
+        if "image/png" in out.get("data", {}) and out.get("metadata", {}).get(TEXT_KEY):
+            return out["metadata"][TEXT_KEY]
+    return {}
+
+
+def test_no_figure_text_is_typed_in_a_cell(chapter):
+    """A figure's alt text and caption come from its output (book/_ext/figure_text.py), never from the cell."""
+    name, nb = chapter
+    for cell in code_cells(nb):
+        mystnb = cell.get("metadata", {}).get("mystnb", {})
+        typed = {"alt": mystnb.get("image", {}).get("alt"), "caption": mystnb.get("figure", {}).get("caption")}
+        assert not any(typed.values()), f"{name}: typed figure text {typed} in cell {cell.get('id')}"
 
 
 def test_has_a_widget_with_its_static_figure_just_before(teaching_chapter):
@@ -307,7 +325,7 @@ def _facts() -> list[tuple[str, str, object]]:
         ("book/02_open_interest", "oi_start", oi.iloc[0]),
         ("book/02_open_interest", "oi_low", oi.min()),
         ("book/02_open_interest", "oi_end", oi.iloc[-1]),
-        ("book/02_open_interest", "fresh buying {} days, fresh selling {}",
+        ("book/02_open_interest", "fresh buying {} bars, fresh selling {} bars",
          (regimes["bars"].iloc[0], regimes["bars"].iloc[1])),
         ("book/03_indicators", "look_before", -look.loc["oi_gradient", "before"]),
         ("book/03_indicators", "look_after", look.loc["oi_gradient", "after"]),
@@ -332,7 +350,7 @@ def test_numbers_in_the_prose_are_current():
     for entry, key, values in _facts():
         nb = load(entry)
         md = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
-        md += "\n".join(json.dumps(c.get("metadata", {}).get("mystnb", {}), ensure_ascii=False) for c in nb["cells"])
+        md += "\n".join(json.dumps(figure_text(c), ensure_ascii=False) for c in nb["cells"])
         md = re.sub(r"\s+", " ", md)
         if re.fullmatch(r"\w+", key):
             stored = glued(nb).get(key)

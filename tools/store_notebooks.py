@@ -11,7 +11,8 @@ A markdown cell's ``{eval}`prose.name``` roles are evaluated in the kernel when 
 (as the book's inline execution and JupyterLab do), and their results are stored in the cell's
 ``user_expressions`` metadata, the form jupyterlab-myst writes and reads: a student who opens the chapter
 sees the numbers before running anything. Citations are written from references.bib as tools/write_citations.py
-writes them (a ``{cite:p}`key``` role becomes its "(Author, year)" link).
+writes them (a ``{cite:p}`key``` role becomes its "(Author, year)" link). A figure's alt text and caption
+are not typed in the cell: the figure's output carries them (``BookFigure.describe``), and the typed ones are dropped.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from nbclient import NotebookClient
 
 import citations  # noqa: E402  (book/_ext/citations.py)
 from mesbook.formatting import EVAL_ROLE  # noqa: E402
+from mesbook.plots.base import TEXT_KEY  # noqa: E402
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -49,6 +51,24 @@ class ProseClient(NotebookClient):
         return cell
 
 
+def generated_figure_text(path: Path, cell) -> list[str]:
+    """Drop a figure cell's typed alt text and caption: the figure's output carries both, written from its numbers
+    (``mesbook.plots.BookFigure.describe``; book/_ext/figure_text.py reads them). A figure without them is a problem."""
+    images = [out for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+    if not images:
+        return []
+    mystnb = cell.metadata.get("mystnb", {})
+    mystnb.get("image", {}).pop("alt", None)
+    mystnb.get("figure", {}).pop("caption", None)
+    for key in [k for k, v in mystnb.items() if v == {}]:
+        del mystnb[key]
+    if not mystnb:
+        cell.metadata.pop("mystnb", None)
+    if not all((out.get("metadata", {}).get(TEXT_KEY) or {}).get("alt") for out in images):
+        return [f"{path.name} cell {cell.get('id')}: a figure without its generated alt text (BookFigure.describe)"]
+    return []
+
+
 def store(path: Path) -> list[str]:
     """Execute ``path`` in place; return the problems found (errors, stderr output)."""
     nb = nbformat.read(path, as_version=4)
@@ -60,6 +80,7 @@ def store(path: Path) -> list[str]:
     problems = []
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        problems += generated_figure_text(path, cell)
         for out in cell.get("outputs", []):
             out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
             if out.get("output_type") == "error" or (out.get("output_type") == "stream" and out.get("name") == "stderr"):

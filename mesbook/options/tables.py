@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import FUTURES_MULTIPLIER
+from ..formatting import full_table
 from .greeks import black76_greeks
 from .pricing import DAYS_PER_YEAR, american_price, black76_price, implied_volatility
 from ..validation import check_int, check_number
@@ -31,11 +32,15 @@ def _years(days: object) -> np.ndarray:
 def price_by_strike(futures: float = EXAMPLE["futures"], strikes: Iterable[float] = np.arange(3700.0, 4305.0, 5.0),
                     days: Sequence[int] = (7, 30, 91), vol: float = EXAMPLE["vol"], rate: float = EXAMPLE["rate"],
                     is_call: bool = True) -> pd.DataFrame:
-    """Black-76 premiums (points) over ``strikes`` (points), one column per number of ``days`` to expiry."""
+    """Black-76 premiums (points) over ``strikes`` (points), one column per number of ``days`` to expiry.
+
+    ``attrs`` keeps ``vol`` and ``rate`` (per year)."""
     futures = check_number("futures", futures, strict=True)
     strikes = np.asarray(list(strikes), dtype=float)
     columns = {f"{int(d)} days": black76_price(futures, strikes, _years(d), rate, vol, is_call) for d in days}
-    return pd.DataFrame(columns, index=pd.Index(strikes, name="strike"))
+    table = pd.DataFrame(columns, index=pd.Index(strikes, name="strike"))
+    table.attrs.update(vol=vol, rate=rate)  # for the figure's caption
+    return table
 
 
 def price_by_time(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["strike"], days: int = EXAMPLE["days"],
@@ -75,12 +80,12 @@ def greeks_table(futures: float = EXAMPLE["futures"], strike: float = EXAMPLE["s
         ("rho", g.rho / 100.0, "points per percentage point of rate",
          "premium change when the rate rises 1 percentage point"),
     ]
-    return pd.DataFrame({
+    return full_table(pd.DataFrame({
         "value": [float(v) for _, v, _, _ in rows],
         "unit": [u for _, _, u, _ in rows],
         "dollars": [float(v) * multiplier for _, v, _, _ in rows],
         "reads as": [m for _, _, _, m in rows],
-    }, index=pd.Index([name for name, _, _, _ in rows], name="")).round({"value": 4, "dollars": 2})
+    }, index=pd.Index([name for name, _, _, _ in rows], name="")).round({"value": 4, "dollars": 2}))
 
 
 def greek_curves(strike: float = EXAMPLE["strike"], days: float = EXAMPLE["days"], vol: float = EXAMPLE["vol"],

@@ -25,6 +25,7 @@ from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED, STRIKE_INTERVA
 from ..options.calendar import option_expiries
 from ..results import SimulationResult
 from ..studies.audit import bump_open_interest
+from . import text as words
 from .base import (
     COLORS,
     DOLLARS,
@@ -79,6 +80,7 @@ def set_payoff(fig: Figure, strike: float, premium_points: float, half_width: fl
     ax.set_xlim(strike - half_width, strike + half_width)
     top = points_to_dollars(half_width, FUTURES_MULTIPLIER) - premium
     ax.set_ylim(-premium - 0.08 * (top + premium) - 5, top * 1.05 + 5)
+    fig.describe(*words.payoff(strike, premium_points, premium, points_to_dollars(1.0, FUTURES_MULTIPLIER)))
 
 
 def atm_strike_figure(low: float = 4495.0, high: float = 4515.0,
@@ -110,7 +112,8 @@ def atm_strike_figure(low: float = 4495.0, high: float = 4515.0,
         ax.set_ylabel("strike (index points)")
         ax.set_title(f"The at-the-money strike is the nearest multiple of {strike_interval:g} points")
         ax.legend(loc="upper left")
-    return fig
+    return fig.describe(*words.atm_strike(low, high, strike_interval, ties, get_atm_strike(ties, strike_interval),
+                                         example, get_atm_strike(example, strike_interval)))
 
 
 def oi_ledger_figure(ledger: Optional[pd.DataFrame] = None) -> BookFigure:
@@ -127,7 +130,7 @@ def oi_ledger_figure(ledger: Optional[pd.DataFrame] = None) -> BookFigure:
         ax.set_xticks(trades)
         ax.set_title("Every trade adds volume; only opening or closing on both sides moves open interest")
         ax.legend(loc="upper left")
-    return fig
+    return fig.describe(*words.oi_ledger(ledger["volume"].to_numpy(), ledger["open interest"].to_numpy()))
 
 
 def market_figure(data: pd.DataFrame, title: Optional[str] = None) -> BookFigure:
@@ -143,7 +146,8 @@ def market_figure(data: pd.DataFrame, title: Optional[str] = None) -> BookFigure
         date_axis(ax_oi)
         if title is not None:
             ax_price.set_title(title)
-    return fig
+    return fig.describe(*words.market(times, data["futures_price"].to_numpy(dtype=float),
+                                     data["open_interest"].to_numpy(dtype=float)))
 
 
 def regime_figure(data: pd.DataFrame) -> BookFigure:
@@ -166,7 +170,7 @@ def regime_figure(data: pd.DataFrame) -> BookFigure:
         ax.set_xlabel("price change over one bar (index points)")
         ax.set_ylabel("OI change over one bar (contracts)")
         ax.set_title(f"Simulated OI ignores the price: correlation {corr:+.3f}")
-    return fig
+    return fig.describe(*words.regime(counts, corr))
 
 
 def real_oi_figure(cot: pd.DataFrame, zoom: tuple[str, str] = ("2021-01-01", "2022-12-31"),
@@ -199,7 +203,8 @@ def real_oi_figure(cot: pd.DataFrame, zoom: tuple[str, str] = ("2021-01-01", "20
             ax_zoom.axvline(expiry, color=COLORS["muted"], lw=1, ls=":")
         ax_zoom.set_title(f"{zoom[0][:4]}–{zoom[1][:4]}: dotted lines are quarterly expiries")
         date_axis(ax_zoom)
-    return fig
+    return fig.describe(*words.real_oi(times, oi, before, after, oi[jump][-1] / oi[jump][0], times[inside], oi[inside],
+                                      len(option_expiries(zoom[0], zoom[1], "quarterly"))))
 
 
 def publication_lag_figure(cot: pd.DataFrame, start: str = "2024-02-26", weeks: int = 3) -> BookFigure:
@@ -231,7 +236,7 @@ def publication_lag_figure(cot: pd.DataFrame, start: str = "2024-02-26", weeks: 
         ax.tick_params(axis="x", labelsize=7)
         ax.legend(loc="upper left", ncols=2)
         ax.set_title("Each weekly figure describes a Tuesday and becomes public three days later")
-    return fig
+    return fig.describe(*words.publication_lag(days, reports["as_of"], reports["published"]))
 
 
 def indicator_figure(frame: pd.DataFrame) -> BookFigure:
@@ -283,6 +288,9 @@ def set_indicator_lines(fig: Figure, short: np.ndarray, long: np.ndarray) -> Non
     ax.autoscale_view(scalex=False)
     ax.set_title(f"{len(up)} crossings above, {len(down)} below; averages defined from bars "
                  f"{defined_from(short)} and {warm_end}")
+    fig.describe(*words.indicator(len(short), defined_from(short), warm_end, up, down,
+                                 float(np.median((short - long)[defined_from(short):warm_end]))
+                                 if warm_end > defined_from(short) else 0.0))
 
 
 def warmup_figure(frame: pd.DataFrame, bars: int = 40) -> BookFigure:
@@ -322,7 +330,8 @@ def warmup_figure(frame: pd.DataFrame, bars: int = 40) -> BookFigure:
         ax_side.set_yticks([-1, 0, 1], ["below", "equal", "above"])
         ax_side.set_ylabel("short vs long")
         ax_side.set_xlabel("bar")
-    return fig
+    return fig.describe(*words.warmup(bars, view["open_interest"].to_numpy(dtype=float), defined_from(short),
+                                     defined_from(long), up, down))
 
 
 def lookahead_figure(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0, around: int = 4) -> BookFigure:
@@ -350,7 +359,9 @@ def lookahead_figure(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0, a
         ax_ind.set_xlabel("bar")
         ax_ind.set_ylabel("contracts per bar")
         ax_ind.legend(loc="upper left", fontsize=8)
-    return fig
+    return fig.describe(*words.lookahead(bar, bump, window, before["oi_gradient"].iloc[bar],
+                                        after["oi_gradient"].iloc[bar], before["oi_change"].iloc[bar],
+                                        after["oi_change"].iloc[bar]))
 
 
 def signals_figure(frame: pd.DataFrame) -> BookFigure:
@@ -398,6 +409,7 @@ def set_signal_bars(fig: Figure, frame: pd.DataFrame, buy: np.ndarray, sell: np.
     if long is not None:
         artist(fig, "long").set_ydata(masked_warmup(long))
     fig.axes[0].set_title(f"{len(buy)} BUY and {len(sell)} SELL signals in {len(frame)} bars")
+    fig.describe(*words.signals(times, len(buy), len(sell)))
 
 
 def equity_figure(frame: pd.DataFrame, result: SimulationResult) -> BookFigure:
@@ -435,6 +447,9 @@ def set_trades(fig: Figure, frame: pd.DataFrame, result: SimulationResult) -> No
     summary = result.summary()
     ax_eq.set_title(f"{summary.num_trades} trades, {100 * summary.win_rate:.0f}% winners, "
                     f"net P&L {figure_usd(summary.net_pnl, signed=True)} on {figure_usd(summary.initial_cash, 0)}")
+    kinds = trades["option_type"].astype(str)
+    fig.describe(*words.equity(times, result.equity.to_numpy(dtype=float), summary.initial_cash,
+                              int((kinds == "CALL").sum()), int((kinds == "PUT").sum()), summary.net_pnl))
 
 
 def pnl_distribution_figure(sweep: pd.DataFrame, highlight: Optional[int] = None,
@@ -460,7 +475,10 @@ def pnl_distribution_figure(sweep: pd.DataFrame, highlight: Optional[int] = None
         ax.set_ylabel("runs")
         ax.set_title(f"{len(pnl)} seeds: {100 * (pnl > 0).mean():.0f}% of runs make money")
         ax.legend(loc="upper right")
-    return fig
+    shown = highlight is not None and highlight in sweep.index
+    return fig.describe(*words.pnl_distribution(
+        pnl, None if compare is None else compare["net P&L ($)"].to_numpy(), compare_label,
+        highlight if shown else None, float(sweep.loc[highlight, "net P&L ($)"]) if shown else None))
 
 
 def plot_run(frame: pd.DataFrame, result: SimulationResult) -> BookFigure:

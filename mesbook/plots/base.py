@@ -75,8 +75,32 @@ DOLLARS = FuncFormatter(lambda value, _pos: figure_usd(value, 0))
 THOUSANDS = FuncFormatter(lambda value, _pos: f"{value:,.0f}")
 
 
+#: Key of a figure output's metadata holding its generated text: ``{"alt": ..., "caption": ...}``. The book's
+#: build reads it (book/_ext/figure_text.py) so that the alt text and caption come from the run, never typed.
+TEXT_KEY: str = "mesbook"
+
+
 class BookFigure(Figure):
-    """A matplotlib Figure that shows itself as a PNG in Jupyter, whatever the backend."""
+    """A matplotlib Figure that shows itself as a PNG in Jupyter, whatever the backend.
+
+    ``alt`` (what a screen reader says instead of the picture) and ``caption`` are written by the function
+    that draws the figure, from the numbers it draws (:meth:`describe`); the PNG output carries them in its
+    metadata under :data:`TEXT_KEY`.
+    """
+
+    alt: str = ""
+    caption: str = ""
+
+    def describe(self, alt: str, caption: str = "") -> "BookFigure":
+        """Keep the figure's alt text and caption (plain text, dollars as "$"); returns the figure."""
+        if not isinstance(alt, str) or not alt.strip():
+            raise ValueError("alt: a figure needs a non-empty alt text")
+        self.alt, self.caption = " ".join(alt.split()), " ".join(caption.split())
+        return self
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = {key: value for key, value in (("alt", self.alt), ("caption", self.caption)) if value}
+        return {"image/png": self.png_bytes(), "text/plain": repr(self)}, ({TEXT_KEY: text} if text else {})
 
     def png_bytes(self, tight: bool = True) -> bytes:
         """Render the figure to PNG bytes (``tight`` trims the white margin)."""
@@ -133,6 +157,7 @@ def masked_warmup(values: np.ndarray) -> np.ndarray:
 
 
 __all__ = [
+    "TEXT_KEY",
     "artist",
     "BOOK_RC",
     "book_style",

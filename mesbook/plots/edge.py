@@ -20,10 +20,11 @@ from ..article.indicators import calculate_indicators
 from ..article.signals import generate_signals
 from ..constants import OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, STRIKE_INTERVAL
 from ..estimates import Z95
-from ..formatting import format_p
+from ..formatting import format_p, usd
 from ..studies.montecarlo import monte_carlo_label
 from ..studies.samples import SWEEP_LONGS, SWEEP_SHORTS
 from ..studies.sweep import STATISTIC_NAMES, statistic_column, sweep_heatmap, sweep_rank
+from . import text as words
 from .base import COLORS, DOLLARS, THOUSANDS, BookFigure, artist, book_style, figure_usd, new_figure
 
 
@@ -37,9 +38,9 @@ def _cell_text(statistic: str, value: float) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
-def _value_text(statistic: str, value: float) -> str:
+def _value_text(statistic: str, value: float, *, escape: bool = True) -> str:
     if statistic == "net_pnl":
-        return figure_usd(value, 0, signed=True)
+        return usd(value, 0, signed=True, escape=escape)
     return _cell_text(statistic, value)
 
 
@@ -107,6 +108,16 @@ def set_sweep(fig: Figure, table: pd.DataFrame, statistic: Optional[str] = None,
     rank = f"; the article's pair ranks {sweep_rank(table, statistic=statistic)}" if has_article else ""
     ax.set_title(f"{market}: {name} of {int(np.isfinite(values).sum())} window pairs. Best "
                  f"{shorts[best[0]]} / {longs[best[1]]}: {_value_text(statistic, values[best])}{rank}")
+    worst = np.unravel_index(np.nanargmin(values), values.shape)
+    article = ""
+    if has_article:
+        value = values[shorts.index(OI_SHORT_SMA_WINDOW), longs.index(OI_LONG_SMA_WINDOW)]
+        article = (f" The article's pair, {OI_SHORT_SMA_WINDOW} and {OI_LONG_SMA_WINDOW}, is framed and shows "
+                   f"{_value_text(statistic, value, escape=False)}, rank {sweep_rank(table, statistic=statistic)}.")
+    fig.describe(*words.sweep(market, name, int(np.isfinite(values).sum()), shorts, longs,
+                             (shorts[best[0]], longs[best[1]]), _value_text(statistic, values[best], escape=False),
+                             (shorts[worst[0]], longs[worst[1]]), _value_text(statistic, values[worst], escape=False),
+                             article))
 
 
 def best_pairs_figure(best: pd.DataFrame, shorts: Sequence[int] = SWEEP_SHORTS,
@@ -133,7 +144,9 @@ def best_pairs_figure(best: pd.DataFrame, shorts: Sequence[int] = SWEEP_SHORTS,
         ax.legend(loc="upper left", fontsize=8)
         ax.set_title(f"The best pair of {len(best)} markets: {len(counts)} different cells, "
                      f"at most {int(counts.max())} markets share one")
-    return fig
+    return fig.describe(*words.best_pairs(len(best), len(counts), int(counts.max()),
+                                         int(counts.get((OI_SHORT_SMA_WINDOW, OI_LONG_SMA_WINDOW), 0)),
+                                         f"{OI_SHORT_SMA_WINDOW} / {OI_LONG_SMA_WINDOW}"))
 
 
 def monte_carlo_figure(*results, names: Optional[Sequence[str]] = None) -> BookFigure:
@@ -149,7 +162,7 @@ def monte_carlo_figure(*results, names: Optional[Sequence[str]] = None) -> BookF
         fig, axes = new_figure(1, len(results), figsize=(8.0 if len(results) == 1 else 9.0, 3.9))
         for ax, result, name in zip(axes, results, names):
             draw_monte_carlo(ax, result, name)
-    return fig
+    return fig.describe(*words.monte_carlo(list(zip(names, results))))
 
 
 def draw_monte_carlo(ax: Axes, result, name: Optional[str] = None) -> None:
@@ -210,7 +223,8 @@ def ladder_figure(ladder: pd.DataFrame, title: Optional[str] = None) -> BookFigu
         low, high = ax.get_ylim()
         ax.set_ylim(low, high + 0.12 * (high - low))
         ax.set_title(title or f"From {figure_usd(mean[0], 0)} to {figure_usd(mean[-1], 0)}, one simplification at a time")
-    return fig
+    return fig.describe(*words.ladder([str(n) for n in ladder.index], mean, step, ladder["low_95"].to_numpy(dtype=float),
+                                     ladder["high_95"].to_numpy(dtype=float), ladder.attrs.get("markets")))
 
 
 #: Colour of each part of an option's P&L in the attribution figures.
@@ -246,7 +260,7 @@ def attribution_figure(attribution) -> BookFigure:
         ax.set_title(f"{len(trades)} trades, net {figure_usd(totals['pnl'], 0, signed=True)}: gamma "
                      f"{figure_usd(totals['gamma'], 0, signed=True)}, theta {figure_usd(totals['theta'], 0, signed=True)}, "
                      f"residual {figure_usd(totals['residual'], 0, signed=True)}")
-    return fig
+    return fig.describe(*words.attribution(trades, totals))
 
 
 _ATTRIBUTION_LINES = ("delta", "gamma", "theta", "vega", "residual")
@@ -309,6 +323,10 @@ def set_trade_attribution(fig: Figure, attribution, data: pd.DataFrame, trade: i
     kind = "call" if row["option_type"] == "CALL" else "put"
     ax_price.set_title(f"Trade {trade + 1} of {len(trades)}: a {kind} struck at {strike:,.0f}, bars {entry}–{exit_} "
                        f"(exit: {row['exit_reason']}), net {figure_usd(float(row['pnl']), 2, signed=True)}")
+    parts = {name: float(steps[name].sum()) for name in _ATTRIBUTION_LINES}
+    parts["option value change"] = float(steps["value_change"].sum())
+    fig.describe(*words.trade_attribution(trade, len(trades), kind, strike, entry, exit_, price[bars], parts,
+                                         float(row["pnl"])))
 
 
 def _signed(value: float) -> str:
@@ -369,7 +387,7 @@ def leak_figure(data: pd.DataFrame, bar: int, around: int = 5) -> BookFigure:
         ax_num.set_xlabel("contracts per bar")
         ax_num.set_title(f"With bar {bar + 1}: {signal_full}. Without it: {signal_known}.\n"
                          f"({rule} needs change or gradient {side} 0)", fontsize=10)
-    return fig
+    return fig.describe(*words.leak(bar, window, change, centred, honest, signal_full, signal_known))
 
 
 __all__ = [

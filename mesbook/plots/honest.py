@@ -16,6 +16,7 @@ from matplotlib.patches import FancyBboxPatch
 from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
 from ..estimates import Z95
 from ..results import SimulationResult
+from . import text as words
 from .base import COLORS, DOLLARS, BookFigure, artist, book_style, date_axis, figure_usd, new_figure
 
 
@@ -49,7 +50,7 @@ def caveat_figure(effects: pd.DataFrame, *more: pd.DataFrame,
             ax.set_title(f"{MARKET_NAMES.get(name, name)}\n(article's bot: {figure_usd(before, 0, signed=True)} a run)")
             ax.grid(axis="y", visible=False)
             ax.tick_params(axis="x", labelrotation=30)
-    return fig
+    return fig.describe(*words.caveats([(MARKET_NAMES.get(name, name), table) for name, table in zip(labels, tables)], Z95))
 
 
 def caveat_equity_figure(base: SimulationResult, chosen: SimulationResult,
@@ -81,6 +82,8 @@ def set_caveat_equity(fig: Figure, base: SimulationResult, chosen: SimulationRes
     ax.autoscale_view()
     ax.set_title(f"article {figure_usd(base.net_pnl, signed=True)} ({len(base.trades)} trades), "
                  f"switched {figure_usd(chosen.net_pnl, signed=True)} ({len(chosen.trades)} trades)")
+    fig.describe(*words.caveat_equity(base.net_pnl, len(base.trades), chosen.net_pnl, len(chosen.trades), label,
+                                     base.initial_cash))
 
 
 def option_price_figure(by_strike: pd.DataFrame, by_time: pd.DataFrame, futures: float = 4000.0) -> BookFigure:
@@ -117,7 +120,11 @@ def option_price_figure(by_strike: pd.DataFrame, by_time: pd.DataFrame, futures:
                           (day, row["premium"]), xytext=offset, textcoords="offset points", fontsize=8,
                           color=COLORS["price"])
             ax_t.plot([day], [row["premium"]], "o", color=COLORS["accent"], ms=5)
-    return fig
+    at_money = {f"{column}": float(np.interp(futures, strikes, by_strike[column])) for column in by_strike.columns}
+    thetas = {day: float(by_time.loc[day, "theta per day"]) for day in (int(days[0]), 30, 7)}
+    return fig.describe(*words.option_prices(futures, strikes, at_money, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER,
+                                            int(days[0]), float(first["premium"]), thetas,
+                                            by_strike.attrs.get("rate"), by_strike.attrs.get("vol")))
 
 
 #: Panels of :func:`greeks_figure`: (column(s) of greek_curves, title, y label).
@@ -172,6 +179,7 @@ def set_greeks(fig: Figure, curves: pd.DataFrame, strike: float, days: float, vo
              f"             {at['call theta'] * FUTURES_MULTIPLIER:8.2f} $/day"]
     artist(fig, "summary").set_text("\n".join(lines))
     fig.suptitle(f"Black-76 Greeks of a {days:g}-day option struck at {strike:,.0f} (vol {100 * vol:.0f} %)")
+    fig.describe(*words.greeks(strike, days, vol, futures, at))
 
 
 def walk_forward_figure(table: pd.DataFrame) -> BookFigure:
@@ -191,7 +199,9 @@ def walk_forward_figure(table: pd.DataFrame) -> BookFigure:
         ax.set_title(f"{label}: in-sample {table['in_sample'].mean():.2f} on average, out-of-sample "
                      f"{table['out_of_sample'].mean():.2f} (gap {gap:.2f})")
         ax.legend(loc="upper right", fontsize=8)
-    return fig
+    return fig.describe(*words.walk_forward(label, table["in_sample"].to_numpy(dtype=float),
+                                           table["out_of_sample"].to_numpy(dtype=float), table.attrs.get("test_bars"),
+                                           table["test_median"].to_numpy(dtype=float)))
 
 
 def real_data_figure(markets: dict, results: dict) -> BookFigure:
@@ -219,7 +229,11 @@ def real_data_figure(markets: dict, results: dict) -> BookFigure:
         ax_eq.set_ylabel("account value")
         ax_eq.legend(loc="upper left", fontsize=8)
         date_axis(ax_eq)
-    return fig
+    cash = results["publication"].initial_cash
+    swing = max(float(np.abs(results[lag].equity.to_numpy() - cash).max()) for lag in ("publication", "as_of"))
+    return fig.describe(*words.real_data(times, pub["futures_price"].to_numpy(dtype=float),
+                                        pub["open_interest"].to_numpy(dtype=float), results["publication"].net_pnl,
+                                        results["as_of"].net_pnl, cash, swing))
 
 
 #: The boxes of :func:`broker_loop_figure`: name, what it does, (x, y) centre in axes units.
@@ -274,7 +288,7 @@ def broker_loop_figure() -> BookFigure:
                     arrowprops={"arrowstyle": "-|>", "color": COLORS["put"], "lw": 1.4, "ls": ":"})
         ax.text(0.27, 0.50, "kill switch", fontsize=8, color=COLORS["put"], fontweight="bold", rotation=32)
         ax.set_title("A paper-trading loop: every arrow is a place where something can fail")
-    return fig
+    return fig.describe(*words.broker_loop([(name, what) for name, what, _ in LOOP_BOXES], flow))
 
 
 __all__ = [

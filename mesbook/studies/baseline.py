@@ -20,14 +20,16 @@ coupling) adds to a buyer with no edge. Money is in dollars; volatilities per ye
 """
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Iterable, Optional
 
 import pandas as pd
 
 from ..constants import INITIAL_CASH
 from ..core.windows import ARTICLE_WINDOWS, Windows
 from ..data.synthetic import GENERATORS, Sample
-from ..engine.settings import NO_COMMISSION, REALISTIC, BacktestSettings, check_settings
+from ..engine.settings import NO_COMMISSION, REALISTIC, VRP_LOG_VARIANCE_RATIO, BacktestSettings, check_settings
+from ..estimates import Z95
 from ..estimates import estimates
 from ..parallel import SERIAL, Workers
 from .keywords import windows_and_workers
@@ -111,5 +113,36 @@ def no_edge_table(settings: BacktestSettings = REALISTIC, generator: str = "arti
     return summarize_no_edge(no_edge_runs(settings, sample, windows=windows, workers=workers))
 
 
-__all__ = ["EXPECTATION_ROW", "NO_EDGE_COLUMNS", "NO_EDGE_ROWS", "no_edge_runs", "no_edge_steps", "no_edge_table",
-           "summarize_no_edge"]
+#: A smaller variance premium for :func:`variance_premium_sensitivity`: half of Carr and Wu's mean log variance
+#: ratio (the premium of a variance swap, which weighs out-of-the-money puts), turned into a volatility ratio the
+#: way ``IMPLIED_VOL_RATIO`` is, exp(0.594 / 4) ≈ 1.16. A sensitivity, not an estimate of the at-the-money premium.
+SMALLER_VOL_RATIO: float = math.exp(VRP_LOG_VARIANCE_RATIO / 4)
+
+#: Columns of :func:`variance_premium_sensitivity`.
+SENSITIVITY_COLUMNS: tuple[str, ...] = ("ratio", "premium step ($)", "step low 95 ($)", "step high 95 ($)",
+                                        "no-edge expectation ($)", "low 95 ($)", "high 95 ($)")
+
+
+def variance_premium_sensitivity(ratios: Optional[Iterable[float]] = None, settings: BacktestSettings = REALISTIC,
+                                 **table_keywords: Any) -> pd.DataFrame:
+    """The no-edge expectation for several variance premiums: :func:`no_edge_table` with ``implied_vol_ratio`` set
+    to each of ``ratios`` (default: :data:`SMALLER_VOL_RATIO` and ``settings``' own ratio).
+
+    One row per ratio: the ``ratio``, the ``premium step`` (the mean paired change the premium makes to fair options
+    on drift-free markets, dollars per market) with its 95 % interval, and the no-edge expectation after costs with
+    its 95 % band. ``table_keywords`` go to :func:`no_edge_table` (generator, markets, workers...).
+    """
+    settings = check_settings(settings)
+    ratios = [SMALLER_VOL_RATIO, settings.implied_vol_ratio] if ratios is None else list(ratios)
+    rows = []
+    for ratio in ratios:
+        table = no_edge_table(settings.replace(implied_vol_ratio=float(ratio)), **table_keywords)
+        step, expect = table.loc[NO_EDGE_ROWS[1]], table.loc[EXPECTATION_ROW]
+        half = Z95 * step["change_std_error"]
+        rows.append((float(ratio), step["change"], step["change"] - half, step["change"] + half, expect["mean_pnl"],
+                     expect["low_95"], expect["high_95"]))
+    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)).set_index("ratio")
+
+
+__all__ = ["EXPECTATION_ROW", "NO_EDGE_COLUMNS", "NO_EDGE_ROWS", "SENSITIVITY_COLUMNS", "SMALLER_VOL_RATIO",
+           "no_edge_runs", "no_edge_steps", "no_edge_table", "summarize_no_edge", "variance_premium_sensitivity"]

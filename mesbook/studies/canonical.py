@@ -33,7 +33,7 @@ from ..data.synthetic import simulate_realistic_market
 from ..engine.backtest import run_backtest
 from ..engine.settings import ARTICLE, HONEST, REALISTIC, BacktestSettings
 from ..estimates import estimate
-from ..formatting import format_p, usd
+from ..formatting import format_p, full_table, usd
 from .audit import article_signals, crossover_bars, lookahead_audit
 from .baseline import EXPECTATION_ROW, no_edge_runs
 from .ladder import FAIR_RUNG, rung_settings
@@ -48,6 +48,8 @@ from .samples import (
 from .sweep_matrix import sweep_verdict
 from .walkforward import walk_forward
 
+#: The ladder rung that prices options with Black-76, before they expire.
+BLACK76_RUNG: str = "Black-76 prices"
 #: The ladder rung that adds the variance premium to fair expiring options (no costs yet).
 VARIANCE_PREMIUM_RUNG: str = "variance premium"
 
@@ -128,9 +130,10 @@ def _monte_carlo():
 
 @lru_cache(maxsize=None)
 def _honest_runs(generator: str) -> pd.DataFrame:
-    """Net P&L and trades of ARTICLE, fair-no-costs, REALISTIC and HONEST on the ladder's 40 markets."""
-    variants = {"article": ARTICLE, "fair_no_costs": _fair_no_costs(), "variance_premium": _variance_premium(),
-                "realistic": REALISTIC, "honest": HONEST}
+    """Net P&L and trades of ARTICLE, the Black-76 and fair-no-costs rungs, REALISTIC and HONEST on the ladder's
+    40 markets."""
+    variants = {"article": ARTICLE, "black76": rung_settings(BLACK76_RUNG, HONEST), "fair_no_costs": _fair_no_costs(),
+                "variance_premium": _variance_premium(), "realistic": REALISTIC, "honest": HONEST}
     return paired_runs(variants, LADDER.replace(generator=generator), desc="canonical runs")
 
 
@@ -219,9 +222,26 @@ def describe(key: str, decimals: int = 0) -> dict[str, str]:
     return text
 
 
+def means_outside(keys: Sequence[str], decimals: int = 2) -> str:
+    """Which of the runs ``keys`` have a mean outside another's 95 % interval, as a clause for prose, e.g. "the mean
+    of the article's bot, first 40 of those markets ($130.65) lies outside the interval of the article's bot, Monte
+    Carlo sample ($107.10 to $129.93)"; or "each mean lies inside every other interval"."""
+    runs = canonical_runs(keys)
+    clauses = []
+    for key, row in runs.iterrows():
+        for other, band in runs.iterrows():
+            if other != key and np.isfinite(band["low 95 ($)"]) and not band["low 95 ($)"] <= row["mean ($)"] <= band["high 95 ($)"]:
+                clauses.append(f"the mean of {row['run']} ({usd(row['mean ($)'], decimals)}) lies outside the interval "
+                               f"of {band['run']} ({usd(band['low 95 ($)'], decimals)} to {usd(band['high 95 ($)'], decimals)})")
+    return "; ".join(clauses) or "each mean lies inside every other interval"
+
+
 #: Columns of :func:`verdict_table`.
-VERDICT_COLUMNS: tuple[str, ...] = ("the article's claim", "what the book measured", "sample", "estimate",
-                                    "95 % interval", "verdict")
+VERDICT_COLUMNS: tuple[str, ...] = ("the article says", "where", "what the book measured", "sample", "estimate",
+                                    "95 % interval", "the claim is", "because")
+
+#: The values of the column "the claim is" (:func:`claim_verdict`).
+CLAIM_VERDICTS: tuple[str, ...] = ("supported", "refuted", "no evidence for it", "untestable")
 
 
 def interval_verdict(low: float, high: float) -> str:
@@ -233,6 +253,52 @@ def interval_verdict(low: float, high: float) -> str:
     return "consistent with zero" if low <= 0 <= high else ("above zero" if low > 0 else "below zero")
 
 
+class Claim(NamedTuple):
+    """One claim of the article: its words (quoted, or closely paraphrased in brackets) and its place, and the sign
+    of the effect it predicts for the measurement: +1 (above zero), −1 (below zero) or 0 (an effect either way)."""
+
+    says: str
+    where: str
+    sign: int
+
+
+#: The article's claims the book tests, each with its place in the article (its part and section).
+CLAIMS: dict[str, Claim] = {
+    "signals": Claim("combined changes and trends in open interest “can signal potential market direction”",
+                     "Part 2.1", +1),
+    "gradient": Claim("the gradient is “the instantaneous rate of change of Open Interest”", "Part 2.4, oi_gradient",
+                      0),
+    "overfitting": Claim("an optimized model can do well on history but “poorly in live trading”: overfitting",
+                         "Part 4.4", -1),
+    "volatility": Claim("implied volatility: “Higher IV means higher option premiums. This is a critical factor.”",
+                        "Part 3.2", -1),
+    "theta": Claim("time decay “is a major factor” for options held for extended periods", "Part 3.6", -1),
+    "costs": Claim("commissions “can significantly impact the profitability” of frequent trading", "Part 3.5", -1),
+    "simplifications": Claim("the simplifications of option pricing, frictions and expiry “are significant”",
+                             "Conclusion", -1),
+    "real": Claim("open interest of the futures “can provide clues for the directional bias of options trades”",
+                  "Part 1.2", +1),
+}
+
+
+def claim_verdict(low: float, high: float, sign: int) -> str:
+    """What an interval says of a claim that predicts an effect of ``sign`` (+1 above zero, −1 below, 0 either way).
+
+    "supported" when the 95 % interval ``[low, high]`` excludes zero on the predicted side; "refuted" when it
+    excludes zero on the other side; "no evidence for it" when it holds zero (which is not proof of no effect);
+    "untestable" without an interval (one path). See :data:`CLAIM_VERDICTS`.
+    """
+    if sign not in (-1, 0, 1):
+        raise ValueError(f"sign must be +1, -1 or 0, got {sign!r}")
+    word = interval_verdict(low, high)
+    if word == "one path, no interval":
+        return "untestable"
+    if word == "consistent with zero":
+        return "no evidence for it"
+    side = 1 if word == "above zero" else -1
+    return "supported" if sign in (0, side) else "refuted"
+
+
 def _paired_change(pnl: pd.DataFrame, before: str, after: str) -> tuple[float, float, float]:
     """Mean paired change ``after − before`` across markets (dollars) and its 95 % interval."""
     change = summarize_sample((pnl[after] - pnl[before]).to_numpy(float))
@@ -240,72 +306,71 @@ def _paired_change(pnl: pd.DataFrame, before: str, after: str) -> tuple[float, f
 
 
 def verdict_table() -> pd.DataFrame:
-    """Every claim of the article that the book tested: what was measured, on what sample, with what result.
+    """Every claim of the article that the book tested: its words and place, the measurement, the verdict.
 
-    One row per claim (paraphrased; :data:`VERDICT_COLUMNS`): the measurement, the sample, the estimate
-    and its 95 % interval in dollars (mean ± 1.96 standard errors across markets or folds; none for one
-    path) and a verdict read from the interval (:func:`interval_verdict`). Built from the same studies as
-    the chapters: the Monte Carlo (chapter 9), the look-ahead audit and the paired runs (chapters 6, 10),
-    the walk-forward sweep and its multiple-testing verdict (chapter 8), the canonical honest runs
-    (chapters 9-10) and the real-data runs (chapter 7). About fifteen seconds.
+    One row per :data:`CLAIMS` entry (:data:`VERDICT_COLUMNS`): what the article says (quoted, or paraphrased in
+    brackets) and where, what the book measured and on what sample, the estimate and its 95 % interval in dollars
+    (mean ± 1.96 standard errors across markets or folds; none for one path), whether the claim is supported,
+    refuted, without evidence or untestable (:func:`claim_verdict`, or the audit for the gradient, whose claim is a
+    matter of fact, not of sign) and why. Built from the same studies as the chapters: the Monte Carlo (chapter 9),
+    the look-ahead audit and the paired runs of the ladder's split gradient rung (chapters 3, 9), the walk-forward
+    sweep and its multiple-testing verdict (chapter 8), the canonical honest runs (chapters 9-10) and the real-data
+    runs (chapter 7). Returned as a :class:`~mesbook.formatting.FullTable`: every cell shown whole. About fifteen
+    seconds.
     """
+    rows = []
+
+    def add(key, measured, sample, estimate, low, high, because, verdict=None):
+        claim = CLAIMS[key]
+        rows.append((claim.says, claim.where, measured, sample, estimate, low, high,
+                     verdict or claim_verdict(low, high, claim.sign), because))
+
     mc = _monte_carlo()
-    rows = [(
-        "Open-interest trends (crossover plus momentum) point to the next price move",
-        "bot minus a random-entry twin with the same trades", f"{mc.num_paths} simulated markets",
+    add("signals", "bot minus a random-entry twin with the same trades", f"{mc.num_paths} simulated markets",
         mc.mean_difference, mc.estimate.low_95, mc.estimate.high_95,
-        f"p = {format_p(mc.p_value)}"),
-    ]
-    seed7, many = canonical_runs(["article_seed7", "article_400"]).to_dict("index").values()
-    rows.append(("Run as written, the bot makes a profit", "net P&L of the article's script, seed 7", "1 market",
-                 seed7["mean ($)"], np.nan, np.nan, ""))
-    rows.append(("Run as written, the bot makes a profit", "mean net P&L of the article's bot",
-                 f"{many['sample']} simulated markets", many["mean ($)"], many["low 95 ($)"], many["high 95 ($)"],
-                 f"{many['profitable (%)']:.0f} % of markets in profit"))
+        f"no measurable edge over random entries; one-sided p = {format_p(mc.p_value)}")
     data = book_market(BOOK_SEED)
     audit = lookahead_audit(article_signals(), data, crossover_bars(data), n_scrambles=10)
-    gradient = paired_runs({"centred": ARTICLE, "backward": ARTICLE.replace(gradient="backward")}, CAVEATS,
+    gradient = paired_runs({"centred": ARTICLE, "lagged": ARTICLE.replace(gradient="lagged")}, CAVEATS,
                            desc="verdict")["pnl"]
-    rows.append(("The gradient measures the rate of change of open interest at each bar",
-                 f"look-ahead audit: {len(audit.leaks)} of {len(audit.checks)} decisions read the next bar; "
-                 "P&L change when the gradient reads the past only", f"{CAVEATS.markets} simulated markets",
-                 *_paired_change(gradient, "centred", "backward"), "the formula reads tomorrow"))
+    add("gradient", "P&L change when the same two-bar gradient is taken one bar later (the ladder's split rung), "
+        "reading only the past", f"{CAVEATS.markets} simulated markets", *_paired_change(gradient, "centred", "lagged"),
+        f"the formula reads the next bar: {len(audit.leaks)} of {len(audit.checks)} audited decisions change with it",
+        verdict="refuted" if len(audit.leaks) else "supported")
     history = book_market(BOOK_SEED, WALK_FORWARD_BARS)
     folds = walk_forward(history, SWEEP_SHORTS, SWEEP_LONGS, train_bars=WALK_FORWARD_FOLD, test_bars=WALK_FORWARD_FOLD,
                          statistic="net_pnl")
-    oos = summarize_sample(folds["out_of_sample"].to_numpy(float))
+    gap = summarize_sample((folds["out_of_sample"] - folds["in_sample"]).to_numpy(float))
     sweep = sweep_verdict(data, SWEEP_SHORTS, SWEEP_LONGS, seed=BOOK_SEED)
-    rows.append(("Windows are best chosen by backtesting many of them",
-                 f"out-of-sample P&L of the pair chosen in-sample (in-sample mean {usd(folds['in_sample'].mean(), 0)})",
-                 f"{len(folds)} walk-forward folds of {WALK_FORWARD_FOLD} bars", oos["mean ($)"], oos["low 95 ($)"],
-                 oos["high 95 ($)"], f"best of {sweep.n_strategies} pairs: SPA p = {format_p(sweep.spa_vs_random)} "
-                 f"vs random entries, deflated Sharpe {sweep.dsr:.2f}"))
+    add("overfitting", f"out-of-sample minus in-sample P&L of the window pair chosen in-sample (in-sample mean "
+        f"{usd(folds['in_sample'].mean(), 0)}, out of sample {usd(folds['out_of_sample'].mean(), 0)})",
+        f"{len(folds)} walk-forward folds of {WALK_FORWARD_FOLD} bars", gap["mean ($)"], gap["low 95 ($)"],
+        gap["high 95 ($)"], f"best of {sweep.n_strategies} pairs: SPA p = {format_p(sweep.spa_vs_random)} against "
+        f"random entries, deflated Sharpe {sweep.dsr:.2f}")
     honest = _honest_runs("article")["pnl"]
-    rows.append(("Implied volatility is a critical factor of an option's premium",
-                 "P&L change when options are bought at implied volatility (the variance premium)",
-                 f"{LADDER.markets} simulated markets", *_paired_change(honest, "fair_no_costs", "variance_premium"), ""))
-    rows.append(("Fees and costs weigh on profits, most of all for frequent traders",
-                 "P&L change when commissions, spread and slippage are charged", f"{LADDER.markets} simulated markets",
-                 *_paired_change(honest, "variance_premium", "realistic"), ""))
-    top = summarize_sample(honest["honest"].to_numpy(float))
-    rows.append(("Its simplifications (fixed premium, no expiry, no costs) only keep the example simple",
-                 "mean net P&L with all of them removed (HONEST)", f"{LADDER.markets} simulated markets",
-                 top["mean ($)"], top["low 95 ($)"], top["high 95 ($)"], ""))
+    add("volatility", "P&L change when fair options are bought at implied volatility (the variance premium)",
+        f"{LADDER.markets} simulated markets", *_paired_change(honest, "fair_no_costs", "variance_premium"),
+        f"priced at {REALISTIC.implied_vol_ratio:.2f} × realized volatility, a pessimistic ratio (chapter 9)")
+    add("theta", "P&L change when Black-76 options get a quarterly expiry", f"{LADDER.markets} simulated markets",
+        *_paired_change(honest, "black76", "fair_no_costs"), "an option that expires loses its time value")
+    add("costs", "P&L change when commissions, spread and slippage are charged", f"{LADDER.markets} simulated markets",
+        *_paired_change(honest, "variance_premium", "realistic"), "a sure cost on every trade")
+    add("simplifications", "P&L change from the article's settings to HONEST (every simplification removed)",
+        f"{LADDER.markets} simulated markets", *_paired_change(honest, "article", "honest"),
+        f"the article's bot makes {usd(honest['article'].mean(), 2)} a market, HONEST {usd(honest['honest'].mean(), 2)}")
     real = real_data_runs().set_index(["settings", "windows", "OI dated"])
     published = real.loc[("honest prices", "10 / 30 weeks", "publication"), "net P&L ($)"]
-    rows.append(("Open-interest trends point to the next price move (real data)",
-                 "honest prices on CFTC open interest and S&P 500 closes, 2010-2018 (a hypothetical MES)",
-                 "1 real path", published, np.nan, np.nan, ""))
-    table = pd.DataFrame(rows, columns=["claim", "measured", "sample", "estimate", "low", "high", "note"])
-    verdicts = [", ".join(filter(None, (interval_verdict(lo, hi), note)))
-                for lo, hi, note in zip(table["low"], table["high"], table["note"])]
-    return pd.DataFrame({
-        VERDICT_COLUMNS[0]: table["claim"], VERDICT_COLUMNS[1]: table["measured"], VERDICT_COLUMNS[2]: table["sample"],
-        VERDICT_COLUMNS[3]: [usd(v, 2) for v in table["estimate"]],
-        VERDICT_COLUMNS[4]: [f"{usd(lo, 2)} to {usd(hi, 2)}" if np.isfinite(lo) else "—"
+    add("real", "net P&L of the bot on CFTC open interest and S&P 500 closes, 2010-2018 (a hypothetical MES, honest "
+        "prices)", "1 real path", published, np.nan, np.nan, "one history has no interval")
+    table = pd.DataFrame(rows, columns=["says", "where", "measured", "sample", "estimate", "low", "high", "verdict",
+                                        "because"])
+    return full_table(pd.DataFrame({
+        VERDICT_COLUMNS[0]: table["says"], VERDICT_COLUMNS[1]: table["where"], VERDICT_COLUMNS[2]: table["measured"],
+        VERDICT_COLUMNS[3]: table["sample"], VERDICT_COLUMNS[4]: [usd(v, 2) for v in table["estimate"]],
+        VERDICT_COLUMNS[5]: [f"{usd(lo, 2)} to {usd(hi, 2)}" if np.isfinite(lo) else "—"
                              for lo, hi in zip(table["low"], table["high"])],
-        VERDICT_COLUMNS[5]: verdicts,
-    })
+        VERDICT_COLUMNS[6]: table["verdict"], VERDICT_COLUMNS[7]: table["because"],
+    }))
 
 
 def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
@@ -313,12 +378,13 @@ def canonical_table(keys: Optional[Sequence[str]] = None) -> pd.DataFrame:
     runs = canonical_runs(keys)
     interval = [f"{lo:,.0f} to {hi:,.0f}" if np.isfinite(lo) else "one market"
                 for lo, hi in zip(runs["low 95 ($)"], runs["high 95 ($)"])]
-    return pd.DataFrame({
+    return full_table(pd.DataFrame({
         "run": runs["run"], "market": runs["market"], "settings": runs["settings"], "markets": runs["sample"],
         "mean ($)": runs["mean ($)"].round(2), "95 % interval ($)": interval,
         "profitable (%)": runs["profitable (%)"].round(1),
-    }, index=runs.index)
+    }, index=runs.index))
 
 
-__all__ = ["CANONICAL", "COLUMNS", "Canonical", "canonical_runs", "canonical_table", "canonical_value", "describe",
-           "interval_verdict", "summarize_sample", "verdict_table", "VERDICT_COLUMNS"]
+__all__ = ["CANONICAL", "CLAIMS", "CLAIM_VERDICTS", "COLUMNS", "Canonical", "Claim", "canonical_runs", "canonical_table",
+           "canonical_value", "claim_verdict", "describe", "means_outside", "interval_verdict", "summarize_sample", "verdict_table",
+           "VERDICT_COLUMNS"]

@@ -151,8 +151,9 @@ def summarize_ladder(pnl: pd.DataFrame, trades: pd.DataFrame, steps: list[tuple[
         "changes": changes, "mean_pnl": band["mean"], "std_error": band["std_error"], "low_95": band["low_95"],
         "high_95": band["high_95"], "change": summary["change"], "change_std_error": summary["change_std_error"],
         "mean_trades": trades.mean(),
-    }, index=pnl.columns)
-    return table[list(LADDER_COLUMNS)]
+    }, index=pnl.columns)[list(LADDER_COLUMNS)]
+    table.attrs["markets"] = len(pnl)  # for the figure's text
+    return table
 
 
 def ladder_table(ladder: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,8 @@ def seed_sweep(seeds: Iterable[int] = SEED_SWEEP, *, coin_flip: bool = False, **
     keeping the bars on which the bot acts: a bot that ignores open interest when it picks a side.
     Columns: final value and net P&L (dollars), trades, win rate (%), how many trades started in the money
     (the strike is the nearest grid strike, so up to half a strike interval in the money) and the sum of
-    their intrinsic values at entry (dollars, at the article's $5 a point), and the bars all trades were held.
+    their intrinsic values at entry (dollars, at the article's $5 a point), the bars all trades were held, and
+    ``call bars − put bars``: how many more bars the run held a call than a put.
 
     A sweep is computed once per process for the same seeds and arguments (a chapter, its canonical numbers
     and its self-check ask for the same sweep): each call returns its own copy.
@@ -61,11 +62,13 @@ def _seed_sweep(seeds: tuple[int, ...], coin_flip: bool, article_kwargs: dict) -
             result = run_trading_simulation(frame, **cash_premium)
         summary = result.summary()
         moneyness = entry_moneyness(result.trades).to_numpy()
+        held = (result.trades["exit_bar"] - result.trades["entry_bar"]).to_numpy()
+        calls = (result.trades["option_type"] == "CALL").to_numpy()
         rows.append({"seed": int(seed), "final value ($)": summary.final_value, "net P&L ($)": summary.net_pnl,
                      "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate,
                      "in the money at entry": int((moneyness > 0).sum()),
                      "intrinsic at entry ($)": float(FUTURES_MULTIPLIER * moneyness.clip(min=0).sum()),
-                     "bars held": int((result.trades["exit_bar"] - result.trades["entry_bar"]).sum())})
+                     "bars held": int(held.sum()), "call bars − put bars": int(held[calls].sum() - held[~calls].sum())})
     return pd.DataFrame(rows).set_index("seed")
 
 
@@ -131,4 +134,29 @@ def paired_difference(first: pd.Series, second: pd.Series) -> pd.Series:
                       "high 95": gap.high_95, "t statistic": t_statistic, "p-value": p_value})
 
 
-__all__ = ["best_pairs", "paired_difference", "seed_sweep", "sweep_summary"]
+#: What :func:`lead_mechanism` compares with the lead of one sweep over another, market by market.
+LEAD_CAUSES: dict[str, str] = {"trades": "trades", "calls": "call bars − put bars", "held": "bars held"}
+
+
+def lead_mechanism(first: pd.DataFrame, second: pd.DataFrame) -> pd.Series:
+    """Why ``first`` (a :func:`seed_sweep`) leads ``second`` on the same markets: per market, the lead in net P&L
+    against the difference in each candidate cause of :data:`LEAD_CAUSES` (more trades, more bars in calls than
+    in puts, longer holding).
+
+    Returns, per cause, ``rho <cause>``: Spearman's rank correlation of the lead with that difference (NaN when the
+    difference never varies, as holding time does when both bots always hold an option), and ``mean <cause>``: the
+    mean difference (trades, bars).
+    """
+    if not first.index.equals(second.index):
+        raise ValueError("first and second must cover the same markets (same index) to be compared")
+    lead = first["net P&L ($)"] - second["net P&L ($)"]
+    out = {}
+    for name, column in LEAD_CAUSES.items():
+        difference = (first[column] - second[column]).astype(float)
+        out[f"rho {name}"] = (float(lead.corr(difference, method="spearman")) if difference.nunique() > 1
+                              else float("nan"))
+        out[f"mean {name}"] = float(difference.mean())
+    return pd.Series(out)
+
+
+__all__ = ["LEAD_CAUSES", "best_pairs", "lead_mechanism", "paired_difference", "seed_sweep", "sweep_summary"]

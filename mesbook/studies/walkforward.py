@@ -96,7 +96,7 @@ def walk_forward(
                      float(traded.max()) if len(traded) else np.nan))
     table = pd.DataFrame(rows, columns=list(FOLD_COLUMNS))
     table.index.name = "fold"
-    table.attrs["statistic"] = label
+    table.attrs.update(statistic=label, test_bars=test_bars)
     return table
 
 
