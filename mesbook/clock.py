@@ -69,6 +69,7 @@ _OFF_GRID_SHARE, _MIXED_SHARE, _GAP_SHARE = 0.01, 0.01, 0.05
 _MIN_SESSION_STEPS = 10
 # Share of sessions (or daily bars) on Saturdays and Sundays above which the calendar has 365 days.
 _WEEKEND_SHARE = 0.10
+_SINGLE = "a single bar: no spacing to measure and no return to annualize"
 
 
 class ClockNote(UserWarning):
@@ -113,6 +114,8 @@ class BarClock:
             text = f"daily bars ({days}), {per_year}"
         elif self.kind in ("weekly", "monthly"):
             text = f"{self.kind} bars, {per_year}"
+        elif self.spacing == pd.Timedelta(0):
+            text = f"a single bar, {per_year}"
         else:
             text = f"bars every {duration_text(self.spacing.total_seconds())} (median step), {per_year}"
         if self.given:
@@ -220,7 +223,8 @@ def bar_clock(timestamps: object, periods_per_year: Optional[float] = None) -> B
     ``timestamps`` as in :func:`exchange_times` (a market frame works). ``periods_per_year`` — bars per
     year — overrides the measured value (and allows a spacing of no known kind). Irregular or mixed
     spacing is reported once as a :class:`ClockNote` (unless ``periods_per_year`` is given) and kept in
-    ``notes``. Raises ``ValueError`` for fewer than two bars or a spacing of no known kind, naming the fix.
+    ``notes``. A single bar has no spacing (0) and a nominal 252 bars a year, which no figure uses (one bar
+    has no return). Raises ``ValueError`` for a spacing of no known kind, naming the fix.
     """
     given = periods_per_year is not None
     if given:
@@ -228,11 +232,9 @@ def bar_clock(timestamps: object, periods_per_year: Optional[float] = None) -> B
     times = exchange_times(timestamps)
     stamps, tick = _ticks(times)
     date_only = _date_only(times)
-    if len(stamps) < 2:
-        if not given:
-            raise ValueError("timestamps: a single bar has no spacing to measure; pass periods_per_year= "
-                             f"(bars per year, e.g. {TRADING_DAYS} for daily bars)")
-        return BarClock(pd.Timedelta(0), "other", date_only, None, None, periods_per_year, True)
+    if len(stamps) < 2:  # no step to measure and no return to annualize: a nominal year of trading days
+        return BarClock(pd.Timedelta(0), "other", date_only, None, None, periods_per_year if given else
+                        float(TRADING_DAYS), given, () if given else (_SINGLE,))
     steps = np.diff(stamps) * tick  # nanoseconds
     median = _median(steps)
     kind = next((name for name, low, high in _KIND_RANGES if low <= median < high), None)
