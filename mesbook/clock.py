@@ -7,7 +7,16 @@ one place:
 * **Exchange time.** Timestamps are tz-naive America/Chicago time (:data:`EXCHANGE_TZ`), the convention of
   :func:`mesbook.load_market_data`; :func:`exchange_times` converts tz-aware values to it.
 * **A stamp is the moment its bar closes.** A timestamp with a time of day is the moment the bar's price
-  is observed (its close, the end of the bar). Files stamped at the bar's start must be shifted first.
+  is observed (its close, the end of the bar). Files stamped at the bar's start must be shifted first:
+  :func:`stamps_to_closes` (``load_market_data(..., stamps="start")``, ``--stamps start``) does it. Many
+  vendors stamp a bar at its start: Databento's OHLCV ``ts_event`` is "the inclusive start time of the bar
+  aggregation period" (https://databento.com/docs/schemas/ohlcv); Kibot's intraday records carry "the time
+  when the bar opened", 10:00 covering 10:00 to 10:01 (http://www.kibot.com/Data_Format.aspx);
+  TradingView's Pine ``time`` is the time of the bar's open
+  (https://tradingview.com/pine-script-docs/faq/times-dates-and-sessions/); Interactive Brokers' API gives
+  each historical bar one ``Time``, "the bar's date and time"
+  (https://interactivebrokers.github.io/tws-api/classIBApi_1_1Bar.html), which its bars align to their
+  start (the page does not say so; check a file against its first bar of a session).
 * **A date-only stamp is that day's close.** When every timestamp is at midnight the bars are daily (or
   weekly, monthly) bars labelled by their date, and the stamp stands for that date at :data:`DAILY_CLOSE`,
   3:00 p.m. CT: the time at which CME determines the daily settlement of Micro E-mini S&P 500 futures and
@@ -217,6 +226,40 @@ def calendar_span(timestamps: object, bars: int) -> Optional[pd.Timedelta]:
     return pd.Timedelta(int(_median(stamps[bars:] - stamps[:-bars])) * tick, unit="ns")
 
 
+#: How a file stamps its bars: at their "start" (the vendors above) or their "end" (mesbook's convention).
+STAMPS: tuple[str, ...] = ("start", "end")
+
+
+def stamps_to_closes(timestamps: object, stamps: str = "end") -> pd.DatetimeIndex:
+    """Timestamps in mesbook's convention (each the moment its bar closes) from a file that stamps ``stamps``.
+
+    "end": unchanged (exchange time). "start": intraday bars move forward by the spacing of
+    :func:`bar_clock` (a 1-minute bar stamped 10:00 closes at 10:01); date-only daily bars keep their date
+    (a date labels its day's bar either way); date-only weekly bars move to the last business day before the
+    next week's start (Monday → Friday), monthly ones to the month's last business day. Other spacings are
+    refused: convert the stamps yourself.
+    """
+    if stamps not in STAMPS:
+        raise ValueError(f"stamps must be one of {STAMPS} (does the file stamp a bar at its start or its end?), "
+                         f"got {stamps!r}")
+    times = exchange_times(timestamps)
+    if stamps == "end" or len(times) < 2:
+        return times
+    clock = bar_clock(times, periods_per_year=1.0)  # the spacing only: no note about the year
+    if clock.kind == "intraday":
+        return times + clock.spacing
+    if clock.date_only and clock.kind == "daily":
+        return times
+    if clock.date_only and clock.kind == "weekly":
+        ends = np.busday_offset((times + pd.Timedelta(days=7)).values.astype("datetime64[D]"), -1, roll="forward")
+        return pd.DatetimeIndex(ends.astype(f"datetime64[{times.unit}]"))
+    if clock.date_only and clock.kind == "monthly":
+        return (times + pd.offsets.BMonthEnd(0)).as_unit(times.unit)
+    raise ValueError(f"stamps='start' on {clock.kind} bars {'with a time of day' if not clock.date_only else ''}: "
+                     "mesbook cannot tell when these bars close; shift the timestamps to each bar's close and "
+                     "pass stamps='end'")
+
+
 def bar_clock(timestamps: object, periods_per_year: Optional[float] = None) -> BarClock:
     """The :class:`BarClock` of a market's timestamps (see the module docstring for what is measured).
 
@@ -358,5 +401,5 @@ def _date_only(times: pd.DatetimeIndex) -> bool:
     return bool((stamps % (_DAY // tick) == 0).all())
 
 
-__all__ = ["BarClock", "ClockNote", "DAILY_CLOSE", "EXCHANGE_TZ", "KINDS", "SESSION_START", "bar_clock",
-           "bar_moments", "calendar_span", "exchange_times", "is_date_only", "trade_dates"]
+__all__ = ["BarClock", "ClockNote", "DAILY_CLOSE", "EXCHANGE_TZ", "KINDS", "SESSION_START", "STAMPS", "bar_clock",
+           "bar_moments", "calendar_span", "exchange_times", "is_date_only", "stamps_to_closes", "trade_dates"]

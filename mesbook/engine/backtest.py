@@ -69,6 +69,7 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
 # Listed strikes either side of the ideal one compared by the target-delta rule.
 _DELTA_SEARCH_STRIKES = 2
 _DAY_NS = 86_400 * 10**9
+_UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
 
@@ -97,8 +98,9 @@ class Market:
 
 
 def _days(times: pd.DatetimeIndex) -> np.ndarray:
-    """Days since 1970-01-01 as floats (whole for midnights), in any unit of the index."""
-    return times.as_unit("ns").asi8 / _DAY_NS
+    """Days since 1970-01-01 as floats (whole for midnights), in the index's own unit (dates past 2262, as a
+    million simulated business days reach, do not fit nanoseconds)."""
+    return times.asi8 / (_DAY_NS // _UNIT_NS[times.unit])
 
 
 def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
