@@ -208,3 +208,68 @@ def test_the_cli_on_a_million_minute_bars_annualizes_over_the_period(million_min
     given = json.loads(run_cli("--csv", path, "--json", "--periods-per-year", "252").stdout)
     assert given["clock"]["periods_per_year"] == 252 and given["clock"]["periods_per_year_given"]
     assert abs(given["statistics"]["Return (Ann.) [%]"]) < abs(stats["Return (Ann.) [%]"]) / 100
+
+
+# -- dates past 2262 keep their unit ------------------------------------------------------------------------
+
+def test_a_release_rule_on_a_hundred_thousand_business_days_is_one_bar_of_lag():
+    """100,000 simulated business days end in 2406, past what nanoseconds hold: the release moments (and the
+    pricer's day numbers) stay in the data's own unit, so the next-morning rule is still exactly one bar."""
+    from mesbook.engine.decisions import SignalCache
+
+    data = mb.simulate_market_data(100_000, seed=1)
+    assert data["timestamp"].iloc[-1].year > 2262
+    by_rule = SignalCache.from_frame(data, mb.REALISTIC).codes(10, 30, 5)
+    by_bars = SignalCache.from_frame(data, mb.REALISTIC.replace(oi_release=None, oi_lag=1)).codes(10, 30, 5)
+    np.testing.assert_array_equal(by_rule, by_bars)
+    assert (by_rule != 0).sum() > 1000
+    days = market_arrays(data, mb.REALISTIC, 252.0).day
+    assert days[-1] - days[0] == (data["timestamp"].iloc[-1] - data["timestamp"].iloc[0]).days
+
+
+# -- stamps at the bar's start, and prices-only files -------------------------------------------------------
+
+KIBOT_STYLE = ("Date,Time,Open,High,Low,Close,Volume\n"  # Kibot's layout: the time the bar opened, US Eastern
+               "03/06/2024,10:29,5100,5101,5099,5100.25,10\n"
+               "03/06/2024,10:30,5100,5101,5099,5100.50,10\n"
+               "03/06/2024,10:31,5100,5101,5099,5100.75,10\n")
+
+
+def test_bar_start_stamps_move_to_the_close_and_prices_only_files_get_oi_by_release(tmp_path):
+    """A Kibot-style minute file (stamped at each bar's start, no open interest): with stamps='start' the bar
+    opened 10:29 ET closes at 9:30 CT; open_interest='cftc' attaches the packaged CFTC figure released by then
+    (as of Tuesday 27 February, out Friday 1 March), never the one of 5 March, released Friday 8 March."""
+    path = tmp_path / "kibot.csv"
+    path.write_text(KIBOT_STYLE)
+    options = dict(columns={"futures_price": "Close"}, dayfirst=False, tz="America/New_York")
+    with pytest.raises(ValueError, match="prices-only file, pass open_interest='cftc'"):
+        mb.load_market_data(path, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        end = mb.load_market_data(path, **options, open_interest="cftc")
+        start = mb.load_market_data(path, **options, open_interest="cftc", stamps="start")
+    assert list(end["timestamp"].dt.strftime("%H:%M")) == ["09:29", "09:30", "09:31"]
+    assert list(start["timestamp"].dt.strftime("%H:%M")) == ["09:30", "09:31", "09:32"]
+    assert (start["oi_as_of"] == pd.Timestamp("2024-02-27")).all()
+    assert (start["oi_released"] <= start["timestamp"]).all()
+    weekly = mb.clock.stamps_to_closes(pd.DatetimeIndex(["2024-03-04", "2024-03-11", "2024-03-18"]), "start")
+    assert list(weekly.day_name()) == ["Friday"] * 3  # a week opened on Monday closes on Friday
+    daily = pd.DatetimeIndex(["2024-03-04", "2024-03-05", "2024-03-06"])
+    assert mb.clock.stamps_to_closes(daily, "start").equals(daily)  # a date labels its day's bar either way
+
+
+def test_the_cli_attaches_oi_by_release_and_reads_start_stamps(tmp_path):
+    from test_cli import one_line_error, run_cli
+
+    path = tmp_path / "kibot.csv"
+    path.write_text(KIBOT_STYLE.replace("Close", "futures_price"))
+    base = ["--csv", str(path), "--monthfirst", "--tz", "America/New_York"]
+    message = one_line_error(run_cli(*base), "pass --attach-oi")
+    assert "open_interest='cftc'" not in message
+    report = json.loads(run_cli(*base, "--stamps", "start", "--attach-oi", "--json").stdout)
+    assert report["data"]["start"] == "2024-03-06T09:30:00" and "bar-start stamps" in report["data"]["timestamps"]
+    own = tmp_path / "oi.csv"
+    own.write_text("as_of,open_interest\n2024-03-05,1000\n2024-03-06,2000\n")
+    one_line_error(run_cli(*base, "--attach-oi", str(own)), "--oi-delay")
+    ok = run_cli(*base, "--attach-oi", str(own), "--oi-delay", "18h", "--json")
+    assert ok.returncode == 0, ok.stderr  # 5 March's figure, out at 9:00 on the 6th, is the one the bars see
