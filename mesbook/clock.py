@@ -174,6 +174,11 @@ def exchange_times(timestamps: object) -> pd.DatetimeIndex:
     values are taken as exchange time already. Missing, duplicate or out-of-order values raise the
     ``ValueError`` of :func:`mesbook.validation.check_frame`, naming the row and the fix.
     """
+    values = timestamps["timestamp"] if isinstance(timestamps, pd.DataFrame) and "timestamp" in timestamps else timestamps
+    if isinstance(values, (pd.DatetimeIndex, pd.Series)) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        times = pd.DatetimeIndex(values)  # the common case, checked without building a frame
+        if len(times) and not times.hasnans and times.is_monotonic_increasing and times.is_unique:
+            return times.tz_convert(EXCHANGE_TZ).tz_localize(None) if times.tz is not None else times
     if isinstance(timestamps, pd.DataFrame):
         check_frame(timestamps)
         series = timestamps["timestamp"]

@@ -114,8 +114,8 @@ class NextBusinessDay(ReleaseRule):
             raise ValueError(f"at must be a time of day between 0 and 24 hours, got {self.at!r}")
 
     def release_moments(self, as_of: pd.DatetimeIndex, table: pd.DataFrame) -> pd.DatetimeIndex:
-        dates = (as_of.normalize() + _DAY).values.astype("datetime64[D]")
-        holidays = np.array(pd.DatetimeIndex(list(self.holidays)).values.astype("datetime64[D]"))
+        dates = as_of.values.astype("datetime64[D]") + np.timedelta64(1, "D")  # the day after, whatever the unit
+        holidays = np.array(list(self.holidays), dtype="datetime64[D]")
         released = np.busday_offset(dates, self.days - 1, roll="forward", holidays=holidays)
         # in the as-of's own unit: dates past 2262 (a million simulated business days) do not fit nanoseconds
         return pd.DatetimeIndex(released.astype(f"datetime64[{as_of.unit}]")) + pd.Timedelta(self.at)

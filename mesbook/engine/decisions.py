@@ -52,9 +52,8 @@ def known_oi(open_interest: pd.Series, lag: object, timestamps: Optional[object]
         return lagged_oi(open_interest, lag)
     if timestamps is None:
         raise ValueError("an oi_release rule needs the bars' timestamps; pass timestamps=data['timestamp']")
-    as_of = exchange_times(pd.Series(timestamps).reset_index(drop=True))
-    frame = pd.DataFrame({"as_of": as_of, "open_interest": open_interest.to_numpy()}) if table is None else \
-        table.assign(as_of=as_of.to_numpy())
+    as_of = exchange_times(timestamps)
+    frame = open_interest.to_frame("open_interest") if table is None else table  # the columns a rule may read
     released = pd.DatetimeIndex(lag.release_moments(as_of, frame))
     source = latest_released(released, bar_moments(as_of))
     values = open_interest.to_numpy(dtype=float)[np.maximum(source, 0)]
