@@ -82,6 +82,8 @@ from .article.signals import generate_signals
 from .studies.sweep import sweep_heatmap, sweep_windows
 from .data.synthetic import MarketPaths, simulate_paths, simulate_realistic_market
 from .studies.walkforward import walk_forward
+from .clock import BarClock, ClockNote, bar_clock
+from .data.release import CftcSchedule, FixedDelay, NextBusinessDay, ReleasedColumn, attach_open_interest
 
 __version__ = "0.1.0"
 
@@ -105,4 +107,6 @@ __all__ = [
     "MonteCarloResult", "monte_carlo", "parallel_map", "task_seeds", "sweep_heatmap", "sweep_windows", "walk_forward",
     "calculate_indicators", "generate_signals", "get_atm_strike", "load_market_data", "run_article",
     "run_trading_simulation", "simulate_market_data", "validate_market_data",
+    "BarClock", "ClockNote", "bar_clock", "CftcSchedule", "FixedDelay", "NextBusinessDay", "ReleasedColumn",
+    "attach_open_interest",
 ]

@@ -10,6 +10,7 @@ Ctrl-C prints one line, leaves no file behind and exits with 130.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -53,7 +54,7 @@ KEY_STATS = ("Return [%]", "Buy & Hold Return [%]", "Return (Ann.) [%]", "Sharpe
 FLAG_NAMES = {"short_sma_window": "--short", "long_sma_window": "--long", "gradient_window": "--gradient",
               "num_periods": "--periods", "initial_cash": "--cash", "premium": "--premium"}
 LOADER_FLAGS = ("sep", "date_format", "dayfirst", "tz", "encoding", "decimal", "thousands", "columns", "names", "symbol",
-                "roll", "price_scale")
+                "roll", "price_scale", "stamps")
 COMMANDS = ("run", "classroom")
 
 
@@ -96,13 +97,30 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",")]
 
 
-def _scale(text: str) -> float:
+def _positive(example: str):
+    """A converter to a finite number > 0; ``example`` completes "must be a number such as ..."."""
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number such as {example}, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+        return value
+    return convert
+
+
+_scale = _positive("1e-9")
+_year = _positive("252 (bars a year)")
+
+
+def _duration(text: str) -> pd.Timedelta:
     try:
-        value = float(text)
+        value = pd.Timedelta(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number such as 1e-9, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a duration such as 18h or '1 day', got {text!r}") from None
+    if pd.isna(value) or value < pd.Timedelta(0):
+        raise argparse.ArgumentTypeError(f"must be a duration >= 0, got {text!r}")
     return value
 
 
@@ -128,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "--settings article only)")
     parser.add_argument("--cash", type=_money("--cash", strict=False), default=INITIAL_CASH, metavar="DOLLARS",
                         help=f"initial cash, dollars (default {INITIAL_CASH:,})")
+    parser.add_argument("--periods-per-year", type=_year, default=None, metavar="BARS",
+                        help="bars a year for volatility and every annualized figure (default: measured from the "
+                             "timestamps, e.g. 252 for business-day bars; the output says which was used)")
     data = parser.add_argument_group("your own data (see mesbook.load_market_data)")
     data.add_argument("--csv", metavar="PATH",
                       help="a CSV with columns timestamp, futures_price, open_interest (any case; extra columns kept); "
@@ -156,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "contract with the most open interest (or volume)")
     data.add_argument("--price-scale", type=_scale, metavar="FACTOR",
                       help="multiply every price by FACTOR, e.g. 1e-9 for fixed-point prices")
+    data.add_argument("--stamps", choices=("start", "end"), default=None,
+                      help="the file stamps each bar at its start (Databento, Kibot, TradingView, Interactive "
+                           "Brokers) or its end (default: end, the moment its price is observed)")
+    data.add_argument("--attach-oi", nargs="?", const="cftc", metavar="OI_CSV",
+                      help="a prices-only file: attach open interest by its release time, never before; alone, the "
+                           "packaged weekly CFTC series; with OI_CSV, your series (columns as_of, open_interest, and "
+                           "released or --oi-delay)")
+    data.add_argument("--oi-delay", type=_duration, metavar="DURATION",
+                      help="with --attach-oi OI_CSV: each figure is released this long after its as-of close, "
+                           "e.g. 18h")
     out = parser.add_argument_group("outputs")
     out.add_argument("--trades-out", metavar="PATH", help="write the trade log to this CSV file")
     out.add_argument("--plot", metavar="PATH", help="save a figure of price, signals and equity (PNG, SVG or PDF)")
@@ -190,8 +221,16 @@ def _classroom(argv: list[str]) -> int:
     return classroom_cli.main(argv)
 
 
+#: The loader's pointer for a prices-only file, as the command line says it.
+PRICES_ONLY_FLAGS = ("for a prices-only file, pass --attach-oi to attach the packaged weekly CFTC open interest at "
+                     "its release time, or --attach-oi OI_CSV with your own series")
+
+
 def flag_words(message: str) -> str:
     """A library message with parameter names replaced by the flags that set them."""
+    from .data.loading.header import PRICES_ONLY_HINT
+
+    message = message.replace(PRICES_ONLY_HINT, PRICES_ONLY_FLAGS)
     for name, flag in FLAG_NAMES.items():
         message = re.sub(rf"(?<![\w-]){name}\b", flag, message)
     message = re.sub(r"\bdayfirst=True\b", "--dayfirst", message)
@@ -223,7 +262,8 @@ def run(args: argparse.Namespace) -> int:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 report = _backtest(args)
-            notes = [str(w.message) for w in caught if w.category.__name__ == "DataNote"]
+            notes = [str(w.message) for w in caught
+                     if w.category.__name__ in ("DataNote", "ClockNote", "ReleaseNote")]
         except (ValueError, TypeError, UsageError) as exc:
             return fail(flag_words(str(exc)))
         except (MemoryError, OverflowError) as exc:
@@ -287,7 +327,8 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.premium is not None and args.settings != "article":
         raise UsageError(f"--premium applies to --settings article only; the {args.settings} preset prices options "
                          "with Black-76")
-    given = [f"--{name.replace('_', '-')}" for name in LOADER_FLAGS if getattr(args, name) is not None]
+    given = [f"--{name.replace('_', '-')}" for name in (*LOADER_FLAGS, "attach_oi", "oi_delay")
+             if getattr(args, name) is not None]
     if given and not args.csv:
         raise UsageError(f"{', '.join(given)} describe(s) a CSV file: add --csv PATH")
     outputs = {"--trades-out": args.trades_out, "--plot": args.plot,
@@ -318,6 +359,8 @@ def _backtest(args: argparse.Namespace) -> dict:
     if args.csv:
         options = {name: getattr(args, name) for name in LOADER_FLAGS}
         options["columns"] = dict(options["columns"] or [])
+        options["stamps"] = options["stamps"] or "end"
+        options.update(_attached_oi(args))
         try:
             data = mb.load_market_data(args.csv, **options)
         except (ValueError, TypeError) as exc:
@@ -328,12 +371,15 @@ def _backtest(args: argparse.Namespace) -> dict:
         premium = OPTION_PREMIUM_FIXED if args.premium is None else args.premium
         frame, result = mb.run_article(data, num_periods=args.periods, seed=args.seed, initial_cash=args.cash,
                                        premium=premium, **windows)
-        stats = result.statistics(prices=frame["futures_price"])
+        clock = mb.bar_clock(frame["timestamp"], args.periods_per_year)
+        result = dataclasses.replace(result, clock=clock, windows=(args.short, args.long, args.gradient))
+        stats = result.statistics(prices=frame["futures_price"], periods_per_year=clock.periods_per_year)
     else:
         if data is None:
             data = mb.simulate_market_data(args.periods, seed=args.seed)
         preset = {"realistic": mb.REALISTIC, "honest": mb.HONEST}[args.settings]
-        result = mb.run_backtest(data, preset, initial_cash=args.cash, **windows)
+        result = mb.run_backtest(data, preset, initial_cash=args.cash, periods_per_year=args.periods_per_year,
+                                 **windows)
         frame = mb.generate_signals(mb.calculate_indicators(data, args.short, args.long, args.gradient))
         stats = result.statistics()
     summary = result.summary()
@@ -342,11 +388,42 @@ def _backtest(args: argparse.Namespace) -> dict:
         "frame": frame, "result": result,
         "settings": args.settings,
         "data": {"source": source, "bars": len(frame), "start": _plain(frame["timestamp"].iloc[0]),
-                 "end": _plain(frame["timestamp"].iloc[-1]), "timestamps": "exchange time America/Chicago, tz-naive"},
+                 "end": _plain(frame["timestamp"].iloc[-1]), "timestamps": "exchange time America/Chicago, tz-naive; each stamp is its bar's close"
+                 + (" (the file's bar-start stamps moved to the close)" if args.stamps == "start" else "")},
+        "clock": {key: _plain(value) for key, value in result.clock.as_dict().items()},
+        "windows": result.window_lines(),
         "summary": {key: _plain(value) for key, value in summary.as_series().items()},
         "statistics": {str(key): _plain(value) for key, value in stats.items()},
         "outputs": {},
     }
+
+
+def _attached_oi(args: argparse.Namespace) -> dict:
+    """The loader's ``open_interest``/``oi_release`` for ``--attach-oi`` (and ``--oi-delay``)."""
+    from .data.release import FixedDelay, ReleasedColumn
+
+    if args.attach_oi is None:
+        if args.oi_delay is not None:
+            raise UsageError("--oi-delay says when an attached OI series is released: add --attach-oi OI_CSV")
+        return {}
+    if args.attach_oi == "cftc":
+        if args.oi_delay is not None:
+            raise UsageError("--oi-delay applies to your own series (--attach-oi OI_CSV); the packaged CFTC series "
+                             "follows the CFTC's release schedule")
+        return {"open_interest": "cftc"}
+    try:
+        table = pd.read_csv(args.attach_oi)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--attach-oi {args.attach_oi}: cannot read it ({exc})") from None
+    for column in ("as_of", "released"):
+        if column in table.columns:
+            table[column] = pd.to_datetime(table[column], format="ISO8601", errors="coerce")
+    if args.oi_delay is not None:
+        return {"open_interest": table, "oi_release": FixedDelay(args.oi_delay)}
+    if "released" not in table.columns:
+        raise UsageError(f"--attach-oi {args.attach_oi} has no 'released' column (when each figure became public); "
+                         "add one, or pass --oi-delay DURATION (the time from each as-of close to its release)")
+    return {"open_interest": table, "oi_release": ReleasedColumn()}
 
 
 def _plain(value):
@@ -373,6 +450,9 @@ def _print_report(report: dict, result) -> None:
     stats = pd.Series({key: report["statistics"][key] for key in KEY_STATS if key in report["statistics"]},
                       dtype=object).fillna(float("nan"))
     print(f"settings: {report['settings']}")
+    print(f"clock: {report['clock']['description']}")
+    for line in report["windows"]:
+        print(f"window: {line}")
     print(format_stats(stats))
     for kind, path in report["outputs"].items():
         print(f"{'trade log' if kind == 'trades' else kind}: {path}")

@@ -7,7 +7,16 @@ one place:
 * **Exchange time.** Timestamps are tz-naive America/Chicago time (:data:`EXCHANGE_TZ`), the convention of
   :func:`mesbook.load_market_data`; :func:`exchange_times` converts tz-aware values to it.
 * **A stamp is the moment its bar closes.** A timestamp with a time of day is the moment the bar's price
-  is observed (its close, the end of the bar). Files stamped at the bar's start must be shifted first.
+  is observed (its close, the end of the bar). Files stamped at the bar's start must be shifted first:
+  :func:`stamps_to_closes` (``load_market_data(..., stamps="start")``, ``--stamps start``) does it. Many
+  vendors stamp a bar at its start: Databento's OHLCV ``ts_event`` is "the inclusive start time of the bar
+  aggregation period" (https://databento.com/docs/schemas/ohlcv); Kibot's intraday records carry "the time
+  when the bar opened", 10:00 covering 10:00 to 10:01 (http://www.kibot.com/Data_Format.aspx);
+  TradingView's Pine ``time`` is the time of the bar's open
+  (https://tradingview.com/pine-script-docs/faq/times-dates-and-sessions/); Interactive Brokers' API gives
+  each historical bar one ``Time``, "the bar's date and time"
+  (https://interactivebrokers.github.io/tws-api/classIBApi_1_1Bar.html), which its bars align to their
+  start (the page does not say so; check a file against its first bar of a session).
 * **A date-only stamp is that day's close.** When every timestamp is at midnight the bars are daily (or
   weekly, monthly) bars labelled by their date, and the stamp stands for that date at :data:`DAILY_CLOSE`,
   3:00 p.m. CT: the time at which CME determines the daily settlement of Micro E-mini S&P 500 futures and
@@ -69,6 +78,7 @@ _OFF_GRID_SHARE, _MIXED_SHARE, _GAP_SHARE = 0.01, 0.01, 0.05
 _MIN_SESSION_STEPS = 10
 # Share of sessions (or daily bars) on Saturdays and Sundays above which the calendar has 365 days.
 _WEEKEND_SHARE = 0.10
+_SINGLE = "a single bar: no spacing to measure and no return to annualize"
 
 
 class ClockNote(UserWarning):
@@ -113,6 +123,8 @@ class BarClock:
             text = f"daily bars ({days}), {per_year}"
         elif self.kind in ("weekly", "monthly"):
             text = f"{self.kind} bars, {per_year}"
+        elif self.spacing == pd.Timedelta(0):
+            text = f"a single bar, {per_year}"
         else:
             text = f"bars every {duration_text(self.spacing.total_seconds())} (median step), {per_year}"
         if self.given:
@@ -162,6 +174,11 @@ def exchange_times(timestamps: object) -> pd.DatetimeIndex:
     values are taken as exchange time already. Missing, duplicate or out-of-order values raise the
     ``ValueError`` of :func:`mesbook.validation.check_frame`, naming the row and the fix.
     """
+    values = timestamps["timestamp"] if isinstance(timestamps, pd.DataFrame) and "timestamp" in timestamps else timestamps
+    if isinstance(values, (pd.DatetimeIndex, pd.Series)) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        times = pd.DatetimeIndex(values)  # the common case, checked without building a frame
+        if len(times) and not times.hasnans and times.is_monotonic_increasing and times.is_unique:
+            return times.tz_convert(EXCHANGE_TZ).tz_localize(None) if times.tz is not None else times
     if isinstance(timestamps, pd.DataFrame):
         check_frame(timestamps)
         series = timestamps["timestamp"]
@@ -214,13 +231,48 @@ def calendar_span(timestamps: object, bars: int) -> Optional[pd.Timedelta]:
     return pd.Timedelta(int(_median(stamps[bars:] - stamps[:-bars])) * tick, unit="ns")
 
 
+#: How a file stamps its bars: at their "start" (the vendors above) or their "end" (mesbook's convention).
+STAMPS: tuple[str, ...] = ("start", "end")
+
+
+def stamps_to_closes(timestamps: object, stamps: str = "end") -> pd.DatetimeIndex:
+    """Timestamps in mesbook's convention (each the moment its bar closes) from a file that stamps ``stamps``.
+
+    "end": unchanged (exchange time). "start": intraday bars move forward by the spacing of
+    :func:`bar_clock` (a 1-minute bar stamped 10:00 closes at 10:01); date-only daily bars keep their date
+    (a date labels its day's bar either way); date-only weekly bars move to the last business day before the
+    next week's start (Monday → Friday), monthly ones to the month's last business day. Other spacings are
+    refused: convert the stamps yourself.
+    """
+    if stamps not in STAMPS:
+        raise ValueError(f"stamps must be one of {STAMPS} (does the file stamp a bar at its start or its end?), "
+                         f"got {stamps!r}")
+    times = exchange_times(timestamps)
+    if stamps == "end" or len(times) < 2:
+        return times
+    clock = bar_clock(times, periods_per_year=1.0)  # the spacing only: no note about the year
+    if clock.kind == "intraday":
+        return times + clock.spacing
+    if clock.date_only and clock.kind == "daily":
+        return times
+    if clock.date_only and clock.kind == "weekly":
+        ends = np.busday_offset((times + pd.Timedelta(days=7)).values.astype("datetime64[D]"), -1, roll="forward")
+        return pd.DatetimeIndex(ends.astype(f"datetime64[{times.unit}]"))
+    if clock.date_only and clock.kind == "monthly":
+        return (times + pd.offsets.BMonthEnd(0)).as_unit(times.unit)
+    raise ValueError(f"stamps='start' on {clock.kind} bars {'with a time of day' if not clock.date_only else ''}: "
+                     "mesbook cannot tell when these bars close; shift the timestamps to each bar's close and "
+                     "pass stamps='end'")
+
+
 def bar_clock(timestamps: object, periods_per_year: Optional[float] = None) -> BarClock:
     """The :class:`BarClock` of a market's timestamps (see the module docstring for what is measured).
 
     ``timestamps`` as in :func:`exchange_times` (a market frame works). ``periods_per_year`` — bars per
     year — overrides the measured value (and allows a spacing of no known kind). Irregular or mixed
     spacing is reported once as a :class:`ClockNote` (unless ``periods_per_year`` is given) and kept in
-    ``notes``. Raises ``ValueError`` for fewer than two bars or a spacing of no known kind, naming the fix.
+    ``notes``. A single bar has no spacing (0) and a nominal 252 bars a year, which no figure uses (one bar
+    has no return). Raises ``ValueError`` for a spacing of no known kind, naming the fix.
     """
     given = periods_per_year is not None
     if given:
@@ -228,11 +280,9 @@ def bar_clock(timestamps: object, periods_per_year: Optional[float] = None) -> B
     times = exchange_times(timestamps)
     stamps, tick = _ticks(times)
     date_only = _date_only(times)
-    if len(stamps) < 2:
-        if not given:
-            raise ValueError("timestamps: a single bar has no spacing to measure; pass periods_per_year= "
-                             f"(bars per year, e.g. {TRADING_DAYS} for daily bars)")
-        return BarClock(pd.Timedelta(0), "other", date_only, None, None, periods_per_year, True)
+    if len(stamps) < 2:  # no step to measure and no return to annualize: a nominal year of trading days
+        return BarClock(pd.Timedelta(0), "other", date_only, None, None, periods_per_year if given else
+                        float(TRADING_DAYS), given, () if given else (_SINGLE,))
     steps = np.diff(stamps) * tick  # nanoseconds
     median = _median(steps)
     kind = next((name for name, low, high in _KIND_RANGES if low <= median < high), None)
@@ -356,5 +406,5 @@ def _date_only(times: pd.DatetimeIndex) -> bool:
     return bool((stamps % (_DAY // tick) == 0).all())
 
 
-__all__ = ["BarClock", "ClockNote", "DAILY_CLOSE", "EXCHANGE_TZ", "KINDS", "SESSION_START", "bar_clock",
-           "bar_moments", "calendar_span", "exchange_times", "is_date_only", "trade_dates"]
+__all__ = ["BarClock", "ClockNote", "DAILY_CLOSE", "EXCHANGE_TZ", "KINDS", "SESSION_START", "STAMPS", "bar_clock",
+           "bar_moments", "calendar_span", "exchange_times", "is_date_only", "stamps_to_closes", "trade_dates"]

@@ -7,7 +7,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .constants import SIGNAL_LABELS, TRADING_DAYS
+from .clock import BarClock, bar_clock, calendar_span
+from .constants import SIGNAL_LABELS
 from .metrics import compute_stats
 
 #: Columns of a trade log, one row per round trip (money in dollars, prices in index points).
@@ -69,6 +70,8 @@ class SimulationResult:
     ``trades`` — one row per round trip (see ``TRADE_COLUMNS``); ``pnl`` in dollars, after premium and
     any costs. ``equity`` — account value (cash + open option value) at each bar's close, dollars,
     indexed by timestamp. ``stats`` — optional statistics table (see :mod:`mesbook.metrics`).
+    ``clock`` — the :class:`~mesbook.clock.BarClock` the run annualized with (:func:`mesbook.run_backtest`;
+    None when nothing was annualized); ``windows`` — the OI windows (short, long, gradient) in bars.
     """
 
     final_value: float
@@ -78,22 +81,44 @@ class SimulationResult:
     signal_counts: dict[str, int]
     total_costs: float = 0.0
     stats: Optional[pd.Series] = field(default=None, repr=False)
+    clock: Optional[BarClock] = field(default=None, repr=False)
+    windows: Optional[tuple[int, int, int]] = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.windows is not None:
+            object.__setattr__(self, "windows", tuple(int(w) for w in self.windows))
 
     @property
     def net_pnl(self) -> float:
         """Final value minus initial cash, dollars."""
         return self.final_value - self.initial_cash
 
-    def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: float = TRADING_DAYS) -> pd.Series:
+    def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: Optional[float] = None) -> pd.Series:
         """The statistics table: ``stats`` when the backtest computed it, otherwise computed now.
 
         ``prices`` (the underlying, points) adds the buy-and-hold return; see
-        :func:`mesbook.metrics.compute_stats` for every row's definition and unit.
+        :func:`mesbook.metrics.compute_stats` for every row's definition and unit. ``periods_per_year``
+        (bars a year) defaults to the run's clock (:meth:`bar_clock`).
         """
-        if self.stats is not None and prices is None:
+        if self.stats is not None and prices is None and periods_per_year is None:
             return self.stats
-        return compute_stats(self.equity, self.trades, prices=prices, periods_per_year=periods_per_year,
+        year = self.bar_clock().periods_per_year if periods_per_year is None else periods_per_year
+        return compute_stats(self.equity, self.trades, prices=prices, periods_per_year=year,
                              initial_cash=self.initial_cash)
+
+    def bar_clock(self) -> BarClock:
+        """The run's clock: ``clock`` if the backtest kept one, else :func:`mesbook.clock.bar_clock` of the
+        equity's timestamps (the data's own spacing)."""
+        return self.clock if self.clock is not None else bar_clock(self.equity.index)
+
+    def window_lines(self) -> list[str]:
+        """What the OI windows mean on these data, one line each, e.g. "short 10 bars = 10 trading days
+        (typically 14 days of calendar time)" (empty without ``windows``)."""
+        if self.windows is None:
+            return []
+        clock = self.bar_clock()
+        return [f"{name} {clock.window_text(bars, calendar_span(self.equity.index, bars))}"
+                for name, bars in zip(("short", "long", "gradient"), self.windows)]
 
     def summary(self) -> Summary:
         """The article's summary numbers."""
@@ -107,7 +132,11 @@ class SimulationResult:
         )
 
     def __repr__(self) -> str:
-        return f"SimulationResult ({len(self.equity)} bars)\n{self.summary()!r}"
+        lines = [f"SimulationResult ({len(self.equity)} bars)", repr(self.summary())]
+        if self.clock is not None:
+            lines.append(f"clock           {self.clock.describe()}")
+            lines += [f"window          {line}" for line in self.window_lines()]
+        return "\n".join(lines)
 
 
 def count_signals(codes: np.ndarray) -> dict[str, int]:

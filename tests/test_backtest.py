@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from mesbook import run_backtest as mb_run_backtest, simulate_market_data
-from mesbook.engine.backtest import EXPIRY_TIME, _trade_loop, market_arrays, settlement_bars
+from mesbook.engine.backtest import _trade_loop, market_arrays
+from mesbook.options.calendar import EXPIRY_TIMES
 from mesbook.engine.settings import ARTICLE, HONEST, Commission
 
 FEES = Commission()  # $0.92 a side
@@ -75,49 +76,56 @@ def test_expiry_and_an_opposite_signal_on_one_bar():
     assert (t["entry_bar"].iloc[1], t["option_type"].iloc[1]) == (9, "PUT")  # and the signal opens the next trade
 
 
-def test_weekly_bars_settle_at_the_last_bar_before_the_expiry_never_after():
-    weeks = pd.date_range("2024-02-26", periods=6, freq="W-MON")  # Mondays; expiry Friday 15 March has no bar
+def test_weekly_bars_settle_in_the_bar_the_expiry_falls_in_never_before():
+    """Mondays: the expiry of Friday 15 March falls in the bar that closes Monday 18 March. Settling on the
+    bar before (the entry bar, Monday 11 March) would close the trade four days before the options stop."""
+    weeks = pd.date_range("2024-02-26", periods=6, freq="W-MON")
     s = QUARTERLY.replace(min_days_to_expiry=1)
     codes = [0, 0, 1, 0, 0, 0]  # BUY on Monday 11 March
     t, _ = engine_trades(weeks, [5000.0, 5000, 5000, 5040, 5040, 5040], codes, s)
     row = t.iloc[0]
     assert row["expiry"] == pd.Timestamp("2024-03-15") and row["exit_reason"] == "expiry"
-    assert row["exit_bar"] == 2 and row["exit_time"] <= pd.Timestamp("2024-03-15 08:30")  # not Monday 18 March
-    assert row["exit_premium"] == 0.0  # settled at the last price seen before the expiry: 5000
+    assert row["exit_bar"] == 3 and row["exit_time"] == pd.Timestamp("2024-03-18")
+    assert row["exit_premium"] == 40.0  # settled at the close of the bar that holds the expiry: 5040
 
 
-def test_a_gap_over_the_expiry_day_settles_at_the_last_bar_before_it():
+def test_a_gap_over_the_expiry_day_settles_at_the_first_bar_after_it():
     days = MARCH.delete([8, 9, 10])  # no bars on 14, 15 and 18 March
     prices = np.arange(len(days), dtype=float) + 5000.0
     codes = np.zeros(len(days), dtype=int)
     codes[1] = 1
     row = engine_trades(days, prices, codes, QUARTERLY)[0].iloc[0]
-    assert row["exit_time"] == pd.Timestamp("2024-03-13") and row["exit_reason"] == "expiry"
-    assert row["exit_premium"] == pytest.approx(prices[7] - 5000.0)
+    assert row["exit_time"] == pd.Timestamp("2024-03-19") and row["exit_reason"] == "expiry"
+    assert row["exit_premium"] == pytest.approx(prices[8] - 5000.0)
 
 
-@pytest.mark.parametrize("cycle, last_bar", [("quarterly", "2024-03-15 08:00"), ("monthly", "2024-03-15 15:00"),
-                                             ("weekly", "2024-03-15 15:00")])
-def test_intraday_bars_settle_at_the_last_bar_up_to_the_expiry_moment(cycle, last_bar):
-    hours = pd.date_range("2024-03-11 00:00", "2024-03-15 23:00", freq="h")
+@pytest.mark.parametrize("cycle, settle_bar", [("quarterly", "2024-03-15 09:00"), ("monthly", "2024-03-15 15:00"),
+                                               ("weekly", "2024-03-15 15:00")])
+@pytest.mark.parametrize("unit", ["s", "us", "ns"])
+def test_intraday_bars_settle_in_the_bar_that_holds_the_expiry_moment(cycle, settle_bar, unit):
+    """Hourly bars stamped at their close: the 09:00 bar holds 8:30 (quarterly), the 15:00 bar ends at the
+    3:00 p.m. expiry (monthly, weekly). The same in any unit of the timestamps (pandas 3 keeps the unit
+    a file was read in, and the settlement once compared integers of two units)."""
+    hours = pd.date_range("2024-03-11 00:00", "2024-03-15 23:00", freq="h").as_unit(unit)
     s = ARTICLE.replace(expiry_cycle=cycle, min_days_to_expiry=1)
     codes = np.zeros(len(hours), dtype=int)
     codes[1] = 1
     prices = 5000.0 + np.arange(len(hours)) * 0.1
     row = engine_trades(hours, prices, codes, s)[0].iloc[0]
-    assert row["exit_time"] == pd.Timestamp(last_bar) and row["exit_reason"] == "expiry"
-    assert pd.Timestamp(last_bar) <= pd.Timestamp("2024-03-15") + EXPIRY_TIME[cycle] < pd.Timestamp(last_bar) + pd.Timedelta("1h")
-    assert row["exit_premium"] == pytest.approx(prices[hours.get_loc(pd.Timestamp(last_bar))] - 5000.0)
+    assert row["exit_time"] == pd.Timestamp(settle_bar) and row["exit_reason"] == "expiry"
+    moment = pd.Timestamp("2024-03-15") + EXPIRY_TIMES[cycle]
+    assert pd.Timestamp(settle_bar) - pd.Timedelta("1h") < moment <= pd.Timestamp(settle_bar)
+    assert row["expiry"] == moment  # on bars with a time of day the log gives the expiry moment
+    assert row["exit_premium"] == pytest.approx(prices[hours.get_loc(pd.Timestamp(settle_bar))] - 5000.0)
 
 
-def test_settlement_bars_by_hand():
-    m = market_arrays(pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14 16:00", "2024-03-15 08:30",
-                                                                   "2024-03-15 08:31", "2024-03-15 15:00"]),
-                                    "futures_price": 5000.0, "open_interest": 1.0}), ARTICLE, 252)
-    expiry = pd.DatetimeIndex(["2024-03-15"])
-    assert settlement_bars(m, expiry, "quarterly").tolist() == [1]  # 8:30 itself is at or before 8:30
-    assert settlement_bars(m, expiry, "weekly").tolist() == [3]
-    assert settlement_bars(m, pd.DatetimeIndex(["2024-03-01"]), "weekly").tolist() == [0]
+def test_data_that_end_before_the_expiry_moment_close_the_trade_unexpired():
+    hours = pd.date_range("2024-03-14 00:00", "2024-03-15 08:00", freq="h")  # the last bar closes at 8:00
+    s = ARTICLE.replace(expiry_cycle="quarterly", min_days_to_expiry=1)
+    codes = np.zeros(len(hours), dtype=int)
+    codes[0] = 1
+    row = engine_trades(hours, np.full(len(hours), 5000.0), codes, s)[0].iloc[0]
+    assert (row["exit_reason"], row["exit_bar"]) == ("end", len(hours) - 1)
 
 
 def test_a_fixed_premium_cannot_buy_in_the_money_strikes():
@@ -289,14 +297,23 @@ def test_expiry_settles_at_intrinsic_without_spread_and_charges_fees_on_any_valu
 
 
 def test_years_to_expiry_by_hand():
+    """Date-only bars count whole days to the expiry date; bars with a time of day count exactly to the
+    8:30 expiry moment (time_to_expiry, in years of 365 days); never negative."""
     from mesbook.engine.backtest import Pricer
-    frame = pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14", "2024-03-15 09:00", "2024-03-18"]),
-                          "futures_price": 5000.0, "open_interest": 1.0})
-    pricer = Pricer(ARTICLE, market_arrays(frame, ARTICLE, 252))
-    expiry = float(pd.Timestamp("2024-03-15").value // 86_400_000_000_000)
-    years = pricer.years(np.array([0, 1, 2]), np.full(3, expiry))
-    np.testing.assert_array_equal(years, [1 / 365, 0.0, 0.0])  # a day before, on the day, after: never negative
-    assert pricer.years(np.array([0]), np.array([np.nan])).tolist() == [1.0]  # no expiry: one year
+    from mesbook.options.calendar import time_to_expiry
+    expiry = pd.DatetimeIndex(["2024-03-15"])
+    days = pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14", "2024-03-15", "2024-03-18"]),
+                         "futures_price": 5000.0, "open_interest": 1.0})
+    m = market_arrays(days, ARTICLE, 252)
+    years = Pricer(ARTICLE, m).years(np.array([0, 1, 2]), np.repeat(m.expiry_day(expiry, "quarterly"), 3))
+    np.testing.assert_array_equal(years, [1 / 365, 0.0, 0.0])  # a day before, on the day, after
+    stamped = days.assign(timestamp=pd.DatetimeIndex(["2024-03-14 00:00", "2024-03-15 08:00", "2024-03-15 09:00"]))
+    m = market_arrays(stamped, ARTICLE, 252)
+    years = Pricer(ARTICLE, m).years(np.array([0, 1, 2]), np.repeat(m.expiry_day(expiry, "quarterly"), 3))
+    np.testing.assert_allclose(years, [32.5 / 24 / 365, 0.5 / 24 / 365, 0.0], rtol=1e-9)
+    np.testing.assert_allclose(years, time_to_expiry(stamped["timestamp"], expiry[0]) / pd.Timedelta(days=365),
+                               rtol=1e-9)
+    assert Pricer(ARTICLE, m).years(np.array([0]), np.array([np.nan])).tolist() == [1.0]  # no expiry: one year
 
 
 def test_an_expiry_on_the_last_bar_of_the_data_is_settled():

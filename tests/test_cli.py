@@ -65,8 +65,11 @@ def test_seeded_run_prints_the_library_summary_and_key_statistics():
     assert lines[0] == "data: simulated, 500 bars, seed 42; 2023-01-02 to 2024-11-29"
     assert "\n".join(lines[1:7]) == repr(result.summary())
     assert lines[7] == "settings: article"
+    assert lines[8] == "clock: daily bars (business days), 252 a year"  # the spacing the figures used
+    assert lines[9] == "window: short 10 bars = 10 trading days (typically 14 days of calendar time)"
+    assert lines[10].startswith("window: long 30 bars") and lines[11].startswith("window: gradient 5 bars")
     stats = result.statistics(prices=frame["futures_price"])
-    assert lines[8].split()[-1] == f"{stats['Return [%]']:.3g}" and lines[8].startswith("Return [%]")
+    assert lines[12].split()[-1] == f"{stats['Return [%]']:.3g}" and lines[12].startswith("Return [%]")
     assert any(line.split()[-1] == str(stats["# Trades"]) and line.startswith("# Trades") for line in lines)
     assert run_cli("--seed", "42").stdout == proc.stdout and run_cli("run", "--seed", "42").stdout == proc.stdout
 
@@ -93,7 +96,10 @@ def test_json_is_machine_readable_and_matches_the_library():
     assert report["statistics"]["# Trades"] == len(expected.trades)
     assert report["statistics"]["Sharpe Ratio"] == pytest.approx(expected.stats["Sharpe Ratio"], rel=1e-12, nan_ok=True)
     assert report["data"] == {"source": "simulated, 200 bars, seed 3", "bars": 200, "start": "2023-01-02T00:00:00",
-                              "end": "2023-10-06T00:00:00", "timestamps": "exchange time America/Chicago, tz-naive"}
+                              "end": "2023-10-06T00:00:00",
+                              "timestamps": "exchange time America/Chicago, tz-naive; each stamp is its bar's close"}
+    assert report["clock"]["periods_per_year"] == 252 and report["clock"]["kind"] == "daily"
+    assert report["windows"][0] == "short 10 bars = 10 trading days (typically 14 days of calendar time)"
 
 
 def test_json_to_a_file_keeps_the_text_report(tmp_path):

@@ -182,8 +182,9 @@ def test_a_spacing_of_no_known_kind_is_refused_unless_periods_are_given():
 
 
 def test_one_bar_has_no_spacing():
-    with pytest.raises(ValueError, match="single bar.*periods_per_year="):
-        bar_clock(pd.DatetimeIndex(["2024-01-02"]))
+    one = bar_clock(pd.DatetimeIndex(["2024-01-02"]))  # no warning: nothing is annualized over one bar
+    assert (one.spacing, one.kind, one.given) == (pd.Timedelta(0), "other", False) and "single bar" in one.notes[0]
+    assert one.describe().startswith("a single bar, 252 a year; ")
     assert quiet_clock(pd.DatetimeIndex(["2024-01-02"]), periods_per_year=252).periods_per_year == 252
 
 

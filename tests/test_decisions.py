@@ -39,7 +39,7 @@ def test_hand_built_decisions_and_executed_codes():
 def test_roll_filter_blocks_the_bars_after_the_expiry():
     data = hand_frame()
     # Expiry on bar 4: a 5-bar filter blocks bars 5..9, so the SELL of bar 8 goes; the BUY of bar 4 stays.
-    codes = decision_codes(data, SKIP.replace(roll_filter_bars=5), Windows(1, 3, 5))
+    codes = decision_codes(data, SKIP.replace(roll_filter=5), Windows(1, 3, 5))
     np.testing.assert_array_equal(np.flatnonzero(codes), [4])
     assert codes[4] == 1
 
@@ -80,13 +80,13 @@ def test_bad_cache_input():
     with pytest.raises(TypeError, match="settings must be a BacktestSettings"):
         SignalCache(data["open_interest"], "ARTICLE")
     with pytest.raises(ValueError, match="timestamps"):
-        SignalCache(data["open_interest"], ARTICLE.replace(roll_filter_bars=2))
+        SignalCache(data["open_interest"], ARTICLE.replace(roll_filter=2))
 
 
 def test_inputs_are_not_modified():
     data = mb.simulate_market_data(200, seed=4)
     before = data.copy()
-    SignalCache.from_frame(data, ARTICLE.replace(oi_lag=1, roll_filter_bars=3)).codes(5, 20, 5)
+    SignalCache.from_frame(data, ARTICLE.replace(oi_lag=1, roll_filter=3)).codes(5, 20, 5)
     pd.testing.assert_frame_equal(data, before)
 
 

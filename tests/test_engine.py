@@ -137,7 +137,7 @@ switches = {
     "pricing": ["fixed", "black76"], "expiry_cycle": [None, "quarterly", "weekly"], "slippage_ticks": [0.0, 2.0],
     "commission": [Commission(0, 0, 0), Commission()], "stop_loss": [None, 0.4], "take_profit": [None, 0.8],
     "underlying_stop_points": [None, 15.0], "max_drawdown": [None, 0.001], "equity_fraction": [None, 0.01],
-    "roll_filter_bars": [0, 5], "volatility": ["constant", "realized"], "strike": ["atm", "offset", "delta"],
+    "roll_filter": [0, 5], "volatility": ["constant", "realized"], "strike": ["atm", "offset", "delta"],
     "round_to_tick": [False, True], "half_spread_ticks": [0.0, 1.0],
 }
 
@@ -265,7 +265,9 @@ def test_open_fills_price_with_the_volatility_known_at_the_open():
     assert again.trades["strike"].iloc[0] == base.trades["strike"].iloc[0]
 
 
-def test_expiry_without_a_bar_settles_at_the_last_close_before_it():
+def test_expiry_without_a_bar_settles_at_the_first_close_after_it():
+    """No bar on the expiry day: the option expires within the next bar (its close is the first at or after
+    the expiry moment), and settles there, never at a close before the options stop trading."""
     data = mb.simulate_market_data(300, seed=2)
     settings = ARTICLE.replace(expiry_cycle="weekly", min_days_to_expiry=3)
     full = run_backtest(data, settings).trades
@@ -274,7 +276,8 @@ def test_expiry_without_a_bar_settles_at_the_last_close_before_it():
     holiday = expired["expiry"].iloc[0]
     gap = data[data["timestamp"] != holiday].reset_index(drop=True)
     trade = run_backtest(gap, settings).trades.set_index("expiry").loc[holiday]
-    assert trade["exit_reason"] == "expiry" and trade["exit_time"] == holiday - pd.Timedelta(days=1)
+    after = gap["timestamp"][gap["timestamp"] > holiday].iloc[0]
+    assert trade["exit_reason"] == "expiry" and trade["exit_time"] == after
 
 
 def test_risk_rules_first_look_at_the_close_after_the_entry():

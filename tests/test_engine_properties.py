@@ -19,11 +19,16 @@ from hypothesis import assume, given, settings as hypothesis_settings, strategie
 
 import mesbook as mb
 from mesbook.core.contract import intrinsic_value
-from mesbook.engine.backtest import EXPIRY_TIME, Pricer, market_arrays, run_backtest
+from mesbook.clock import bar_moments
+from mesbook.engine.backtest import Pricer, market_arrays, run_backtest
+from mesbook.options.calendar import expiry_moment
 from mesbook.engine.settings import ARTICLE, Commission
 from mesbook.metrics import drawdown
 
 SPACINGS = ("daily", "weekly", "hourly", "gaps")
+# Bars a year given for the gapped markets (two bars in three missing: no spacing the clock recognises); the
+# others run on their own clock.
+YEARS = {"gaps": 252.0}
 
 
 def market(n: int, seed: int, spacing: str) -> pd.DataFrame:
@@ -72,7 +77,7 @@ settings_st = st.fixed_dictionaries({
     "take_profit": st.sampled_from([None, 0.2, 3.0]),
     "underlying_stop_points": st.sampled_from([None, 5.0, 60.0]),
     "max_drawdown": st.sampled_from([None, 0.001, 0.05]),
-    "roll_filter_bars": st.sampled_from([0, 3]),
+    "roll_filter": st.sampled_from([0, 3]),
 })
 
 
@@ -86,12 +91,12 @@ def build(changes: dict):
 
 
 def expiry_moments(trades: pd.DataFrame, cycle: str) -> pd.Series:
-    return trades["expiry"].dt.normalize() + EXPIRY_TIME[cycle]
+    return pd.Series(expiry_moment(trades["expiry"].dt.normalize(), cycle), index=trades.index)
 
 
-def marks_of(data: pd.DataFrame, settings, trade, bars: np.ndarray) -> np.ndarray:
-    """The option's marks (points) at ``bars``, as the engine values it."""
-    m = market_arrays(data, settings, mb.constants.TRADING_DAYS)
+def marks_of(data: pd.DataFrame, settings, trade, bars: np.ndarray, year: float) -> np.ndarray:
+    """The option's marks (points) at ``bars``, as the engine values it (``year``: the run's bars a year)."""
+    m = market_arrays(data, settings, year)
     sign = 1 if trade["option_type"] == "CALL" else -1
     return Pricer(settings, m).mark(bars, m.close[bars], trade["strike"], trade["expiry_day"], sign)
 
@@ -106,12 +111,14 @@ def test_every_run_balances_settles_in_time_and_repeats(changes, seed, spacing, 
     before = data.copy()
     try:
         result = run_backtest(data, settings, short_sma_window=3, long_sma_window=9, gradient_window=4,
+                              periods_per_year=YEARS.get(spacing),
                               initial_cash=cash)
     except ValueError as exc:  # the only refusal valid settings may meet: a price too small for the grid
         assert "strike_interval" in str(exc)
         return
     pd.testing.assert_frame_equal(data, before)  # input untouched
-    again = run_backtest(data, settings, short_sma_window=3, long_sma_window=9, gradient_window=4, initial_cash=cash)
+    again = run_backtest(data, settings, short_sma_window=3, long_sma_window=9, gradient_window=4, initial_cash=cash,
+                         periods_per_year=YEARS.get(spacing))
     pd.testing.assert_frame_equal(result.trades, again.trades)  # bit-identical
     pd.testing.assert_series_equal(result.equity, again.equity)
     t = result.trades
@@ -136,13 +143,14 @@ def test_every_run_balances_settles_in_time_and_repeats(changes, seed, spacing, 
     realized = cash + np.cumsum(np.bincount(exit_, weights=t["pnl"], minlength=n))
     np.testing.assert_allclose(result.equity.to_numpy()[flat], realized[flat], rtol=1e-12)
     if settings.expiry_cycle:
-        times = pd.DatetimeIndex(data["timestamp"])
-        moment = expiry_moments(t, settings.expiry_cycle)
-        assert (t["exit_time"] <= moment).all()  # never held past the expiry moment
+        closes = bar_moments(data["timestamp"])  # a date-only bar closes at 3:00 p.m. CT
+        moment = expiry_moments(t, settings.expiry_cycle).to_numpy()
         settled = (t["exit_reason"] == "expiry").to_numpy()
-        after = exit_[settled] + 1
-        # ... and settled at the LAST bar at or before it
-        assert all(a >= n or times[a] > mo for a, mo in zip(after, moment[settled]))
+        # other exits close before the expiry moment; an expiry settles in the bar in which it falls: the first
+        # bar closing at or after the moment, whose previous bar closed before it
+        assert (closes[exit_[~settled]] < moment[~settled]).all()
+        assert (closes[exit_[settled]] >= moment[settled]).all()
+        assert (closes[exit_[settled] - 1] < moment[settled]).all()
         np.testing.assert_allclose(t.loc[settled, "exit_premium"],
                                    intrinsic_value(np.where(t.loc[settled, "option_type"] == "CALL", 1, -1),
                                                    t.loc[settled, "exit_price"], t.loc[settled, "strike"]))
@@ -156,10 +164,12 @@ def test_risk_rules_fire_where_they_say(changes, seed, spacing, n):
     settings = build(changes)
     data = market(n, seed, spacing)
     try:
-        t = run_backtest(data, settings, short_sma_window=3, long_sma_window=9, gradient_window=4).trades
+        result = run_backtest(data, settings, short_sma_window=3, long_sma_window=9, gradient_window=4,
+                              periods_per_year=YEARS.get(spacing))
     except ValueError as exc:
         assert "strike_interval" in str(exc)
         return
+    t, year = result.trades, result.clock.periods_per_year
     close = data["futures_price"].to_numpy()
     fill = data["open_price"].to_numpy() if settings.fill_price == "open" else close
     for _, trade in t.iterrows():
@@ -167,7 +177,7 @@ def test_risk_rules_fire_where_they_say(changes, seed, spacing, n):
         paid, reason = trade["entry_premium"], trade["exit_reason"]
         sign = 1 if trade["option_type"] == "CALL" else -1
         held = np.arange(entry + 1, exit_ + (reason in ("stop_loss", "take_profit", "underlying_stop")))
-        marks = marks_of(data, settings, trade, held) if len(held) else np.empty(0)
+        marks = marks_of(data, settings, trade, held, year) if len(held) else np.empty(0)
         move = sign * (close[held] - fill[entry])
         before = slice(0, len(held) - (reason in ("stop_loss", "take_profit", "underlying_stop")))
         # no rule crossed on an earlier held bar
@@ -192,7 +202,8 @@ def test_the_drawdown_switch_reads_the_marked_curve_and_latches(changes, seed, s
     changes["max_drawdown"] = changes["max_drawdown"] or 0.01
     settings = build(changes)
     data = market(n, seed, spacing)
-    kwargs = dict(short_sma_window=3, long_sma_window=9, gradient_window=4, initial_cash=20_000.0)
+    kwargs = dict(short_sma_window=3, long_sma_window=9, gradient_window=4, initial_cash=20_000.0,
+                  periods_per_year=YEARS.get(spacing))
     try:
         free = run_backtest(data, settings.replace(max_drawdown=None), **kwargs)
     except ValueError as exc:

@@ -13,7 +13,7 @@ from mesbook.engine.settings import ARTICLE, REALISTIC, Commission
 
 signal_switches = st.fixed_dictionaries({
     "warmup": st.sampled_from(["fill_zero", "skip"]), "gradient": st.sampled_from(["centred", "backward"]),
-    "oi_lag": st.integers(0, 2), "fill_delay": st.integers(0, 2), "roll_filter_bars": st.sampled_from([0, 4]),
+    "oi_lag": st.integers(0, 2), "fill_delay": st.integers(0, 2), "roll_filter": st.sampled_from([0, 4]),
     "fixed_premium_points": st.sampled_from([2.5, 0.0, 7.25]),
 })
 
@@ -42,7 +42,7 @@ def test_delay_codes_shifts_and_pads_with_hold():
 
 def test_which_settings_take_the_fast_path():
     assert supports_fast_path(ARTICLE)
-    assert supports_fast_path(ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1, roll_filter_bars=3))
+    assert supports_fast_path(ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1, roll_filter=3))
     assert not supports_fast_path(REALISTIC)
     for name, value in [("commission", Commission()), ("slippage_ticks", 1.0), ("expiry_cycle", "weekly"),
                         ("contracts", 2), ("stop_loss", 0.5), ("strike", "offset")]:

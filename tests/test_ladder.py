@@ -75,7 +75,7 @@ def test_table_layout_and_arithmetic(article_ladder):
     assert np.isnan(table["change"].iloc[0]) and table["changes"].iloc[0] == "—"
     assert (table["low_95"] < table["mean_pnl"]).all() and (table["mean_pnl"] < table["high_95"]).all()
     np.testing.assert_allclose(table["high_95"] - table["mean_pnl"], 1.96 * pnl.std(ddof=1) / np.sqrt(NUM_SEEDS))
-    assert table.loc["roll filter", "changes"] == "roll_filter_bars=5"
+    assert table.loc["roll filter", "changes"] == "roll_filter=Timedelta('7 days 00:00:00')"
 
 
 def test_realism_ladder_is_seeded_and_parallel_safe(article_ladder):

@@ -76,7 +76,9 @@ REFUSED = {
     "missing column": ("timestamp,futures_price\n2024-01-02,4000\n", {},
                        "the buffer is missing column(s) ['open_interest']; its header has ['timestamp', "
                        "'futures_price']. The header must include timestamp, futures_price, open_interest (case and "
-                       "spaces do not matter)"),
+                       "spaces do not matter); for a prices-only file, pass open_interest='cftc' to attach the packaged "
+                       "weekly CFTC open interest at its release time (or your own OI table with oi_release=; see "
+                       "mesbook.attach_open_interest), on the command line --attach-oi"),
     "near-miss header": ("timestamp,futures_price,open_interst\n2024-01-02,4000,5\n", {},
                          "the buffer is missing column(s) ['open_interest']; its header has ['timestamp', "
                          "'futures_price', 'open_interst']. The header must include timestamp, futures_price, "

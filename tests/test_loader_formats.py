@@ -21,6 +21,8 @@ from loader_support import load, refused
 
 H = "timestamp,futures_price,open_interest\n"
 TWO_DAYS = H + "2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
+from mesbook.data.loading.header import PRICES_ONLY_HINT
+
 MUST = "The header must include timestamp, futures_price, open_interest (case and spaces do not matter)"
 
 
@@ -148,7 +150,7 @@ def test_a_time_only_column_is_never_proposed_as_the_timestamp():
 def test_an_opening_price_is_never_proposed_as_open_interest():
     text = "timestamp,futures_price,OpeningPrice\n2024-01-02,4000,3999.5\n2024-01-03,4001,4000.25\n"
     assert refused(text) == (f"the buffer is missing column(s) ['open_interest']; its header has ['timestamp', "
-                             f"'futures_price', 'OpeningPrice']. {MUST}")
+                             f"'futures_price', 'OpeningPrice']. {MUST}; {PRICES_ONLY_HINT}")
 
 
 def test_a_count_far_from_the_price_is_proposed_as_open_interest():

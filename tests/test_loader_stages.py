@@ -21,6 +21,8 @@ from loader_support import load, refused
 
 H = "timestamp,futures_price,open_interest\n"
 TWO_DAYS = H + "2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n"
+from mesbook.data.loading.header import PRICES_ONLY_HINT
+
 MUST = "The header must include timestamp, futures_price, open_interest (case and spaces do not matter)"
 
 
@@ -356,7 +358,7 @@ def test_open_interest_written_with_digit_groups_is_proposed():
 
 def test_a_near_miss_name_is_not_proposed_when_its_values_sit_at_the_price_level():
     message = refused("timestamp,futures_price,open_interst\n2024-01-02,4000,4001\n2024-01-03,4001,4002\n")
-    assert message.endswith(MUST)
+    assert message.endswith(f"{MUST}; {PRICES_ONLY_HINT}")
 
 
 def test_a_header_that_is_exactly_a_vendor_layout_is_recognised():

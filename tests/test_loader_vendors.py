@@ -12,6 +12,8 @@ import pytest
 
 from loader_support import load, refused
 
+from mesbook.data.loading.header import PRICES_ONLY_HINT
+
 MUST = "The header must include timestamp, futures_price, open_interest (case and spaces do not matter)"
 
 
@@ -24,7 +26,9 @@ def times(*values) -> list:
 
 
 def missing(header: list, columns: list) -> str:
-    return f"the buffer is missing column(s) {columns}; its header has {header}. {MUST}"
+    """The refusal; a prices-only file (only open interest missing) is pointed to attaching it by release time."""
+    hint = f"; {PRICES_ONLY_HINT}" if columns == ["open_interest"] else ""
+    return f"the buffer is missing column(s) {columns}; its header has {header}. {MUST}{hint}"
 
 
 # -- CME DataMine settlements ----------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ def test_summary_refuses_bad_input():
 
 def test_market_volatility_by_hand():
     # Log returns +0.1 and -0.1: sample sd sqrt(0.02) per bar, annualized by sqrt(252).
-    data = pd.DataFrame({"futures_price": np.exp([0.0, 0.1, 0.0])})
+    data = pd.DataFrame({"timestamp": pd.bdate_range("2024-01-02", periods=3),  # business days: 252 a year
+                         "futures_price": np.exp([0.0, 0.1, 0.0])})
     assert market_volatility(data) == pytest.approx(np.sqrt(0.02) * np.sqrt(TRADING_DAYS))
     assert market_volatility(data, periods_per_year=1) == pytest.approx(np.sqrt(0.02))
 

@@ -6,6 +6,7 @@ import pytest
 pytest.importorskip("arch")
 
 import mesbook as mb  # noqa: E402
+from mesbook.constants import WEEKS_PER_YEAR  # noqa: E402
 from mesbook.engine.settings import WEEKLY  # noqa: E402
 from mesbook.studies import real_runs as real_backtest  # noqa: E402
 from mesbook.studies.real_runs import (  # noqa: E402
@@ -23,7 +24,7 @@ def markets():
 
 
 def test_weekly_settings_are_realistic_without_extra_delays():
-    assert WEEKLY.differences(mb.REALISTIC) == {"oi_lag": (0, 1), "fill_delay": (0, 1)}
+    assert WEEKLY.differences(mb.REALISTIC) == {"oi_release": (None, mb.NextBusinessDay()), "fill_delay": (0, 1)}
 
 
 def test_frames_differ_only_in_dating(markets):
@@ -52,4 +53,5 @@ def test_unit_adjustment_changes_no_trade(markets):
     rescaled = mb.weekly_market_from_real_data("publication", adjust_units=True)
     adjusted = real_results(markets={"publication": rescaled})["publication"]
     assert adjusted.net_pnl == pytest.approx(raw.net_pnl)
-    assert real_backtest.WEEKS_PER_YEAR == 52
+    # the weekly bars annualize on their own clock, 52 a year (constants.WEEKS_PER_YEAR), without being told
+    assert (raw.clock.kind, raw.clock.periods_per_year, raw.clock.notes) == ("weekly", WEEKS_PER_YEAR, ())

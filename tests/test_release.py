@@ -168,20 +168,22 @@ def test_date_only_daily_and_weekly_bars_see_friday_s_release_at_friday_s_close(
                                               "2024-06-25", "2024-07-09"]
 
 
-def test_the_weekly_publication_frame_is_early_exactly_in_holiday_weeks():
-    """weekly_market_from_real_data("publication") dates each report on its week's Friday. By release
-    moment the packaged series agrees on every bar but those of the weeks a holiday (or the 2018
-    shutdown) held the report past Friday's close: there the frame uses a report not yet public."""
+def test_the_weekly_publication_frame_places_each_report_at_its_release():
+    """weekly_market_from_real_data("publication") places each report at the first close at or after its
+    release moment, so attaching the packaged series by release time gives every bar the same report. Dated on
+    its week's Friday instead (the frame before issue 19), 23 of 446 bars used a report not yet public: the
+    weeks a holiday (or the 2018-19 shutdown) held it past Friday's close."""
     from mesbook.data.real import weekly_market_from_real_data
 
     frame = weekly_market_from_real_data("publication")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ReleaseNote)  # the October 2013 weeks are noted
-        got = attach_open_interest(frame.drop(columns=["open_interest", "as_of", "published"]))
-    early = pd.DatetimeIndex(got["oi_as_of"]) != pd.DatetimeIndex(frame["as_of"])
-    released = cftc_release_moments(frame["as_of"])
-    np.testing.assert_array_equal(early, released > bar_moments(frame["timestamp"]))
-    assert early.sum() == 23 and len(frame) == 446
+        got = attach_open_interest(frame.drop(columns=["open_interest", "as_of", "published", "released"]))
+    np.testing.assert_array_equal(pd.DatetimeIndex(got["oi_as_of"]), pd.DatetimeIndex(frame["as_of"]))
+    assert (pd.DatetimeIndex(frame["released"]) <= bar_moments(frame["timestamp"])).all()
+    friday_close = bar_moments(pd.DatetimeIndex(frame["published"]))
+    held = pd.DatetimeIndex(frame["released"]) > friday_close  # the weeks the Friday dating was early
+    assert held.sum() == 27 and len(frame) == 445  # 27 reports out after their Friday (the bar of 23 was early)
 
 
 def test_next_business_morning_is_the_book_s_one_bar_lag_on_business_days():

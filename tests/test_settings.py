@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from mesbook.data.release import NextBusinessDay
 from mesbook.engine.settings import ARTICLE, REALISTIC, BacktestSettings, Commission
 
 
 def test_presets():
     assert ARTICLE == BacktestSettings()
     changed = ARTICLE.differences(REALISTIC)
-    assert {"warmup", "gradient", "oi_lag", "fill_delay", "pricing", "mark", "expiry_cycle", "commission"} <= set(changed)
+    assert {"warmup", "gradient", "oi_release", "fill_delay", "pricing", "mark", "expiry_cycle", "commission"} <= set(changed)
     assert changed["warmup"] == ("fill_zero", "skip")
 
 
@@ -49,10 +51,10 @@ def test_bad_settings(changes, error, match):
 
 
 def test_every_preset_is_realistic_plus_named_changes():
-    from mesbook.engine.settings import HONEST, ROLL_FILTER_BARS, WEEKLY
+    from mesbook.engine.settings import HONEST, ROLL_FILTER, WEEKLY
 
-    assert HONEST.differences(REALISTIC) == {"roll_filter_bars": (ROLL_FILTER_BARS, 0)} and ROLL_FILTER_BARS == 5
-    assert WEEKLY.differences(REALISTIC) == {"oi_lag": (0, 1), "fill_delay": (0, 1)}
+    assert HONEST.differences(REALISTIC) == {"roll_filter": (ROLL_FILTER, 0)} and ROLL_FILTER == pd.Timedelta(days=7)
+    assert WEEKLY.differences(REALISTIC) == {"oi_release": (None, NextBusinessDay()), "fill_delay": (0, 1)}
 
 
 def test_check_settings_names_the_argument_and_the_fix():

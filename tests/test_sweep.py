@@ -46,7 +46,7 @@ def test_fast_sweep_equals_individual_runs_exactly(data, statistic):
 
 
 def test_honest_signal_switches_still_take_the_fast_path_and_match(data):
-    settings = ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1, roll_filter_bars=4)
+    settings = ARTICLE.replace(warmup="skip", gradient="backward", oi_lag=1, fill_delay=1, roll_filter=4)
     table = sweep_windows(data, SHORTS, LONGS, gradients=(2, 6), settings=settings, statistic="sharpe")
     assert set(table["gradient"]) == {2, 6}
     assert same(table["sharpe"], individual(data, table, settings, "Sharpe Ratio"))

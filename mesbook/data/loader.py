@@ -22,10 +22,11 @@ float index points; ``open_interest`` float contracts. Extra columns are kept.
 from __future__ import annotations
 
 import warnings
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
+from ..clock import STAMPS, stamps_to_closes
 from .loading import checks, layouts
 from .loading.common import EXCHANGE_TZ, NUMERIC_COLUMNS, DataNote, Load, Options, validate_market_data
 from .loading.header import market_names
@@ -33,6 +34,7 @@ from .loading.numbers import extra, number_marks, numbers, plain_floats, plain_m
 from .loading.records import read_records
 from .loading.source import PathOrBuffer, read_source
 from .loading.tables import read_table
+from .release import ReleaseRule, attach_open_interest
 from .loading.timestamps import NUMERIC_DATE_UNITS, timestamps
 
 __all__ = ["load_market_data", "DataNote", "EXCHANGE_TZ", "NUMERIC_DATE_UNITS"]
@@ -53,6 +55,9 @@ def load_market_data(
     symbol: Optional[str] = None,
     roll: Optional[str] = None,
     price_scale: Optional[float] = None,
+    stamps: str = "end",
+    open_interest: Union[str, pd.DataFrame, pd.Series, None] = None,
+    oi_release: Optional[ReleaseRule] = None,
 ) -> pd.DataFrame:
     """Read a market file (``timestamp``, ``futures_price``, ``open_interest``; extra columns kept).
 
@@ -90,16 +95,36 @@ def load_market_data(
     times and naive values declared with ``tz`` are converted to it. Exception: when every such timestamp is
     at midnight in its own zone, the values are dates of daily bars and keep their date.
 
+    * ``stamps`` — "end" (default, mesbook's convention: each stamp is the moment its bar closes) or "start"
+      (Databento, Kibot, TradingView and Interactive Brokers stamp a bar at its start): the stamps are moved
+      to each bar's close by :func:`mesbook.clock.stamps_to_closes` (a 1-minute bar stamped 10:00 closes at
+      10:01; a date-only daily bar keeps its date).
+    * ``open_interest`` — None (default): the file's own column. For a **prices-only** file (no open-interest
+      column): "cftc" attaches the packaged weekly CFTC series, or pass your own OI table (``as_of``,
+      ``open_interest``, optionally ``released``) or Series, with ``oi_release`` (a
+      :class:`~mesbook.data.release.ReleaseRule`) saying when each figure became public. Each bar then gets
+      the figure known at its close (:func:`mesbook.data.release.attach_open_interest`, never before its
+      release); bars before the first release are dropped, and ``oi_as_of``/``oi_released`` are added.
+
     Empty rows at the end of the file (as spreadsheets write them) are dropped; a row with more or fewer
     fields than the header is refused, naming its line, and never shifts columns; a last line without its
     line break (a file still being written) is noted. The input is not modified. Raises ``ValueError``
     naming column, line and fix for anything it cannot read exactly.
     """
+    if stamps not in STAMPS:
+        raise ValueError(f"stamps must be one of {STAMPS}: does the file stamp each bar at its start or its end? "
+                         f"got {stamps!r}")
+    if open_interest is None and oi_release is not None:
+        raise ValueError("oi_release= says when an attached open-interest series is released; pass the series as "
+                         "open_interest= (or 'cftc'), or drop oi_release= to read the file's own column")
+    if isinstance(open_interest, str) and open_interest != "cftc":
+        raise ValueError(f"open_interest must be 'cftc' (the packaged weekly CFTC series), an OI table or Series, or "
+                         f"None (the file's column); got {open_interest!r}")
     options = Options(sep=sep, date_format=date_format, dayfirst=dayfirst, tz=tz, encoding=encoding, decimal=decimal,
                       thousands=thousands,
                       columns=dict(columns) if isinstance(columns, Mapping) else {} if columns is None else columns,
                       names=None if names is None else tuple(names) if not isinstance(names, str) else names,
-                      symbol=symbol, roll=roll, price_scale=price_scale)
+                      symbol=symbol, roll=roll, price_scale=price_scale, prices_only=open_interest is not None)
     load = Load(options)
     content = read_source(path_or_buffer, load)
     if isinstance(content, tuple):
@@ -114,7 +139,14 @@ def load_market_data(
     checks.check_values(load, df)
     if load.notes:
         warnings.warn(f"{load.source}: " + "; ".join(load.notes), DataNote, stacklevel=2)
-    return validate_market_data(df)
+    df = validate_market_data(df)
+    if stamps == "start":
+        df = df.assign(timestamp=stamps_to_closes(df["timestamp"], "start"))
+    if open_interest is None:
+        return df
+    table = None if isinstance(open_interest, str) else open_interest
+    attached = attach_open_interest(df.drop(columns="open_interest"), table, oi_release, before_first="drop")
+    return validate_market_data(attached.reset_index(drop=True))
 
 
 def _values(load: Load, records, names_: list[str]) -> pd.DataFrame:

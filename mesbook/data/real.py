@@ -23,9 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..clock import bar_moments
 from ..options.calendar import option_expiries
 from ..core.market import validate_market_data
 from ..validation import check_frame, check_number
+from .cftc import cftc_release_moments
 
 #: Packaged CSV, relative to the ``mesbook`` package.
 CFTC_RESOURCE: str = "data/cftc_cot_sp500_consolidated.csv"
@@ -187,38 +189,45 @@ def _sp500_prices() -> pd.DataFrame:
 def weekly_market_from_real_data(lag: str = "publication", adjust_units: bool = False) -> pd.DataFrame:
     """A weekly market frame from real data: CFTC open interest joined with S&P 500 index closes.
 
-    Each weekly OI figure is dated by ``lag``:
+    Each weekly OI figure is placed by ``lag``:
 
-    * ``"publication"`` (honest) — the Friday it is published; the bar is the first index close on or
-      after that Friday (the Monday when Friday is a market holiday), so every bar uses only figures
-      already public at its close;
+    * ``"publication"`` (honest) — at its **release moment** (:func:`mesbook.data.cftc.cftc_release_moments`:
+      Friday 2:30 p.m. CT, the next business day after a holiday week, the CFTC's dates after the 2018-19
+      shutdown): the bar is the first index close at or after it (a date-only close is that day's 3:00 p.m.
+      CT), so every bar uses only figures public at its close. When several reports are first public at the
+      same bar (after a shutdown), the bar takes the latest of them;
     * ``"as_of"`` (look-ahead) — its Tuesday as-of date; a strategy trading on that bar uses a figure
       the market only learns three days later.
 
-    ``published`` is the customary Friday. Federal shutdowns held reports back for weeks (October 2013;
-    the last report used here, as of 2018-12-24, was only released on 2019-02-01), so a few bars of
-    the publication frame are still more optimistic than reality.
+    The reports held back by the October 2013 shutdown are placed on their rule's Friday, earlier than
+    their real (unrecorded) release (:data:`mesbook.data.cftc.CFTC_UNKNOWN_RELEASES`).
 
     Columns: ``timestamp`` (bar date), ``futures_price`` (the S&P 500 **index** close, index points,
     standing in for the futures price), ``open_interest`` (contracts, all S&P 500 futures),
-    ``as_of`` and ``published`` (the OI report's dates). Prices end in 2018, so the frame covers the
-    overlap of the two sources, 2010-06 to 2018-12 (about 445 weekly bars), before the 2023 unit break;
-    ``adjust_units`` (see :func:`load_cftc_open_interest`) merely rescales it. The bars are weeks, so the
-    article's windows of 10 and 30 bars mean 10 and 30 weeks here.
+    ``as_of``, ``published`` (the customary Friday) and ``released`` (the release moment, exchange time).
+    Prices end in 2018, so the frame covers the overlap of the two sources, 2010-06 to 2018-12 (about 445
+    weekly bars), before the 2023 unit break; ``adjust_units`` (see :func:`load_cftc_open_interest`) merely
+    rescales it. The bars are weeks, so the article's windows of 10 and 30 bars mean 10 and 30 weeks here.
     """
     if lag not in OI_LAGS:
         raise ValueError(f"lag must be one of {', '.join(repr(x) for x in OI_LAGS)}; got {lag!r}")
     oi = load_cftc_open_interest(adjust_units=adjust_units)
+    oi = oi.assign(released=cftc_release_moments(oi["as_of"]).as_unit(oi["as_of"].dt.unit))
     prices = load_sp500_prices()
-    known = "published" if lag == "publication" else "as_of"
+    unit = oi["as_of"].dt.unit
+    if lag == "publication":  # the first close at or after the release moment
+        known, closes = oi["released"], bar_moments(prices["timestamp"]).as_unit(unit)
+    else:  # the bar dated on (or first after) the as-of day
+        known, closes = oi["as_of"], pd.DatetimeIndex(prices["timestamp"]).as_unit(unit)
     merged = pd.merge_asof(
-        oi.assign(_known=oi[known]),
-        prices.assign(timestamp=prices["timestamp"].dt.as_unit(oi[known].dt.unit)),  # merge keys share a unit
+        oi.assign(_known=known),
+        prices.assign(_close=closes, timestamp=prices["timestamp"].dt.as_unit(unit)),  # merge keys share a unit
         left_on="_known",
-        right_on="timestamp",
+        right_on="_close",
         direction="forward",
         tolerance=pd.Timedelta(days=_PRICE_GAP_DAYS),
     ).dropna(subset=["timestamp"])
+    merged = merged.drop_duplicates("timestamp", keep="last")  # reports first public together: the latest
     frame = pd.DataFrame(
         {
             "timestamp": merged["timestamp"],
@@ -226,6 +235,7 @@ def weekly_market_from_real_data(lag: str = "publication", adjust_units: bool = 
             "open_interest": merged["open_interest"],
             "as_of": merged["as_of"],
             "published": merged["published"],
+            "released": merged["released"],
         }
     ).reset_index(drop=True)
     return validate_market_data(frame)

@@ -7,17 +7,28 @@ points. The loop runs over trades, not bars: each trade's bars are priced in vec
 bars priced are those the trades actually hold (plus at most as many again while a stop or take-profit
 is searched for), so time and memory grow linearly in bars + trades whatever the signal pattern.
 
-Timing, for any bar spacing (daily, weekly, intraday, with gaps). Timestamps are exchange time
-(tz-naive America/Chicago, the convention of :func:`mesbook.load_market_data`; a tz-aware column is
-converted to it), and each is the moment its bar's price is observed (its close). An option expires at
-its **expiry moment**, :data:`EXPIRY_TIME` on its expiry date: 8:30 a.m. CT for the quarterly options
-(CME: "Trading terminates at 8:30 a.m. CT on the 3rd Friday of the contract month", MES options
-product 8933, ``cme_mes_options_quarterly`` in ``book/references.bib``), 3:00 p.m. CT for the monthly
-(week-3) and weekly Friday options (CME: "Trading terminates at 3:00 p.m. CT", product 8931,
-``cme_mes_options_weekly``). It settles at intrinsic value at the **last bar at or before that moment**,
-never after: a daily bar stamped with its date (midnight) is its day's bar, intraday bars settle at the
-last bar of the expiry day up to the moment, and when no bar falls between the entry and the expiry (weekly
-bars, gaps) the option settles on its entry bar. It expires once the data reach its expiry date.
+Time comes from the timestamps, for any bar spacing (daily, weekly, intraday, with gaps), in the conventions
+of :mod:`mesbook.clock`: timestamps are exchange time (tz-naive America/Chicago, as
+:func:`mesbook.load_market_data` returns them; a tz-aware column is converted), each stamp is the moment its
+bar closes, and a date-only stamp is that day's 3:00 p.m. CT close.
+
+* **The year.** Volatility and every annualized statistic use the data's own clock,
+  :func:`mesbook.clock.bar_clock` (252 business-day bars a year, 52 weekly bars, the measured bars per
+  session × 252 for intraday bars); ``periods_per_year=`` overrides it. The result keeps it as ``clock``.
+* **Expiries.** An option is bought on the first expiry of its cycle at least ``min_days_to_expiry`` days
+  after the entry bar's close (:func:`mesbook.options.calendar.first_expiry_after`) and priced with the time
+  from each bar's close to its **expiry moment** (:func:`~mesbook.options.calendar.time_to_expiry`, years of
+  365 days): 8:30 a.m. CT for the quarterly options (CME: "Trading terminates at 8:30 a.m. CT on the 3rd
+  Friday of the contract month", MES options product 8933, ``cme_mes_options_quarterly`` in
+  ``book/references.bib``), 3:00 p.m. CT for the monthly (week-3) and weekly Friday options (CME: "Trading
+  terminates at 3:00 p.m. CT", product 8931, ``cme_mes_options_weekly``); see
+  :data:`~mesbook.options.calendar.EXPIRY_TIMES`. It settles at intrinsic value in the **bar in which it
+  expires**, the first bar whose close is at or after that moment
+  (:func:`~mesbook.options.calendar.settlement_bars`): on date-only bars the bar dated on the expiry day (the
+  next bar if that day has none), on hourly bars the bar whose hour holds 8:30. Data that end before the
+  moment close the trade at the last bar ("end"), unexpired.
+* **Delays.** ``oi_release`` and ``roll_filter`` are given in time (a release rule, a duration; see
+  :mod:`mesbook.engine.decisions`); ``fill_delay`` is the next bar, whatever its length.
 """
 from __future__ import annotations
 
@@ -28,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from ..clock import BarClock, bar_clock, exchange_times, is_date_only
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -35,14 +47,13 @@ from ..constants import (
     OI_LONG_SMA_WINDOW,
     OI_SHORT_SMA_WINDOW,
     STRIKE_INTERVAL,
-    TRADING_DAYS,
 )
 from ..core.contract import intrinsic_value, nearest_strike
 from ..core.signals import delay_codes
 from ..core.trades import equity_curve
 from ..core.windows import Windows
 from ..metrics import compute_stats
-from ..options.calendar import select_expiry
+from ..options.calendar import expiry_moment, first_expiry_after, settlement_bars
 from ..options.greeks import black76_greeks
 from ..options.pricing import price_option
 from ..options.volatility import realized_volatility
@@ -57,22 +68,20 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
                                    "gross_pnl", "costs")
 # Listed strikes either side of the ideal one compared by the target-delta rule.
 _DELTA_SEARCH_STRIKES = 2
-#: Time of day (exchange time, America/Chicago) at which each cycle's options stop trading on their
-#: expiry date, as a Timedelta after midnight (CME's MES options pages; see the module docstring).
-EXPIRY_TIME: dict[str, pd.Timedelta] = {
-    "quarterly": pd.Timedelta(hours=8, minutes=30),
-    "monthly": pd.Timedelta(hours=15),
-    "weekly": pd.Timedelta(hours=15),
-}
-#: Exchange time zone: tz-aware timestamps are converted to it (and made naive) before a run.
-EXCHANGE_TZ = "America/Chicago"
+_DAY_NS = 86_400 * 10**9
+_UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
 
 
 @dataclass(frozen=True)
 class Market:
-    """Per-bar arrays the trade loop reads (prices in points, vol per year, day numbers)."""
+    """Per-bar arrays the trade loop reads (prices in points, vol per year, days on the pricer's clock).
+
+    ``day`` is each bar's close in days since 1970-01-01 as option time is counted
+    (:func:`mesbook.options.calendar.time_to_expiry`): date-only bars count whole days (their date), bars
+    with a time of day their exact stamp. :meth:`expiry_day` puts expiries on the same clock.
+    """
 
     close: np.ndarray
     fill: np.ndarray
@@ -80,21 +89,22 @@ class Market:
     fill_vol: np.ndarray
     day: np.ndarray
     times: pd.DatetimeIndex
+    date_only: bool
 
-    @property
-    def stamp(self) -> np.ndarray:
-        """Bar timestamps as int64 nanoseconds (naive exchange time)."""
-        return self.times.asi8
-
-
-def exchange_times(timestamps: pd.Series) -> pd.DatetimeIndex:
-    """Timestamps as naive exchange time: a tz-aware column is converted to :data:`EXCHANGE_TZ` and its
-    zone dropped (the loader's convention); a naive one is taken as exchange time already."""
-    times = pd.DatetimeIndex(timestamps)
-    return times.tz_convert(EXCHANGE_TZ).tz_localize(None) if times.tz is not None else times
+    def expiry_day(self, expiries: pd.DatetimeIndex, cycle: str) -> np.ndarray:
+        """Expiry dates on the clock of :attr:`day`: the date (date-only bars) or its expiry moment."""
+        when = pd.DatetimeIndex(expiries) if self.date_only else expiry_moment(expiries, cycle)
+        return _days(when)
 
 
-def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: float) -> Market:
+def _days(times: pd.DatetimeIndex) -> np.ndarray:
+    """Days since 1970-01-01 as floats (whole for midnights), in the index's own unit (dates past 2262, as a
+    million simulated business days reach, do not fit nanoseconds)."""
+    return times.asi8 / (_DAY_NS // _UNIT_NS[times.unit])
+
+
+def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
+    """The per-bar arrays of a run; ``periods_per_year`` (bars a year) annualizes realized volatility."""
     close = data["futures_price"].to_numpy(dtype=float)
     if settings.fill_price == "open":
         check_frame(data, positive=("open_price",), timestamp=False)
@@ -114,15 +124,17 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
     # Options trade at implied volatility: the estimate scaled by the variance risk premium (if any).
     vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
     times = exchange_times(data["timestamp"])
-    day = times.values.astype("datetime64[D]").astype(np.int64)
-    return Market(close, fill, vol, fill_vol, day, times)
+    date_only = is_date_only(times)
+    day = _days(times.normalize() if date_only else times)
+    return Market(close, fill, vol, fill_vol, day, times, date_only)
 
 
 class Pricer:
     """Option values in points per contract, vectorized over bars and trades.
 
-    ``expiry_day`` is a day number (days since 1970-01-01), or NaN for the article's options that never
-    expire; those are priced as one-year options, so they carry time value but never decay.
+    ``expiry_day`` is on the clock of :attr:`Market.day` (:meth:`Market.expiry_day`), or NaN for the
+    article's options that never expire; those are priced as one-year options, so they carry time value
+    but never decay.
     """
 
     def __init__(self, settings: BacktestSettings, market: Market):
@@ -188,7 +200,7 @@ def run_backtest(
     initial_cash: float = INITIAL_CASH,
     multiplier: float = FUTURES_MULTIPLIER,
     strike_interval: float = STRIKE_INTERVAL,
-    periods_per_year: float = TRADING_DAYS,
+    periods_per_year: Optional[float] = None,
     statistics: bool = True,
 ) -> SimulationResult:
     """Backtest the OI crossover bot on ``data`` under ``settings``; returns a result with statistics.
@@ -199,7 +211,10 @@ def run_backtest(
     spread and slippage measured against the model mid) and ``pnl`` (= gross_pnl − costs);
     ``entry_premium``/``exit_premium`` are points per contract. ``stats`` is
     :func:`mesbook.metrics.compute_stats` of the run (``statistics=False`` skips it, for studies over many
-    markets that only need the trades and the equity). The input frame is not modified.
+    markets that only need the trades and the equity). ``periods_per_year`` — bars a year for realized
+    volatility and the statistics; None: the data's own clock, :func:`mesbook.clock.bar_clock` (kept as the
+    result's ``clock``, with ``describe()``; irregular spacing is noted in a ``ClockNote``). Windows are bars
+    (``clock.window_text`` says how long they are on these data). The input frame is not modified.
     """
     check_settings(settings)
     windows = Windows(short_sma_window, long_sma_window, gradient_window)
@@ -210,14 +225,15 @@ def run_backtest(
     if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
         data = data.assign(timestamp=exchange_times(data["timestamp"]))
 
+    clock = run_clock(data, settings, periods_per_year, statistics)
     codes = decision_codes(data, settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
-    market = market_arrays(data, settings, periods_per_year)
+    market = market_arrays(data, settings, clock.periods_per_year if clock else None)
     trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
     equity = pd.Series(equity_curve(trades["exit_bar"].to_numpy(), trades["pnl"].to_numpy(), unrealized, initial_cash),
                        index=pd.Index(market.times, name="timestamp"), name="equity")
     stats = compute_stats(equity, trades, prices=pd.Series(market.close, index=equity.index),
-                          periods_per_year=periods_per_year, initial_cash=initial_cash) if statistics else None
+                          periods_per_year=clock.periods_per_year, initial_cash=initial_cash) if statistics else None
     return SimulationResult(
         final_value=float(equity.iloc[-1]),
         trades=trades,
@@ -226,7 +242,19 @@ def run_backtest(
         signal_counts=count_signals(codes),
         total_costs=float(trades["costs"].sum()),
         stats=stats,
+        clock=clock,
+        windows=windows,
     )
+
+
+def run_clock(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: Optional[float],
+              statistics: bool = True) -> Optional[BarClock]:
+    """The clock a run annualizes with: :func:`mesbook.clock.bar_clock` of the data (``periods_per_year``
+    overriding its bars a year), or None when nothing in the run is annualized (no statistics, no
+    realized volatility) and no year was given."""
+    if periods_per_year is None and not statistics and settings.volatility != "realized":
+        return None
+    return bar_clock(data["timestamp"], periods_per_year)
 
 
 @dataclass(frozen=True)
@@ -254,11 +282,12 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     exit_bar = np.where(has_opposite, events[np.minimum(next_opposite, len(events) - 1)], n - 1)
     reason = np.where(has_opposite, "signal", "end").astype(object)
     expiry_day = np.full(len(events), np.nan)
-    if s.expiry_cycle:
-        expiry = select_expiry(m.times[events], s.min_days_to_expiry, s.expiry_cycle)
-        expiry_day = expiry.values.astype("datetime64[D]").astype(np.int64).astype(float)
-        settle_bar = settlement_bars(m, expiry, s.expiry_cycle)
-        expires = (m.day[-1] >= expiry_day) & (settle_bar <= exit_bar)  # the data reach the expiry date
+    if s.expiry_cycle and len(events):
+        # chosen over every bar, so that date-only or not is decided by the data, not by the entry bars
+        expiry = first_expiry_after(m.times, pd.Timedelta(days=s.min_days_to_expiry), s.expiry_cycle)[events]
+        expiry_day = m.expiry_day(expiry, s.expiry_cycle)
+        settle_bar = settlement_bars(m.times, expiry, s.expiry_cycle)
+        expires = (settle_bar >= 0) & (settle_bar <= exit_bar)  # the data reach the expiry moment
         exit_bar = np.where(expires, settle_bar, exit_bar)
         reason[expires] = "expiry"
     strike = pricer.strike(events, expiry_day, signs, interval)
@@ -269,13 +298,6 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     settled = reason == "expiry"
     exit_mid[settled] = intrinsic_value(signs[settled], futures[settled], strike[settled])
     return _Plan(strike, expiry_day, entry_mid, exit_bar, reason, exit_mid)
-
-
-def settlement_bars(m: Market, expiry: pd.DatetimeIndex, cycle: str) -> np.ndarray:
-    """Per option, the bar it settles at: the last bar at or before its expiry moment (its expiry date
-    at :data:`EXPIRY_TIME` of ``cycle``); the first bar (0) if none is."""
-    moment = (pd.DatetimeIndex(expiry).normalize() + EXPIRY_TIME[cycle]).asi8
-    return np.maximum(np.searchsorted(m.stamp, moment, side="right") - 1, 0)
 
 
 def _trade_loop(
@@ -484,7 +506,7 @@ def _trade_frame(rows: list[tuple], m: Market) -> pd.DataFrame:
         "option_type": np.where(raw["sign"].to_numpy() > 0, "CALL", "PUT"),
         **floats,
         "contracts": raw["contracts"].to_numpy(dtype=np.int64),
-        "expiry": pd.to_datetime(expiry_day, unit="D"),
+        "expiry": pd.to_datetime(np.round(expiry_day * 86_400), unit="s"),  # expiry moments are whole seconds
         "exit_reason": raw["exit_reason"].to_numpy(dtype=object),
         "expiry_day": expiry_day,
     })

@@ -12,6 +12,10 @@ bit for bit (tested). Codes are 0 HOLD, 1 BUY, 2 SELL; means and changes are in 
 * :meth:`SignalCache.decisions` — the codes the settings compute at each bar's close (roll filter
   applied), before any fill delay;
 * :meth:`SignalCache.codes` — the codes the engine trades on: decisions delayed by ``fill_delay`` bars.
+
+Time enters twice, both from the timestamps: an ``oi_release`` rule gives each bar the latest figure
+released by its close (:func:`known_oi`), and a ``roll_filter`` given as a duration blocks
+the bars that open within it after a quarterly expiry moment (:func:`mesbook.options.calendar.roll_window`).
 """
 from __future__ import annotations
 
@@ -20,40 +24,75 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from ..clock import bar_moments, exchange_times
 from ..core.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
 from ..core.signals import delay_codes, signal_codes
 from ..core.windows import Windows
-from ..options.calendar import roll_window_mask
+from ..data.release import ReleaseRule, latest_released
+from ..options.calendar import roll_window, roll_window_mask
 from .settings import ARTICLE, BacktestSettings, check_settings
+
+
+def needs_times(settings: BacktestSettings) -> bool:
+    """Whether the settings' signals read the timestamps: a release rule for OI, or a roll filter."""
+    return settings.oi_release is not None or bool(settings.roll_filter)
+
+
+def known_oi(open_interest: pd.Series, lag: object, timestamps: Optional[object] = None,
+             table: Optional[pd.DataFrame] = None) -> pd.Series:
+    """Open interest as known at each bar's close (float contracts): the figure of bar i − ``lag`` for a
+    whole number of bars (``oi_lag``), or, for a :class:`~mesbook.data.release.ReleaseRule` (``oi_release``),
+    the figure of the latest bar whose OI (as of that bar's close) was released at or before this bar's
+    close; NaN before any is.
+
+    ``timestamps`` (exchange time, strictly increasing) are needed for a rule; ``table`` is the market frame
+    the rule may read (e.g. :class:`~mesbook.data.release.ReleasedColumn`). Linear in bars.
+    """
+    if not isinstance(lag, ReleaseRule):
+        return lagged_oi(open_interest, lag)
+    if timestamps is None:
+        raise ValueError("an oi_release rule needs the bars' timestamps; pass timestamps=data['timestamp']")
+    as_of = exchange_times(timestamps)
+    frame = open_interest.to_frame("open_interest") if table is None else table  # the columns a rule may read
+    released = pd.DatetimeIndex(lag.release_moments(as_of, frame))
+    source = latest_released(released, bar_moments(as_of))
+    values = open_interest.to_numpy(dtype=float)[np.maximum(source, 0)]
+    return pd.Series(np.where(source >= 0, values, np.nan), index=open_interest.index)
 
 
 class SignalCache:
     """Signal codes of one OI series under one settings object, for many windows.
 
     ``open_interest`` is a pandas Series (contracts); ``timestamps`` are needed only when the settings
-    have a roll filter (``roll_filter_bars``). Use :meth:`from_frame` for a market frame.
+    read time (:func:`needs_times`: an ``oi_release`` rule or a roll filter); ``table`` is the frame a
+    release rule may read columns of. Use :meth:`from_frame` for a market frame.
     """
 
     def __init__(self, open_interest: pd.Series, settings: BacktestSettings = ARTICLE,
-                 timestamps: Optional[pd.DatetimeIndex] = None):
+                 timestamps: Optional[pd.DatetimeIndex] = None, table: Optional[pd.DataFrame] = None):
         if not isinstance(open_interest, pd.Series):
             raise TypeError(f"open_interest must be a pandas Series, got {type(open_interest).__name__}")
         self.settings = check_settings(settings)
+        if needs_times(settings) and timestamps is None:
+            raise ValueError("these settings read time (an oi_release rule or a roll_filter); pass "
+                             "timestamps=data['timestamp']")
         self._oi = open_interest.astype(float)
-        self._lagged = lagged_oi(open_interest, settings.oi_lag)
+        rule = settings.oi_lag if settings.oi_release is None else settings.oi_release
+        self._lagged = known_oi(open_interest, rule, timestamps, table)
         self._means: dict[int, np.ndarray] = {}
         self._momentum: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocked: Optional[np.ndarray] = None
-        if settings.roll_filter_bars:
-            if timestamps is None:
-                raise ValueError("roll_filter_bars needs timestamps; pass timestamps=data['timestamp']")
-            self._blocked = roll_window_mask(pd.DatetimeIndex(timestamps), settings.roll_filter_bars)
+        if isinstance(settings.roll_filter, pd.Timedelta):
+            self._blocked = roll_window(exchange_times(pd.Series(timestamps)), settings.roll_filter)
+        elif settings.roll_filter:
+            self._blocked = roll_window_mask(pd.DatetimeIndex(timestamps), settings.roll_filter)
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE) -> "SignalCache":
-        """The cache of a market frame's ``open_interest`` (and ``timestamp``, for the roll filter)."""
-        times = data["timestamp"] if settings.roll_filter_bars else None
-        return cls(data["open_interest"], settings, times)
+        """The cache of a market frame's ``open_interest`` (and ``timestamp``, when the settings read time)."""
+        if needs_times(settings):
+            return cls(data["open_interest"], settings, data["timestamp"], data)
+        return cls(data["open_interest"], settings)
 
     def __len__(self) -> int:
         return len(self._oi)
@@ -83,8 +122,8 @@ class SignalCache:
         """
         key = gradient_window if self.settings.gradient == "backward" else 0
         if key not in self._momentum:
-            ind = oi_indicators(self._oi, short, long, gradient_window, warmup=self.settings.warmup,
-                                gradient=self.settings.gradient, lag=self.settings.oi_lag)
+            ind = oi_indicators(self._lagged, short, long, gradient_window, warmup=self.settings.warmup,
+                                gradient=self.settings.gradient)
             self._momentum[key] = (ind["oi_change"], ind["oi_gradient"])
             self._means.setdefault(short, ind["oi_short_sma"])
             self._means.setdefault(long, ind["oi_long_sma"])
@@ -97,4 +136,4 @@ def decision_codes(data: pd.DataFrame, settings: BacktestSettings, windows: Wind
     return SignalCache.from_frame(data, settings).decisions(*windows)
 
 
-__all__ = ["SignalCache", "decision_codes"]
+__all__ = ["SignalCache", "decision_codes", "known_oi", "needs_times"]

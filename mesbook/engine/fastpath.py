@@ -28,11 +28,11 @@ from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH
 from ..core.contract import intrinsic_value, nearest_strike
 from ..core.trades import ArrayRun, Terms, article_equity, article_run
 from ..validation import check_frame
-from .decisions import SignalCache
+from .decisions import SignalCache, needs_times
 from .settings import ARTICLE, BacktestSettings, check_settings
 
 #: Settings that change which bars signal; the fast path handles any value of these.
-SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "roll_filter_bars", "fill_delay",
+SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "oi_release", "roll_filter", "fill_delay",
                                   "fixed_premium_points")
 #: Settings that must keep the article's value for the fast path (they change how trades are executed).
 EXECUTION_FIELDS: tuple[str, ...] = (
@@ -73,7 +73,7 @@ class FastMarket:
         require_fast_path(settings, caller)
         self.price = price
         self.times = pd.DatetimeIndex(times)
-        self.cache = SignalCache(open_interest, settings, self.times)
+        self.cache = SignalCache(open_interest, settings, self.times if needs_times(settings) else None)
         self.terms = Terms(initial_cash, settings.fixed_premium_points * FUTURES_MULTIPLIER)
 
     @classmethod

@@ -7,12 +7,15 @@ what each simplification is worth.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
+import pandas as pd
 
+from ..data.release import NextBusinessDay, ReleaseRule
 from ..options.ticks import REDUCED_TICK, REGULAR_TICK, TICK_THRESHOLD, premium_tick, round_premium
 from ..validation import check_int, check_number
 
@@ -66,9 +69,15 @@ class BacktestSettings:
         (OI[i+1] − OI[i−1]) / 2, reads the next bar), "lagged" (the same centred difference one bar late,
         (OI[i] − OI[i−2]) / 2: the article's two-bar span and scale, reading only the past) or "backward"
         ((OI[i] − OI[i−w]) / w over ``gradient_window`` = w bars). ``oi_lag`` — bars before an OI figure
-        may be used (daily OI is published the next morning: 1). ``roll_filter_bars`` — no signals at
-        all (neither opening nor closing) for this many bars after each quarterly expiry, when OI drops
-        mechanically (0: off).
+        may be used (0: the bar it is dated, the article; 1: the next bar, whatever its length).
+        ``oi_release`` — or, in time, a :class:`~mesbook.data.release.ReleaseRule`: each bar's figure is as
+        of its close and usable from its release moment on, on any spacing (``NextBusinessDay()``: daily
+        exchange OI known the next business morning at 09:00 CT, the realistic presets; on business-day bars
+        that is exactly one bar, on intraday bars the next morning). None: ``oi_lag`` alone. ``roll_filter`` — no signals at all (neither opening nor closing) while
+        OI drops mechanically after each quarterly expiry: a duration (``pd.Timedelta(days=7)``, HONEST:
+        the bars that open within a week of the 8:30 a.m. CT expiry moment, on any spacing;
+        :func:`mesbook.options.calendar.roll_window`) or a whole number of bars after the expiry bar
+        (0: off).
     Fills
         ``fill_delay`` — bars between a signal and its fill (article: 0, the same close).
         ``fill_price`` — "close" or "open" (the latter needs an ``open_price`` column).
@@ -79,10 +88,14 @@ class BacktestSettings:
         ``volatility`` — "constant" (``constant_vol``, per year), "realized" (from the last
         ``vol_window`` daily returns, annualized) or "column" (``vol_column`` of the data, per year).
         ``rate`` — risk-free rate per year, continuous. ``expiry_cycle`` — None (article: options never
-        expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry at least
-        ``min_days_to_expiry`` (≥ 1) calendar days away; an option is settled at intrinsic value at the
-        last bar at or before its expiry moment (8:30 a.m. CT on the date for quarterly options, 3:00 p.m.
-        CT for monthly and weekly ones; :data:`mesbook.engine.backtest.EXPIRY_TIME`), never after.
+        expire) or "quarterly"/"monthly"/"weekly", choosing the first expiry whose moment is at least
+        ``min_days_to_expiry`` (≥ 1) days after the entry bar's close
+        (:func:`mesbook.options.calendar.first_expiry_after`; whole calendar days on date-only bars); an
+        option is settled at intrinsic value in the bar in which it expires, the first bar whose close is
+        at or after its expiry moment (8:30 a.m. CT on the date for quarterly options, 3:00 p.m. CT for
+        monthly and weekly ones; :data:`mesbook.options.calendar.EXPIRY_TIMES`,
+        :func:`~mesbook.options.calendar.settlement_bars`). Time to expiry is
+        :func:`~mesbook.options.calendar.time_to_expiry` in years of 365 days.
         ``strike`` — "atm" (article), "offset" (``strike_offset`` strikes out of the money; negative = in
         the money) or "delta" (|delta| nearest ``target_delta``); with ``pricing="fixed"`` only "atm" and
         offsets ≥ 0 are allowed (a fixed premium cannot pay for an in-the-money option).
@@ -119,7 +132,8 @@ class BacktestSettings:
     warmup: str = "fill_zero"
     gradient: str = "centred"
     oi_lag: int = 0
-    roll_filter_bars: int = 0
+    oi_release: Optional[ReleaseRule] = None
+    roll_filter: Union[int, pd.Timedelta] = 0
     fill_delay: int = 0
     fill_price: str = "close"
     pricing: str = "fixed"
@@ -163,8 +177,28 @@ class BacktestSettings:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name}={getattr(self, name)!r} is not an option; choose one of {allowed}")
-        for name in ("oi_lag", "roll_filter_bars", "fill_delay"):
-            check_int(name, getattr(self, name), minimum=0)
+        check_int("fill_delay", self.fill_delay, minimum=0)
+        if isinstance(self.oi_lag, ReleaseRule):
+            raise TypeError(f"oi_lag is a whole number of bars; a release rule goes in oi_release: "
+                            f"replace(oi_lag=0, oi_release={self.oi_lag!r})")
+        check_int("oi_lag", self.oi_lag, minimum=0)
+        if self.oi_release is not None:
+            if not isinstance(self.oi_release, ReleaseRule):
+                raise TypeError(f"oi_release must be a ReleaseRule such as NextBusinessDay() or None, "
+                                f"got {type(self.oi_release).__name__} {self.oi_release!r}")
+            if self.oi_lag:
+                raise ValueError(f"oi_lag={self.oi_lag} (bars) and oi_release={self.oi_release!r} (time) both delay the "
+                                 "open interest; set one of them (oi_lag=0 with a release rule)")
+        if isinstance(self.roll_filter, (pd.Timedelta, _dt.timedelta, np.timedelta64)):
+            if pd.isna(self.roll_filter) or pd.Timedelta(self.roll_filter) <= pd.Timedelta(0):
+                raise ValueError(f"roll_filter must be a duration > 0 such as pd.Timedelta(days=7), or 0 (off), "
+                                 f"got {self.roll_filter!r}")
+            object.__setattr__(self, "roll_filter", pd.Timedelta(self.roll_filter))
+        else:
+            if isinstance(self.roll_filter, bool) or not isinstance(self.roll_filter, (int, np.integer)):
+                raise TypeError(f"roll_filter must be a duration such as pd.Timedelta(days=7) or a whole number of "
+                                f"bars, got {type(self.roll_filter).__name__} {self.roll_filter!r}")
+            check_int("roll_filter", self.roll_filter, minimum=0)
         check_int("min_days_to_expiry", self.min_days_to_expiry, minimum=1, maximum=3660)
         check_int("vol_window", self.vol_window, minimum=2)
         check_int("contracts", self.contracts, minimum=1)
@@ -260,14 +294,15 @@ IMPLIED_VOL_RATIO: float = math.exp(VRP_LOG_VARIANCE_RATIO / 2)
 ARTICLE = BacktestSettings()
 
 #: Every simplification switched off: honest signals (no warm-up trades, backward gradient, OI used the
-#: morning after), next-bar fills, Black-76 with realized volatility and a 4 % rate, quarterly expiries at
-#: least two weeks out (theta is real), options bought and sold at implied volatility
+#: morning after its bar: ``oi_release=NextBusinessDay()``, the next business day at 09:00 CT, one bar on
+#: business-day bars and the same morning on intraday bars), next-bar fills, Black-76 with realized volatility
+#: and a 4 % rate, quarterly expiries at least two weeks out (theta is real), options bought and sold at implied volatility
 #: (:data:`IMPLIED_VOL_RATIO` × realized: the variance risk premium), commissions, a one-tick half spread
 #: and one tick of slippage, in CME's premium-dependent ticks.
 REALISTIC = BacktestSettings(
     warmup="skip",
     gradient="backward",
-    oi_lag=1,
+    oi_release=NextBusinessDay(),
     fill_delay=1,
     pricing="black76",
     mark="model",
@@ -281,16 +316,17 @@ REALISTIC = BacktestSettings(
     half_spread_ticks=1.0,
 )
 
-#: Bars without new trades after each quarterly expiry on the realism ladder's last rung.
-ROLL_FILTER_BARS: int = 5
+#: How long after each quarterly expiry moment the realism ladder's last rung sends no signal: a week, which on
+#: business-day bars is the five bars from the Monday to the Friday after the expiry Friday.
+ROLL_FILTER: pd.Timedelta = pd.Timedelta(days=7)
 #: The top of the realism ladder: every simplification off, including roll-blind OI (``REALISTIC`` plus
-#: a :data:`ROLL_FILTER_BARS`-bar roll filter).
-HONEST: BacktestSettings = REALISTIC.replace(roll_filter_bars=ROLL_FILTER_BARS)
+#: a :data:`ROLL_FILTER` roll filter).
+HONEST: BacktestSettings = REALISTIC.replace(roll_filter=ROLL_FILTER)
 
 #: Honest prices and costs for weekly bars: Black-76 with realized volatility, quarterly expiries,
 #: fees and spread — trading at the close of the bar on which the OI figure is dated. On the publication
 #: frame that is the Friday it is released (no extra lag needed); on the as-of frame it is a look-ahead.
-WEEKLY: BacktestSettings = REALISTIC.replace(oi_lag=0, fill_delay=0)
+WEEKLY: BacktestSettings = REALISTIC.replace(oi_release=None, fill_delay=0)
 
 
 def check_settings(value: object, name: str = "settings") -> BacktestSettings:

@@ -23,7 +23,8 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import FUTURES_MULTIPLIER, TRADING_DAYS
+from ..clock import bar_clock
+from ..constants import FUTURES_MULTIPLIER
 from ..core.contract import intrinsic_value
 from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
 from ..options.greeks import black76_greeks
@@ -68,7 +69,7 @@ def attribute_pnl(
     *,
     result: Optional[SimulationResult] = None,
     multiplier: float = FUTURES_MULTIPLIER,
-    periods_per_year: float = TRADING_DAYS,
+    periods_per_year: Optional[float] = None,
     **backtest: Any,
 ) -> Attribution:
     """Split each trade's P&L of ``run_backtest(data, settings, ...)`` into Greeks, residual and costs.
@@ -78,7 +79,8 @@ def attribute_pnl(
     you already have; it must come from these data, settings and ``multiplier`` (checked: the value path
     must reproduce each trade's gross P&L). ``backtest`` are the other keywords of
     :func:`mesbook.run_backtest` (the windows, ``initial_cash``, ``strike_interval``), used when ``result``
-    is not given. The input frame is not modified.
+    is not given. ``periods_per_year`` (bars a year, for realized volatility) defaults to the data's clock.
+    The input frame is not modified.
     """
     check_settings(settings)
     if settings.pricing != "black76" or settings.mark != "model" or settings.exercise != "european":
@@ -91,7 +93,8 @@ def attribute_pnl(
         result = run_backtest(data, settings, multiplier=multiplier, periods_per_year=periods_per_year, **backtest)
     elif not isinstance(result, SimulationResult) or "gross_pnl" not in result.trades.columns:
         raise TypeError("result must be a SimulationResult returned by run_backtest (its trades need gross_pnl)")
-    pricer = Pricer(settings, market_arrays(data, settings, periods_per_year))
+    year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
+    pricer = Pricer(settings, market_arrays(data, settings, year))
     trades = result.trades
     path = _value_paths(trades, pricer)
     bars = _bar_steps(path, pricer, trades["contracts"].to_numpy(dtype=float) * multiplier)

@@ -66,7 +66,7 @@ CAVEATS: tuple[Caveat, ...] = (
     Caveat("warmup", "zero-filled warm-up", "no signal before the averages exist", {"warmup": "skip"}),
     Caveat("gradient", "centred gradient (reads bar t+1)", "backward gradient", {"gradient": "backward"}),
     Caveat("fill", "fills at the signal's own close", "fills at the next close", {"fill_delay": 1}),
-    Caveat("oi_lag", "OI used the day it is dated", "OI used the morning after", {"oi_lag": 1}),
+    Caveat("oi_lag", "OI used the day it is dated", "OI used the morning after", {"oi_release": REALISTIC.oi_release}),
     Caveat("premium", "fixed 2.5-point premium", "Black-76 premium, still sold at intrinsic", dict(_BLACK76)),
     Caveat("marks", "fixed premium, intrinsic marks", "Black-76 premium and marks", {**_BLACK76, "mark": "model"}),
     Caveat("expiry", "options never expire", "quarterly expiry, ≥ 14 days out",

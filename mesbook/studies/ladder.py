@@ -48,12 +48,12 @@ RUNGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gradient one bar late", ("gradient",)),
     ("gradient window", ("gradient",)),
     ("next-bar fills", ("fill_delay", "fill_price")),
-    ("OI lag 1", ("oi_lag",)),
+    ("OI lag 1", ("oi_lag", "oi_release")),
     ("Black-76 prices", ("pricing", "mark", "exercise", "volatility", "constant_vol", "vol_window", "vol_column", "rate")),
     ("quarterly expiry", ("expiry_cycle", "min_days_to_expiry")),
     ("variance premium", ("implied_vol_ratio", "implied_vol_add")),
     ("costs", ("commission", "slippage_ticks", "half_spread_ticks", "tick_size", "tick_size_above", "tick_threshold")),
-    ("roll filter", ("roll_filter_bars",)),
+    ("roll filter", ("roll_filter",)),
 )
 #: Rungs that stop part-way: when the target changes one of these fields from the article's value, the
 #: rung sets the value given here and a later rung takes the target's.

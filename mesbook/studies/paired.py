@@ -17,12 +17,13 @@ two functions. Money is in dollars.
 from __future__ import annotations
 
 from functools import partial
-from typing import Mapping, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
-from ..constants import INITIAL_CASH, TRADING_DAYS
+from ..clock import bar_clock
+from ..constants import INITIAL_CASH
 from ..core.windows import ARTICLE_WINDOWS, Windows
 from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
@@ -109,10 +110,12 @@ def paired_summary(values: pd.DataFrame, against: str = "first") -> pd.DataFrame
                          "change_std_error": step["std_error"]}, index=values.columns)[list(SUMMARY_COLUMNS)]
 
 
-def market_volatility(data: pd.DataFrame, periods_per_year: float = TRADING_DAYS) -> float:
-    """Annualized volatility of a market frame's ``futures_price``: std (ddof 1) of log returns × √periods."""
+def market_volatility(data: pd.DataFrame, periods_per_year: Optional[float] = None) -> float:
+    """Annualized volatility of a market frame's ``futures_price``: std (ddof 1) of log returns × √periods,
+    ``periods_per_year`` defaulting to the data's clock (:func:`mesbook.clock.bar_clock`)."""
     prices = data["futures_price"].to_numpy(dtype=float)
-    return float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(periods_per_year))
+    year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
+    return float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(year))
 
 
 def _variants(variants: Variants) -> list[tuple[str, BacktestSettings]]:

@@ -3,8 +3,9 @@
 :func:`real_data_runs` backtests the bot on the two frames of
 :func:`mesbook.weekly_market_from_real_data`: open interest dated on the Friday it is published
 (``"publication"``, honest) and on its Tuesday as-of date (``"as_of"``, three days of look-ahead).
-Bars are weeks, so windows are in weeks and annualized figures use 52 bars a year. The price is the
-cash index standing in for the futures (see :mod:`mesbook.data.real`).
+Bars are weeks, so windows are in weeks and annualized figures use the weekly clock of the data, 52 bars a
+year (:func:`mesbook.clock.bar_clock`). The price is the cash index standing in for the futures (see
+:mod:`mesbook.data.real`).
 """
 from __future__ import annotations
 
@@ -16,9 +17,6 @@ from ..engine.backtest import run_backtest
 from ..data.real import OI_LAGS, weekly_market_from_real_data
 from ..results import SimulationResult
 from ..engine.settings import ARTICLE, WEEKLY, BacktestSettings
-
-#: Bars a year on weekly data.
-WEEKS_PER_YEAR: int = 52
 
 #: Settings compared on real data (``WEEKLY``, the honest prices and costs for weekly bars, is a preset of
 #: :mod:`mesbook.engine.settings`).
@@ -44,7 +42,7 @@ def real_data_runs(settings: Optional[Mapping[str, BacktestSettings]] = None,
     """One row per (settings, windows, frame): trades, net P&L (dollars), Sharpe, max drawdown (%).
 
     Defaults: :data:`REAL_SETTINGS`, :data:`REAL_WINDOWS` and :func:`real_markets`. Each run is
-    :func:`mesbook.run_backtest` with ``periods_per_year=52``.
+    :func:`mesbook.run_backtest` on the data's weekly clock (52 bars a year).
     """
     settings = dict(REAL_SETTINGS if settings is None else settings)
     windows = dict(REAL_WINDOWS if windows is None else windows)
@@ -53,8 +51,7 @@ def real_data_runs(settings: Optional[Mapping[str, BacktestSettings]] = None,
     for name, s in settings.items():
         for label, (short, long) in windows.items():
             for lag, data in markets.items():
-                result = run_backtest(data, s, short_sma_window=int(short), long_sma_window=int(long),
-                                      periods_per_year=WEEKS_PER_YEAR)
+                result = run_backtest(data, s, short_sma_window=int(short), long_sma_window=int(long))
                 rows.append((name, label, lag, len(data), len(result.trades), round(result.net_pnl, 2),
                              round(float(result.stats["Sharpe Ratio"]), 2),
                              round(float(result.stats["Max. Drawdown [%]"]), 2)))
@@ -65,8 +62,8 @@ def real_results(settings: BacktestSettings = WEEKLY, short_sma_window: int = 10
                  markets: Optional[Mapping[str, pd.DataFrame]] = None) -> dict[str, SimulationResult]:
     """The run on each weekly frame ("publication", "as_of"), for the figure of chapter 7."""
     markets = dict(real_markets() if markets is None else markets)
-    return {lag: run_backtest(data, settings, short_sma_window=short_sma_window, long_sma_window=long_sma_window,
-                              periods_per_year=WEEKS_PER_YEAR) for lag, data in markets.items()}
+    return {lag: run_backtest(data, settings, short_sma_window=short_sma_window, long_sma_window=long_sma_window)
+            for lag, data in markets.items()}
 
 
 def lag_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -83,5 +80,5 @@ def lag_table(runs: pd.DataFrame) -> pd.DataFrame:
     return table.round(2)
 
 
-__all__ = ["REAL_COLUMNS", "REAL_SETTINGS", "REAL_WINDOWS", "WEEKS_PER_YEAR", "lag_table", "real_data_runs",
+__all__ = ["REAL_COLUMNS", "REAL_SETTINGS", "REAL_WINDOWS", "lag_table", "real_data_runs",
            "real_markets", "real_results"]

@@ -21,7 +21,8 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
+from ..clock import bar_clock
+from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
 from ..core.trades import ArrayRun
 from ..engine.backtest import run_backtest
 from ..engine.fastpath import FastMarket, supports_fast_path
@@ -77,14 +78,15 @@ def sweep_windows(
     statistic: str = "net_pnl",
     *,
     initial_cash: float = INITIAL_CASH,
-    periods_per_year: float = TRADING_DAYS,
+    periods_per_year: Optional[float] = None,
     **keywords: Any,
 ) -> pd.DataFrame:
     """``statistic`` of a backtest of ``data`` for every window combination; one row per combination.
 
     Columns: ``short``, ``long``, ``gradient`` (bars) and one named after ``statistic`` — "net_pnl"
     (dollars), "sharpe", "trades" or any label of :func:`mesbook.metrics.compute_stats` (units in the
-    label). Combinations with ``short >= long`` are skipped. ``initial_cash`` is dollars; ``keywords``
+    label). Combinations with ``short >= long`` are skipped. ``initial_cash`` is dollars; ``periods_per_year``
+    (bars a year, for annualized statistics) defaults to the data's clock (:func:`mesbook.clock.bar_clock`); ``keywords``
     spread the combinations (``workers=``, or ``n_jobs``/``client``/``progress`` as
     :func:`mesbook.parallel.parallel_map` takes them), with identical results. The input frame is not
     modified.
@@ -94,8 +96,8 @@ def sweep_windows(
     label = resolve_statistic(statistic)
     grid = window_grid(shorts, longs, gradients)
     initial_cash = check_number("initial_cash", initial_cash)
-    check_number("periods_per_year", periods_per_year, strict=True)
     check_frame(data, positive=("futures_price", "open_interest"))
+    periods_per_year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
     count = workers.count
     pieces = chunk(grid, 1 if count == 1 else 4 * count)  # a few chunks per worker balance the load
     if supports_fast_path(settings):  # each distinct window once, before the work is split

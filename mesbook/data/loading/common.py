@@ -51,6 +51,7 @@ class Options:
     symbol: Optional[str] = None
     roll: Optional[str] = None
     price_scale: Optional[float] = None
+    prices_only: bool = False  # the file has no open interest (it is attached by release time afterwards)
 
     def __post_init__(self) -> None:
         if self.sep is not None and (not isinstance(self.sep, str) or len(self.sep) != 1):
@@ -86,6 +87,9 @@ class Options:
         if self.roll is not None and self.roll not in ROLL_RULES:
             raise ValueError(f"roll must be one of {list(ROLL_RULES)} (at each timestamp, the contract with the most "
                              f"of that column), got {self.roll!r}")
+        if self.prices_only and self.roll == "open_interest":
+            raise ValueError("roll='open_interest' needs the file's open interest, and open_interest= attaches it "
+                             "from elsewhere; pass roll='volume' or symbol=")
         if self.symbol is not None and self.roll is not None:
             raise ValueError("pass symbol= (one instrument) or roll= (a front-month series), not both")
         if self.price_scale is not None and (isinstance(self.price_scale, bool) or

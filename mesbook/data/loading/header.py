@@ -61,14 +61,38 @@ def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", l
             names.append(name if name.strip() else f"unnamed_{position}")
     records, names = layouts.combine_date_and_time(records, names, load)
     missing = [c for c in MARKET_COLUMNS if c not in names]
+    if load.options.prices_only:
+        if "open_interest" in names:
+            raise ValueError(f"{load.source} has an open-interest column ({load.sources['open_interest']!r}) and "
+                             "open_interest= attaches it from elsewhere; drop open_interest= to read the file's own")
+        missing.remove("open_interest")
+        if not missing:  # a placeholder the loader replaces with the open interest known at each bar
+            return _placeholder(records), [*names, "open_interest"]
     if missing:
         hints = _glued(layouts.hints(records, names, missing, load), header, sep)
+        if missing == ["open_interest"] and not any("open_interest" in hint for hint in hints):
+            hints.append(PRICES_ONLY_HINT)
         raise ValueError(
             f"{load.source} is missing column(s) {missing}; its header has {header}. The header must include "
             f"{', '.join(MARKET_COLUMNS)} (case and spaces do not matter)" + ("; " + "; ".join(hints) if hints else ""))
     if renamed:
         load.note("renamed column(s) " + ", ".join(renamed))
     return records, names
+
+
+#: The fix a prices-only file is refused with: attach open interest by release time, never by its date.
+PRICES_ONLY_HINT = ("for a prices-only file, pass open_interest='cftc' to attach the packaged weekly CFTC open "
+                    "interest at its release time (or your own OI table with oi_release=; see "
+                    "mesbook.attach_open_interest), on the command line --attach-oi")
+
+
+def _placeholder(records: "Records") -> "Records":
+    import numpy as np
+
+    from .records import Records
+
+    return Records([*records.header, "open_interest"],
+                   [*records.columns, pa.chunked_array([pa.array(np.ones(len(records)))])])
 
 
 def _market_key(name: str, mapped: dict[str, str]) -> str:
