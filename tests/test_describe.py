@@ -26,7 +26,10 @@ def test_a_changed_ratio_changes_the_words():
 def test_groups_appear_only_when_changed():
     parts = describe_parts(BacktestSettings(fill_delay=2))
     assert parts == {"fills": "fills 2 bars after the signal, at the close"}
-    assert "no signal for 5 bars after each quarterly expiry" in describe(mb.HONEST)
+    assert "no signal for 7 days after each quarterly expiry" in describe(mb.HONEST)  # a duration, since issue 19
+    assert "no signal for 5 bars after" in describe(mb.HONEST.replace(roll_filter=5))  # a bar count stays one
+    assert "used from its release (released the next business day at 09:00 CT)" in describe(mb.REALISTIC)
+    assert "release" not in describe(mb.WEEKLY)
     assert "roll" not in describe(mb.REALISTIC) and "after each quarterly expiry" not in describe(mb.REALISTIC)
     assert "fees of $0.92 per contract a side" in describe(mb.WEEKLY)
     assert "late" not in describe_parts(mb.WEEKLY)["signals"]

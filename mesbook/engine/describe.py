@@ -15,7 +15,9 @@ Numbers come from the settings (the ratio, the rate, the window, the ticks, the 
 """
 from __future__ import annotations
 
-from ..formatting import usd
+import pandas as pd
+
+from ..formatting import duration_text, usd
 from .settings import BacktestSettings, check_settings
 
 #: The groups of :func:`describe_parts`, in the order :func:`describe` joins them.
@@ -68,8 +70,12 @@ def describe_parts(settings: BacktestSettings) -> dict[str, str]:
                         "centred": "the centred gradient"}[settings.gradient])
     if "oi_lag" in changed:
         signals.append(f"open interest used {_bars(settings.oi_lag)} late")
-    if "roll_filter_bars" in changed and settings.roll_filter_bars:
-        signals.append(f"no signal for {_bars(settings.roll_filter_bars)} after each quarterly expiry")
+    if "oi_release" in changed and settings.oi_release is not None:
+        signals.append(f"each open-interest figure used from its release ({settings.oi_release.describe()})")
+    if "roll_filter" in changed and settings.roll_filter:
+        span = (duration_text(settings.roll_filter.total_seconds()) if isinstance(settings.roll_filter, pd.Timedelta)
+                else _bars(settings.roll_filter))
+        signals.append(f"no signal for {span} after each quarterly expiry")
     if signals:
         parts["signals"] = ", ".join(signals)
     if {"fill_delay", "fill_price"} & changed:
