@@ -216,6 +216,21 @@ def test_a_vendor_file_is_refused_with_flags_and_the_flags_load_it(tmp_path, cap
     assert report["data"]["bars"] == 60 and report["data"]["start"] == "2024-01-02T00:00:00"
 
 
+def test_prices_a_hundred_times_too_small_are_refused_with_the_flag_that_loads_them(tmp_path, capsys):
+    path = tmp_path / "hundreds.csv"
+    rows = [f"{day:%Y-%m-%d},{(5123.25 + i) / 100:.4f},{1811904 + 10 * i}"
+            for i, day in enumerate(pd.bdate_range("2024-01-02", periods=60))]
+    path.write_text("timestamp,futures_price,open_interest\n" + "\n".join(rows) + "\n")
+    assert cli.main(["--csv", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"mesbook: error: {str(path)!r} line 2, column 'futures_price': prices around 51.5275 are not index points "
+        "(this loader takes 500 to 20,000), e.g. '51.2325'; they look 2 power(s) of ten too small: pass "
+        "--price-scale 1e2\n")
+    assert cli.main(["--csv", str(path), "--price-scale", "1e2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["data"]["bars"] == 60
+
+
 def test_help_names_the_vendor_flags():
     text = cli.build_parser().format_help()
     for flag in ("--column MARKET=COLUMN", "--names A,B,...", "--symbol NAME", "--roll", "--price-scale FACTOR"):

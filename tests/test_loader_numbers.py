@@ -176,9 +176,9 @@ def test_extra_column_that_is_a_number_only_in_another_convention_stays_text():
 
 # -- value checks -------------------------------------------------------------------------------------------
 
-def test_small_positive_values_are_accepted():
-    frame, _ = load(H + "2024-01-02,0.25,1\n2024-01-03,0.5,2\n")
-    assert frame["futures_price"].tolist() == [0.25, 0.5]
+def test_small_open_interest_and_prices_at_the_floor_are_accepted():
+    frame, _ = load(H + "2024-01-02,500,1\n2024-01-03,500.25,2\n")
+    assert frame["futures_price"].tolist() == [500.0, 500.25]
     assert frame["open_interest"].tolist() == [1.0, 2.0]
 
 

@@ -215,7 +215,7 @@ def test_mapped_columns_are_parsed_as_numbers_in_the_split():
     assert note == "the buffer: renamed column(s) 'Date'->'timestamp', 'Close'->'futures_price', 'OI'->'open_interest'"
 
 
-@pytest.mark.parametrize("price, kind", [("0.25", float), ("4000", float)])
+@pytest.mark.parametrize("price, kind", [("600.25", float), ("4000", float)])
 def test_small_or_whole_prices_read_the_same_through_either_split(price, kind):
     frame, note = load(H + f"2024-01-02,{price},20000\n")
     assert frame["futures_price"].tolist() == [kind(price)] and note == ""
@@ -469,8 +469,9 @@ def test_a_cut_last_line_after_three_rows_names_its_line_on_the_scan(ending, mon
 
 
 def test_fixed_point_prices_anywhere_in_range_are_told_to_scale_by_1e9():
-    assert refused(H + "2024-01-02,200000000000,20000\n").endswith("pass price_scale=1e-9")  # 200 points
-    assert refused(H + "2024-01-02,50000000000,20000\n").endswith("pass price_scale=1e-9")   # 50 points, the floor
+    assert refused(H + "2024-01-02,2000000000000,20000\n").endswith("pass price_scale=1e-9")  # 2,000 points
+    assert refused(H + "2024-01-02,500000000000,20000\n").endswith("pass price_scale=1e-9")   # 500 points, the floor
+    assert refused(H + "2024-01-02,499000000000,20000\n").endswith("pass price_scale=1e-8")   # 4,990 points
 
 
 def test_two_value_fields_on_the_first_line_mean_no_header():
