@@ -278,3 +278,34 @@ def test_a_big_plain_file_is_split_by_arrow_not_scanned(monkeypatch):
         warnings.simplefilter("error", DataNote)
         pd.testing.assert_frame_equal(load_market_data(buffer), market, check_freq=False)
     np.testing.assert_array_equal(market["open_interest"].to_numpy(), market["open_interest"].to_numpy())
+
+
+def test_a_missing_text_price_in_a_table_file_is_refused_as_missing():
+    """A table's text column holds a null: it is refused as a missing value, not as 'not a number'."""
+    market = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-02", "2024-01-03"]),
+                           "futures_price": ["4000.25", None], "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet")) == (
+        "the buffer row 2, column 'futures_price': missing value 'None'; fill it in or delete that row")
+
+
+def test_a_missing_text_timestamp_in_a_table_file_is_refused_as_missing():
+    market = pd.DataFrame({"timestamp": ["2024-01-02", None], "futures_price": [4000.25, 4001.5],
+                           "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet")) == (
+        "the buffer row 2, column 'timestamp': missing value 'None'; fill it in or delete that row")
+
+
+def test_a_table_file_time_the_declared_zone_skips_is_refused_quoting_it():
+    market = pd.DataFrame({"timestamp": pd.to_datetime(["2024-03-10 01:30", "2024-03-10 02:30"]),
+                           "futures_price": [4000.25, 4001.5], "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet"), tz="America/New_York") == (
+        "the buffer row 2, column 'timestamp': a clock time that America/New_York skips or repeats at a DST change "
+        "'2024-03-10 02:30:00'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC "
+        "with tz='UTC'")
+
+
+def test_a_utf8_bom_before_a_non_ascii_header_needs_no_decoding_note():
+    frame, note = load(b"\xef\xbb\xbf" + "état,timestamp,futures_price,open_interest\nA,2024-01-02,4000.25,20000\n"
+                       .encode("utf-8"))
+    assert list(frame.columns) == ["état", "timestamp", "futures_price", "open_interest"] and note == ""
+
