@@ -588,3 +588,20 @@ def test_common_files_never_need_the_scan(text, monkeypatch):
     monkeypatch.setattr(records, "scan", no_scan)
     frame, _ = load(text)
     assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+
+
+@pytest.mark.parametrize("text, options", [
+    (H + "2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n", {}),  # text split (999.5), no grouped reading
+    (H + "2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n", {"decimal": "."}),
+    ("timestamp,futures_price,open_interest\n2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n",
+     {"date_format": "%Y-%m-%d"}),
+])
+def test_plain_numbers_split_as_text_are_read_by_arrow_without_deciding_marks(text, options, monkeypatch):
+    import mesbook.data.loader as loader
+
+    def no_marks(*args):
+        raise AssertionError("the numbers took the pandas path that decides the marks")
+
+    monkeypatch.setattr(loader, "number_marks", no_marks)
+    frame, _ = load(text, **options)
+    assert frame["futures_price"].tolist() == [999.5, 1000.25]

@@ -33,9 +33,7 @@ def number_pattern(decimal: str, thousands: Optional[str]) -> str:
 def to_float(values: pd.Series, decimal: str, thousands: Optional[str]) -> pd.Series:
     if thousands is not None:
         values = values.str.replace(thousands, "")  # pandas replaces the text as written (regex=False)
-    if decimal != ".":
-        values = values.str.replace(decimal, ".")
-    return pd.to_numeric(values, errors="coerce").astype(float)
+    return pd.to_numeric(values.str.replace(decimal, "."), errors="coerce").astype(float)  # '.' replaces itself
 
 
 def plain_floats(column: pa.ChunkedArray) -> Optional[np.ndarray]:
@@ -55,8 +53,6 @@ def plain_marks(load: Load, columns: list[pa.ChunkedArray]) -> bool:
     options = load.options
     if options.thousands is not None or options.decimal not in (None, "."):
         return False
-    if options.decimal == ".":
-        return True
     for column in columns:  # only a first dotted value like '4.012' (4.012, or 4012 grouped) opens another reading
         if not pa.types.is_string(column.type):
             continue
@@ -81,7 +77,7 @@ def number_marks(load: Load, price: pd.Series, oi: pd.Series) -> tuple[str, Opti
         return decimal, thousands
     has_comma = values.str.contains(",").any()
     candidates = [(".", thousands)] if not has_comma else [(".", ","), (",", thousands), (",", ".")]
-    dotted = values[values.str.contains(".", regex=False)]
+    dotted = values[values.str.contains("[.]")]
     if not has_comma and len(dotted) and re.fullmatch(_GROUPED, dotted.iloc[0]) and \
             dotted.str.fullmatch(_GROUPED).all():
         candidates.append((",", "."))  # "4.012" alone: 4.012, or 4012 with a European digit-group dot
@@ -166,5 +162,5 @@ def _extra_text(column: pd.Series, decimal: str, thousands: Optional[str]) -> pd
         if numbers.notna().sum() == len(present):
             whole = numbers.dropna()
             return numbers.astype("int64") if numbers.notna().all() and (whole == whole.round()).all() \
-                and not present.str.contains(decimal, regex=False).any() else numbers
+                and not present.str.contains(char_class(decimal)).any() else numbers
     return text
