@@ -126,9 +126,9 @@ def test_prices_a_power_of_ten_too_small_are_refused_with_the_scale_that_fixes_t
 
 
 def test_the_refusal_names_the_first_row_outside_the_range():
-    text = H + "2024-01-02,4000,20000\n2024-01-03,40.5,20010\n2024-01-04,41,20020\n"
+    text = H + "2024-01-02,500,20000\n2024-01-03,40.5,20010\n2024-01-04,41,20020\n"  # 500 is in range
     assert refused(text).startswith("the buffer line 3, column 'futures_price': prices around 41 are not index points")
-    text = H + "2024-01-02,4000,20000\n2024-01-03,405000,20010\n2024-01-04,410000,20020\n"
+    text = H + "2024-01-02,20000,20000\n2024-01-03,405000,20010\n2024-01-04,410000,20020\n"  # 20,000 is in range
     assert refused(text).startswith("the buffer line 3, column 'futures_price': prices around 405000 are not index")
 
 

@@ -366,7 +366,7 @@ def _scale(level: float) -> float:
     """The factor that brings a price level out of :data:`PRICE_RANGE` into it: 1e-9 (fixed point) if it does, else
     the power of ten that brings it nearest the range's middle on a log scale (3,162; the result is 1,000 to 10,000).
     """
-    if PRICE_RANGE[0] <= level * 1e-9 <= PRICE_RANGE[1]:
+    if PRICE_RANGE[0] <= level / 1e9 <= PRICE_RANGE[1]:  # divided: 5e11 / 1e9 is 500 exactly, 5e11 * 1e-9 is not
         return 1e-9
     return 10.0 ** round(float(np.mean(np.log10(PRICE_RANGE)) - np.log10(level)))
 
@@ -388,10 +388,10 @@ def check_scale(load: Load, df: pd.DataFrame) -> None:
     low, high = PRICE_RANGE
     if low <= level <= high:
         return
-    scale = _scale(level)
+    scale, large = _scale(level), _too_large(level)
     power = int(round(abs(np.log10(scale))))
     why = ("they look like fixed-point prices (integers of 1e-9 points, as Databento's raw encoding writes them)"
-           if scale == 1e-9 else f"they look {power} power(s) of ten too {'large' if scale < 1 else 'small'}")
-    load.refuse((prices > high if _too_large(level) else prices < low).to_numpy(), "futures_price", prices.map(repr),
+           if scale == 1e-9 else f"they look {power} power(s) of ten too {'large' if large else 'small'}")
+    load.refuse((prices > high if large else prices < low).to_numpy(), "futures_price", prices.map(repr),
                 f"prices around {level:.6g} are not index points (this loader takes {low:g} to {high:,.0f}), e.g.",
                 f"{why}: pass price_scale={_scale_text(scale)}")
