@@ -275,7 +275,7 @@ def select_instrument(records, names: list[str], load: Load):
     if symbol is None:
         return records
     column = symbol_column(names, load)
-    if column is None or column not in names:
+    if column is None:  # symbol_column names only columns of names
         raise ValueError(f"symbol={symbol!r} picks rows by the column naming each instrument, and {load.source} has "
                          f"none I know ({records.header}); name it with columns={{'symbol': ...}}")
     values = pc.utf8_trim_whitespace(_text(records.columns[names.index(column)]))
