@@ -11,6 +11,18 @@ The five functions of the article keep its names, parameters and behaviour::
 Money is in dollars, prices and strikes in index points; each docstring says which.
 Educational software: not trading advice.
 """
+import os as _os
+import sys as _sys
+
+# Started as the command, `python -m mesbook` (runpy imports the package first, sys.argv[0] being '-m' until
+# it runs __main__) or the `mesbook` script: Ctrl-C while the libraries below load is one line, exit code 130.
+if (_sys.argv[:1] == ["-m"] and _sys.orig_argv[-len(_sys.argv):][:1] == ["mesbook"]) or \
+        _os.path.basename(_sys.argv[0] if _sys.argv else "") == "mesbook":
+    from .commandline import exit_on_ctrl_c
+
+    exit_on_ctrl_c()
+del _os, _sys
+
 from .studies.attribution import Attribution, attribute_pnl
 from .studies.audit import AuditResult, article_signals, backtest_equity, backtest_signals, crossover_bars, lookahead_audit
 from .article.simulation import run_trading_simulation

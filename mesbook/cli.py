@@ -22,7 +22,7 @@ from typing import Optional, Sequence
 
 import pandas as pd
 
-from .commandline import OneLineParser, Outputs, UsageError, fail, interrupted
+from .commandline import OneLineParser, Outputs, UsageError, fail, interrupted, raise_on_ctrl_c
 from .constants import (
     INITIAL_CASH,
     NUM_PERIODS,
@@ -199,6 +199,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point; returns the process exit code (0 ok, 1 output pipe closed, 2 bad input or failure)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        raise_on_ctrl_c()  # the libraries are loaded: Ctrl-C is a KeyboardInterrupt, handled below
         if argv and argv[0] == "classroom":
             return _classroom(argv[1:])
         if argv and argv[0] == "run":

@@ -43,6 +43,29 @@ def interrupted() -> int:
     return INTERRUPTED
 
 
+def exit_on_ctrl_c() -> None:
+    """Until :func:`raise_on_ctrl_c`, Ctrl-C prints the one line and ends the process at once (exit code 130).
+
+    The package's first lines install it when it starts as the command (``python -m mesbook``, the ``mesbook``
+    script), before numpy, pandas and pyarrow load: no output exists yet, and a KeyboardInterrupt raised inside
+    their imports would end in a traceback (or be caught by a library). A Ctrl-C the shell ignores stays ignored.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _exit_interrupted)
+
+
+def _exit_interrupted(signum, frame) -> NoReturn:
+    interrupted()
+    sys.stderr.flush()
+    os._exit(INTERRUPTED)
+
+
+def raise_on_ctrl_c() -> None:
+    """Ctrl-C raises KeyboardInterrupt again (the run removes its temporary files and prints the one line)."""
+    if signal.getsignal(signal.SIGINT) is _exit_interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @contextlib.contextmanager
 def _ctrl_c_held():
     """Ctrl-C waits until the block is done (then raises KeyboardInterrupt as usual)."""

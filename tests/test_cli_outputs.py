@@ -68,6 +68,41 @@ def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
     assert sorted(p.name for p in out.iterdir()) == []
 
 
+def mapped(pid: int, library: str) -> bool:
+    """Whether the process has loaded a shared object of ``library`` (its import has begun)."""
+    try:
+        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
+            return f"/{library}/" in maps.read()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("entry", ["python -m mesbook", "mesbook script"])
+@pytest.mark.parametrize("library", ["numpy", "pyarrow"])
+def test_sigint_while_the_libraries_load_is_one_line_and_130(tmp_path, entry, library):
+    """Ctrl-C while the package imports numpy (its first library) or pandas' pyarrow, before any of the command's
+    code runs: one line on stderr, nothing on stdout, exit code 130 (not a traceback through importlib)."""
+    if entry == "mesbook script":  # the console script pip writes for [project.scripts] (pyproject.toml)
+        script = tmp_path / "mesbook"
+        script.write_text("import sys\nfrom mesbook.cli import main\nif __name__ == '__main__':\n    sys.exit(main())\n")
+        command = [sys.executable, str(script)]
+    else:
+        command = [sys.executable, "-m", "mesbook"]
+    proc = subprocess.Popen([*command, "--seed", "1", "--periods", "1000000", "--json", str(tmp_path / "run.json")],
+                            cwd=tmp_path, env=env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not mapped(proc.pid, library):
+        time.sleep(0.001)
+    assert proc.poll() is None, "the command ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stderr, stdout) == (130, "mesbook: interrupted (Ctrl-C); no output file was written\n",
+                                                 "")
+    assert not (tmp_path / "run.json").exists()
+
+
 def test_ctrl_c_while_writing_removes_the_files_already_written(tmp_path, monkeypatch, capsys):
     """The trade log is written (to its temporary file) when Ctrl-C comes during the figure: nothing stays."""
     import mesbook.plots
@@ -179,6 +214,21 @@ def test_a_vendor_file_is_refused_with_flags_and_the_flags_load_it(tmp_path, cap
                      "--column", "open_interest=Open Int", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["data"]["bars"] == 60 and report["data"]["start"] == "2024-01-02T00:00:00"
+
+
+def test_prices_a_hundred_times_too_small_are_refused_with_the_flag_that_loads_them(tmp_path, capsys):
+    path = tmp_path / "hundreds.csv"
+    rows = [f"{day:%Y-%m-%d},{(5123.25 + i) / 100:.4f},{1811904 + 10 * i}"
+            for i, day in enumerate(pd.bdate_range("2024-01-02", periods=60))]
+    path.write_text("timestamp,futures_price,open_interest\n" + "\n".join(rows) + "\n")
+    assert cli.main(["--csv", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"mesbook: error: {str(path)!r} line 2, column 'futures_price': prices around 51.5275 are not index points "
+        "(this loader takes 500 to 20,000), e.g. '51.2325'; they look 2 power(s) of ten too small: pass "
+        "--price-scale 1e2\n")
+    assert cli.main(["--csv", str(path), "--price-scale", "1e2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["data"]["bars"] == 60
 
 
 def test_help_names_the_vendor_flags():

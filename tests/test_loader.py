@@ -242,7 +242,7 @@ def test_quoted_thousands_with_comma_separator():
 
 
 def test_ambiguous_thousands_resolved_by_the_argument():
-    content = H + '2024-01-02,"4,000","20,000"\n'
+    content = H + '2024-01-02,4000,"20,000"\n'
     assert load(content, thousands=",")[0]["open_interest"].tolist() == [20000.0]
     assert load(content, decimal=",")[0]["open_interest"].tolist() == [20.0]
 

@@ -100,11 +100,48 @@ def test_a_cut_last_line_is_noted_on_the_diagnostic_path_too():
 def test_prices_a_power_of_ten_too_large_are_refused_with_the_scale_that_fixes_them():
     cents = H + "2024-01-02,400025,20000\n2024-01-03,400150,20010\n"
     assert refused(cents) == ("the buffer line 2, column 'futures_price': prices around 400088 are not index points "
-                              "(this loader takes 50 to 20,000), e.g. '400025.0'; they look 2 power(s) of ten too "
+                              "(this loader takes 500 to 20,000), e.g. '400025.0'; they look 2 power(s) of ten too "
                               "large: pass price_scale=1e-2")
     frame, note = load(cents, price_scale=1e-2)
     assert frame["futures_price"].tolist() == [4000.25, 4001.5]
     assert note == "the buffer: prices multiplied by price_scale=1e-2"
+
+
+@pytest.mark.parametrize("rows, level, example, power, scale, right", [
+    # cents of a point divided by 100 twice over (a price written in hundreds of points): 40.0025 is 4000.25
+    ("2024-01-02,40.0025,20000\n2024-01-03,40.015,20010\n", "40.0087", "40.0025", 2, "1e2", [4000.25, 4001.5]),
+    # a vendor dividing by 10,000: 0.400425 is 4004.25 (times 1e4 it is 4004.2499999999995 before rounding)
+    ("2024-01-02,0.400425,20000\n2024-01-03,0.40045,20010\n", "0.400438", "0.400425", 4, "1e4", [4004.25, 4004.5]),
+    # MES's levels near the ends of its history, each a hundred times too small: the power nearest the middle
+    ("2024-01-02,69.5,20000\n", "69.5", "69.5", 2, "1e2", [6950.0]),
+    ("2024-01-02,21.74,20000\n", "21.74", "21.74", 2, "1e2", [2174.0]),
+    ("2024-01-02,499.75,20000\n", "499.75", "499.75", 1, "1e1", [4997.5]),  # just under the floor
+])
+def test_prices_a_power_of_ten_too_small_are_refused_with_the_scale_that_fixes_them(rows, level, example, power,
+                                                                                   scale, right):
+    assert refused(H + rows) == (f"the buffer line 2, column 'futures_price': prices around {level} are not index "
+                                 f"points (this loader takes 500 to 20,000), e.g. '{example}'; they look {power} "
+                                 f"power(s) of ten too small: pass price_scale={scale}")
+    frame, note = load(H + rows, price_scale=float(scale))
+    assert frame["futures_price"].tolist() == right
+    assert note == f"the buffer: prices multiplied by price_scale={scale}"
+
+
+def test_the_refusal_names_the_first_row_outside_the_range():
+    text = H + "2024-01-02,500,20000\n2024-01-03,40.5,20010\n2024-01-04,41,20020\n"  # 500 is in range
+    assert refused(text).startswith("the buffer line 3, column 'futures_price': prices around 41 are not index points")
+    text = H + "2024-01-02,20000,20000\n2024-01-03,405000,20010\n2024-01-04,410000,20020\n"  # 20,000 is in range
+    assert refused(text).startswith("the buffer line 3, column 'futures_price': prices around 405000 are not index")
+
+
+def test_a_rescaled_price_is_rounded_to_a_billionth_of_a_point():
+    frame, _ = load(H + "2024-01-02,4000.0000000004,20000\n2024-01-03,4000.000000006,20000\n", price_scale=1.0)
+    assert frame["futures_price"].tolist() == [4000.0, 4000.000000006]
+
+
+def test_prices_at_the_bottom_of_the_range_load():
+    frame, _ = load(H + "2024-01-02,500,20000\n")
+    assert frame["futures_price"].tolist() == [500.0]
 
 
 def test_prices_at_the_top_of_the_range_load():
@@ -243,3 +280,34 @@ def test_a_big_plain_file_is_split_by_arrow_not_scanned(monkeypatch):
         warnings.simplefilter("error", DataNote)
         pd.testing.assert_frame_equal(load_market_data(buffer), market, check_freq=False)
     np.testing.assert_array_equal(market["open_interest"].to_numpy(), market["open_interest"].to_numpy())
+
+
+def test_a_missing_text_price_in_a_table_file_is_refused_as_missing():
+    """A table's text column holds a null: it is refused as a missing value, not as 'not a number'."""
+    market = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-02", "2024-01-03"]),
+                           "futures_price": ["4000.25", None], "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet")) == (
+        "the buffer row 2, column 'futures_price': missing value 'None'; fill it in or delete that row")
+
+
+def test_a_missing_text_timestamp_in_a_table_file_is_refused_as_missing():
+    market = pd.DataFrame({"timestamp": ["2024-01-02", None], "futures_price": [4000.25, 4001.5],
+                           "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet")) == (
+        "the buffer row 2, column 'timestamp': missing value 'None'; fill it in or delete that row")
+
+
+def test_a_table_file_time_the_declared_zone_skips_is_refused_quoting_it():
+    market = pd.DataFrame({"timestamp": pd.to_datetime(["2024-03-10 01:30", "2024-03-10 02:30"]),
+                           "futures_price": [4000.25, 4001.5], "open_interest": [20000.0, 20010.0]})
+    assert refused(table_bytes(market, "parquet"), tz="America/New_York") == (
+        "the buffer row 2, column 'timestamp': a clock time that America/New_York skips or repeats at a DST change "
+        "'2024-03-10 02:30:00'; write the timestamps with their UTC offset (e.g. 2024-11-03 01:30-05:00) or in UTC "
+        "with tz='UTC'")
+
+
+def test_a_utf8_bom_before_a_non_ascii_header_needs_no_decoding_note():
+    frame, note = load(b"\xef\xbb\xbf" + "état,timestamp,futures_price,open_interest\nA,2024-01-02,4000.25,20000\n"
+                       .encode("utf-8"))
+    assert list(frame.columns) == ["état", "timestamp", "futures_price", "open_interest"] and note == ""
+

@@ -176,9 +176,9 @@ def test_extra_column_that_is_a_number_only_in_another_convention_stays_text():
 
 # -- value checks -------------------------------------------------------------------------------------------
 
-def test_small_positive_values_are_accepted():
-    frame, _ = load(H + "2024-01-02,0.25,1\n2024-01-03,0.5,2\n")
-    assert frame["futures_price"].tolist() == [0.25, 0.5]
+def test_small_open_interest_and_prices_at_the_floor_are_accepted():
+    frame, _ = load(H + "2024-01-02,500,1\n2024-01-03,500.25,2\n")
+    assert frame["futures_price"].tolist() == [500.0, 500.25]
     assert frame["open_interest"].tolist() == [1.0, 2.0]
 
 
@@ -221,3 +221,24 @@ def test_an_infinite_value_does_not_hide_an_ambiguous_one_above_it():
         load('timestamp,futures_price,open_interest\n2024-01-02,"4,001",100\n2024-01-03,inf,101\n')
     assert str(refusal.value).startswith("the buffer line 2, column 'futures_price': '4,001' reads as 4001 with")
     assert "pass decimal= and thousands= to say which" in str(refusal.value)
+
+
+# -- readings that only the text path decides -----------------------------------------------------------------
+
+def test_a_price_like_4_012_beside_plain_counts_reads_two_ways_and_is_refused():
+    """'4.012' is 4.012, or 4012 with a grouping dot; the open interest (no dot) does not settle it."""
+    assert refusal(H + "2024-01-02,4.012,20000\n") == (
+        "the buffer line 2, column 'futures_price': '4.012' reads as 4.012 with decimal='.', thousands=None and as "
+        "4012 with decimal=',', thousands='.'; pass decimal= and thousands= to say which")
+
+
+def test_undotted_prices_with_currency_signs_read_one_way_without_a_note_on_marks():
+    frame, note = load(H + "2024-01-02,$4000,20000\n2024-01-03,$4001,20010\n")
+    assert frame["futures_price"].tolist() == [4000.0, 4001.0]
+    assert note == "the buffer: dropped currency signs in 'futures_price'"
+
+
+def test_an_extra_column_of_grouped_whole_numbers_stays_whole():
+    frame, _ = load("timestamp,futures_price,open_interest,volume\n2024-01-02,4000.25,20000,\"1,500\"\n"
+                    "2024-01-03,4001.5,20010,\"2,000\"\n", thousands=",")
+    assert frame["volume"].tolist() == [1500, 2000] and frame["volume"].dtype == np.int64

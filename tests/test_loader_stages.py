@@ -217,7 +217,7 @@ def test_mapped_columns_are_parsed_as_numbers_in_the_split():
     assert note == "the buffer: renamed column(s) 'Date'->'timestamp', 'Close'->'futures_price', 'OI'->'open_interest'"
 
 
-@pytest.mark.parametrize("price, kind", [("0.25", float), ("4000", float)])
+@pytest.mark.parametrize("price, kind", [("600.25", float), ("4000", float)])
 def test_small_or_whole_prices_read_the_same_through_either_split(price, kind):
     frame, note = load(H + f"2024-01-02,{price},20000\n")
     assert frame["futures_price"].tolist() == [kind(price)] and note == ""
@@ -471,8 +471,9 @@ def test_a_cut_last_line_after_three_rows_names_its_line_on_the_scan(ending, mon
 
 
 def test_fixed_point_prices_anywhere_in_range_are_told_to_scale_by_1e9():
-    assert refused(H + "2024-01-02,200000000000,20000\n").endswith("pass price_scale=1e-9")  # 200 points
-    assert refused(H + "2024-01-02,50000000000,20000\n").endswith("pass price_scale=1e-9")   # 50 points, the floor
+    assert refused(H + "2024-01-02,2000000000000,20000\n").endswith("pass price_scale=1e-9")  # 2,000 points
+    assert refused(H + "2024-01-02,500000000000,20000\n").endswith("pass price_scale=1e-9")   # 500 points, the floor
+    assert refused(H + "2024-01-02,499000000000,20000\n").endswith("pass price_scale=1e-8")   # 4,990 points
 
 
 def test_two_value_fields_on_the_first_line_mean_no_header():
@@ -535,3 +536,74 @@ def test_a_grouping_dot_value_after_a_plain_one_is_still_ambiguous():
 def test_a_mark_a_pattern_would_misread_is_refused(mark):
     assert refused(TWO_DAYS, thousands=mark) == (f"thousands must be one non-digit character such as '.' or ',', got "
                                                  f"{mark!r}")
+
+
+# -- the fast split: which files are parsed in one typed pass, and which never need the scan -------------------
+
+def split_types(text: str, **options) -> list[str]:
+    """The Arrow types ``read_records`` gives the columns of ``text`` (typed: the one-pass split; string: text)."""
+    from mesbook.data.loading.common import Load, Options
+    from mesbook.data.loading.records import read_records
+    from mesbook.data.loading.source import Text
+
+    records, _ = read_records(Text(text.encode("utf-8")), Load(Options(**options)))
+    return [str(column.type) for column in records.columns]
+
+
+TYPED, TEXT = ["timestamp[ns]", "double", "double"], ["string", "string", "string"]
+
+
+@pytest.mark.parametrize("rows, options, types", [
+    ("2024-01-02,4000.25,20000\n2024-01-03,4001.5,500\n", {}, TYPED),  # the common file (a small integer count too)
+    ("2024-01-02,4000.25,20000\n", {"decimal": "."}, TYPED),
+    ("2024-01-02,999.5,20000\n", {"decimal": "."}, TYPED),  # decimal='.' given: no other reading to rule out
+    ("2024-01-02,999.5,20000\n", {}, TEXT),  # 999.5 might be written with a grouping dot: the text decides
+    ("2024-01-02,1000.5,20000\n", {}, TYPED),  # from 1,000 a dotted value has no grouped reading
+    ("2024-01-02,4000,20000\n", {"decimal": ","}, TEXT),
+    ("2024-01-02,4000,20000\n", {"thousands": ","}, TEXT),
+    ("2024-01-02,inf,20000\n", {}, TEXT),  # refused by the text path, which names it
+    ("2024-01-02,4000.25,20000\n", {"date_format": "%Y-%m-%d"}, ["string", "double", "double"]),
+])
+def test_the_common_file_is_split_in_one_typed_pass(rows, options, types):
+    assert split_types(H + rows, **options) == types
+
+
+def test_a_mapped_header_is_split_in_one_typed_pass():
+    assert split_types("Date,Close,OI\n2024-01-02,4000.25,20000\n",
+                       columns={"timestamp": "Date", "futures_price": " Close ", "open_interest": "OI"}) == TYPED
+    assert split_types("timestamp,Close,open_interest\n2024-01-02,4000.25,20000\n",
+                       columns={"futures_price": "Close"}) == TYPED
+
+
+@pytest.mark.parametrize("text", [
+    "timestamp;futures_price;open_interest\n2024-01-02;4000,25;20000\n2024-01-03;4001,5;20010\n",
+    'timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,"a, b"\n2024-01-03,4001.5,20010,""\n',
+    "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,\n2024-01-03,4001.5,20010,NA\n",
+])
+def test_common_files_never_need_the_scan(text, monkeypatch):
+    """Separators, quoted values and empty or 'NA' fields are split by pyarrow exactly (no fallback to the scan)."""
+    import mesbook.data.loading.records as records
+
+    def no_scan(*args):
+        raise AssertionError("the file went through the diagnostic scan")
+
+    monkeypatch.setattr(records, "scan", no_scan)
+    frame, _ = load(text)
+    assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+
+
+@pytest.mark.parametrize("text, options", [
+    (H + "2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n", {}),  # text split (999.5), no grouped reading
+    (H + "2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n", {"decimal": "."}),
+    ("timestamp,futures_price,open_interest\n2024-01-02,999.5,20000\n2024-01-03,1000.25,20010\n",
+     {"date_format": "%Y-%m-%d"}),
+])
+def test_plain_numbers_split_as_text_are_read_by_arrow_without_deciding_marks(text, options, monkeypatch):
+    import mesbook.data.loader as loader
+
+    def no_marks(*args):
+        raise AssertionError("the numbers took the pandas path that decides the marks")
+
+    monkeypatch.setattr(loader, "number_marks", no_marks)
+    frame, _ = load(text, **options)
+    assert frame["futures_price"].tolist() == [999.5, 1000.25]

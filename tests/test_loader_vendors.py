@@ -118,7 +118,7 @@ def test_databento_prices_renamed_without_the_scale_are_refused_with_it():
     text = csv("timestamp,rtype,publisher_id,instrument_id,open,high,low,futures_price,volume,symbol,open_interest",
                DB_ROWS[0] + ",1817427", DB_ROWS[1] + ",1817430")
     assert refused(text) == ("the buffer line 2, column 'futures_price': prices around 5.1305e+12 are not index points "
-                             "(this loader takes 50 to 20,000), e.g. '5130250000000.0'; they look like fixed-point "
+                             "(this loader takes 500 to 20,000), e.g. '5130250000000.0'; they look like fixed-point "
                              "prices (integers of 1e-9 points, as Databento's raw encoding writes them): pass "
                              "price_scale=1e-9")
     assert load(text, price_scale=1e-9)[0]["futures_price"].tolist() == [5130.25, 5130.75]

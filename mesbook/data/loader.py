@@ -87,8 +87,10 @@ def load_market_data(
     * ``tz`` — the zone of timestamps written **without** an offset (default: already exchange time).
     * ``symbol`` — the one instrument to read from a file holding several; ``roll`` instead builds a
       front-month series: at each timestamp the row with the most ``'open_interest'`` (or ``'volume'``).
-    * ``price_scale`` — a factor every price is multiplied by: prices must be index points, and a file whose
-      prices are off by a power of ten or a fixed-point scale (×1e9) is refused with the factor to pass.
+    * ``price_scale`` — a factor every price is multiplied by (the product rounded to 1e-9 point, so that
+      ``40.0025`` times ``1e2`` is ``4000.25`` exactly): prices must be index points (500 to 20,000), and a file
+      whose prices are a power of ten too large or too small, or in fixed point (×1e9), is refused with the
+      factor to pass.
 
     Timestamps end as **tz-naive America/Chicago time** (CME exchange time), the convention of every
     mesbook function: values with a UTC offset (mixed offsets across a DST change too), zone names, Unix

@@ -153,8 +153,8 @@ def refuse(source: str, lines: Lines, mask, column: str, values, problem: str, f
 
 
 def strip(column: pd.Series) -> pd.Series:
-    """Values as text without surrounding spaces."""
-    return column.astype(str).str.strip()
+    """Values as text without surrounding spaces; a null (a table file's missing text) as ``'None'``, a missing value."""
+    return column.astype(str).str.strip().fillna("None")
 
 
 def char_class(char: str) -> str:

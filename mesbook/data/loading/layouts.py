@@ -10,8 +10,8 @@
   instruments) are refused naming the column that tells them apart and its values; ``symbol=`` reads one,
   ``roll=`` builds a front-month series. ``PrevDayOI`` (CME: the previous trading day's open interest) is
   moved back to the day it counts.
-* **Price scale**: MES prices are index points; prices off by a power of ten or in fixed point (×1e9) are
-  refused with the ``price_scale=`` that rescales them.
+* **Price scale**: MES prices are index points; prices a power of ten too large or too small (cents, a vendor's
+  ÷10,000) or in fixed point (×1e9) are refused with the ``price_scale=`` that rescales them.
 """
 from __future__ import annotations
 
@@ -26,8 +26,13 @@ import pyarrow.compute as pc
 
 from .common import MARKET_COLUMNS, Load
 
-#: Prices this loader takes as index points (MES, ES and the S&P 500 are quoted in the thousands).
-PRICE_RANGE = (50.0, 20_000.0)
+#: Prices this loader takes as index points. MES, ES and the S&P 500 are quoted in the same points; the S&P 500 first
+#: closed above 500 on 24 March 1995, and its lowest close since the E-mini began (1997) is 676.53, on 9 March 2009
+#: (https://en.wikipedia.org/wiki/Closing_milestones_of_the_S%26P_500); 20,000 leaves it room to grow. A file a
+#: power of ten off is told only where it leaves these bounds: ×10 of 1,500 or ÷10 of 6,000 still fit.
+PRICE_RANGE = (500.0, 20_000.0)
+#: Decimals of index points a rescaled price keeps: 1e-9 point is the finest unit vendors write (fixed point).
+PRICE_DECIMALS = 9
 #: Header keys (lower case, letters and digits only) of columns naming a row's instrument.
 SYMBOL_KEYS = ("symbol", "sym", "rawsymbol", "instrumentid", "instrument", "ticker", "contract", "mmy",
                "contractmonth", "deliverymonth", "expiry", "expiration")
@@ -270,7 +275,7 @@ def select_instrument(records, names: list[str], load: Load):
     if symbol is None:
         return records
     column = symbol_column(names, load)
-    if column is None or column not in names:
+    if column is None:  # symbol_column names only columns of names
         raise ValueError(f"symbol={symbol!r} picks rows by the column naming each instrument, and {load.source} has "
                          f"none I know ({records.header}); name it with columns={{'symbol': ...}}")
     values = pc.utf8_trim_whitespace(_text(records.columns[names.index(column)]))
@@ -316,13 +321,13 @@ def several_instruments(load: Load, df: pd.DataFrame, position: int) -> None:
 
 def finish(load: Load, records, names: list[str], df: pd.DataFrame) -> pd.DataFrame:
     """Previous-day open interest moved to its day, the front-month roll, and ``price_scale=``."""
-    source = load.sources.get("open_interest", "")
+    source = load.sources["open_interest"]  # the header stage refused a file without one
     if key(source) in PREVIOUS_DAY_OI:
         df = _previous_day(load, df, source, names)
     if load.options.roll is not None:
         df = _roll(load, df)
-    if load.options.price_scale is not None:
-        df = df.assign(futures_price=df["futures_price"] * load.options.price_scale)
+    if load.options.price_scale is not None:  # rounded to 1e-9 point: 40.0025 x 100 is 4000.25, not 4000.2499999999995
+        df = df.assign(futures_price=(df["futures_price"] * load.options.price_scale).round(PRICE_DECIMALS))
         load.note(f"prices multiplied by price_scale={_scale_text(load.options.price_scale)}")
     return df
 
@@ -358,11 +363,12 @@ def _roll(load: Load, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scale(level: float) -> float:
-    """The factor that brings a price level into :data:`PRICE_RANGE`: 1e-9 (fixed point) if it does, else 10^-k."""
-    if PRICE_RANGE[0] <= level * 1e-9 <= PRICE_RANGE[1]:
+    """The factor that brings a price level out of :data:`PRICE_RANGE` into it: 1e-9 (fixed point) if it does, else
+    the power of ten that brings it nearest the range's middle on a log scale (3,162; the result is 1,000 to 10,000).
+    """
+    if PRICE_RANGE[0] <= level / 1e9 <= PRICE_RANGE[1]:  # divided: 5e11 / 1e9 is 500 exactly, 5e11 * 1e-9 is not
         return 1e-9
-    power = int(np.ceil(np.log10(level / PRICE_RANGE[1])))
-    return 10.0 ** -power
+    return 10.0 ** round(float(np.mean(np.log10(PRICE_RANGE)) - np.log10(level)))
 
 
 def _scale_text(scale: float) -> str:
@@ -376,14 +382,16 @@ def _too_large(level: float) -> bool:
 
 
 def check_scale(load: Load, df: pd.DataFrame) -> None:
-    """Refuse prices above :data:`PRICE_RANGE` (index points), naming the ``price_scale=`` that rescales them."""
+    """Refuse prices outside :data:`PRICE_RANGE` (index points), naming the ``price_scale=`` that rescales them."""
     prices = df["futures_price"]
     level = float(prices.median())
-    if not _too_large(level):
+    low, high = PRICE_RANGE
+    if low <= level <= high:
         return
-    scale = _scale(level)
+    scale, large = _scale(level), _too_large(level)
+    power = int(round(abs(np.log10(scale))))
     why = ("they look like fixed-point prices (integers of 1e-9 points, as Databento's raw encoding writes them)"
-           if scale == 1e-9 else f"they look {int(round(-np.log10(scale)))} power(s) of ten too large")
-    load.refuse((prices > PRICE_RANGE[1]).to_numpy(), "futures_price", prices.map(repr),
-                f"prices around {level:.6g} are not index points (this loader takes {PRICE_RANGE[0]:g} to "
-                f"{PRICE_RANGE[1]:,.0f}), e.g.", f"{why}: pass price_scale={_scale_text(scale)}")
+           if scale == 1e-9 else f"they look {power} power(s) of ten too {'large' if large else 'small'}")
+    load.refuse((prices > high if large else prices < low).to_numpy(), "futures_price", prices.map(repr),
+                f"prices around {level:.6g} are not index points (this loader takes {low:g} to {high:,.0f}), e.g.",
+                f"{why}: pass price_scale={_scale_text(scale)}")

@@ -20,7 +20,7 @@ from .common import MISSING, NUMERIC_COLUMNS, Load, char_class, strip
 
 _CURRENCY = "$€£¥"
 _BOOLEAN = frozenset({"true", "false", "yes", "no"})
-_GROUPED = r"[+-]?\d{1,3}(\.\d{3})+"
+_GROUPED = r"[+-]?[0-9]{1,3}([.][0-9]{3})+"  # [0-9]: Python's re and pandas' Arrow strings alike
 
 
 def number_pattern(decimal: str, thousands: Optional[str]) -> str:
@@ -32,10 +32,8 @@ def number_pattern(decimal: str, thousands: Optional[str]) -> str:
 
 def to_float(values: pd.Series, decimal: str, thousands: Optional[str]) -> pd.Series:
     if thousands is not None:
-        values = values.str.replace(thousands, "", regex=False)
-    if decimal != ".":
-        values = values.str.replace(decimal, ".", regex=False)
-    return pd.to_numeric(values, errors="coerce").astype(float)
+        values = values.str.replace(thousands, "")  # pandas replaces the text as written (regex=False)
+    return pd.to_numeric(values.str.replace(decimal, "."), errors="coerce").astype(float)  # '.' replaces itself
 
 
 def plain_floats(column: pa.ChunkedArray) -> Optional[np.ndarray]:
@@ -55,8 +53,6 @@ def plain_marks(load: Load, columns: list[pa.ChunkedArray]) -> bool:
     options = load.options
     if options.thousands is not None or options.decimal not in (None, "."):
         return False
-    if options.decimal == ".":
-        return True
     for column in columns:  # only a first dotted value like '4.012' (4.012, or 4012 grouped) opens another reading
         if not pa.types.is_string(column.type):
             continue
@@ -76,14 +72,14 @@ def number_marks(load: Load, price: pd.Series, oi: pd.Series) -> tuple[str, Opti
     decimal, thousands = load.options.decimal, load.options.thousands
     values = pd.concat([_clean_numbers(price), _clean_numbers(oi)], ignore_index=True)
     lower = values.str.lower()
-    values = values[~lower.isin(MISSING | _BOOLEAN) & ~lower.str.contains("inf", regex=False)]
+    values = values[~lower.isin(MISSING | _BOOLEAN) & ~lower.str.contains("inf")]
     if decimal is not None:
         return decimal, thousands
-    has_comma = values.str.contains(",", regex=False).any()
+    has_comma = values.str.contains(",").any()
     candidates = [(".", thousands)] if not has_comma else [(".", ","), (",", thousands), (",", ".")]
-    dotted = values[values.str.contains(".", regex=False)]
+    dotted = values[values.str.contains("[.]")]
     if not has_comma and len(dotted) and re.fullmatch(_GROUPED, dotted.iloc[0]) and \
-            dotted.str.fullmatch(_GROUPED.replace(r"\d", "[0-9]")).all():
+            dotted.str.fullmatch(_GROUPED).all():
         candidates.append((",", "."))  # "4.012" alone: 4.012, or 4012 with a European digit-group dot
     if thousands is not None:
         # none is left only for thousands='.' (with no comma nor grouping dot): the decimal mark is then ','
@@ -126,14 +122,10 @@ def numbers(load: Load, column: pd.Series, name: str, decimal: str, thousands: O
     cleaned = text.str.strip(_CURRENCY).str.strip()
     if (cleaned != text).any():
         load.note(f"dropped currency signs in {name!r}")
-    infinite = lower.str.contains("inf", regex=False).to_numpy()
+    infinite = lower.str.contains("inf").to_numpy()
     if infinite.any():
         load.refuse(infinite, name, text, "infinite value", "replace it with a finite number")
-    if decimal == "." and thousands is None:  # the plain case: pandas' own parser
-        numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
-        valid = numbers.notna().to_numpy()
-    else:
-        valid = cleaned.str.fullmatch(number_pattern(decimal, thousands)).to_numpy()
+    valid = cleaned.str.fullmatch(number_pattern(decimal, thousands)).to_numpy()
     if not valid.all():
         bad = cleaned[~valid]
         hint = "pass decimal= and thousands= with the file's marks, e.g. decimal=',', thousands='.'"
@@ -142,7 +134,7 @@ def numbers(load: Load, column: pd.Series, name: str, decimal: str, thousands: O
         elif not bad.str.contains("[0-9]").any():
             hint = "it must be a number: fix or delete that row"
         load.refuse(~valid, name, text, "not a number", hint)
-    return numbers if decimal == "." and thousands is None else to_float(cleaned, decimal, thousands)
+    return to_float(cleaned, decimal, thousands)
 
 
 def extra(column: pa.ChunkedArray, series, decimal: str, thousands: Optional[str]) -> pd.Series:
@@ -150,7 +142,7 @@ def extra(column: pa.ChunkedArray, series, decimal: str, thousands: Optional[str
     if not pa.types.is_string(column.type):
         return series()
     try:
-        return pd.Series(pc.cast(column, pa.int64()).to_numpy(), dtype="int64")
+        return pd.Series(pc.cast(column, pa.int64()).to_numpy())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     if decimal == "." and thousands is None:
@@ -170,5 +162,5 @@ def _extra_text(column: pd.Series, decimal: str, thousands: Optional[str]) -> pd
         if numbers.notna().sum() == len(present):
             whole = numbers.dropna()
             return numbers.astype("int64") if numbers.notna().all() and (whole == whole.round()).all() \
-                and not present.str.contains(decimal, regex=False).any() else numbers
+                and not present.str.contains(char_class(decimal)).any() else numbers
     return text

@@ -163,7 +163,7 @@ def _decode(data: bytes, load: Load) -> Text:
             line = data[: exc.start].count(b"\n") + 1
             raise ValueError(f"{load.source} line {line} cannot be decoded with encoding={encoding!r} ({exc.reason}); "
                              "pass the file's real encoding, e.g. encoding='latin-1'") from exc
-        return Text(text.encode("utf-8"))
+        return Text(text.encode())
     head = data[:400]
     detected = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     if detected is None and len(head) >= 4 and head.count(0) * 3 >= len(head):  # UTF-16 text without a BOM
@@ -178,5 +178,5 @@ def _decode(data: bytes, load: Load) -> Text:
         except UnicodeDecodeError:
             continue
         load.note(f"decoded as {name} (pass encoding= if that is wrong)")  # not UTF-8: that returned above
-        return Text(text.encode("utf-8"))
+        return Text(text.encode())
     raise ValueError(f"{load.source} cannot be decoded as {detected}; pass the file's encoding with encoding=")
