@@ -321,7 +321,7 @@ def several_instruments(load: Load, df: pd.DataFrame, position: int) -> None:
 
 def finish(load: Load, records, names: list[str], df: pd.DataFrame) -> pd.DataFrame:
     """Previous-day open interest moved to its day, the front-month roll, and ``price_scale=``."""
-    source = load.sources["open_interest"]  # the header stage refused a file without one
+    source = load.sources.get("open_interest", "")  # none in a prices-only file that open_interest= completes
     if key(source) in PREVIOUS_DAY_OI:
         df = _previous_day(load, df, source, names)
     if load.options.roll is not None:
