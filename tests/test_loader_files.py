@@ -367,3 +367,14 @@ def test_a_stray_quote_is_refused_in_a_file_whose_first_byte_is_a_quote():
 def test_a_file_of_cr_line_ends_ending_in_one_has_no_cut_line_note():
     frame, note = load("\r".join([H[:-1], "2024-01-02,4000,20000", "2024-01-03,4001,20010", ""]))
     assert frame["open_interest"].tolist() == [20000.0, 20010.0] and note == ""
+
+
+def test_the_separator_is_sniffed_from_the_first_50_lines_only():
+    # no separator in lines 1-50 repeats alike, so ',' is read; line 51's quoted fields are never looked at
+    assert refused("x;y\n" + "z\n" * 49 + '"a";"b"\n') == (
+        "the buffer line 51: ',' expected after '\"'; check the quotes on that line")
+
+
+def test_a_quoted_first_field_on_the_second_line_tells_the_separator():
+    assert refused('x;y\n"a";b\nz\nz\nz\n').startswith(
+        "the buffer line 3 has 1 fields but the header (line 1) has 2: 'x', 'y'. A value holding the separator ';'")
