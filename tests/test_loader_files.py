@@ -378,3 +378,27 @@ def test_the_separator_is_sniffed_from_the_first_50_lines_only():
 def test_a_quoted_first_field_on_the_second_line_tells_the_separator():
     assert refused('x;y\n"a";b\nz\nz\nz\n').startswith(
         "the buffer line 3 has 1 fields but the header (line 1) has 2: 'x', 'y'. A value holding the separator ';'")
+
+
+# -- the source stage: the 64 KiB head it checks for emptiness, UTF-16 found from the first 400 bytes ---------------
+
+def test_a_character_cut_at_the_end_of_the_64_kib_head_is_read():
+    start = H[:-1] + ",note\n2024-01-02,4000,20000,"
+    cut = "\u00e9" * ((65536 - len(start)) // 2 + 1)  # 'é' is 2 bytes: one of them straddles byte 65,536
+    text = start + ("a" if (65536 - len(start)) % 2 == 0 else "") + cut + "\n2024-01-03,4001,20010,x\n"
+    frame, _ = load(text)
+    assert frame["futures_price"].tolist() == [4000.0, 4001.0] and frame["note"].tolist()[1] == "x"
+
+
+@pytest.mark.parametrize("euros, loads", [(66, True), (67, False)])
+def test_utf16_without_a_bom_is_found_when_a_third_of_the_first_400_bytes_are_zero(euros, loads):
+    # big-endian: each ASCII character is a zero byte and its code, '\u20ac' (20 AC) has no zero byte;
+    # 38 + (162 - euros) zero bytes in the first 400: 134 (402 >= 400) is UTF-16, 133 (399 < 400) is not
+    text = H[:-1] + "," + "\u20ac" * euros + "\n" + "".join(f"2024-01-{d:02d},{4000 + d},{20000 + d},x\n" for d in
+                                                              range(2, 12))
+    data = text.encode("utf-16-be")
+    assert data[:400].count(0) == 200 - euros and data[400] == 0
+    if loads:
+        assert load(data)[0]["futures_price"].tolist()[:2] == [4002.0, 4003.0]
+    else:
+        assert refused(data).startswith("the buffer is not a text CSV file (it holds binary data)")
