@@ -294,3 +294,111 @@ def test_the_note_points_at_the_callers_line():
     (note,) = [w for w in caught if issubclass(w.category, loader.DataNote)]
     assert note.filename != loader.__file__
     assert "_pytest" not in note.filename and "pluggy" not in note.filename
+
+
+# -- the records stage: the head it sniffs, the header line, which files the Arrow split reads -------------------
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize("data, head", [
+    (b"a,b\n" * (MIB // 4), "a,b\n" * (MIB // 4)),                 # exactly the head's size: read whole
+    (b"a,b\n" * (MIB // 4) + b"c", "a,b\n" * (MIB // 4 - 1) + "a,b"),  # longer: cut at its last line break
+    (b"a,b\r" * (MIB // 4) + b"c", "a,b\r" * (MIB // 4 - 1) + "a,b"),
+    (b"x" * (MIB + 1), "x" * MIB),                                 # no line break in it: all of it
+    (b"\n" + b"x" * MIB, "\n" + "x" * (MIB - 1)),                  # a break only at its first byte: all of it
+    (b"a\n" + b"x" * MIB, "a"),                                    # a break at its second byte: the first line
+    (b"a" + "\u00e9".encode() * (MIB // 2), "a" + "\u00e9" * (MIB // 2 - 1)),  # a character cut at its end: left out
+])
+def test_the_head_is_the_first_mib_cut_at_its_last_line_break(data, head):
+    from mesbook.data.loading.records import _head
+    from mesbook.data.loading.source import Text
+
+    assert _head(Text(data)) == head
+
+
+def test_a_text_column_is_arrow_backed_text_with_nan_for_a_missing_value():
+    import numpy as np
+    import pyarrow as pa
+
+    from mesbook.data.loading.records import Records
+
+    series = Records(["note"], [pa.chunked_array([pa.array(["a", None, "b"])])]).series(0)
+    assert series.dtype == pd.StringDtype("pyarrow", na_value=np.nan)
+    assert series.iloc[0] == "a" and series.iloc[1] is np.nan and series.iloc[2] == "b"
+
+
+def test_only_the_four_separators_are_sniffed():
+    assert refused("aXbXc\n1X2X3\n4X5X6\n").startswith(
+        "the buffer is missing column(s) ['timestamp', 'futures_price', 'open_interest']; its header has ['aXbXc']")
+
+
+def test_a_file_without_a_header_line_counts_its_rows_from_line_1():
+    assert refused("2024-01-02,4000,20000\n2024-01-03,-1,20010\n",
+                   names=["timestamp", "futures_price", "open_interest"]).startswith(
+        "the buffer line 2, column 'futures_price': must be > 0")
+
+
+def test_a_header_line_longer_than_the_head_is_split_whole():
+    # 20 names of 120,000 characters: the head's first MiB ends inside the 9th, so its first line has 12 fields,
+    # and the rest of the header line (12 fields too) would read as a first row of the 12 fields a row has
+    names = ",".join(f"{i:02d}" + "A" * 119_998 for i in range(20))
+    text = H[:-1] + "," + names + "\n2024-01-02,4000,20000" + ",a" * 9 + "\n"
+    assert refused(text).startswith("the buffer line 2 has 12 fields but the header (line 1) has 23: ")
+
+
+def test_a_header_whose_quoted_name_spans_two_lines_is_split_whole():
+    text = H[:-1] + ',"a\nb",c,d,e\n2024-01-02,4000,20000,x\n'
+    assert refused(text).startswith("the buffer line 3 has 4 fields but the header (line 1) has 7: ")
+
+
+@pytest.mark.parametrize("last", ["note ", "MAX"])
+def test_the_last_header_name_keeps_its_spaces_and_letters(last):
+    frame, _ = load(H[:-1] + f",{last}\n2024-01-02,4000,20000,a\n2024-01-03,4001,20010,b\n")
+    assert list(frame.columns) == ["timestamp", "futures_price", "open_interest", last]
+    assert frame[last].tolist() == ["a", "b"]
+
+
+def test_a_stray_quote_is_refused_in_a_file_whose_first_byte_is_a_quote():
+    assert refused('"timestamp",futures_price,open_interest,note\n2024-01-02,4000,20000,"a"b\n') == (
+        "the buffer line 2: ',' expected after '\"'; check the quotes on that line")
+
+
+def test_a_file_of_cr_line_ends_ending_in_one_has_no_cut_line_note():
+    frame, note = load("\r".join([H[:-1], "2024-01-02,4000,20000", "2024-01-03,4001,20010", ""]))
+    assert frame["open_interest"].tolist() == [20000.0, 20010.0] and note == ""
+
+
+def test_the_separator_is_sniffed_from_the_first_50_lines_only():
+    # no separator in lines 1-50 repeats alike, so ',' is read; line 51's quoted fields are never looked at
+    assert refused("x;y\n" + "z\n" * 49 + '"a";"b"\n') == (
+        "the buffer line 51: ',' expected after '\"'; check the quotes on that line")
+
+
+def test_a_quoted_first_field_on_the_second_line_tells_the_separator():
+    assert refused('x;y\n"a";b\nz\nz\nz\n').startswith(
+        "the buffer line 3 has 1 fields but the header (line 1) has 2: 'x', 'y'. A value holding the separator ';'")
+
+
+# -- the source stage: the 64 KiB head it checks for emptiness, UTF-16 found from the first 400 bytes ---------------
+
+def test_a_character_cut_at_the_end_of_the_64_kib_head_is_read():
+    start = H[:-1] + ",note\n2024-01-02,4000,20000,"
+    cut = "\u00e9" * ((65536 - len(start)) // 2 + 1)  # 'é' is 2 bytes: one of them straddles byte 65,536
+    text = start + ("a" if (65536 - len(start)) % 2 == 0 else "") + cut + "\n2024-01-03,4001,20010,x\n"
+    frame, _ = load(text)
+    assert frame["futures_price"].tolist() == [4000.0, 4001.0] and frame["note"].tolist()[1] == "x"
+
+
+@pytest.mark.parametrize("euros, loads", [(66, True), (67, False)])
+def test_utf16_without_a_bom_is_found_when_a_third_of_the_first_400_bytes_are_zero(euros, loads):
+    # big-endian: each ASCII character is a zero byte and its code, '\u20ac' (20 AC) has no zero byte;
+    # 38 + (162 - euros) zero bytes in the first 400: 134 (402 >= 400) is UTF-16, 133 (399 < 400) is not
+    text = H[:-1] + "," + "\u20ac" * euros + "\n" + "".join(f"2024-01-{d:02d},{4000 + d},{20000 + d},x\n" for d in
+                                                              range(2, 12))
+    data = text.encode("utf-16-be")
+    assert data[:400].count(0) == 200 - euros and data[400] == 0
+    if loads:
+        assert load(data)[0]["futures_price"].tolist()[:2] == [4002.0, 4003.0]
+    else:
+        assert refused(data).startswith("the buffer is not a text CSV file (it holds binary data)")

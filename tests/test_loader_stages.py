@@ -568,6 +568,10 @@ def test_the_common_file_is_split_in_one_typed_pass(rows, options, types):
     assert split_types(H + rows, **options) == types
 
 
+def test_a_semicolon_file_is_split_in_one_typed_pass():
+    assert split_types(H.replace(",", ";") + "2024-01-02;4000.25;20000\n") == TYPED
+
+
 def test_a_mapped_header_is_split_in_one_typed_pass():
     assert split_types("Date,Close,OI\n2024-01-02,4000.25,20000\n",
                        columns={"timestamp": "Date", "futures_price": " Close ", "open_interest": "OI"}) == TYPED
@@ -579,6 +583,9 @@ def test_a_mapped_header_is_split_in_one_typed_pass():
     "timestamp;futures_price;open_interest\n2024-01-02;4000,25;20000\n2024-01-03;4001,5;20010\n",
     'timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,"a, b"\n2024-01-03,4001.5,20010,""\n',
     "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,\n2024-01-03,4001.5,20010,NA\n",
+    'timestamp,"futures_price","open_interest"\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n',
+    "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,caf\u00e9\n2024-01-03,4001.5,20010,th\u00e9\n",
+    "timestamp,futures_price,open_interest\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n,,\n,,\n",
 ])
 def test_common_files_never_need_the_scan(text, monkeypatch):
     """Separators, quoted values and empty or 'NA' fields are split by pyarrow exactly (no fallback to the scan)."""
