@@ -151,18 +151,56 @@ def test_verdict_table_rows_come_from_the_studies():
     assert table["what the book measured"].str.contains("one bar later").any()  # the split gradient rung
 
 
-def test_every_quoted_claim_is_in_the_article_word_for_word():
-    """A claim's quoted words (between “ and ”) appear in the article, whitespace aside."""
-    import re
+def _quote_record():
+    """tools/register_quotes.py, imported from the repository (it is a tool, not part of the package)."""
+    import importlib.util
     from pathlib import Path
 
-    article = Path("/work/shared/seed/article.txt")
-    if not article.exists():
-        pytest.skip("the source article is not on this machine")
-    text = " ".join(article.read_text(encoding="utf-8").split())
-    for claim in canonical.CLAIMS.values():
-        for quote in re.findall(r"“([^”]+)”", claim.says):
-            assert " ".join(quote.split()) in text, quote
+    path = Path(__file__).resolve().parents[1] / "tools" / "register_quotes.py"
+    spec = importlib.util.spec_from_file_location("register_quotes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_quoted_claim_is_recorded_from_the_article_with_its_place():
+    """Every quote of a claim was found in the article, word for word, in the section the claim names.
+
+    The article is not shipped, so this reads tests/article_quotes.json: what tools/register_quotes.py recorded
+    where the article was (each quote's SHA-256 and the sections holding it). A quote edited, added or moved to
+    another section without re-running the tool against the article fails here, on any machine."""
+    import json
+
+    tool = _quote_record()
+    recorded = json.loads(tool.RECORD.read_text(encoding="utf-8"))["quotes"]
+    seen = set()
+    for name, claim in canonical.CLAIMS.items():
+        for quote in tool.quotes(claim.says):
+            key = tool.fingerprint(quote)
+            seen.add(key)
+            assert key in recorded, f"claim {name!r}: “{quote}” was never found in the article (tools/register_quotes.py)"
+            assert claim.where.split(",")[0] in recorded[key], (name, claim.where, recorded[key])
+    assert seen == set(recorded), "article_quotes.json records quotes no claim makes: re-run tools/register_quotes.py"
+
+
+def test_the_quote_record_is_what_the_article_gives():
+    """Where the article is present, the record is exactly what the tool derives from it (so it was not typed)."""
+    import json
+
+    tool = _quote_record()
+    if not tool.ARTICLE.exists():
+        pytest.skip("the source article is not on this machine; the record above was checked against it")
+    assert tool.record(tool.ARTICLE.read_text(encoding="utf-8")) == json.loads(tool.RECORD.read_text(encoding="utf-8"))
+
+
+def test_the_quote_tool_refuses_a_quote_the_article_does_not_hold_and_finds_places():
+    tool = _quote_record()
+    text = "Part 1: Start\nopening words\n1.1. First\nthe first body of text\nConclusion: end\nfinal text here\n"
+    places = tool.sections(text)
+    assert places["Part 1.1"] == "1.1. First the first body of text"
+    assert places["Conclusion"].endswith("final text here") and "Part 1" in places
+    with pytest.raises(ValueError, match="does not hold"):
+        tool.record("nothing the claims quote")
 
 
 def test_the_verdict_table_shows_every_cell_whole():
