@@ -23,6 +23,10 @@ MARKET_COLUMNS: tuple[str, str, str] = ("timestamp", "futures_price", "open_inte
 #: an OI step (contracts per bar).
 ARTICLE_PRICE_DRIFT, ARTICLE_PRICE_VOLATILITY = 0.1, 1.5
 ARTICLE_OI_DRIFT, ARTICLE_OI_VOLATILITY = 10.0, 100.0
+#: Where the article's walks start, and the floors they never go below: index points for the price,
+#: contracts for open interest.
+ARTICLE_PRICE_START, ARTICLE_PRICE_FLOOR = 4000.0, 100.0
+ARTICLE_OI_START, ARTICLE_OI_FLOOR = 20000.0, 1000.0
 
 
 def validate_market_data(df: pd.DataFrame) -> pd.DataFrame:
@@ -51,12 +55,14 @@ def article_walks(
     ``draw`` is a normal sampler called as ``draw(loc=, scale=, size=)`` (NumPy's global
     ``np.random.normal`` or a ``Generator``'s ``normal``): first the price steps N(``price_drift``,
     ``price_volatility``) points, then the OI steps N(``oi_drift``, ``oi_volatility``) contracts. The
-    price starts at 4,000 points and never falls below 100; open interest starts at 20,000 contracts and
-    never falls below 1,000. Nothing is validated here.
+    price starts at :data:`ARTICLE_PRICE_START` points and never falls below :data:`ARTICLE_PRICE_FLOOR`; open
+    interest starts at :data:`ARTICLE_OI_START` contracts and never falls below :data:`ARTICLE_OI_FLOOR`. Nothing is
+    validated here.
     """
     price_steps = draw(loc=price_drift, scale=price_volatility, size=num_periods)
     oi_steps = draw(loc=oi_drift, scale=oi_volatility, size=num_periods)
-    return np.maximum(4000 + np.cumsum(price_steps), 100), np.maximum(20000 + np.cumsum(oi_steps), 1000)
+    return (np.maximum(ARTICLE_PRICE_START + np.cumsum(price_steps), ARTICLE_PRICE_FLOOR),
+            np.maximum(ARTICLE_OI_START + np.cumsum(oi_steps), ARTICLE_OI_FLOOR))
 
 
 def market_frame(timestamps: pd.DatetimeIndex, futures_price: np.ndarray, open_interest: np.ndarray) -> pd.DataFrame:
@@ -64,5 +70,6 @@ def market_frame(timestamps: pd.DatetimeIndex, futures_price: np.ndarray, open_i
     return pd.DataFrame({"timestamp": timestamps, "futures_price": futures_price, "open_interest": open_interest})
 
 
-__all__ = ["ARTICLE_OI_DRIFT", "ARTICLE_OI_VOLATILITY", "ARTICLE_PRICE_DRIFT", "ARTICLE_PRICE_VOLATILITY",
+__all__ = ["ARTICLE_OI_DRIFT", "ARTICLE_OI_FLOOR", "ARTICLE_OI_START", "ARTICLE_OI_VOLATILITY", "ARTICLE_PRICE_DRIFT",
+           "ARTICLE_PRICE_FLOOR", "ARTICLE_PRICE_START", "ARTICLE_PRICE_VOLATILITY",
            "MARKET_COLUMNS", "article_walks", "business_days", "market_frame", "validate_market_data"]

@@ -14,11 +14,13 @@ from ..article.market import simulate_with_drift
 from ..core.oi import LEDGER_TRADES, oi_ledger
 from ..article.simulation import run_article
 from ..article.signals import crossings
-from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
+from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL
 from ..data.real import find_unit_breaks, load_cftc_open_interest
+from ..formatting import usd
 from ..studies.audit import lookahead_table
 from ..studies.luck import seed_sweep
 from ..studies.samples import SEED_SWEEP
+from ..studies.worked import CONTRACT as _ex, LOOKAHEAD_EXERCISE as _bump
 from .base import Question, active_seed, book_market, register
 
 
@@ -90,24 +92,31 @@ def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None) ->
                                      price_drift=price_drift)["open_interest"].iloc[-1])
 
 
+def _put_pnl() -> float:
+    """Chapter 1's put, bought at the example entry and closed at ``put_close`` (mesbook.studies.worked), dollars."""
+    return _payoff(-1, _ex.strike, _ex.put_close, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER)
+
+
 register(
     # Chapter 1
-    Question("ch1.atm_tie", "Futures trade at 4512.5, exactly halfway between two strikes. Which strike does "
-             "get_atm_strike choose?", lambda seed: get_atm_strike(4512.5), "float",
+    Question("ch1.atm_tie", f"Futures trade at {_ex.tie:g}, exactly halfway between two strikes. Which strike does "
+             "get_atm_strike choose?", lambda seed: get_atm_strike(_ex.tie), "float",
              "Divide by 5. What does Python's round() do with a number that ends in .5?",
-             "902.5 rounds to 902 (even), and 902 × 5 = 4510: ties go to the even multiple.", unit="points",
-             seeded=False),
-    Question("ch1.put_pnl", "You buy the ATM put at 4503.25 (strike 4505) for the article's premium and close it "
-             "with futures at 4490. What is the P&L in dollars?",
-             lambda seed: _payoff(-1, get_atm_strike(4503.25), 4490.0, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER),
-             "float",
+             f"{_ex.tie / STRIKE_INTERVAL:g} rounds to {get_atm_strike(_ex.tie) / STRIKE_INTERVAL:g} (even), and "
+             f"{get_atm_strike(_ex.tie) / STRIKE_INTERVAL:g} × {STRIKE_INTERVAL:g} = {get_atm_strike(_ex.tie):g}: ties go to "
+             "the even multiple.", unit="points", seeded=False),
+    Question("ch1.put_pnl", f"You buy the ATM put at {_ex.entry:g} (strike {_ex.strike:g}) for the article's premium "
+             f"and close it with futures at {_ex.put_close:g}. What is the P&L in dollars?",
+             lambda seed: _put_pnl(), "float",
              "Intrinsic value is strike − price in points; multiply by $5 and subtract $12.50.",
-             "(4505 − 4490) × $5 − $12.50 = $62.50.", tolerance=0.005, unit="dollars", seeded=False),
-    Question("ch1.breakeven", "With a premium of 4 points, at what futures price does a call struck at 4505 break "
-             "even when it is closed?", lambda seed: _breakeven(4505.0, 4.0), "float",
-             "At breakeven the intrinsic value exactly pays back the premium, both in points.",
-             "The call must be 4 points in the money: 4505 + 4 = 4509.", tolerance=0.01, unit="points",
+             f"({_ex.strike:g} − {_ex.put_close:g}) × $5 − $12.50 = {usd(_put_pnl())}.", tolerance=0.005, unit="dollars",
              seeded=False),
+    Question("ch1.breakeven", f"With a premium of {_ex.dearer_premium:g} points, at what futures price does a call "
+             f"struck at {_ex.strike:g} break even when it is closed?",
+             lambda seed: _breakeven(_ex.strike, _ex.dearer_premium), "float",
+             "At breakeven the intrinsic value exactly pays back the premium, both in points.",
+             f"The call must be {_ex.dearer_premium:g} points in the money: {_ex.strike:g} + {_ex.dearer_premium:g} = "
+             f"{_ex.strike + _ex.dearer_premium:g}.", tolerance=0.01, unit="points", seeded=False),
     # Chapter 2
     Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar. By how many contracts "
              "does the final open interest change?",
@@ -129,11 +138,13 @@ register(
              "crossing of the averages appear?", lambda seed: _first_crossing(seed, 5, 30), "int",
              "Bars are numbered from 0. When does a 5-bar average first exist?",
              "Bar 4 = short window − 1: the average appears there and 'crosses' the long one, still 0.", repeats=True),
-    Question("ch3.lookahead", "Seed 7: add 600 contracts to the open interest of bar 201 only. By how many "
-             "contracts does the gradient at bar 200 move?",
-             lambda seed: float(lookahead_table(book_market(seed), bar=200, bump=600.0).loc["oi_gradient", "moved by"]),
+    Question("ch3.lookahead", f"Seed 7: add {_bump.contracts:g} contracts to the open interest of bar {_bump.bumped} "
+             f"only. By how many contracts does the gradient at bar {_bump.bar} move?",
+             lambda seed: float(lookahead_table(book_market(seed), bar=_bump.bar, bump=_bump.contracts)
+                                .loc["oi_gradient", "moved by"]),
              "float", "numpy.gradient at bar i is (OI[i+1] − OI[i−1]) / 2.",
-             "By 600 / 2 = 300: bar 200 reads bar 201, a value it could not know yet.", tolerance=1e-6,
+             f"By {_bump.contracts:g} / 2 = {_bump.contracts / 2:g}: bar {_bump.bar} reads bar {_bump.bumped}, a value "
+             "it could not know yet.", tolerance=1e-6,
              unit="contracts", repeats=True),
     Question("ch3.gradient_window", "Seed 7: how many indicator values change when gradient_window goes from 5 "
              "to 20?", lambda seed: _cells_changed_by_gradient_window(seed, 20), "int",

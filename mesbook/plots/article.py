@@ -25,6 +25,7 @@ from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED, STRIKE_INTERVA
 from ..options.calendar import option_expiries
 from ..results import SimulationResult
 from ..studies.audit import bump_open_interest
+from ..studies.worked import CONTRACT, LOOKAHEAD
 from . import text as words
 from .base import (
     COLORS,
@@ -40,7 +41,7 @@ from .base import (
 )
 
 
-def payoff_figure(strike: float = 4505.0, premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER,
+def payoff_figure(strike: float = CONTRACT.strike, premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER,
                   half_width: float = 40.0) -> BookFigure:
     """P&L at exit, in dollars, of a long call and a long put struck at ``strike`` (index points).
 
@@ -84,7 +85,7 @@ def set_payoff(fig: Figure, strike: float, premium_points: float, half_width: fl
 
 
 def atm_strike_figure(low: float = 4495.0, high: float = 4515.0,
-                      strike_interval: float = STRIKE_INTERVAL, example: float = 4503.25) -> BookFigure:
+                      strike_interval: float = STRIKE_INTERVAL, example: float = CONTRACT.entry) -> BookFigure:
     """``get_atm_strike`` as a staircase over futures prices from ``low`` to ``high`` (index points).
 
     Prices exactly halfway between two strikes are marked: they go to the *even* multiple of the
@@ -334,7 +335,8 @@ def warmup_figure(frame: pd.DataFrame, bars: int = 40) -> BookFigure:
                                      defined_from(long), up, down))
 
 
-def lookahead_figure(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0, around: int = 4) -> BookFigure:
+def lookahead_figure(data: pd.DataFrame, bar: int = LOOKAHEAD.bar, bump: float = LOOKAHEAD.contracts,
+                     around: int = 4) -> BookFigure:
     """Change the OI of bar ``bar`` + 1 only, and watch bar ``bar``'s gradient move (look-ahead)."""
     bumped = bump_open_interest(data, bar + 1, bump)
     before, after = calculate_indicators(data), calculate_indicators(bumped)

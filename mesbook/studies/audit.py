@@ -40,6 +40,7 @@ from ..parallel import chunk
 from ..results import SimulationResult
 from ..validation import check_frame, check_int
 from .keywords import workers_of
+from .worked import LOOKAHEAD
 
 Strategy = Callable[[pd.DataFrame], Any]
 # Relative jitter of scrambled values: wide, so that the altered future moves either way from bar t.
@@ -234,7 +235,7 @@ def bump_open_interest(data: pd.DataFrame, bar: int, contracts: float) -> pd.Dat
     bumped["open_interest"] = oi
     return bumped
 
-def lookahead_table(data: pd.DataFrame, bar: int = 100, bump: float = 1000.0) -> pd.DataFrame:
+def lookahead_table(data: pd.DataFrame, bar: int = LOOKAHEAD.bar, bump: float = LOOKAHEAD.contracts) -> pd.DataFrame:
     """What bar ``bar``'s indicators read when only the *next* bar's OI is changed by ``bump``.
 
     Returns one row per indicator with its value at ``bar`` before and after the change (contracts).

@@ -28,6 +28,7 @@ from ..core.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT
 from ..core.signals import BUY_CODE, SELL_CODE, labels_from_codes
 from ..engine.decisions import SignalCache
 from ..formatting import usd
+from ..studies.worked import CONTRACT
 from .base import Explorer
 from .controls import float_slider, int_slider, window_controls, window_problem
 from .twin import Axis, slider_axis
@@ -38,7 +39,8 @@ class PayoffExplorer(Explorer):
 
     half_width = 40.0
 
-    def __init__(self, strike: float = 4505.0, premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER):
+    def __init__(self, strike: float = CONTRACT.strike,
+                 premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER):
         controls = {
             "strike": float_slider("strike (points)", strike, 4400.0, 4600.0, STRIKE_INTERVAL),
             "premium": float_slider("premium (points)", premium_points, 0.25, 10.0, 0.25),
@@ -68,7 +70,8 @@ class PayoffExplorer(Explorer):
                 "put breaks even at": f"{strike - premium:,.2f} points"}
 
 
-def payoff_explorer(strike: float = 4505.0, premium_points: float = 2.5) -> PayoffExplorer:
+def payoff_explorer(strike: float = CONTRACT.strike,
+                    premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER) -> PayoffExplorer:
     """Sliders for the strike and the premium (index points) of the chapter 1 payoff diagram."""
     return PayoffExplorer(strike, premium_points)
 
