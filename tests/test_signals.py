@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
-from mesbook.article.signals import crossing_bars, crossings, signal_bars, signal_table
+from mesbook.article.signals import confirmed_by, crossing_bars, crossings, signal_bars, signal_table
 from mesbook.core.signals import codes_from_labels
 from benchmarks.article_loop import loop_indicators, loop_signals
 
@@ -85,3 +85,20 @@ def test_signal_table_and_signal_bars_agree_with_signals():
     bars = signal_bars(frame)
     assert list(bars.index[:2]) == [9, 29] and list(bars["signal"][:2]) == ["BUY", "SELL"]
     assert len(bars) == counts["BUY"] + counts["SELL"]
+
+
+def test_confirmed_by_names_the_condition_that_agreed_with_each_signal():
+    frame = pd.DataFrame({"oi_change": [1.0, 2.0, -3.0, 4.0, -1.0, 0.0],
+                          "oi_gradient": [0.0, 1.5, 0.5, -2.0, -0.5, 0.2],
+                          "signal": ["HOLD", "BUY", "SELL", "BUY", "SELL", "BUY"]})
+    reasons = confirmed_by(frame)
+    assert list(reasons.index) == [1, 2, 3, 4, 5]
+    assert list(reasons) == ["both", "change", "change", "both", "gradient"]
+
+
+def test_the_book_market_has_signals_confirmed_by_one_condition_alone():
+    frame = generate_signals(calculate_indicators(simulate_market_data(500, seed=7)))
+    reasons = confirmed_by(frame)
+    bars = signal_bars(frame)
+    alone = bars.loc[reasons[reasons == "gradient"].index]
+    assert len(alone) and (alone["change"] * alone["signal"].map({"BUY": 1, "SELL": -1}) <= 0).all()

@@ -8,7 +8,7 @@
 
 The rule itself works on plain arrays (:func:`mesbook.core.signals.signal_codes`, shared with the
 engine); :func:`generate_signals` is the article's function around it. :func:`crossings`,
-:func:`signal_table` and :func:`signal_bars` read its result for chapters 3 and 4.
+:func:`signal_table`, :func:`signal_bars` and :func:`confirmed_by` read its result for chapters 3 and 4.
 """
 from __future__ import annotations
 
@@ -82,4 +82,19 @@ def signal_bars(frame: pd.DataFrame) -> pd.DataFrame:
     }, index=pd.Index(acting.index, name="bar"))
 
 
-__all__ = ["crossing_bars", "crossings", "generate_signals", "signal_bars", "signal_table"]
+def confirmed_by(frame: pd.DataFrame) -> pd.Series:
+    """For each bar with a BUY or SELL, which momentum condition agreed with its side: "both", "change" or
+    "gradient" (the rule needs one of the two). A BUY needs the change or the gradient above zero, a SELL below.
+
+    ``frame`` needs the indicator and ``signal`` columns; the result is indexed by ``bar``, like :func:`signal_bars`.
+    A signal confirmed by the gradient alone is one the look-ahead made: the centred gradient reads the next bar.
+    """
+    acting = frame[frame["signal"].astype(str) != "HOLD"]
+    side = np.where(acting["signal"].astype(str).to_numpy() == "BUY", 1.0, -1.0)
+    change = np.sign(acting["oi_change"].to_numpy(dtype=float)) == side
+    gradient = np.sign(acting["oi_gradient"].to_numpy(dtype=float)) == side
+    return pd.Series(np.select([change & gradient, change], ["both", "change"], "gradient"),
+                     index=pd.Index(acting.index, name="bar"), name="confirmed by")
+
+
+__all__ = ["confirmed_by", "crossing_bars", "crossings", "generate_signals", "signal_bars", "signal_table"]
