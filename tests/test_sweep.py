@@ -154,8 +154,8 @@ def test_sweep_leaders_lists_the_top_and_the_article():
 
 
 def test_neighbour_contrast_on_a_hand_built_grid():
-    table = pd.DataFrame({"short": [4, 4, 4, 4, 4, 6], "long": [10, 20, 30, 40, 50, 30], "gradient": 5,
-                          "net_pnl": [-5.0, -1.0, 3.0, 9.0, 2.0, -7.0]})
+    table = pd.DataFrame({"short": [4, 4, 4, 4, 4, 6], "long": [50, 20, 30, 40, 10, 30], "gradient": 5,
+                          "net_pnl": [2.0, -1.0, 3.0, 9.0, -5.0, -7.0]})  # not in window order
     out = neighbour_contrast(table)
     assert list(out.index) == ["nearest", "nearest below zero"]
     assert out.loc["nearest", ["short", "long"]].tolist() == [4, 30]  # 30 and 50 tie at 10 away: the shorter
