@@ -8,7 +8,7 @@
    30, divided by the speed-up that ``jobs=2`` measured on a sample of four chapter-1 notebooks. The
    output says which numbers are measured and which extrapolated.
 3. **Repeats.** For every seed-dependent question: how often the book's answer (seed 7) is right, and how
-   often two classmates' answers agree, over 300 student seeds — except the slowest question (chapter 9's
+   often two classmates' answers agree, over ``mesbook.classroom.repeats.CLASS_SIZE`` student seeds — except the slowest question (chapter 9's
    realism ladder, 40 markets per seed), measured over a smaller class that the output names. ``MESBOOK_BENCH_SEEDS`` and ``MESBOOK_BENCH_SLOW_SEEDS`` change
    the two class sizes.
 """
@@ -26,7 +26,7 @@ from mesbook.classroom.dispatch import grade_class
 from mesbook.classroom.grader import GradeSettings, Submission, grade_submission
 from mesbook.classroom.handouts import key_notebook
 from mesbook.classroom.notebooks import chapter_paths, read_chapter
-from mesbook.classroom.repeats import TARGET_PERCENT, repeat_rates, seeded_questions
+from mesbook.classroom.repeats import CLASS_SIZE, TARGET_PERCENT, repeat_rates, seeded_questions
 from mesbook.classroom.runner import run_notebook
 from mesbook.classroom.seeds import student_seed
 
@@ -102,7 +102,7 @@ def throughput(sandboxed: dict[str, float], gain: float) -> None:
 
 
 def repeats() -> None:
-    seeds = int(os.environ.get("MESBOOK_BENCH_SEEDS", "300"))
+    seeds = int(os.environ.get("MESBOOK_BENCH_SEEDS", CLASS_SIZE))
     slow_seeds = int(os.environ.get("MESBOOK_BENCH_SLOW_SEEDS", "30"))
     keys = [key for key in seeded_questions() if key not in SLOW]
     for title, chosen, n in ((f"over {seeds} student seeds", keys, seeds),

@@ -3,7 +3,7 @@
 :func:`usd` is the only money formatter of mesbook: figures, tables, explorer messages and exercises all
 use it (figures with ``escape=True``, so that matplotlib shows the dollar sign instead of reading
 mathtext). :func:`format_p` writes a p-value for a table or a title, :func:`duration_text` a length of
-time ("30 minutes", "1-minute"). :class:`Prose` holds the numbers a chapter's paragraphs quote, as the
+time ("30 minutes", "1-minute"), :func:`grid_text` an evenly spaced grid ("2, 4, …, 20"). :class:`Prose` holds the numbers a chapter's paragraphs quote, as the
 text they show.
 """
 from __future__ import annotations
@@ -64,6 +64,17 @@ def duration_text(seconds: float, adjective: bool = False) -> str:
     if adjective:
         return f"{number}-{name}"
     return f"{number} {name}{'' if count == 1 else 's'}"
+
+
+def grid_text(values) -> str:
+    """An evenly spaced grid of numbers as a reader writes it: its first two values, an ellipsis and its last
+    ("2, 4, …, 20"); a grid of three values or fewer is written out ("10, 30"). Other grids raise ValueError."""
+    values = [float(v) for v in values]
+    steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+    if not values or len(steps) > 1 or steps and min(steps) <= 0:
+        raise ValueError(f"values: {values!r} is not an increasing, evenly spaced grid; write it out instead")
+    shown = values if len(values) <= 3 else [values[0], values[1], None, values[-1]]
+    return ", ".join("…" if v is None else f"{v:g}" for v in shown)
 
 
 class FullTable(pd.DataFrame):
@@ -136,4 +147,4 @@ def glue_text(name: str, text: str) -> None:
     display({GLUE_PREFIX + key: data for key, data in bundle.items()}, raw=True, metadata=metadata)
 
 
-__all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "FullTable", "full_table", "usd"]
+__all__ = ["EVAL_ROLE", "MINUS", "Prose", "duration_text", "format_p", "FullTable", "full_table", "grid_text", "usd"]

@@ -6,7 +6,7 @@ import pytest
 
 from mesbook import formatting
 
-from mesbook.formatting import format_p, usd
+from mesbook.formatting import format_p, grid_text, usd
 
 
 def test_usd_signs_separators_and_decimals():
@@ -103,3 +103,12 @@ def test_duration_text_uses_the_largest_unit_filled(seconds, noun, adjective):
 def test_duration_text_refuses_what_is_no_duration(bad):
     with pytest.raises(ValueError, match="seconds"):
         formatting.duration_text(bad)
+
+
+def test_grid_text_writes_an_even_grid_with_an_ellipsis():
+    assert grid_text((2, 4, 6, 8, 10, 12, 14, 16, 18, 20)) == "2, 4, …, 20"
+    assert grid_text(range(10, 61, 5)) == "10, 15, …, 60"
+    assert grid_text([10, 30]) == "10, 30" and grid_text([0.5, 1.0, 1.5]) == "0.5, 1, 1.5"
+    for bad in ([1, 2, 4, 8], [3, 2, 1], []):
+        with pytest.raises(ValueError, match="evenly spaced"):
+            grid_text(bad)

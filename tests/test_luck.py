@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mesbook as mb
-from mesbook.studies.luck import best_pairs, seed_sweep, sweep_summary
+from mesbook.studies.luck import HALF_NORMAL_MEAN, best_pairs, fair_breakeven_days, seed_sweep, sweep_summary
 from mesbook.studies.sweep import SWEEP_LONGS, SWEEP_SHORTS
 
 
@@ -112,3 +112,17 @@ def test_lead_mechanism_ranks_the_lead_against_each_cause():
     assert np.isnan(lead["rho held"]) and lead["mean held"] == 0.0
     with pytest.raises(ValueError, match="same markets"):
         lead_mechanism(first, second.iloc[:3])
+
+
+def test_the_half_normal_mean_is_what_an_at_the_money_option_pays_on_average():
+    moves = np.random.default_rng(5).standard_normal(400_000)
+    assert np.maximum(moves, 0).mean() == pytest.approx(HALF_NORMAL_MEAN, abs=0.003)
+    assert HALF_NORMAL_MEAN == pytest.approx(0.3989423, abs=1e-7)
+
+
+def test_fair_breakeven_days_on_hand_built_cases():
+    assert fair_breakeven_days(1.0, 1.0) == pytest.approx(2 * np.pi)  # (1 / (1 / √(2π)))²
+    assert fair_breakeven_days(2.0, 1.0) == pytest.approx(8 * np.pi)  # twice the premium: four times as long
+    assert fair_breakeven_days() == pytest.approx((2.5 * np.sqrt(2 * np.pi) / 1.5) ** 2)  # the article's option
+    with pytest.raises(ValueError, match="premium_points"):
+        fair_breakeven_days(0.0, 1.0)

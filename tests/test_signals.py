@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
-from mesbook.article.signals import crossing_bars, crossings, signal_bars, signal_table
+from mesbook.article.signals import confirmed_by, crossing_bars, crossings, named_signals, signal_bars, signal_table
 from mesbook.core.signals import codes_from_labels
 from benchmarks.article_loop import loop_indicators, loop_signals
 
@@ -85,3 +85,36 @@ def test_signal_table_and_signal_bars_agree_with_signals():
     bars = signal_bars(frame)
     assert list(bars.index[:2]) == [9, 29] and list(bars["signal"][:2]) == ["BUY", "SELL"]
     assert len(bars) == counts["BUY"] + counts["SELL"]
+
+
+def test_confirmed_by_names_the_condition_that_agreed_with_each_signal():
+    frame = pd.DataFrame({"oi_change": [1.0, 2.0, -3.0, 4.0, -1.0, 0.0],
+                          "oi_gradient": [0.0, 1.5, 0.5, -2.0, -0.5, 0.2],
+                          "signal": ["HOLD", "BUY", "SELL", "BUY", "SELL", "BUY"]})
+    reasons = confirmed_by(frame)
+    assert list(reasons.index) == [1, 2, 3, 4, 5]
+    assert list(reasons) == ["both", "change", "change", "both", "gradient"]
+
+
+def test_named_signals_on_a_hand_built_frame():
+    frame = pd.DataFrame({"timestamp": pd.date_range("2024-01-01", periods=8, freq="D"),
+                          "open_interest": np.arange(100.0, 108.0),
+                          "oi_long_sma": [0.0, 0.0, 0.0, 5.0, 5.0, 5.0, 5.0, 5.0],
+                          "oi_change": [0.0, 1.0, 0.0, -1.0, 0.0, -2.0, -1.0, 0.0],
+                          "oi_gradient": [0.0, 1.0, 0.0, -1.0, 0.0, 1.0, 2.0, 0.0],
+                          "signal": ["HOLD", "BUY", "HOLD", "SELL", "HOLD", "BUY", "SELL", "HOLD"]})
+    named = named_signals(frame)
+    assert named["bar"].to_dict() == {"warm_first": 1, "warm_last": 3, "first_real": 5, "change": 6, "gradient": 5}
+    assert named.loc["gradient", "confirmed by"] == "gradient" and named.loc["warm_first", "date"] == "2024-01-02"
+    assert list(named_signals(frame.assign(signal="HOLD")).index) == []  # no signal, no row, no error
+
+
+def test_the_book_market_names_its_warm_up_and_one_condition_signals():
+    frame = generate_signals(calculate_indicators(simulate_market_data(500, seed=7)))
+    named = named_signals(frame)
+    assert named.loc[["warm_first", "warm_last"], "bar"].tolist() == [9, 29]  # short window - 1, long window - 1
+    for by in ("change", "gradient"):
+        row = named.loc[by]
+        side = 1 if row["signal"] == "BUY" else -1
+        agrees = {"change": row["change"] * side > 0, "gradient": row["gradient"] * side > 0}
+        assert agrees[by] and not agrees["gradient" if by == "change" else "change"]

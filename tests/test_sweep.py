@@ -10,6 +10,7 @@ from mesbook.engine.settings import ARTICLE, REALISTIC
 from mesbook.studies.sweep import (
     SWEEP_LONGS,
     SWEEP_SHORTS,
+    neighbour_contrast,
     resolve_statistic,
     statistic_column,
     sweep_heatmap,
@@ -150,3 +151,13 @@ def test_sweep_leaders_lists_the_top_and_the_article():
     assert tuple(leaders.iloc[-1][["short", "long"]]) == (10, 30)
     assert list(leaders["net P&L ($)"]) == [5.0, 4.0, 1.0]
     assert list(leaders["share of pairs it beats (%)"]) == [100.0, 75.0, 0.0]
+
+
+def test_neighbour_contrast_on_a_hand_built_grid():
+    table = pd.DataFrame({"short": [4, 4, 4, 4, 4, 6], "long": [50, 20, 30, 40, 10, 30], "gradient": 5,
+                          "net_pnl": [2.0, -1.0, 3.0, 9.0, -5.0, -7.0]})  # not in window order
+    out = neighbour_contrast(table)
+    assert list(out.index) == ["nearest", "nearest below zero"]
+    assert out.loc["nearest", ["short", "long"]].tolist() == [4, 30]  # 30 and 50 tie at 10 away: the shorter
+    assert out.loc["nearest below zero", ["long", "net_pnl"]].tolist() == [20, -1.0]  # not 6/30: another row
+    assert list(neighbour_contrast(table.assign(net_pnl=table["net_pnl"].abs())).index) == ["nearest"]

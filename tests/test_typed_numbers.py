@@ -38,7 +38,8 @@ BOOK = REPO / "book"
 
 #: Names with digits in them: not numbers the book claims.
 NAMES: tuple[str, ...] = ("S&P 500", "Black-76", "GARCH(1,1)", "Nasdaq-100", "WCAG 2.1", "Python 3.11", "E-mini",
-                          "jupyter-book 1", "MyST-NB", "Micro E-mini", "1.x", "Okabe", "ISO 8601", "UTF-8")
+                          "jupyter-book 1", "MyST-NB", "Micro E-mini", "1.x", "Okabe", "ISO 8601", "UTF-8",
+                          "SHA-256")
 
 #: Numbers allowed in prose although typed, each with its reason (kept small; every entry is a definition or a
 #: convention, not a result).

@@ -8,7 +8,8 @@
 
 The rule itself works on plain arrays (:func:`mesbook.core.signals.signal_codes`, shared with the
 engine); :func:`generate_signals` is the article's function around it. :func:`crossings`,
-:func:`signal_table` and :func:`signal_bars` read its result for chapters 3 and 4.
+:func:`signal_table`, :func:`signal_bars`, :func:`confirmed_by` and :func:`named_signals` read its result for chapters 3
+and 4.
 """
 from __future__ import annotations
 
@@ -82,4 +83,42 @@ def signal_bars(frame: pd.DataFrame) -> pd.DataFrame:
     }, index=pd.Index(acting.index, name="bar"))
 
 
-__all__ = ["crossing_bars", "crossings", "generate_signals", "signal_bars", "signal_table"]
+def confirmed_by(frame: pd.DataFrame) -> pd.Series:
+    """For each bar with a BUY or SELL, which momentum condition agreed with its side: "both", "change" or
+    "gradient" (the rule needs one of the two). A BUY needs the change or the gradient above zero, a SELL below.
+
+    ``frame`` needs the indicator and ``signal`` columns; the result is indexed by ``bar``, like :func:`signal_bars`.
+    A signal confirmed by the gradient alone is one the look-ahead made: the centred gradient reads the next bar.
+    """
+    acting = frame[frame["signal"].astype(str) != "HOLD"]
+    side = np.where(acting["signal"].astype(str).to_numpy() == "BUY", 1.0, -1.0)
+    change = np.sign(acting["oi_change"].to_numpy(dtype=float)) == side
+    gradient = np.sign(acting["oi_gradient"].to_numpy(dtype=float)) == side
+    return pd.Series(np.select([change & gradient, change], ["both", "change"], "gradient"),
+                     index=pd.Index(acting.index, name="bar"), name="confirmed by")
+
+
+def named_signals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The signals chapter 4's paragraphs name, one row each, with the columns of :func:`signal_bars`, ``bar`` and
+    ``confirmed by`` (:func:`confirmed_by`). Rows, by name:
+
+    * ``warm_first`` and ``warm_last``: the first and the last signal up to the bar where the long average appears
+      (the zero fill's crossings);
+    * ``change`` and ``gradient``: the first signal that the change alone, or the gradient alone, let through;
+    * ``first_real``: the first signal after the bar where the long average appears.
+
+    A row is left out when no signal fits it (a short market, another seed).
+    """
+    bars = signal_bars(frame).join(confirmed_by(frame))
+    long_from = defined_from(frame["oi_long_sma"].to_numpy())
+    warm, real = bars[bars.index <= long_from], bars[bars.index > long_from]
+    picks = {"warm_first": warm.head(1), "warm_last": warm.tail(1), "first_real": real.head(1),
+             "change": bars[bars["confirmed by"] == "change"].head(1),
+             "gradient": bars[bars["confirmed by"] == "gradient"].head(1)}
+    rows = [rows.reset_index().assign(name=name) for name, rows in picks.items() if len(rows)]
+    if not rows:
+        return bars.reset_index().iloc[:0].set_index(pd.Index([], name="name"))
+    return pd.concat(rows).set_index("name")
+
+
+__all__ = ["confirmed_by", "named_signals", "crossing_bars", "crossings", "generate_signals", "signal_bars", "signal_table"]

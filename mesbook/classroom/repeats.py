@@ -31,6 +31,8 @@ from .seeds import student_seed
 
 #: The share (percent) under which a seed-dependent question counts as not repeating.
 TARGET_PERCENT: float = 5.0
+#: How many student seeds the repeat table reads by default (the tool, ``make bench`` and the instructor's guide).
+CLASS_SIZE: int = 300
 
 
 def class_seeds(n: int, salt: Optional[str] = None) -> list[int]:
@@ -61,7 +63,7 @@ def _answers(seed: int, keys: Sequence[str]) -> dict[str, Any]:
     return {key: solution(key, seed) for key in keys}
 
 
-def repeat_rates(keys: Optional[Sequence[str]] = None, n: int = 300, n_jobs: int = 1) -> pd.DataFrame:
+def repeat_rates(keys: Optional[Sequence[str]] = None, n: int = CLASS_SIZE, n_jobs: int = 1) -> pd.DataFrame:
     """One row per question (default: :func:`seeded_questions`) over a class of ``n``: the book's answer
     right (%), two classmates agree (%), off-by-one mistakes called the book's answer (%, count questions
     only), the number of distinct right answers, and ``repeats`` as marked."""
@@ -86,7 +88,7 @@ def repeat_rates(keys: Optional[Sequence[str]] = None, n: int = 300, n_jobs: int
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    n = int(argv.pop(0)) if argv and argv[0].isdigit() else 300
+    n = int(argv.pop(0)) if argv and argv[0].isdigit() else CLASS_SIZE
     table = repeat_rates(argv or None, n, n_jobs=-1)
     print(f"over {n} student seeds (target: under {TARGET_PERCENT:g} % unless the question repeats by design)")
     print(table.round(1).to_string())

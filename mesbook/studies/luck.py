@@ -5,10 +5,12 @@ by default), optionally with coin-flip sides; :func:`sweep_summary` reduces one 
 numbers (runs, share profitable, median, worst and best net P&L in dollars); :func:`paired_difference`
 asks whether two sweeps differ by more than luck (:mod:`mesbook.estimates`); :func:`best_pairs` finds the
 best window pair of each seeded market on the chapter 8 grid (:data:`mesbook.studies.samples.SWEEP_SHORTS`
-× :data:`~mesbook.studies.samples.SWEEP_LONGS`).
+× :data:`~mesbook.studies.samples.SWEEP_LONGS`); :func:`fair_breakeven_days` says why the article's options are
+cheap: how long an at-the-money option must be held, on average, to pay its fixed premium back.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Optional
 
@@ -16,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..article.simulation import entry_moneyness, run_article, run_trading_simulation
-from ..constants import FUTURES_MULTIPLIER
+from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
+from ..core.market import ARTICLE_PRICE_VOLATILITY
 from ..estimates import estimate, one_sided_t_test
 from .memo import Memo
 from .samples import BEST_PAIRS_SEEDS, SEED_SWEEP, SWEEP_LONGS, SWEEP_SHORTS, book_market
@@ -159,4 +162,25 @@ def lead_mechanism(first: pd.DataFrame, second: pd.DataFrame) -> pd.Series:
     return pd.Series(out)
 
 
-__all__ = ["LEAD_CAUSES", "best_pairs", "lead_mechanism", "paired_difference", "seed_sweep", "sweep_summary"]
+#: The mean of max(0, Z) for a standard normal Z, 1 / √(2π): what an at-the-money option pays on average, per
+#: standard deviation of a driftless normal move of the price until it is closed.
+HALF_NORMAL_MEAN: float = 1 / math.sqrt(2 * math.pi)
+
+
+def fair_breakeven_days(premium_points: float = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER,
+                        daily_volatility: float = ARTICLE_PRICE_VOLATILITY) -> float:
+    """Days an at-the-money option must be held for its mean payoff to equal its premium, both in points.
+
+    On a driftless normal walk with ``daily_volatility`` points a day, the move over *h* days has a standard
+    deviation of ``daily_volatility`` × √h, and the option pays on average :data:`HALF_NORMAL_MEAN` times that:
+    the premium is paid back at h = (premium / (HALF_NORMAL_MEAN × daily_volatility))². Defaults: the article's
+    fixed premium (2.5 points) and its price walk's step (1.5 points a day).
+    """
+    if not (premium_points > 0 and daily_volatility > 0):
+        raise ValueError(f"premium_points and daily_volatility must be > 0, got {premium_points!r} and "
+                         f"{daily_volatility!r}")
+    return (premium_points / (HALF_NORMAL_MEAN * daily_volatility)) ** 2
+
+
+__all__ = ["HALF_NORMAL_MEAN", "LEAD_CAUSES", "best_pairs", "fair_breakeven_days", "lead_mechanism", "paired_difference",
+           "seed_sweep", "sweep_summary"]

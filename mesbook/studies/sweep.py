@@ -32,7 +32,8 @@ from ..parallel import chunk
 from ..validation import check_frame, check_int, check_number
 from .keywords import workers_of
 
-__all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
+__all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "neighbour_contrast", "resolve_statistic", "sweep_heatmap",
+           "sweep_windows", "window_grid"]
 
 #: Short names for the statistics people sweep most; any row label of ``compute_stats`` works too.
 STATISTIC_ALIASES: dict[str, str] = {"net_pnl": "Net P&L [$]", "sharpe": "Sharpe Ratio", "trades": "# Trades"}
@@ -226,3 +227,20 @@ def sweep_leaders(table: pd.DataFrame, top: int = 5, statistic: Optional[str] = 
     out[STATISTIC_NAMES.get(statistic, statistic)] = rows[statistic].astype(float).round(2)
     out["share of pairs it beats (%)"] = (100 * (len(ranked) - rows.index) / (len(ranked) - 1)).round(1)
     return out
+
+
+def neighbour_contrast(table: pd.DataFrame, statistic: Optional[str] = None) -> pd.DataFrame:
+    """How the best pair's neighbours on its row of the grid (its short window) compare: the nearest pair, and the
+    nearest pair whose statistic is below zero (nearest in long window; a tie goes to the shorter one).
+
+    Rows ``"nearest"`` and ``"nearest below zero"`` (absent when no pair of the row is below zero), columns
+    ``short``, ``long`` and the statistic. A lone bright cell next to losing ones is more likely luck than a plateau.
+    """
+    statistic = statistic_column(table, statistic)
+    best = table.loc[table[statistic].astype(float).idxmax()]
+    row = table[(table["short"] == best["short"]) & (table["long"] != best["long"])]
+    row = row.assign(_distance=(row["long"] - best["long"]).abs()).sort_values(["_distance", "long"], kind="stable")
+    picks = {"nearest": row.head(1), "nearest below zero": row[row[statistic].astype(float) < 0].head(1)}
+    out = pd.concat([frame.assign(pair=name) for name, frame in picks.items() if len(frame)])
+    return out.set_index("pair")[["short", "long", statistic]]
+
