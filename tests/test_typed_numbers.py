@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -154,13 +152,6 @@ def pages() -> dict[str, list[str]]:
 ALL_ALLOWED = set(ALLOWED) | generated_constants()
 
 
-#: The numbers still typed, per page, when this test was written (tests/typed_numbers_debt.json): the worked
-#: examples of chapters 1 to 5 and the instructor's timings, which predate it. The list may only shrink: a page
-#: must hold exactly these, so a new typed number fails, and a number glued away must leave the list
-#: (``python tests/test_typed_numbers.py --write-debt`` rewrites it after a fix).
-DEBT_FILE = Path(__file__).with_name("typed_numbers_debt.json")
-
-
 def found() -> dict[str, list[str]]:
     """Every typed number of every page, sorted."""
     return {page: sorted(n for text in texts for n in typed_numbers(text, ALL_ALLOWED)) for page, texts in pages().items()}
@@ -168,26 +159,14 @@ def found() -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("page", sorted(pages()))
 def test_no_number_in_the_prose_is_typed(page):
-    debt = json.loads(DEBT_FILE.read_text(encoding="utf-8")).get(page, [])
     typed = []
     for text in pages()[page]:
         for line in cleaned(text).splitlines():
             numbers = typed_numbers(line, ALL_ALLOWED)
             if numbers:
                 typed.append(f"{numbers}: {' '.join(line.split())[:160]}")
-    new = Counter(found()[page]) - Counter(debt)
-    assert not new, (f"{page}: numbers typed by hand: {sorted(new.elements())}; glue them ({{eval}}`prose.name`) "
-                     "from the object that computes them, or say why in ALLOWED:\n" + "\n".join(typed))
-    gone = Counter(debt) - Counter(found()[page])
-    assert not gone, (f"{page}: {sorted(gone.elements())} no longer typed: take them off {DEBT_FILE.name} "
-                      "(python tests/test_typed_numbers.py --write-debt)")
-
-
-def test_the_debt_only_lists_pages_of_the_book_and_no_chapter_from_six_on():
-    debt = json.loads(DEBT_FILE.read_text(encoding="utf-8"))
-    assert set(debt) <= set(pages())
-    assert not [page for page, numbers in debt.items() if numbers and page[:2].isdigit() and int(page[:2]) >= 6
-                and page[:2] != "08"], "chapters 6 and later are generated throughout (chapter 8: being edited elsewhere)"
+    assert not typed, (f"{page}: numbers typed by hand: {found()[page]}; glue them ({{eval}}`prose.name`) "
+                       "from the object that computes them, or say why in ALLOWED:\n" + "\n".join(typed))
 
 
 def test_the_scanner_finds_a_typed_number_and_spares_generated_ones():
@@ -206,9 +185,3 @@ def test_the_scanner_finds_a_typed_number_and_spares_generated_ones():
 def test_the_allowed_list_stays_small_and_explained():
     assert len(ALLOWED) <= 12
     assert all(len(reason) > 15 for reason in ALLOWED.values())
-
-
-if __name__ == "__main__" and "--write-debt" in sys.argv:
-    DEBT_FILE.write_text(json.dumps({p: n for p, n in found().items() if n}, indent=1, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
-    print(f"wrote {DEBT_FILE}")
