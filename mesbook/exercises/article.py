@@ -11,6 +11,7 @@ from ..article.contract import get_atm_strike
 from ..core.contract import payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
 from ..article.market import simulate_with_drift
+from ..core.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT
 from ..core.oi import LEDGER_TRADES, oi_ledger
 from ..article.simulation import run_article
 from ..article.signals import crossings
@@ -48,23 +49,28 @@ def _winners_dollars(seed: int) -> float:
     return float(pnl[pnl > 0].sum())
 
 
-def _first_signal_after_warmup(seed: int) -> str:
-    frame, _ = run_article(book_market(seed))
+def _first_signal_after_warmup(seed: int, short: int, long: int) -> str:
+    """Date of the first signal after the bar on which the long average appears (windows ``short`` and ``long``)."""
+    frame, _ = run_article(book_market(seed), short_sma_window=short, long_sma_window=long)
     warm_end = defined_from(frame["oi_long_sma"].to_numpy())
     acting = np.flatnonzero(frame["signal"].astype(str).to_numpy() != "HOLD")
     return f"{frame['timestamp'].iloc[acting[acting > warm_end][0]]:%Y-%m-%d}"
 
 
-def _cells_changed_by_gradient_window(seed: int, other: int) -> int:
-    a = calculate_indicators(book_market(seed), gradient_window=5)
-    b = calculate_indicators(book_market(seed), gradient_window=other)
+def _cells_changed(seed: int, **other: int) -> int:
+    """How many indicator values of the market of ``seed`` change from the article's windows to ``other`` ones."""
+    a = calculate_indicators(book_market(seed))
+    b = calculate_indicators(book_market(seed), **other)
     columns = ["oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma"]
     return int((a[columns].to_numpy() != b[columns].to_numpy()).sum())
 
 
-def _unit_factor() -> float:
+def _change_in_new_units(day: str, per_old_unit: float) -> float:
+    """Percent change of open interest over the unit break of the CFTC file that ends on ``day``, with the figure
+    before it counted in the new units (``per_old_unit`` new units for one old one)."""
     breaks = find_unit_breaks(load_cftc_open_interest().set_index("as_of")["open_interest"])
-    return float(breaks.loc[pd.Timestamp("2023-05-02"), "factor"])
+    before, after = breaks.loc[pd.Timestamp(day), ["before", "after"]]
+    return float(100 * (after / (per_old_unit * before) - 1))
 
 
 def _profitable_share(premium: float) -> float:
@@ -83,47 +89,56 @@ def _payoff(sign: int, strike: float, exit_price: float, premium_points: float) 
     return float((call if sign > 0 else put)[0])
 
 
-def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None) -> float:
+def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None,
+                              oi_drift: float = ARTICLE_OI_DRIFT) -> float:
     """Final open interest (contracts) of the market of ``seed`` (default: the active seed) with another price
-    drift (chapter 2)."""
-    return float(simulate_with_drift(active_seed() if seed is None else seed,
-                                     price_drift=price_drift)["open_interest"].iloc[-1])
+    drift, and optionally another open-interest drift (chapter 2)."""
+    return float(simulate_with_drift(active_seed() if seed is None else seed, price_drift=price_drift,
+                                     oi_drift=oi_drift)["open_interest"].iloc[-1])
 
 
 register(
     # Chapter 1
-    Question("ch1.atm_tie", "Futures trade at 4512.5, exactly halfway between two strikes. Which strike does "
-             "get_atm_strike choose?", lambda seed: get_atm_strike(4512.5), "float",
-             "Divide by 5. What does Python's round() do with a number that ends in .5?",
-             "902.5 rounds to 902 (even), and 902 × 5 = 4510: ties go to the even multiple.", unit="points",
-             seeded=False),
+    Question("ch1.atm_tie", "On the 10-point grid of longer-dated options, futures trade at 4545, exactly halfway "
+             "between two strikes. Which strike does get_atm_strike(4545, strike_interval=10) choose?",
+             lambda seed: get_atm_strike(4545.0, strike_interval=10.0), "float",
+             "Divide by 10. What does Python's round() do with a number that ends in .5?",
+             "454.5 rounds to 454 (even), and 454 × 10 = 4540: on any grid, ties go to the even multiple, here "
+             "the strike below the price.", unit="points", seeded=False),
     Question("ch1.put_pnl", "You buy the ATM put at 4503.25 (strike 4505) for the article's premium and close it "
-             "with futures at 4490. What is the P&L in dollars?",
-             lambda seed: _payoff(-1, get_atm_strike(4503.25), 4490.0, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER),
+             "with futures at 4491.75. What is the P&L in dollars?",
+             lambda seed: _payoff(-1, get_atm_strike(4503.25), 4491.75, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER),
              "float",
              "Intrinsic value is strike − price in points; multiply by $5 and subtract $12.50.",
-             "(4505 − 4490) × $5 − $12.50 = $62.50.", tolerance=0.005, unit="dollars", seeded=False),
+             "(4505 − 4491.75) × $5 − $12.50 = $53.75.", tolerance=0.005, unit="dollars", seeded=False),
     Question("ch1.breakeven", "With a premium of 4 points, at what futures price does a call struck at 4505 break "
              "even when it is closed?", lambda seed: _breakeven(4505.0, 4.0), "float",
              "At breakeven the intrinsic value exactly pays back the premium, both in points.",
              "The call must be 4 points in the money: 4505 + 4 = 4509.", tolerance=0.01, unit="points",
              seeded=False),
     # Chapter 2
-    Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar. By how many contracts "
-             "does the final open interest change?",
-             lambda seed: float(final_oi_with_price_drift(1.0, seed) - final_oi_with_price_drift(0.1, seed)), "float",
-             "The price and the open interest are drawn from separate random numbers.",
-             "Not at all: the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts", repeats=True),
+    Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar and, at the same time, "
+             "the open-interest drift from 10 to 13 contracts per bar. By how many contracts does the final open "
+             "interest change?",
+             lambda seed: float(final_oi_with_price_drift(1.0, seed, oi_drift=13.0)
+                                - final_oi_with_price_drift(ARTICLE_PRICE_DRIFT, seed, oi_drift=ARTICLE_OI_DRIFT)),
+             "float",
+             "Change one drift at a time with simulate_with_drift(seed, price_drift=..., oi_drift=...) and compare "
+             "the last open interest each time.",
+             "The open-interest drift adds 3 contracts on every bar; the price drift adds nothing: "
+             "the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts", repeats=True),
     Question("ch2.ledger", "In the toy market, Gus buys one contract from Hal, and both open a new position. "
              "What is the open interest after this seventh trade?",
              lambda seed: int(oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1]),
              "int", "After the sixth trade nobody holds a position; a trade where both sides open adds 1.",
              "Two newcomers create one new contract: open interest goes from 0 to 1.", seeded=False),
-    Question("ch2.unit_factor", "In the CFTC file, by what factor does the reported open interest jump from the "
-             "report of 2023-04-25 to that of 2023-05-02? Give two decimals.", lambda seed: _unit_factor(), "float",
-             "Divide the 2023-05-02 figure by the 2023-04-25 figure; find_unit_breaks does it for you.",
-             "About ×5: the report switched units, from full-size contracts to E-mini equivalents.",
-             tolerance=0.0051, seeded=False),
+    Question("ch2.unit_factor", "In the CFTC file, the report of 2023-04-25 counts full-size contracts and the "
+             "report of 2023-05-02 E-mini equivalents, five to one. Counted in E-mini equivalents both weeks, by how "
+             "many percent did open interest change from one report to the next? Give two decimals.",
+             lambda seed: _change_in_new_units("2023-05-02", 5.0), "float",
+             "find_unit_breaks gives both figures (before, after): multiply the one before by 5, then compare.",
+             "An ordinary week's change: the jump of about ×5 in the file is the new unit, and what is left is "
+             "the change in positions.", tolerance=0.0051, unit="%", seeded=False),
     # Chapter 3
     Question("ch3.first_crossing", "Seed 7, short window 5 and long window 30: on which bar does the first "
              "crossing of the averages appear?", lambda seed: _first_crossing(seed, 5, 30), "int",
@@ -136,9 +151,12 @@ register(
              "By 600 / 2 = 300: bar 200 reads bar 201, a value it could not know yet.", tolerance=1e-6,
              unit="contracts", repeats=True),
     Question("ch3.gradient_window", "Seed 7: how many indicator values change when gradient_window goes from 5 "
-             "to 20?", lambda seed: _cells_changed_by_gradient_window(seed, 20), "int",
-             "Compare calculate_indicators(data, gradient_window=5) with gradient_window=20.",
-             "None: the article passes the gradient window along but never uses it.", repeats=True),
+             "to 20 and long_sma_window from 30 to 40, both at once?",
+             lambda seed: _cells_changed(seed, gradient_window=20, long_sma_window=40), "int",
+             "Compare calculate_indicators(data) with calculate_indicators(data, long_sma_window=40, "
+             "gradient_window=20) cell by cell; then change one of the two windows alone.",
+             "Exactly as many as the long window changes on its own: the gradient window adds none, because the "
+             "article passes it along but never uses it.", repeats=True),
     # Chapter 4
     Question("ch4.buy_20_50", "Seed 7, windows 20 and 50: how many bars apart are the bot's signals (BUY or SELL) "
              "on average? Give two decimals.", lambda seed: _mean_signal_gap(seed, 20, 50), "float",
@@ -152,9 +170,10 @@ register(
              "was rejected.",
              "A crossing is rejected when open interest is not already moving its way: the table counts those "
              "crossings, the bars say which they are."),
-    Question("ch4.first_real_signal", "Seed 7: on which date (YYYY-MM-DD) does the first signal fall once both "
-             "averages really exist?", _first_signal_after_warmup, "date",
-             "The long average exists from bar 29; the signal on that bar is still the zero fill at work.",
+    Question("ch4.first_real_signal", "Seed 7, windows 5 and 20: on which date (YYYY-MM-DD) does the first signal "
+             "fall once both averages really exist?", lambda seed: _first_signal_after_warmup(seed, 5, 20), "date",
+             "With a 20-bar long window the long average exists from bar 19; the signal on that bar is still the "
+             "zero fill at work.",
              "The earlier signals come from the warm-up; this is the first one made by two real averages."),
     # Chapter 5
     Question("ch5.winners", "Seed 7, the article's settings: how many dollars do the winning round trips make "
