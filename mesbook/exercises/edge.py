@@ -113,8 +113,7 @@ register(
              "windows: faster windows trade more often, and every trade at a fixed 2.5 points was a gift.",
              tolerance=0.01, unit="dollars",
              why_any_seed="The rung with the most negative change costs the most; on the book's market it is pricing "
-             "the option with the market's own volatility, and faster windows, which trade more often, make that "
-             "rung costlier."),
+             "the option with the market's own volatility, with these windows as with the article's."),
     # Chapter 10
     Question("ch10.constant_vol", "Attribute the REALISTIC run on the realistic seed-7 market again, but with "
              "volatility='constant'. What is the total vega P&L in dollars?", _constant_vol_vega, "float",
