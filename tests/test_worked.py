@@ -35,14 +35,17 @@ def test_the_chapter_one_example_worked_by_hand():
     # A call struck at 4,505 closed at 4,520 is worth 15 points; breakevens 2.5 points either side of the strike.
     assert [texts[k] for k in ("close", "close_points", "breakeven_call", "breakeven_put")] == [
         "4,520", "15", "4,507.5", "4,502.5"]
-    # Exercises: 4,512.5 / 5 = 902.5 → 902 → 4,510; the put at 4,505 closed at 4,490 is worth 15 points, $75.
-    assert [texts[k] for k in ("tie", "tie_ratio", "tie_rounded", "tie_strike")] == ["4,512.5", "902.5", "902", "4,510"]
-    assert [texts[k] for k in ("put_close", "put_points", "put_dollars", "dearer_premium")] == ["4,490", "15", "75", "4"]
+    # Exercises: on a 10-point grid 4,545 / 10 = 454.5 → 454 (even) → 4,540, below the price; the put at 4,505
+    # closed at 4,491.75 is worth 13.25 points, $66.25, and $53.75 after the $12.50 premium.
+    assert [texts[k] for k in ("tie", "tie_interval", "tie_ratio", "tie_rounded", "tie_strike")] == [
+        "4,545", "10", "454.5", "454", "4,540"]
+    assert [texts[k] for k in ("put_close", "put_points", "put_dollars", "put_pnl", "dearer_premium")] == [
+        "4,491.75", "13.25", "66.25", "53.75", "4"]
 
 
 def test_another_example_is_computed_not_copied():
     texts = contract_texts(ContractExample(move=(4100.0, 4090.0), entry=4497.6, halfway=(4512.5, 4517.5), close=4530.0,
-                                           tie=4492.5, put_close=4480.0, dearer_premium=3.0))
+                                           tie=4492.5, tie_interval=5.0, put_close=4480.0, dearer_premium=3.0))
     assert texts["strike"] == "4,500" and texts["move_points"] == "-10"
     assert (texts["half_low_rounded"], texts["half_low_strike"]) == ("902", "4,510")
     assert (texts["half_high_rounded"], texts["half_high_strike"]) == ("904", "4,520")
@@ -59,8 +62,10 @@ def test_the_formats_the_book_writes():
 
 def test_the_example_is_what_the_figures_widgets_and_exercises_use():
     assert CONTRACT.strike == mb.get_atm_strike(CONTRACT.entry) == 4505.0
-    assert exercises.QUESTIONS["ch1.atm_tie"].prompt.startswith(f"Futures trade at {CONTRACT.tie:g},")
-    assert exercises.check("ch1.atm_tie", mb.get_atm_strike(CONTRACT.tie)).correct
+    assert f"futures trade at {CONTRACT.tie:g}," in exercises.QUESTIONS["ch1.atm_tie"].prompt
+    assert f"strike_interval={CONTRACT.tie_interval:g}" in exercises.QUESTIONS["ch1.atm_tie"].prompt
+    assert exercises.check("ch1.atm_tie", mb.get_atm_strike(CONTRACT.tie, strike_interval=CONTRACT.tie_interval)).correct
+    assert not exercises.check("ch1.atm_tie", mb.get_atm_strike(CONTRACT.tie)).correct  # the book's 5-point grid
     call, put = mb.core.contract.payoff_dollars(np.array([CONTRACT.put_close]), CONTRACT.strike, 2.5)
     assert exercises.check("ch1.put_pnl", float(put[0])).correct
     assert exercises.check("ch1.breakeven", CONTRACT.strike + CONTRACT.dearer_premium).correct

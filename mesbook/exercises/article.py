@@ -11,6 +11,7 @@ from ..article.contract import get_atm_strike
 from ..core.contract import payoff_dollars
 from ..article.indicators import calculate_indicators, defined_from
 from ..article.market import simulate_with_drift
+from ..core.market import ARTICLE_OI_DRIFT, ARTICLE_PRICE_DRIFT
 from ..core.oi import LEDGER_TRADES, oi_ledger
 from ..article.simulation import run_article
 from ..article.signals import crossings
@@ -50,23 +51,28 @@ def _winners_dollars(seed: int) -> float:
     return float(pnl[pnl > 0].sum())
 
 
-def _first_signal_after_warmup(seed: int) -> str:
-    frame, _ = run_article(book_market(seed))
+def _first_signal_after_warmup(seed: int, short: int, long: int) -> str:
+    """Date of the first signal after the bar on which the long average appears (windows ``short`` and ``long``)."""
+    frame, _ = run_article(book_market(seed), short_sma_window=short, long_sma_window=long)
     warm_end = defined_from(frame["oi_long_sma"].to_numpy())
     acting = np.flatnonzero(frame["signal"].astype(str).to_numpy() != "HOLD")
     return f"{frame['timestamp'].iloc[acting[acting > warm_end][0]]:%Y-%m-%d}"
 
 
-def _cells_changed_by_gradient_window(seed: int, other: int) -> int:
-    a = calculate_indicators(book_market(seed), gradient_window=5)
-    b = calculate_indicators(book_market(seed), gradient_window=other)
+def _cells_changed(seed: int, **other: int) -> int:
+    """How many indicator values of the market of ``seed`` change from the article's windows to ``other`` ones."""
+    a = calculate_indicators(book_market(seed))
+    b = calculate_indicators(book_market(seed), **other)
     columns = ["oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma"]
     return int((a[columns].to_numpy() != b[columns].to_numpy()).sum())
 
 
-def _unit_factor() -> float:
+def _change_in_new_units(day: str, per_old_unit: float) -> float:
+    """Percent change of open interest over the unit break of the CFTC file that ends on ``day``, with the figure
+    before it counted in the new units (``per_old_unit`` new units for one old one)."""
     breaks = find_unit_breaks(load_cftc_open_interest().set_index("as_of")["open_interest"])
-    return float(breaks.loc[pd.Timestamp("2023-05-02"), "factor"])
+    before, after = breaks.loc[pd.Timestamp(day), ["before", "after"]]
+    return float(100 * (after / (per_old_unit * before) - 1))
 
 
 def _profitable_share(premium: float) -> float:
@@ -85,11 +91,12 @@ def _payoff(sign: int, strike: float, exit_price: float, premium_points: float) 
     return float((call if sign > 0 else put)[0])
 
 
-def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None) -> float:
+def final_oi_with_price_drift(price_drift: float, seed: Optional[int] = None,
+                              oi_drift: float = ARTICLE_OI_DRIFT) -> float:
     """Final open interest (contracts) of the market of ``seed`` (default: the active seed) with another price
-    drift (chapter 2)."""
-    return float(simulate_with_drift(active_seed() if seed is None else seed,
-                                     price_drift=price_drift)["open_interest"].iloc[-1])
+    drift, and optionally another open-interest drift (chapter 2)."""
+    return float(simulate_with_drift(active_seed() if seed is None else seed, price_drift=price_drift,
+                                     oi_drift=oi_drift)["open_interest"].iloc[-1])
 
 
 def _put_pnl() -> float:
@@ -97,20 +104,28 @@ def _put_pnl() -> float:
     return _payoff(-1, _ex.strike, _ex.put_close, OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER)
 
 
+def _tie_strike() -> float:
+    """The strike chapter 1's tie rounds to on its coarser grid (mesbook.studies.worked)."""
+    return get_atm_strike(_ex.tie, strike_interval=_ex.tie_interval)
+
+
 register(
     # Chapter 1
-    Question("ch1.atm_tie", f"Futures trade at {_ex.tie:g}, exactly halfway between two strikes. Which strike does "
-             "get_atm_strike choose?", lambda seed: get_atm_strike(_ex.tie), "float",
-             "Divide by 5. What does Python's round() do with a number that ends in .5?",
-             f"{_ex.tie / STRIKE_INTERVAL:g} rounds to {get_atm_strike(_ex.tie) / STRIKE_INTERVAL:g} (even), and "
-             f"{get_atm_strike(_ex.tie) / STRIKE_INTERVAL:g} × {STRIKE_INTERVAL:g} = {get_atm_strike(_ex.tie):g}: ties go to "
-             "the even multiple.", unit="points", seeded=False),
+    Question("ch1.atm_tie", f"On a grid of strikes {_ex.tie_interval:g} points apart, futures trade at {_ex.tie:g}, "
+             "exactly halfway between two strikes. Which strike does "
+             f"get_atm_strike({_ex.tie:g}, strike_interval={_ex.tie_interval:g}) choose?",
+             lambda seed: get_atm_strike(_ex.tie, strike_interval=_ex.tie_interval), "float",
+             f"Divide by {_ex.tie_interval:g}. What does Python's round() do with a number that ends in .5?",
+             f"{_ex.tie / _ex.tie_interval:g} rounds to {_tie_strike() / _ex.tie_interval:g} (even), and "
+             f"{_tie_strike() / _ex.tie_interval:g} × {_ex.tie_interval:g} = {_tie_strike():g}: on any grid, ties go "
+             f"to the even multiple, here the strike {'below' if _tie_strike() < _ex.tie else 'above'} the price.",
+             unit="points", seeded=False),
     Question("ch1.put_pnl", f"You buy the ATM put at {_ex.entry:g} (strike {_ex.strike:g}) for the article's premium "
              f"and close it with futures at {_ex.put_close:g}. What is the P&L in dollars?",
              lambda seed: _put_pnl(), "float",
              "Intrinsic value is strike − price in points; multiply by $5 and subtract $12.50.",
-             f"({_ex.strike:g} − {_ex.put_close:g}) × $5 − $12.50 = {usd(_put_pnl())}.", tolerance=0.005, unit="dollars",
-             seeded=False),
+             f"({_ex.strike:g} − {_ex.put_close:g}) × $5 − $12.50 = {usd(_put_pnl())}.", tolerance=0.005,
+             unit="dollars", seeded=False),
     Question("ch1.breakeven", f"With a premium of {_ex.dearer_premium:g} points, at what futures price does a call "
              f"struck at {_ex.strike:g} break even when it is closed?",
              lambda seed: _breakeven(_ex.strike, _ex.dearer_premium), "float",
@@ -118,21 +133,28 @@ register(
              f"The call must be {_ex.dearer_premium:g} points in the money: {_ex.strike:g} + {_ex.dearer_premium:g} = "
              f"{_ex.strike + _ex.dearer_premium:g}.", tolerance=0.01, unit="points", seeded=False),
     # Chapter 2
-    Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar. By how many contracts "
-             "does the final open interest change?",
-             lambda seed: float(final_oi_with_price_drift(1.0, seed) - final_oi_with_price_drift(0.1, seed)), "float",
-             "The price and the open interest are drawn from separate random numbers.",
-             "Not at all: the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts", repeats=True),
+    Question("ch2.independence", "Seed 7: raise the price drift from 0.1 to 1.0 point per bar and, at the same time, "
+             "the open-interest drift from 10 to 13 contracts per bar. By how many contracts does the final open "
+             "interest change?",
+             lambda seed: float(final_oi_with_price_drift(1.0, seed, oi_drift=13.0)
+                                - final_oi_with_price_drift(ARTICLE_PRICE_DRIFT, seed, oi_drift=ARTICLE_OI_DRIFT)),
+             "float",
+             "Change one drift at a time with simulate_with_drift(seed, price_drift=..., oi_drift=...) and compare "
+             "the last open interest each time.",
+             "The open-interest drift adds 3 contracts on every bar; the price drift adds nothing: "
+             "the simulated OI never looks at the price.", tolerance=1e-6, unit="contracts", repeats=True),
     Question("ch2.ledger", "In the toy market, Gus buys one contract from Hal, and both open a new position. "
              "What is the open interest after this seventh trade?",
              lambda seed: int(oi_ledger(LEDGER_TRADES + (("Gus", "opens", "Hal", "opens"),))["open interest"].iloc[-1]),
              "int", "After the sixth trade nobody holds a position; a trade where both sides open adds 1.",
              "Two newcomers create one new contract: open interest goes from 0 to 1.", seeded=False),
-    Question("ch2.unit_factor", "In the CFTC file, by what factor does the reported open interest jump from the "
-             "report of 2023-04-25 to that of 2023-05-02? Give two decimals.", lambda seed: _unit_factor(), "float",
-             "Divide the 2023-05-02 figure by the 2023-04-25 figure; find_unit_breaks does it for you.",
-             "About ×5: the report switched units, from full-size contracts to E-mini equivalents.",
-             tolerance=0.0051, seeded=False),
+    Question("ch2.unit_factor", "In the CFTC file, the report of 2023-04-25 counts full-size contracts and the "
+             "report of 2023-05-02 E-mini equivalents, five to one. Counted in E-mini equivalents both weeks, by how "
+             "many percent did open interest change from one report to the next? Give two decimals.",
+             lambda seed: _change_in_new_units("2023-05-02", 5.0), "float",
+             "find_unit_breaks gives both figures (before, after): multiply the one before by 5, then compare.",
+             "An ordinary week's change: the jump of about ×5 in the file is the new unit, and what is left is "
+             "the change in positions.", tolerance=0.0051, unit="%", seeded=False),
     # Chapter 3
     Question("ch3.first_crossing", "Seed 7, short window 5 and long window 30: on which bar does the first "
              "crossing of the averages appear?", lambda seed: _first_crossing(seed, 5, 30), "int",
@@ -147,9 +169,12 @@ register(
              "it could not know yet.", tolerance=1e-6,
              unit="contracts", repeats=True),
     Question("ch3.gradient_window", "Seed 7: how many indicator values change when gradient_window goes from 5 "
-             "to 20?", lambda seed: _cells_changed_by_gradient_window(seed, 20), "int",
-             "Compare calculate_indicators(data, gradient_window=5) with gradient_window=20.",
-             "None: the article passes the gradient window along but never uses it.", repeats=True),
+             "to 20 and long_sma_window from 30 to 40, both at once?",
+             lambda seed: _cells_changed(seed, gradient_window=20, long_sma_window=40), "int",
+             "Compare calculate_indicators(data) with calculate_indicators(data, long_sma_window=40, "
+             "gradient_window=20) cell by cell; then change one of the two windows alone.",
+             "Exactly as many as the long window changes on its own: the gradient window adds none, because the "
+             "article passes it along but never uses it.", repeats=True),
     # Chapter 4
     Question("ch4.buy_20_50", "Seed 7, windows 20 and 50: how many bars apart are the bot's signals (BUY or SELL) "
              "on average? Give two decimals.", lambda seed: _mean_signal_gap(seed, 20, 50), "float",
@@ -163,9 +188,10 @@ register(
              "was rejected.",
              "A crossing is rejected when open interest is not already moving its way: the table counts those "
              "crossings, the bars say which they are."),
-    Question("ch4.first_real_signal", "Seed 7: on which date (YYYY-MM-DD) does the first signal fall once both "
-             "averages really exist?", _first_signal_after_warmup, "date",
-             "The long average exists from bar 29; the signal on that bar is still the zero fill at work.",
+    Question("ch4.first_real_signal", "Seed 7, windows 5 and 20: on which date (YYYY-MM-DD) does the first signal "
+             "fall once both averages really exist?", lambda seed: _first_signal_after_warmup(seed, 5, 20), "date",
+             "With a 20-bar long window the long average exists from bar 19; the signal on that bar is still the "
+             "zero fill at work.",
              "The earlier signals come from the warm-up; this is the first one made by two real averages."),
     # Chapter 5
     Question("ch5.winners", "Seed 7, the article's settings: how many dollars do the winning round trips make "

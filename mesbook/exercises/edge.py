@@ -8,7 +8,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..engine.settings import REALISTIC
+from ..core.windows import Windows
+from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings
 from ..studies.attribution import attribute_pnl
 from ..studies.audit import article_signals, crossover_bars, lookahead_audit
 from ..studies.ladder import ladder_runs, ladder_steps, summarize_ladder
@@ -23,11 +24,15 @@ from .base import Question, book_market, realistic_market, register
 
 #: The planted edges tried in chapter 9's exercise, per-bar Sharpe ratios.
 COUPLING_STEPS: tuple[float, ...] = tuple(round(0.01 * k, 2) for k in range(1, 11))
+#: The faster windows of chapter 9's ladder exercise (the chapter's ladders use the article's 10 and 30).
+FAST_WINDOWS = Windows(5, 20)
+#: The one rule changed in chapter 8's ranking exercise.
+BACKWARD = ARTICLE.replace(gradient="backward")
 
 
 @lru_cache(maxsize=8)
-def _book_sweep(seed: int, statistic: str = "net_pnl") -> pd.DataFrame:
-    return sweep_windows(book_market(seed), SWEEP_SHORTS, SWEEP_LONGS, statistic=statistic)
+def _book_sweep(seed: int, settings: BacktestSettings = ARTICLE) -> pd.DataFrame:
+    return sweep_windows(book_market(seed), SWEEP_SHORTS, SWEEP_LONGS, settings=settings, statistic="net_pnl")
 
 
 @lru_cache(maxsize=8)
@@ -48,8 +53,10 @@ def _random_sides_t(seed: int) -> float:
 
 
 def _costliest_change(seed: int) -> float:
-    """The most negative paired change of the realism ladder (the chapter's sample, realistic generator), dollars."""
-    ladder = summarize_ladder(*ladder_runs(LADDER.replace(seed=seed, generator="realistic")), ladder_steps())
+    """The most negative paired change of the realism ladder (the chapter's sample, realistic generator) with
+    :data:`FAST_WINDOWS`, dollars."""
+    sample = LADDER.replace(seed=seed, generator="realistic")
+    ladder = summarize_ladder(*ladder_runs(sample, windows=FAST_WINDOWS), ladder_steps())
     return float(ladder["change"].min())
 
 
@@ -66,12 +73,15 @@ def _first_leak(seed: int, short: int, long: int) -> int:
 
 register(
     # Chapter 8
-    Question("ch8.article_rank", "Seed 7, the chapter's grid of windows, net P&L: what rank does the article's pair "
-             "10 / 30 take (1 = best)?", lambda seed: sweep_rank(_book_sweep(seed)), "int",
-             "Count the pairs whose net P&L is higher, and add 1; sweep_rank (mesbook.studies.sweep) does it.",
-             "Near the top, but not at it: a dozen pairs did better on this one market, and none of them knew it "
-             "in advance.",
-             why_any_seed="Count the pairs that did better on this one market: none of them knew it in advance."),
+    Question("ch8.article_rank", "Seed 7, the chapter's grid of windows, net P&L, but with the backward gradient "
+             "(ARTICLE.replace(gradient='backward')): what rank does the article's pair 10 / 30 take (1 = best)?",
+             lambda seed: sweep_rank(_book_sweep(seed, BACKWARD)), "int",
+             "sweep_windows(data, samples.SWEEP_SHORTS, samples.SWEEP_LONGS, settings=...), then sweep_rank: the "
+             "pairs whose net P&L is higher, plus 1.",
+             "Far from the top this time: one rule changed, and the ranking of the same pairs on the same market "
+             "moves. None of the pairs knew in advance which rules and which market it would face.",
+             why_any_seed="Compare it with the rank under the article's centred gradient: one rule changed, and "
+             "the ranking of the same pairs on the same market moves."),
     Question("ch8.beat_median", "In the chapter's walk-forward (2,000 bars, folds of 200 + 200), how many dollars more "
              "than the median pair does the chosen pair earn out of sample, added up over the folds?",
              lambda seed: float((_book_walk_forward(seed)["out_of_sample"] - _book_walk_forward(seed)["test_median"]).sum()),
@@ -94,14 +104,16 @@ register(
              "Large, and still no information in the signals: OI drifts up, so the strategy holds calls longer "
              "than puts, and on a price that drifts up that alone beats a coin. A fair benchmark keeps the "
              "strategy's option types.", tolerance=0.005),
-    Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), the rung of the realism ladder "
-             "that lowers the mean net P&L the most: by how many dollars does it change it (the table's change, a "
-             "negative number)?", _costliest_change, "float",
-             "realism_ladder(40, seed=MARKET_SEED, generator='realistic'), column change: its most negative value.",
-             "Pricing the option with the market's own volatility: a fixed 2.5 points is far too cheap at 18 % a "
-             "year, and the article's profit was mostly that gift.", tolerance=0.01, unit="dollars",
+    Question("ch9.costliest_rung", "On the realistic generator (40 seeds, seed 7), with faster windows of 5 and 20 "
+             "bars, the rung of the realism ladder that lowers the mean net P&L the most: by how many dollars does "
+             "it change it (the table's change, a negative number)?", _costliest_change, "float",
+             "realism_ladder(40, seed=MARKET_SEED, generator='realistic', short_sma_window=5, long_sma_window=20), "
+             "column change: its most negative value.",
+             "Pricing the option with the market's own volatility, and it takes more than with the article's "
+             "windows: faster windows trade more often, and every trade at a fixed 2.5 points was a gift.",
+             tolerance=0.01, unit="dollars",
              why_any_seed="The rung with the most negative change costs the most; on the book's market it is pricing "
-             "the option with the market's own volatility."),
+             "the option with the market's own volatility, with these windows as with the article's."),
     # Chapter 10
     Question("ch10.constant_vol", "Attribute the REALISTIC run on the realistic seed-7 market again, but with "
              "volatility='constant'. What is the total vega P&L in dollars?", _constant_vol_vega, "float",
@@ -120,4 +132,5 @@ register(
 
 __all__ = [
     "COUPLING_STEPS",
+    "FAST_WINDOWS",
 ]

@@ -13,17 +13,20 @@ def _caveat_run(seed: int, *keys: str):
     return run_caveats(book_market(seed), list(keys))
 
 
-def _example_greek(row: str, column: str = "dollars") -> float:
-    return float(greeks_table().loc[row, column])
+def _example_greek(row: str, days: int, column: str = "dollars") -> float:
+    """A Greek of the book's example option with ``days`` to expiry instead of its 91 (``greeks_table``)."""
+    return float(greeks_table(days=days).loc[row, column])
 
 
 def _implied_vol_percent(premium: float, days: int) -> float:
     return round(100 * float(implied_volatility(premium, 4000.0, 4000.0, days / 365, 0.04, True)), 4)
 
 
-def _publication_gap_days() -> int:
+def _weeks_used_late() -> int:
+    """Weeks of the publication frame whose figure is used later after its as-of date than most figures are."""
     pub = weekly_market_from_real_data("publication")
-    return int((pub["timestamp"] - pub["as_of"]).dt.days.mode().iloc[0])
+    days = (pub["timestamp"] - pub["as_of"]).dt.days
+    return int((days > days.mode().iloc[0]).sum())
 
 
 register(
@@ -54,22 +57,29 @@ register(
              why_any_seed="Once an option both costs its model price and expires, its time value melts every day "
              "it is held: that is theta, and it is paid on every trade."),
     # Chapter 7
-    Question("ch7.theta_dollars", "The book's example option (futures 4,000, strike 4,000, 91 days, 18 % vol, 4 % "
-             "rate): how many dollars does one MES call lose in a day if nothing else changes?",
-             lambda seed: _example_greek("theta"), "float",
-             "black76_greeks(...).theta_per_day is in points per day; one point is $5.",
-             "About −$3.82 a day: theta per day is −0.76 points, and each point is $5. The loss per day grows "
-             "as expiry comes closer.", tolerance=0.006, unit="dollars", seeded=False),
+    Question("ch7.theta_dollars", "The book's example option three weeks before expiry (futures 4,000, strike 4,000, "
+             "21 days, 18 % vol, 4 % rate): how many dollars does one MES call lose in a day if nothing else "
+             "changes?",
+             lambda seed: _example_greek("theta", 21), "float",
+             "black76_greeks(...).theta_per_day is in points per day, with years = days / 365; one point is $5.",
+             "Theta per day in points, times $5 a point, and negative: the option loses value. That is more than "
+             "twice what the same option loses with 91 days left: the loss per day grows as expiry comes closer.",
+             tolerance=0.006, unit="dollars", seeded=False),
     Question("ch7.implied_vol", "An at-the-money MES call (futures and strike 4,000, 30 days, 4 % rate) trades at "
              "100 points. What volatility does that price imply, in percent?",
              lambda seed: _implied_vol_percent(100.0, 30), "float",
              "mb.implied_volatility(100.0, 4000.0, 4000.0, 30 / 365, 0.04, True) gives a fraction per year.",
              "About 21.9 %: higher than the 18 % that gives 82 points for 30 days, as it must be for a dearer option.",
              tolerance=0.05, unit="%", seeded=False),
-    Question("ch7.lag_days", "In the weekly real-data frame with lag='publication', how many calendar days after its "
-             "as-of date is a figure most often used?", lambda seed: _publication_gap_days(), "int",
-             "Subtract the as_of column from the timestamp column and take the most common number of days.",
-             "Three: measured on a Tuesday, published and used on the Friday of the same week.", seeded=False),
+    Question("ch7.lag_days", "In the weekly real-data frame with lag='publication', most figures are used three "
+             "calendar days after their as-of date, on the Friday. In how many weeks of the frame is a figure used "
+             "later than that?", lambda seed: _weeks_used_late(), "int",
+             "Subtract the as_of column from the timestamp column, in days, and count the weeks above the most "
+             "common value.",
+             "Those are weeks with a holiday, when the release schedule moves; in most of them the report comes out "
+             "after the weekend, and a backtest that dated every figure on its Friday would read it before it was "
+             "public.",
+             seeded=False),
 )
 
 

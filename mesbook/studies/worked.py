@@ -21,8 +21,8 @@ class ContractExample:
 
     ``move``: a move of the future, from and to; ``entry``: where the bot buys, between two strikes (its strike is the
     chapter's example strike); ``halfway``: two prices exactly halfway between strikes, which round different ways;
-    ``close``: where the example option is closed. The exercises: ``tie`` (which strike does it round to?),
-    ``put_close`` (the put bought at ``entry`` is closed there) and ``dearer_premium`` (points: where does a call
+    ``close``: where the example option is closed. The exercises: ``tie`` (which strike does it round to on a grid
+    of strikes ``tie_interval`` points apart, coarser than the near-expiry grid?), ``put_close`` (the put bought at ``entry`` is closed there) and ``dearer_premium`` (points: where does a call
     at the example strike break even at that premium?).
     """
 
@@ -30,8 +30,9 @@ class ContractExample:
     entry: float = 4503.25
     halfway: tuple[float, float] = (4502.5, 4507.5)
     close: float = 4520.0
-    tie: float = 4512.5
-    put_close: float = 4490.0
+    tie: float = 4545.0
+    tie_interval: float = 10.0
+    put_close: float = 4491.75
     dearer_premium: float = 4.0
 
     @property
@@ -83,6 +84,7 @@ def contract_texts(example: ContractExample = CONTRACT) -> dict[str, str]:
     premium = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER  # points
     strike, (start, end), (low, high) = example.strike, example.move, example.halfway
     put_points = float(intrinsic_value(-1, example.put_close, strike))
+    tie_strike = get_atm_strike(example.tie, strike_interval=example.tie_interval)
     points = {
         "move_from": start, "move_to": end, "move_points": end - start,
         "entry": example.entry, "strike": strike,
@@ -92,11 +94,12 @@ def contract_texts(example: ContractExample = CONTRACT) -> dict[str, str]:
         "half_high_rounded": get_atm_strike(high) / STRIKE_INTERVAL, "half_high_strike": get_atm_strike(high),
         "close": example.close, "close_points": float(intrinsic_value(1, example.close, strike)),
         "breakeven_call": strike + premium, "breakeven_put": strike - premium,
-        "tie": example.tie, "tie_ratio": example.tie / STRIKE_INTERVAL,
-        "tie_rounded": get_atm_strike(example.tie) / STRIKE_INTERVAL, "tie_strike": get_atm_strike(example.tie),
+        "tie": example.tie, "tie_interval": example.tie_interval, "tie_ratio": example.tie / example.tie_interval,
+        "tie_rounded": tie_strike / example.tie_interval, "tie_strike": tie_strike,
         "put_close": example.put_close, "put_points": put_points, "dearer_premium": example.dearer_premium,
     }
-    dollars = {"move_dollars": points_to_dollars(end - start), "put_dollars": points_to_dollars(put_points)}
+    dollars = {"move_dollars": points_to_dollars(end - start), "put_dollars": points_to_dollars(put_points),
+               "put_pnl": points_to_dollars(put_points - premium)}
     return {**{name: points_text(value) for name, value in points.items()},
             **{name: dollars_text(value) for name, value in dollars.items()}}
 
