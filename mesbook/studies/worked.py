@@ -22,8 +22,8 @@ class ContractExample:
     ``move``: a move of the future, from and to; ``entry``: where the bot buys, between two strikes (its strike is the
     chapter's example strike); ``halfway``: two prices exactly halfway between strikes, which round different ways;
     ``close``: where the example option is closed. The exercises: ``tie`` (which strike does it round to on a grid
-    of strikes ``tie_interval`` points apart, coarser than the near-expiry grid?), ``put_close`` (the put bought at ``entry`` is closed there) and ``dearer_premium`` (points: where does a call
-    at the example strike break even at that premium?).
+    of strikes ``tie_interval`` points apart?), ``put_close`` (the put bought at ``entry`` is closed there) and
+    ``dearer_premium`` (points: where does a call at the example strike break even at that premium?).
     """
 
     move: tuple[float, float] = (4500.0, 4520.0)
@@ -78,13 +78,13 @@ def dollars_text(value: float) -> str:
 def contract_texts(example: ContractExample = CONTRACT) -> dict[str, str]:
     """The numbers chapter 1's paragraphs quote about ``example``, as they show them: name → text.
 
+    The answers of the exercises (``tie``, ``put_close``) are not among them: the chapter's page must not print them.
+
     Strikes come from :func:`mesbook.get_atm_strike`, values from the article's payoff (intrinsic value, the fixed
     premium of :data:`mesbook.constants.OPTION_PREMIUM_FIXED`), dollars at the multiplier.
     """
     premium = OPTION_PREMIUM_FIXED / FUTURES_MULTIPLIER  # points
     strike, (start, end), (low, high) = example.strike, example.move, example.halfway
-    put_points = float(intrinsic_value(-1, example.put_close, strike))
-    tie_strike = get_atm_strike(example.tie, strike_interval=example.tie_interval)
     points = {
         "move_from": start, "move_to": end, "move_points": end - start,
         "entry": example.entry, "strike": strike,
@@ -94,12 +94,9 @@ def contract_texts(example: ContractExample = CONTRACT) -> dict[str, str]:
         "half_high_rounded": get_atm_strike(high) / STRIKE_INTERVAL, "half_high_strike": get_atm_strike(high),
         "close": example.close, "close_points": float(intrinsic_value(1, example.close, strike)),
         "breakeven_call": strike + premium, "breakeven_put": strike - premium,
-        "tie": example.tie, "tie_interval": example.tie_interval, "tie_ratio": example.tie / example.tie_interval,
-        "tie_rounded": tie_strike / example.tie_interval, "tie_strike": tie_strike,
-        "put_close": example.put_close, "put_points": put_points, "dearer_premium": example.dearer_premium,
+        "dearer_premium": example.dearer_premium,
     }
-    dollars = {"move_dollars": points_to_dollars(end - start), "put_dollars": points_to_dollars(put_points),
-               "put_pnl": points_to_dollars(put_points - premium)}
+    dollars = {"move_dollars": points_to_dollars(end - start)}
     return {**{name: points_text(value) for name, value in points.items()},
             **{name: dollars_text(value) for name, value in dollars.items()}}
 
