@@ -125,7 +125,7 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
     vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
     times = exchange_times(data["timestamp"])
     date_only = is_date_only(times)
-    day = _days(times.normalize() if date_only else times)
+    day = _days(times)  # date-only stamps are midnights already: their whole days
     return Market(close, fill, vol, fill_vol, day, times, date_only)
 
 
