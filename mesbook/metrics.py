@@ -370,7 +370,7 @@ def _buy_and_hold(prices: object, n_bars: int) -> float:
     if not isinstance(prices, (pd.Series, np.ndarray)):
         raise TypeError(f"prices must be a pandas Series or numpy array of prices, got {type(prices).__name__}")
     plain = np.asarray(prices)
-    if len(plain) == n_bars and plain.dtype.kind in "iuf":  # plain numbers: checked here, on the array
+    if plain.ndim == 1 and len(plain) == n_bars and plain.dtype.kind in "iuf":  # plain numbers, checked on the array
         checked = plain.astype(float)
         if np.isfinite(checked).all() and (checked > 0).all():
             return 100.0 * (checked[-1] / checked[0] - 1.0)
