@@ -54,6 +54,8 @@ STAT_LABELS: tuple[str, ...] = (
     "SQN", "Kelly Criterion",
 )
 
+_STAT_INDEX = pd.Index(STAT_LABELS)  # made once: every table's row labels
+
 #: Columns of the table returned by :func:`drawdown_periods`.
 DRAWDOWN_COLUMNS: tuple[str, ...] = ("start", "trough", "end", "depth", "duration", "bars", "recovered")
 
@@ -100,7 +102,9 @@ def _check_trades(trades: object, columns: tuple[str, ...], n_bars: int | None =
         )
     if len(trades) == 0:
         return trades
-    check_frame(trades, numeric=columns + (("costs",) if "costs" in trades.columns else ()), timestamp=False)
+    numeric = columns + (("costs",) if "costs" in trades.columns else ())
+    if not _plain_finite(trades, numeric):  # check_frame names the first bad row
+        check_frame(trades, numeric=numeric, timestamp=False)
     if n_bars is not None:
         entry, exit_ = (trades[c].to_numpy(dtype=float) for c in ("entry_bar", "exit_bar"))
         whole = (entry == np.round(entry)) & (exit_ == np.round(exit_))
@@ -113,6 +117,16 @@ def _check_trades(trades: object, columns: tuple[str, ...], n_bars: int | None =
                 "Pass the equity curve and trade log of the same run"
             )
     return trades
+
+
+def _plain_finite(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    """Whether every one of ``columns`` is a NumPy integer or float column without NaN/inf: a frame that
+    :func:`mesbook.validation.check_frame`'s numeric check passes, recognised on its arrays."""
+    for column in columns:
+        values = frame[column].to_numpy()
+        if values.ndim != 1 or values.dtype.kind not in "iuf" or not np.isfinite(values).all():
+            return False
+    return True
 
 
 def _returns_array(returns: object) -> np.ndarray:
@@ -160,12 +174,15 @@ def bar_returns(equity: pd.Series) -> pd.Series:
     ``r[t] = equity[t] / equity[t-1] - 1``. The first bar has no return (NaN); so does every bar whose
     previous value is ≤ 0 dollars, where a percentage return is undefined (a wiped-out account).
     """
-    values = _check_equity(equity).to_numpy(dtype=float)
+    return pd.Series(_return_values(_check_equity(equity).to_numpy(dtype=float)), index=equity.index, name="return")
+
+
+def _return_values(values: np.ndarray) -> np.ndarray:
+    """:func:`bar_returns` on an array of account values (dollars, already checked)."""
     previous = values[:-1]
     with np.errstate(over="ignore"):  # a jump from a near-zero (subnormal) value gives +inf
         growth = np.divide(values[1:], previous, out=np.full(len(previous), np.nan), where=previous > 0)
-    out = np.r_[np.nan, growth - 1.0]
-    return pd.Series(out, index=equity.index, name="return")
+    return np.r_[np.nan, growth - 1.0]
 
 
 def _log_growth(r: np.ndarray) -> float:
@@ -252,11 +269,14 @@ def drawdown(equity: pd.Series) -> pd.Series:
     −1 when the account is worth nothing. NaN while the running peak is still ≤ 0 dollars (no
     percentage can be taken from it). Indexed like ``equity``.
     """
-    values = _check_equity(equity).to_numpy(dtype=float)
+    return pd.Series(_drawdown_values(_check_equity(equity).to_numpy(dtype=float)), index=equity.index, name="drawdown")
+
+
+def _drawdown_values(values: np.ndarray) -> np.ndarray:
+    """:func:`drawdown` on an array of account values (dollars, already checked)."""
     peak = np.maximum.accumulate(values)
     with np.errstate(over="ignore"):  # only a negative value under a subnormal peak overflows (to −inf)
-        out = np.divide(values, peak, out=np.full(len(values), np.nan), where=peak > 0) - 1.0
-    return pd.Series(out, index=equity.index, name="drawdown")
+        return np.divide(values, peak, out=np.full(len(values), np.nan), where=peak > 0) - 1.0
 
 
 def drawdown_periods(equity: pd.Series) -> pd.DataFrame:
@@ -272,17 +292,8 @@ def drawdown_periods(equity: pd.Series) -> pd.DataFrame:
     * ``duration`` — ``end − start`` as a ``Timedelta`` for a datetime index, otherwise equal to ``bars``.
     """
     dd = drawdown(equity).to_numpy()
-    n, index = len(dd), equity.index
-    under = dd < 0
-    begins = under & ~np.r_[False, under[:-1]]
-    first = np.flatnonzero(begins)
-    after = np.flatnonzero(under & ~np.r_[under[1:], False]) + 1  # one past each period's last bar
-    # Trough: the underwater bar with the lowest drawdown in each period (earliest one on ties).
-    positions = np.flatnonzero(under)
-    period = np.cumsum(begins)[positions] - 1
-    order = np.lexsort((dd[positions], period))
-    trough = positions[order][np.diff(period[order], prepend=-1) != 0]
-    start, end = first - 1, np.minimum(after, n - 1)
+    index = equity.index
+    start, trough, end, recovered = _drawdown_bounds(dd)
     bars = (end - start).astype(np.int64)
     duration = index[end] - index[start] if isinstance(index, pd.DatetimeIndex) else bars
     return pd.DataFrame(
@@ -293,10 +304,26 @@ def drawdown_periods(equity: pd.Series) -> pd.DataFrame:
             "depth": dd[trough],
             "duration": duration,
             "bars": bars,
-            "recovered": after < n,
+            "recovered": recovered,
         },
         columns=list(DRAWDOWN_COLUMNS),
     )
+
+
+def _drawdown_bounds(dd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of each drawdown period's start, trough and end, and whether it recovered, from the
+    drawdown per bar (:func:`drawdown_periods` describes the periods)."""
+    n = len(dd)
+    under = dd < 0
+    begins = under & ~np.r_[False, under[:-1]]
+    first = np.flatnonzero(begins)
+    after = np.flatnonzero(under & ~np.r_[under[1:], False]) + 1  # one past each period's last bar
+    # Trough: the underwater bar with the lowest drawdown in each period (earliest one on ties).
+    positions = np.flatnonzero(under)
+    period = np.cumsum(begins)[positions] - 1
+    order = np.lexsort((dd[positions], period))
+    trough = positions[order][np.diff(period[order], prepend=-1) != 0]
+    return first - 1, trough, np.minimum(after, n - 1), after < n
 
 
 # --------------------------------------------------------------------------------------------------
@@ -342,7 +369,12 @@ def _buy_and_hold(prices: object, n_bars: int) -> float:
         return np.nan
     if not isinstance(prices, (pd.Series, np.ndarray)):
         raise TypeError(f"prices must be a pandas Series or numpy array of prices, got {type(prices).__name__}")
-    values = pd.Series(np.asarray(prices))
+    plain = np.asarray(prices)
+    if plain.ndim == 1 and len(plain) == n_bars and plain.dtype.kind in "iuf":  # plain numbers, checked on the array
+        checked = plain.astype(float)
+        if np.isfinite(checked).all() and (checked > 0).all():
+            return 100.0 * (checked[-1] / checked[0] - 1.0)
+    values = pd.Series(plain)
     if len(values) != n_bars:
         raise ValueError(
             f"prices has {len(values)} values but equity has {n_bars} bars; pass one price per bar of the same run "
@@ -392,13 +424,16 @@ def _trade_stats(trades: pd.DataFrame, n_bars: int) -> dict[str, object]:
     }
 
 
-def _drawdown_durations(periods: pd.DataFrame) -> dict[str, object]:
-    """Longest and mean drawdown length, as index durations and in bars (NaN/NaT with no drawdown)."""
-    empty = len(periods) == 0
-    longest_bars = np.nan if empty else int(periods["bars"].max())
-    mean_bars = np.nan if empty else float(periods["bars"].mean())
-    if pd.api.types.is_timedelta64_dtype(periods["duration"]):
-        longest, mean = (pd.NaT, pd.NaT) if empty else (periods["duration"].max(), periods["duration"].mean())
+def _drawdown_durations(index: pd.Index, start: np.ndarray, end: np.ndarray) -> dict[str, object]:
+    """Longest and mean drawdown length, as index durations and in bars (NaN/NaT with no drawdown), of the
+    periods from positions ``start`` to ``end`` (:func:`_drawdown_bounds`)."""
+    empty = len(start) == 0
+    bars = (end - start).astype(np.int64)
+    longest_bars = np.nan if empty else int(bars.max())
+    mean_bars = np.nan if empty else float(_mean(bars))
+    if isinstance(index, pd.DatetimeIndex):  # the periods' durations are Timedeltas (drawdown_periods)
+        duration = index[end] - index[start]
+        longest, mean = (pd.NaT, pd.NaT) if empty else (duration.max(), duration.mean())
     else:
         longest, mean = longest_bars, mean_bars
     return {
@@ -407,6 +442,12 @@ def _drawdown_durations(periods: pd.DataFrame) -> dict[str, object]:
         "Max. Drawdown Duration [bars]": longest_bars,
         "Avg. Drawdown Duration [bars]": mean_bars,
     }
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of a non-empty array without NaN, summed as pandas' ``Series.mean`` sums (in float64, then
+    divided by the count), so that it equals the mean of the same values in a frame bit for bit."""
+    return values.sum(dtype=np.float64) / np.float64(len(values))
 
 
 def compute_stats(
@@ -476,12 +517,13 @@ def compute_stats(
     base = float(values[0]) if initial_cash is None else check_number("initial_cash", initial_cash)
     index = equity.index
 
-    returns = bar_returns(equity).to_numpy()
+    returns = _return_values(values)
     annual = annualized_return(returns, periods)
-    dd = drawdown(equity).to_numpy()
-    dd = dd[~np.isnan(dd)]
+    dd_all = _drawdown_values(values)
+    dd = dd_all[~np.isnan(dd_all)]
     max_dd = float(dd.min()) if len(dd) else np.nan
-    periods_table = drawdown_periods(equity)
+    start, trough, end, _ = _drawdown_bounds(dd_all)
+    depth = dd_all[trough]
 
     rows: dict[str, object] = {
         "Start": index[0],
@@ -498,11 +540,11 @@ def compute_stats(
         "Sortino Ratio": sortino_ratio(returns, periods, rate),
         "Calmar Ratio": _ratio(annual, -max_dd),
         "Max. Drawdown [%]": 100.0 * max_dd + 0.0,  # + 0.0 turns −0.0 into 0.0
-        "Avg. Drawdown [%]": 100.0 * float(periods_table["depth"].mean()) if len(periods_table) else np.nan,
-        **_drawdown_durations(periods_table),
+        "Avg. Drawdown [%]": 100.0 * float(_mean(depth)) if len(depth) else np.nan,
+        **_drawdown_durations(index, start, end),
         **_trade_stats(trades, n_bars),
     }
-    return pd.Series({label: rows[label] for label in STAT_LABELS}, dtype=object, name="stats")
+    return pd.Series([rows[label] for label in STAT_LABELS], index=_STAT_INDEX, dtype=object, name="stats")
 
 
 # --------------------------------------------------------------------------------------------------

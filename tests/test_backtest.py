@@ -420,3 +420,36 @@ def test_a_fixed_premium_is_allowed_only_where_it_covers_the_intrinsic_value(off
     for seed in range(5):
         moneyness = trade_table(mb_run_backtest(simulate_market_data(300, seed=seed), settings))["in the money at entry"]
         assert len(moneyness) and (moneyness <= -(offset - 0.5) * STRIKE_INTERVAL).all(), (seed, moneyness.max())
+
+
+CHAIN_CASES = [(ARTICLE, 100_000.0), (HONEST, 100_000.0), (HONEST.replace(max_premium_at_risk=40.0), 100_000.0),
+               (ARTICLE.replace(contracts=40, commission=FEES), 3_000.0), (HONEST.replace(strike="delta"), 100_000.0)]
+
+
+@pytest.mark.parametrize("case", range(len(CHAIN_CASES)))
+@pytest.mark.parametrize("seed", range(4))
+def test_chained_trades_are_the_account_loops_trades_bit_for_bit(case, seed, monkeypatch):
+    """Without exit rules, drawdown switch or equity sizing the trades are chained on arrays
+    (_chained_trades); the account loop (_account_trades) must give the same frame and unrealized P&L, float
+    for float, including when an option is too dear for the cap (skipped) or the cash runs out (the loop
+    takes over)."""
+    import mesbook.engine.backtest as engine
+
+    settings, cash = CHAIN_CASES[case]
+    rng = np.random.default_rng(seed)
+    frame = simulate_market_data(300, seed=seed)
+    codes = rng.choice([0, 1, 2], size=len(frame), p=[0.8, 0.1, 0.1])
+    m = market_arrays(frame, settings, 252)
+    chained = []
+    real_chain = engine._chained_trades
+    monkeypatch.setattr(engine, "_chained_trades", lambda *a: chained.append(real_chain(*a)) or chained[-1])
+    fast, fast_unrealized = _trade_loop(codes, m, settings, cash, 5.0, 5.0)
+    monkeypatch.setattr(engine, "_chained_trades", lambda *a: None)
+    slow, slow_unrealized = _trade_loop(codes, m, settings, cash, 5.0, 5.0)
+    assert len(slow) > 0
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    np.testing.assert_array_equal(fast_unrealized.view(np.int64), slow_unrealized.view(np.int64))
+    if case != 3:
+        assert chained[0] is not None  # the trades were chained on arrays
+    elif seed == 0:
+        assert chained[0] is None  # this small account runs out: the loop kept the books

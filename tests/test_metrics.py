@@ -648,3 +648,10 @@ def test_equity_refusals_in_full_and_a_small_win_is_a_win():
         compute_stats(backwards, no_trades())
     stats = compute_stats(daily([100.0, 100.5, 100.0]), trade_log([(0, 1), (1, 2)], [0.5, -0.5]))
     assert stats["Win Rate [%]"] == 50.0 and stats["Profit Factor"] == 1.0  # fifty cents is a win
+
+
+def test_prices_of_the_wrong_shape_are_refused_not_divided():
+    with pytest.raises(ValueError, match="1-dimensional"):
+        compute_stats(daily([100.0, 101.0, 102.0]), no_trades(), prices=np.full((3, 2), 4000.0))
+    with pytest.raises(ValueError, match="prices has 1 values"):
+        compute_stats(daily([100.0, 101.0, 102.0]), no_trades(), prices=np.asarray(4000.0))

@@ -125,7 +125,7 @@ def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_ye
     vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
     times = exchange_times(data["timestamp"])
     date_only = is_date_only(times)
-    day = _days(times.normalize() if date_only else times)
+    day = _days(times)  # date-only stamps are midnights already: their whole days
     return Market(close, fill, vol, fill_vol, day, times, date_only)
 
 
@@ -306,10 +306,10 @@ def _trade_loop(
     """Open and close options event by event; returns (trade log, unrealized P&L per bar in dollars).
 
     Everything that does not depend on the account (strikes, prices, scheduled exits) is computed for all
-    events up front, so the loop only keeps the books and watches the trades it opens. A stop or
-    take-profit is searched for in chunks of bars that double in length, so a trade's bars are priced
-    about once (at most twice) however far its scheduled exit lies; the drawdown switch reads the marked
-    equity of the bars each trade is held (:func:`mesbook.engine.rules.drawdown_halted`).
+    events up front (:func:`_plan_events`). Without exit rules, a drawdown switch or equity sizing, each
+    trade exits as planned, so the trades chain from one plan to the next and the account only has to
+    pay for them: :func:`_chained_trades`, on arrays. Otherwise :func:`_account_trades` keeps the books
+    trade by trade. Either gives the trade log's columns as arrays, made into one frame at the end.
     """
     n = len(executed)
     events = np.flatnonzero(executed[: n - 1] != 0)
@@ -317,8 +317,68 @@ def _trade_loop(
     pricer = Pricer(s, m)
     plan = _plan_events(events, signs, pricer, interval, n)
     if s.position == "scale_in":
-        trades = _scale_in_trades(events, signs, plan, m, s, multiplier)
-        return trades, _unrealized(trades, pricer, n, multiplier)
+        columns = _scale_in_trades(events, signs, plan, m, s, multiplier)
+    else:
+        columns = _chained_trades(events, signs, plan, m, s, initial_cash, multiplier)
+        if columns is None:
+            columns = _account_trades(events, signs, plan, pricer, s, initial_cash, multiplier)
+    return _trade_frame(columns, m), _unrealized(columns, pricer, n, multiplier)
+
+
+def _chained_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Market, s: BacktestSettings,
+                    initial_cash: float, multiplier: float) -> Optional[dict[str, np.ndarray]]:
+    """The trades of ``position="single"`` when every one exits as planned, on arrays; None when the
+    account decides more than whether a trade is paid for (exit rules, the drawdown switch, equity
+    sizing) or when some trade is not (then :func:`_account_trades` keeps the books).
+
+    A trade opens at an event whose size is at least one contract; the next opens at the first such event
+    at or after its exit bar (and after it). The walk from one trade to the next is a loop over trades on
+    integers; prices and P&L are computed for all trades at once, as :func:`_account_trades` computes them
+    one at a time (the same operations, so the same floats; cash is a running sum in the same order).
+    """
+    if (s.stop_loss is not None or s.take_profit is not None or s.underlying_stop_points is not None
+            or s.max_drawdown is not None or s.equity_fraction is not None):
+        return None
+    fee = s.commission.per_side
+    paid = np.asarray(buy_price(s, plan.entry_mid), dtype=float)
+    contracts = np.array([contracts_to_buy(s, initial_cash, cost, fee) for cost in (paid * multiplier).tolist()],
+                         dtype=np.int64)
+    count = len(events)
+    # next_sized[i]: the first event at or after i that buys at least one contract (count if none)
+    sized = np.flatnonzero(contracts >= 1)
+    next_sized = np.r_[sized, count][np.searchsorted(sized, np.arange(count + 1))].tolist()
+    after = np.maximum(np.arange(1, count + 1), np.searchsorted(events, plan.exit_bar, side="left")).tolist()
+    taken: list[int] = []
+    i = next_sized[0]
+    while i < count:
+        taken.append(i)
+        i = next_sized[after[i]]
+    k = np.asarray(taken, dtype=np.int64)
+    paid_k, contracts_k = paid[k], contracts[k]
+    outlay = contracts_k * (paid_k * multiplier + fee)
+    reason = plan.reason[k]
+    received, pnl, costs = _exit_terms(s, reason, plan.entry_mid[k], paid_k, plan.exit_mid[k], contracts_k, multiplier)
+    cash_before = np.cumsum(np.r_[initial_cash, pnl])[:-1]  # the loop's running sum, in its order
+    if np.any(cash_before < outlay):
+        return None
+    exit_bar = plan.exit_bar[k]
+    return _columns(entry_bar=events[k], exit_bar=exit_bar, sign=signs[k], strike=plan.strike[k],
+                    entry_price=m.fill[events[k]], exit_price=np.where(reason == "signal", m.fill[exit_bar], m.close[exit_bar]),
+                    premium=paid_k * multiplier, pnl=pnl, contracts=contracts_k, expiry_day=plan.expiry_day[k],
+                    exit_reason=reason, entry_premium=paid_k, exit_premium=received, gross_pnl=pnl + costs,
+                    costs=costs, outlay=outlay)
+
+
+def _account_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, pricer: Pricer, s: BacktestSettings,
+                    initial_cash: float, multiplier: float) -> dict[str, np.ndarray]:
+    """The trades of ``position="single"``, keeping the books trade by trade (a loop over trades).
+
+    The loop keeps the cash and the drawdown switch and watches each trade it opens. A stop or
+    take-profit is searched for in chunks of bars that double in length, so a trade's bars are priced
+    about once (at most twice) however far its scheduled exit lies; the drawdown switch reads the marked
+    equity of the bars each trade is held (:func:`mesbook.engine.rules.drawdown_halted`).
+    """
+    m = pricer.m
     fee = s.commission.per_side
     rows: list[tuple] = []
     cash, realized = initial_cash, 0.0
@@ -352,8 +412,7 @@ def _trade_loop(
         rows.append((bar, exit_bar, sign, strike, m.fill[bar], exit_price, paid * multiplier, pnl, contracts,
                      expiry_day, reason, paid, received, pnl + costs, costs, outlay))
         i = max(i + 1, int(np.searchsorted(events, exit_bar, side="left")))
-    trades = _trade_frame(rows, m)
-    return trades, _unrealized(trades, pricer, n, multiplier)
+    return _columns(**{name: [row[j] for row in rows] for j, name in enumerate(_ROW_FIELDS)})
 
 
 class _DrawdownWatch:
@@ -428,21 +487,22 @@ def segment_bars(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, n
     return k, np.arange(int(lengths.sum())) - offsets[k] + np.asarray(starts, dtype=np.int64)[k]
 
 
-def _unrealized(trades: pd.DataFrame, pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
-    """Per bar, the open trades' marked value minus what they cost, dollars (0 when flat)."""
+def _unrealized(trades: dict[str, np.ndarray], pricer: Pricer, n: int, multiplier: float) -> np.ndarray:
+    """Per bar, the open trades' marked value minus what they cost, dollars (0 when flat); ``trades`` is
+    the trade log's columns (:func:`_columns`)."""
     unrealized = np.zeros(n)
-    k, bars = segment_bars(trades["entry_bar"].to_numpy(), (trades["exit_bar"] - trades["entry_bar"]).to_numpy())
+    k, bars = segment_bars(trades["entry_bar"], trades["exit_bar"] - trades["entry_bar"])
     if not len(bars):
         return unrealized
-    per_bar = {name: trades[name].to_numpy(dtype=float)[k] for name in ("strike", "expiry_day", "contracts", "outlay")}
-    sign = np.where(trades["option_type"].to_numpy() == "CALL", 1, -1)[k]
+    per_bar = {name: trades[name].astype(float)[k] for name in ("strike", "expiry_day", "contracts", "outlay")}
+    sign = np.where(trades["sign"] > 0, 1, -1)[k]
     marks = pricer.mark(bars, pricer.m.close[bars], per_bar["strike"], per_bar["expiry_day"], sign)
     np.add.at(unrealized, bars, per_bar["contracts"] * marks * multiplier - per_bar["outlay"])  # overlaps add up
     return unrealized
 
 
 def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Market, s: BacktestSettings,
-                     multiplier: float) -> pd.DataFrame:
+                     multiplier: float) -> dict[str, np.ndarray]:
     """``position="scale_in"``: every event opens ``s.contracts`` options, each exiting as planned.
 
     No account is kept (cash is not checked), so no loop is needed: each event's trade is its plan.
@@ -451,10 +511,10 @@ def _scale_in_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Mark
     outlay = s.contracts * (paid * multiplier + s.commission.per_side)
     received, pnl, costs = _exit_terms(s, plan.reason, plan.entry_mid, paid, plan.exit_mid, s.contracts, multiplier)
     exit_price = np.where(plan.reason == "signal", m.fill[plan.exit_bar], m.close[plan.exit_bar])
-    rows = list(zip(events, plan.exit_bar, signs, plan.strike, m.fill[events], exit_price, paid * multiplier, pnl,
-                    np.full(len(events), s.contracts), plan.expiry_day, plan.reason, paid, received, pnl + costs, costs,
-                    outlay))
-    return _trade_frame(rows, m)
+    return _columns(entry_bar=events, exit_bar=plan.exit_bar, sign=signs, strike=plan.strike, entry_price=m.fill[events],
+                    exit_price=exit_price, premium=paid * multiplier, pnl=pnl, contracts=np.full(len(events), s.contracts),
+                    expiry_day=plan.expiry_day, exit_reason=plan.reason, entry_premium=paid, exit_premium=received,
+                    gross_pnl=pnl + costs, costs=costs, outlay=outlay)
 
 
 def _exit_terms(s: BacktestSettings, reason, mid, paid, exit_mid, contracts, multiplier: float):
@@ -493,21 +553,27 @@ _ROW_FIELDS = ("entry_bar", "exit_bar", "sign", "strike", "entry_price", "exit_p
                "expiry_day", "exit_reason", "entry_premium", "exit_premium", "gross_pnl", "costs", "outlay")
 
 
-def _trade_frame(rows: list[tuple], m: Market) -> pd.DataFrame:
-    """The trade log: the article's columns, then the engine's, then two bookkeeping columns."""
-    raw = pd.DataFrame(rows, columns=list(_ROW_FIELDS))
-    entry = raw["entry_bar"].to_numpy(dtype=np.int64)
-    exit_ = raw["exit_bar"].to_numpy(dtype=np.int64)
-    expiry_day = raw["expiry_day"].to_numpy(dtype=float)
-    floats = {c: raw[c].to_numpy(dtype=float) for c in ("strike", "entry_price", "exit_price", "premium", "pnl",
-                                                          "entry_premium", "exit_premium", "gross_pnl", "costs", "outlay")}
-    frame = pd.DataFrame({
+_INTEGER_FIELDS = ("entry_bar", "exit_bar", "sign", "contracts")
+
+
+def _columns(**fields) -> dict[str, np.ndarray]:
+    """The trade log's columns as arrays (:data:`_ROW_FIELDS`): bars, signs and contracts int64, the
+    exit reason as objects, every other field float (dollars or points)."""
+    def array(name: str, values) -> np.ndarray:
+        if name == "exit_reason":
+            return np.asarray(values, dtype=object)
+        return np.asarray(values, dtype=np.int64 if name in _INTEGER_FIELDS else float)
+    return {name: array(name, fields[name]) for name in _ROW_FIELDS}
+
+
+def _trade_frame(columns: dict[str, np.ndarray], m: Market) -> pd.DataFrame:
+    """The trade log, one frame made from its columns: the article's, the engine's, two bookkeeping ones."""
+    entry, exit_, expiry_day = columns["entry_bar"], columns["exit_bar"], columns["expiry_day"]
+    return pd.DataFrame({
         "entry_time": m.times[entry], "exit_time": m.times[exit_], "entry_bar": entry, "exit_bar": exit_,
-        "option_type": np.where(raw["sign"].to_numpy() > 0, "CALL", "PUT"),
-        **floats,
-        "contracts": raw["contracts"].to_numpy(dtype=np.int64),
+        "option_type": np.where(columns["sign"] > 0, "CALL", "PUT"),
+        **{c: columns[c] for c in ("strike", "entry_price", "exit_price", "premium", "pnl", "contracts")},
         "expiry": pd.to_datetime(np.round(expiry_day * 86_400), unit="s"),  # expiry moments are whole seconds
-        "exit_reason": raw["exit_reason"].to_numpy(dtype=object),
-        "expiry_day": expiry_day,
+        "exit_reason": columns["exit_reason"],
+        **{c: columns[c] for c in ("entry_premium", "exit_premium", "gross_pnl", "costs", "expiry_day", "outlay")},
     })
-    return frame[list(TRADE_COLUMNS) + list(ENGINE_COLUMNS) + ["expiry_day", "outlay"]]
