@@ -98,6 +98,9 @@ def _check_numeric(series: pd.Series, column: str, positive: bool) -> None:
             f"convert it first, e.g. df[{column!r}] = pd.to_numeric(df[{column!r}])"
         )
     values = series.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(over="ignore"):  # a sum beyond the float range is not finite: the full check below
+        if len(values) and np.isfinite(values.sum()) and (not positive or values.min() > 0):
+            return  # a finite sum has no NaN or infinity in it (the usual case: two passes, no mask)
     bad = ~np.isfinite(values)
     if bad.any():
         raise ValueError(

@@ -6,7 +6,7 @@ import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
 from mesbook.article.indicators import defined_from
-from mesbook.core.indicators import INDICATOR_COLUMNS
+from mesbook.core.indicators import INDICATOR_COLUMNS, fill_warmup, oi_indicators, rolling_mean
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 
@@ -115,3 +115,59 @@ def test_lagged_gradient_never_reads_a_later_bar():
     changed = oi.copy()
     changed.iloc[57] += 5000.0
     assert oi_indicators(changed, 10, 30, 5)["oi_gradient"][56] != centred[56]  # the article's does read ahead
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _awkward_series() -> dict[str, pd.Series]:
+    """Series whose rolling mean takes every branch of pandas' kernel and wrapper: NaN runs, infinities of
+    both signs, a sum beyond the float range, constant stretches, negative values, ints, one and no value."""
+    rng = np.random.default_rng(23)
+    noisy = 20_000 + rng.normal(0, 100, 400).cumsum()
+    holes = noisy.copy()
+    holes[[0, 5, 6, 7, 50, 399]] = np.nan
+    infinite = noisy.copy()
+    infinite[[3, 200]] = np.inf
+    infinite[100] = -np.inf
+    return {"noisy": pd.Series(noisy), "holes": pd.Series(holes), "infinite": pd.Series(infinite),
+            "huge": pd.Series([1e308] * 12 + [5.0] * 12), "constant": pd.Series(np.full(40, 3.25)),
+            "signs": pd.Series(rng.normal(0, 1e6, 200)), "ints": pd.Series(np.arange(60, dtype=np.int64) ** 2),
+            "one": pd.Series([7.0]), "none": pd.Series([], dtype=float),
+            "lagged": pd.Series(noisy).shift(3)}
+
+
+@pytest.mark.parametrize("name", list(_awkward_series()))
+@pytest.mark.parametrize("window", [1, 2, 3, 10, 30, 500])
+def test_rolling_mean_is_pandas_rolling_mean_bit_for_bit(name, window):
+    """rolling_mean calls pandas' kernel without its wrapper: every bit as Series.rolling(w).mean() (the
+    article's numbers rest on it), and an array of the caller's own."""
+    series = _awkward_series()[name]
+    ours = rolling_mean(series, window)
+    assert _same_bits(ours, series.rolling(window).mean().to_numpy())
+    assert ours.flags.writeable and not np.shares_memory(ours, series.to_numpy())
+
+
+@pytest.mark.parametrize("warmup", ["fill_zero", "skip"])
+@pytest.mark.parametrize("gradient", ["centred", "lagged", "backward"])
+@pytest.mark.parametrize("lag", [0, 2])
+@pytest.mark.parametrize("name", ["noisy", "holes", "infinite", "huge", "one", "none", "lagged"])
+def test_indicators_fill_as_nan_to_num_does(warmup, gradient, lag, name):
+    """The warm-up fill in place is numpy.nan_to_num(nan=0) exactly: NaN to 0, infinities to the largest
+    finite numbers, on every column and every choice."""
+    series = _awkward_series()[name]
+    oi = series.shift(lag) if lag else series
+    values = oi.to_numpy(dtype=float)
+    grad = {"centred": np.gradient(values) if len(values) > 1 else np.zeros(len(values)),
+            "lagged": np.r_[np.nan, np.gradient(values)[:-1]] if len(values) > 1 else np.full(len(values), np.nan),
+            "backward": (values - np.r_[np.full(2, np.nan), values[:-2]][: len(values)]) / 2}[gradient]
+    expected = {"oi_change": np.r_[np.nan, np.diff(values)][: len(values)], "oi_gradient": grad,
+                "oi_short_sma": oi.rolling(3).mean().to_numpy(), "oi_long_sma": oi.rolling(5).mean().to_numpy()}
+    with np.errstate(all="ignore"):
+        got = oi_indicators(series, 3, 5, 2, warmup=warmup, gradient=gradient, lag=lag)
+        for column, values in expected.items():
+            want = np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
+            assert _same_bits(got[column], want), column
+    x = np.array([np.nan, np.inf, -np.inf, -0.0, 1.5])
+    assert _same_bits(fill_warmup(x, "fill_zero"), np.nan_to_num(x, nan=0.0)) and np.isnan(x[0])

@@ -16,6 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+try:  # the kernel behind Series.rolling(w).mean() (pandas is pinned; rolling_mean falls back to the public call)
+    from pandas._libs.window.aggregations import roll_mean as _roll_mean
+except ImportError:  # pragma: no cover
+    _roll_mean = None
+
 #: The indicator columns, in the order :func:`mesbook.calculate_indicators` adds them.
 INDICATOR_COLUMNS: tuple[str, ...] = ("oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma")
 
@@ -28,8 +33,29 @@ def centred_gradient(values: np.ndarray) -> np.ndarray:
 
 
 def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
-    """Trailing mean over ``window`` bars, NaN until the window is full (pandas' algorithm)."""
-    return values.rolling(window=window).mean().to_numpy()
+    """Trailing mean over ``window`` bars, NaN until the window is full: ``values.rolling(window).mean()`` as
+    a new array of the caller's own (pandas' algorithm, bit for bit; :func:`_pandas_roll_mean`)."""
+    if _roll_mean is None:  # pragma: no cover - another pandas than the pinned one
+        return values.rolling(window=window).mean().to_numpy().copy()
+    return _pandas_roll_mean(values.to_numpy(dtype=np.float64, na_value=np.nan), window)
+
+
+def _pandas_roll_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """What ``Series.rolling(window).mean()`` computes, called without its wrapper: the same Cython kernel on
+    the same input (float64, infinities as NaN) and the same window bounds (trailing, clipped to the series),
+    with ``min_periods`` = ``window``. The wrapper's bounds and result Series cost as much again as the kernel
+    on a million bars; ``tests/test_indicators.py`` holds the two equal bit for bit."""
+    n = len(values)
+    if n == 0:
+        return values.copy()
+    with np.errstate(all="ignore"):
+        if not np.isfinite(values.sum()):  # a finite sum: no infinity (and no NaN) anywhere
+            infinite = np.isinf(values)
+            if infinite.any():
+                values = np.where(infinite, np.nan, values)
+        end = np.arange(1, n + 1, dtype=np.int64)  # already within [0, n]: pandas' clip leaves it as it is
+        start = np.maximum(end - window, 0)  # pandas' clip to [0, n]; end - window < n
+        return _roll_mean(values, start, end, window)
 
 
 def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
@@ -39,8 +65,25 @@ def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
 
 
 def fill_warmup(values: np.ndarray, warmup: str) -> np.ndarray:
-    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``)."""
-    return np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
+    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``).
+
+    ``"fill_zero"`` returns a new array, ``numpy.nan_to_num(values, nan=0.0)``: NaN becomes 0 and an infinity
+    the largest finite number of its sign."""
+    if warmup != "fill_zero":
+        return values
+    values = np.asarray(values)
+    if values.dtype.kind != "f":
+        return np.nan_to_num(values, nan=0.0)
+    return _zero_undefined(values.copy())
+
+
+def _zero_undefined(values: np.ndarray) -> np.ndarray:
+    """``numpy.nan_to_num(values, nan=0.0)`` written into ``values`` (a float array of the caller's own), in
+    one pass that finds the few undefined bars instead of three over every bar."""
+    undefined = np.flatnonzero(~np.isfinite(values))
+    if len(undefined):
+        values[undefined] = np.nan_to_num(values[undefined], nan=0.0)
+    return values
 
 
 def oi_indicators(
@@ -74,13 +117,18 @@ def oi_indicators(
         earlier = np.full(len(values), np.nan)
         earlier[gradient_window:] = values[:-gradient_window]
         grad = (values - earlier) / gradient_window
-    columns = {
-        "oi_change": np.r_[np.nan, np.diff(values)][: len(values)],
+    change = np.empty(len(values))
+    change[:1] = np.nan
+    np.subtract(values[1:], values[:-1], out=change[1:])
+    columns = {  # every array new and this function's own, so the warm-up is filled in place
+        "oi_change": change,
         "oi_gradient": grad,
         "oi_short_sma": rolling_mean(oi, short_sma_window),
         "oi_long_sma": rolling_mean(oi, long_sma_window),
     }
-    return {name: fill_warmup(column, warmup) for name, column in columns.items()}
+    if warmup != "fill_zero":
+        return columns
+    return {name: _zero_undefined(column) for name, column in columns.items()}
 
 
 __all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean"]
