@@ -6,7 +6,7 @@ import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
 from mesbook.article.indicators import defined_from
-from mesbook.core.indicators import INDICATOR_COLUMNS, fill_warmup, oi_indicators, rolling_mean
+from mesbook.core.indicators import INDICATOR_COLUMNS, fill_warmup, oi_indicators, rolling_mean, rolling_means
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 
@@ -147,6 +147,9 @@ def test_rolling_mean_is_pandas_rolling_mean_bit_for_bit(name, window):
     ours = rolling_mean(series, window)
     assert _same_bits(ours, series.rolling(window).mean().to_numpy())
     assert ours.flags.writeable and not np.shares_memory(ours, series.to_numpy())
+    several = rolling_means(series, window, 4, window + 1)  # one pass over the series, its bounds reused
+    for got, each in zip(several, (window, 4, window + 1)):
+        assert _same_bits(got, series.rolling(each).mean().to_numpy())
 
 
 @pytest.mark.parametrize("warmup", ["fill_zero", "skip"])

@@ -34,28 +34,37 @@ def centred_gradient(values: np.ndarray) -> np.ndarray:
 
 def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
     """Trailing mean over ``window`` bars, NaN until the window is full: ``values.rolling(window).mean()`` as
-    a new array of the caller's own (pandas' algorithm, bit for bit; :func:`_pandas_roll_mean`)."""
+    a new array of the caller's own (pandas' algorithm, bit for bit; see :func:`rolling_means`)."""
+    return rolling_means(values, window)[0]
+
+
+def rolling_means(values: pd.Series, *windows: int) -> list[np.ndarray]:
+    """:func:`rolling_mean` for each of ``windows``, reading the series once.
+
+    What ``Series.rolling(window).mean()`` computes, called without its wrapper: the same Cython kernel on
+    the same input (float64, infinities as NaN) and the same window bounds (trailing, clipped to the
+    series), with ``min_periods`` = ``window``. The wrapper's bounds and result Series cost as much again
+    as the kernel on a million bars; ``tests/test_indicators.py`` holds the two equal bit for bit.
+    """
     if _roll_mean is None:  # pragma: no cover - another pandas than the pinned one
-        return values.rolling(window=window).mean().to_numpy().copy()
-    return _pandas_roll_mean(values.to_numpy(dtype=np.float64, na_value=np.nan), window)
-
-
-def _pandas_roll_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """What ``Series.rolling(window).mean()`` computes, called without its wrapper: the same Cython kernel on
-    the same input (float64, infinities as NaN) and the same window bounds (trailing, clipped to the series),
-    with ``min_periods`` = ``window``. The wrapper's bounds and result Series cost as much again as the kernel
-    on a million bars; ``tests/test_indicators.py`` holds the two equal bit for bit."""
-    n = len(values)
+        return [values.rolling(window=window).mean().to_numpy().copy() for window in windows]
+    data = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    n = len(data)
     if n == 0:
-        return values.copy()
+        return [data.copy() for _ in windows]
     with np.errstate(all="ignore"):
-        if not np.isfinite(values.sum()):  # a finite sum: no infinity (and no NaN) anywhere
-            infinite = np.isinf(values)
+        if not np.isfinite(data.sum()):  # a finite sum: no infinity (and no NaN) anywhere
+            infinite = np.isinf(data)
             if infinite.any():
-                values = np.where(infinite, np.nan, values)
+                data = np.where(infinite, np.nan, data)
         end = np.arange(1, n + 1, dtype=np.int64)  # already within [0, n]: pandas' clip leaves it as it is
-        start = np.maximum(end - window, 0)  # pandas' clip to [0, n]; end - window < n
-        return _roll_mean(values, start, end, window)
+        start = np.empty(n, dtype=np.int64)
+        means = []
+        for window in windows:
+            np.subtract(end, window, out=start)
+            np.maximum(start, 0, out=start)  # pandas' clip to [0, n] (end − window < n)
+            means.append(_roll_mean(data, start, end, window))
+        return means
 
 
 def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
@@ -123,12 +132,12 @@ def oi_indicators(
     columns = {  # every array new and this function's own, so the warm-up is filled in place
         "oi_change": change,
         "oi_gradient": grad,
-        "oi_short_sma": rolling_mean(oi, short_sma_window),
-        "oi_long_sma": rolling_mean(oi, long_sma_window),
     }
+    columns["oi_short_sma"], columns["oi_long_sma"] = rolling_means(oi, short_sma_window, long_sma_window)
     if warmup != "fill_zero":
         return columns
     return {name: _zero_undefined(column) for name, column in columns.items()}
 
 
-__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean"]
+__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean",
+           "rolling_means"]

@@ -15,6 +15,7 @@ from ..constants import SIGNAL_LABELS
 
 # Integer codes behind the signal labels: 0 HOLD, 1 BUY, 2 SELL (positions in SIGNAL_LABELS).
 HOLD_CODE, BUY_CODE, SELL_CODE = 0, 1, 2
+_LABELS = pd.CategoricalDtype(list(SIGNAL_LABELS))
 
 
 def signal_codes(short: np.ndarray, long: np.ndarray, change: np.ndarray, gradient: np.ndarray) -> np.ndarray:
@@ -35,7 +36,7 @@ def signal_codes(short: np.ndarray, long: np.ndarray, change: np.ndarray, gradie
 
 def labels_from_codes(codes: np.ndarray) -> pd.Categorical:
     """Turn signal codes into a categorical of "HOLD"/"BUY"/"SELL" strings."""
-    return pd.Categorical.from_codes(codes, categories=list(SIGNAL_LABELS))
+    return pd.Categorical.from_codes(codes, dtype=_LABELS)
 
 
 def delay_codes(codes: np.ndarray, delay: int) -> np.ndarray:

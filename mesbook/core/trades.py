@@ -51,9 +51,8 @@ def position_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     bar) and closes where the next one opens, or on the last bar.
     """
     n = len(codes)
-    direction = _DIRECTION[codes]
-    candidates = np.flatnonzero(direction[: n - 1] != 0)
-    signs = direction[candidates]
+    candidates = np.flatnonzero(codes[: n - 1])  # BUY or SELL (codes 1, 2), never on the last bar
+    signs = _DIRECTION[codes[candidates]]
     changes = np.r_[True, signs[1:] != signs[:-1]] if len(signs) else np.zeros(0, dtype=bool)
     entries = candidates[changes]
     exits = np.r_[entries[1:], n - 1].astype(np.int64) if len(entries) else np.zeros(0, dtype=np.int64)
@@ -137,7 +136,8 @@ def article_equity(run: ArrayRun, price: np.ndarray, terms: Terms = ARTICLE_TERM
     # unrealized, on the bars an option is held: max(0, sign × (F − K)) × multiplier − premium
     span = slice(run.entries[0], run.exits[-1])
     held = np.diff(np.r_[run.entries, run.exits[-1]])
-    value = price[span] - np.repeat(run.strikes, held)
+    value = np.repeat(run.strikes, held)
+    np.subtract(price[span], value, out=value)  # F − K, written over K
     np.negative(value, out=value, where=np.repeat(run.signs < 0, held))  # (−1) × x, exactly
     np.maximum(0.0, value, out=value)
     value *= terms.multiplier
