@@ -122,6 +122,10 @@ def _check_timestamps(series: pd.Series) -> None:
             f"column 'timestamp' must hold datetimes, got dtype {series.dtype}; "
             "convert it with pd.to_datetime(df['timestamp'])"
         )
+    if isinstance(series.dtype, np.dtype):  # tz-naive: NaT is the smallest int64, so ticks strictly rising
+        ticks = series.to_numpy().view(np.int64)  # from a first one that is not NaT hold no NaT either
+        if ticks[0] != np.iinfo(np.int64).min and bool((ticks[1:] > ticks[:-1]).all()):
+            return  # the usual case, in one pass; otherwise the checks below name the first bad row
     if series.isna().any():
         raise ValueError(f"column 'timestamp' has a missing value at {_first_bad_row(series, series.isna().to_numpy())}")
     if len(series) > 1:
