@@ -98,6 +98,9 @@ def _check_numeric(series: pd.Series, column: str, positive: bool) -> None:
             f"convert it first, e.g. df[{column!r}] = pd.to_numeric(df[{column!r}])"
         )
     values = series.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(over="ignore"):  # a sum beyond the float range is not finite: the full check below
+        if len(values) and np.isfinite(values.sum()) and (not positive or values.min() > 0):
+            return  # a finite sum has no NaN or infinity in it (the usual case: two passes, no mask)
     bad = ~np.isfinite(values)
     if bad.any():
         raise ValueError(
@@ -119,6 +122,10 @@ def _check_timestamps(series: pd.Series) -> None:
             f"column 'timestamp' must hold datetimes, got dtype {series.dtype}; "
             "convert it with pd.to_datetime(df['timestamp'])"
         )
+    if isinstance(series.dtype, np.dtype):  # tz-naive: NaT is the smallest int64, so ticks strictly rising
+        ticks = series.to_numpy().view(np.int64)  # from a first one that is not NaT hold no NaT either
+        if ticks[0] != np.iinfo(np.int64).min and bool((ticks[1:] > ticks[:-1]).all()):
+            return  # the usual case, in one pass; otherwise the checks below name the first bad row
     if series.isna().any():
         raise ValueError(f"column 'timestamp' has a missing value at {_first_bad_row(series, series.isna().to_numpy())}")
     if len(series) > 1:

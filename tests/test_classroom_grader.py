@@ -187,3 +187,39 @@ def test_bad_input_is_refused_with_exit_code_2(tmp_path, capsys):
     assert cli.main(["grade", str(tmp_path / "nowhere"), "--roster", str(roster), "--out", str(tmp_path / "g.csv")]) == 2
     assert "is not a folder" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_expected_answers_are_computed_while_the_sandbox_runs(monkeypatch):
+    """The grader computes the right answers in a thread of its own while the notebook runs in its sandbox,
+    from the seed alone: by the time the sandbox ends, every question of the chapter has its answer."""
+    import threading
+
+    from mesbook import exercises
+    from mesbook.classroom import grader
+    from mesbook.classroom.sandbox import SandboxRun
+
+    chapter, seed = "04_signals", 4_321
+    solved: list[tuple[str, str]] = []
+    real = grader.solution
+
+    def recorded(key, s):
+        solved.append((key, threading.current_thread().name))
+        return real(key, s)
+
+    def fake_sandbox(scratch, notebook, timeout, first, limits, unsafe):
+        for _ in range(600):  # the student's notebook "runs" until the answers are ready (at most a minute)
+            if len({key for key, _ in solved}) == len(chapter_questions(chapter)):
+                break
+            threading.Event().wait(0.1)
+        during.extend(solved)
+        return SandboxRun(0, True, 1.0)
+
+    during: list[tuple[str, str]] = []
+    exercises.clear_cache()
+    monkeypatch.setattr(grader, "solution", recorded)
+    monkeypatch.setattr(grader, "run_sandboxed", fake_sandbox)
+    content = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    graded = grade_submission(Submission("ana", chapter, seed, content), GradeSettings(30))
+    assert {key for key, _ in during} == set(chapter_questions(chapter))
+    assert all(name != threading.main_thread().name for _, name in during)
+    assert [row.expected for row in graded.rows] == [shown(solution(k, seed)) for k in chapter_questions(chapter)]

@@ -198,3 +198,44 @@ def test_a_sandbox_that_can_not_be_made_is_a_machine_problem_not_a_grade(tmp_pat
     journal.close()
     assert graded.failed and all("not graded" in row.note for row in graded.rows)
     assert journal.done == {}  # left out of the journal: the next run grades it
+
+
+FONTS = r'''
+import json, os
+import matplotlib.font_manager as fm
+names = sorted(os.listdir("/tmp/matplotlib"))
+listed = [n for n in names if n.startswith("fontlist-")]
+path = os.path.join("/tmp/matplotlib", listed[0]) if listed else ""
+try:
+    open(path, "a").close()
+    writable = True
+except OSError:
+    writable = False
+mounts = [line.split() for line in open("/proc/self/mountinfo")]
+read_only = any(m[4] == path and "ro" in m[5].split(",") for m in mounts)  # the mount itself, whoever asks
+json.dump({"listed": listed, "writable": writable, "read_only": read_only, "fonts": len(fm.fontManager.ttflist),
+           "same": path and fm.json_load(path).ttflist[0].fname == fm.fontManager.ttflist[0].fname},
+          open("/scratch/fonts.json", "w"))
+'''
+
+
+def test_every_sandbox_starts_with_the_graders_font_list_read_only(needs_bwrap):
+    """The kernel's matplotlib uses the font list the grader made (it does not search the fonts again), and
+    can't change it for the sandboxes after it."""
+    run, scratch = run_cells([FONTS])
+    try:
+        seen = json.loads((scratch / "fonts.json").read_text())
+    finally:
+        remove_scratch(str(scratch))
+    made = sandbox.font_list()
+    assert run.status == 0 and made is not None and seen["listed"] == [os.path.basename(made)]
+    assert seen["fonts"] > 0 and seen["same"] and not seen["writable"] and seen["read_only"]
+
+
+def test_no_font_list_when_a_font_lies_outside_the_sandbox(monkeypatch, tmp_path, needs_bwrap):
+    monkeypatch.setattr(sandbox, "_fonts", [])
+    monkeypatch.setattr(sandbox, "exposed", lambda path: None if "dejavu" in str(path).lower() or "ttf" in str(path)
+                        else "/usr")
+    assert sandbox.font_list() is None
+    args = bwrap_command(str(tmp_path), ["python"], Limits(), root=True)
+    assert not any(arg.startswith(sandbox.MPL_DIR + "/") for arg in args)  # the kernel makes its own, as before

@@ -6,7 +6,7 @@ import pytest
 
 from mesbook import calculate_indicators, simulate_market_data
 from mesbook.article.indicators import defined_from
-from mesbook.core.indicators import INDICATOR_COLUMNS
+from mesbook.core.indicators import INDICATOR_COLUMNS, fill_warmup, oi_indicators, rolling_mean, rolling_means
 from benchmarks.article_loop import loop_indicators
 from conftest import frame_from
 
@@ -122,7 +122,7 @@ def _pandas_rolling_mean(values: pd.Series, window) -> np.ndarray:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_rolling_mean_is_pandas_rolling_mean_bit_for_bit(seed):
+def test_rolling_mean_is_pandas_rolling_mean_on_random_series(seed):
     """rolling_mean calls pandas' kernel directly; it must equal Series.rolling(window).mean() exactly (same
     floats, NaN in the same places) on open interest as the book makes it, on wild magnitudes, with NaN and
     inf, on whole numbers and on any window, longer than the series too."""
@@ -156,3 +156,62 @@ def test_rolling_mean_hands_anything_else_to_pandas(values, window):
     from mesbook.core.indicators import rolling_mean
 
     np.testing.assert_array_equal(rolling_mean(values, window), _pandas_rolling_mean(values, window))
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _awkward_series() -> dict[str, pd.Series]:
+    """Series whose rolling mean takes every branch of pandas' kernel and wrapper: NaN runs, infinities of
+    both signs, a sum beyond the float range, constant stretches, negative values, ints, one and no value."""
+    rng = np.random.default_rng(23)
+    noisy = 20_000 + rng.normal(0, 100, 400).cumsum()
+    holes = noisy.copy()
+    holes[[0, 5, 6, 7, 50, 399]] = np.nan
+    infinite = noisy.copy()
+    infinite[[3, 200]] = np.inf
+    infinite[100] = -np.inf
+    return {"noisy": pd.Series(noisy), "holes": pd.Series(holes), "infinite": pd.Series(infinite),
+            "huge": pd.Series([1e308] * 12 + [5.0] * 12), "constant": pd.Series(np.full(40, 3.25)),
+            "signs": pd.Series(rng.normal(0, 1e6, 200)), "ints": pd.Series(np.arange(60, dtype=np.int64) ** 2),
+            "one": pd.Series([7.0]), "none": pd.Series([], dtype=float),
+            "lagged": pd.Series(noisy).shift(3)}
+
+
+@pytest.mark.parametrize("name", list(_awkward_series()))
+@pytest.mark.parametrize("window", [1, 2, 3, 10, 30, 500])
+def test_rolling_mean_is_pandas_rolling_mean_bit_for_bit(name, window):
+    """rolling_mean calls pandas' kernel without its wrapper: every bit as Series.rolling(w).mean() (the
+    article's numbers rest on it), and an array of the caller's own."""
+    series = _awkward_series()[name]
+    ours = rolling_mean(series, window)
+    assert _same_bits(ours, series.rolling(window).mean().to_numpy())
+    assert ours.flags.writeable and not np.shares_memory(ours, series.to_numpy())
+    several = rolling_means(series, window, 4, window + 1)  # one pass over the series, its bounds reused
+    for got, each in zip(several, (window, 4, window + 1)):
+        assert _same_bits(got, series.rolling(each).mean().to_numpy())
+
+
+@pytest.mark.parametrize("warmup", ["fill_zero", "skip"])
+@pytest.mark.parametrize("gradient", ["centred", "lagged", "backward"])
+@pytest.mark.parametrize("lag", [0, 2])
+@pytest.mark.parametrize("name", ["noisy", "holes", "infinite", "huge", "one", "none", "lagged"])
+def test_indicators_fill_as_nan_to_num_does(warmup, gradient, lag, name):
+    """The warm-up fill in place is numpy.nan_to_num(nan=0) exactly: NaN to 0, infinities to the largest
+    finite numbers, on every column and every choice."""
+    series = _awkward_series()[name]
+    oi = series.shift(lag) if lag else series
+    values = oi.to_numpy(dtype=float)
+    grad = {"centred": np.gradient(values) if len(values) > 1 else np.zeros(len(values)),
+            "lagged": np.r_[np.nan, np.gradient(values)[:-1]] if len(values) > 1 else np.full(len(values), np.nan),
+            "backward": (values - np.r_[np.full(2, np.nan), values[:-2]][: len(values)]) / 2}[gradient]
+    expected = {"oi_change": np.r_[np.nan, np.diff(values)][: len(values)], "oi_gradient": grad,
+                "oi_short_sma": oi.rolling(3).mean().to_numpy(), "oi_long_sma": oi.rolling(5).mean().to_numpy()}
+    with np.errstate(all="ignore"):
+        got = oi_indicators(series, 3, 5, 2, warmup=warmup, gradient=gradient, lag=lag)
+        for column, values in expected.items():
+            want = np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
+            assert _same_bits(got[column], want), column
+    x = np.array([np.nan, np.inf, -np.inf, -0.0, 1.5])
+    assert _same_bits(fill_warmup(x, "fill_zero"), np.nan_to_num(x, nan=0.0)) and np.isnan(x[0])

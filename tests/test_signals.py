@@ -6,7 +6,7 @@ import pytest
 
 from mesbook import calculate_indicators, generate_signals, simulate_market_data
 from mesbook.article.signals import confirmed_by, crossing_bars, crossings, named_signals, signal_bars, signal_table
-from mesbook.core.signals import codes_from_labels
+from mesbook.core.signals import codes_from_labels, signal_codes
 from benchmarks.article_loop import loop_indicators, loop_signals
 
 
@@ -118,3 +118,31 @@ def test_the_book_market_names_its_warm_up_and_one_condition_signals():
         side = 1 if row["signal"] == "BUY" else -1
         agrees = {"change": row["change"] * side > 0, "gradient": row["gradient"] * side > 0}
         assert agrees[by] and not agrees["gradient" if by == "change" else "change"]
+
+
+def _rule_bar_by_bar(short, long, change, gradient):
+    """The article's rule one bar at a time (the reference for the vectorized signal_codes)."""
+    codes = []
+    for i in range(len(short)):
+        if i == 0:
+            codes.append(0)
+        elif short[i] > long[i] and short[i - 1] <= long[i - 1] and (change[i] > 0 or gradient[i] > 0):
+            codes.append(1)
+        elif short[i] < long[i] and short[i - 1] >= long[i - 1] and (change[i] < 0 or gradient[i] < 0):
+            codes.append(2)
+        else:
+            codes.append(0)
+    return np.array(codes, dtype=np.int8)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_signal_codes_is_the_rule_bar_by_bar(seed):
+    """Ties, NaN (warm-up kept as NaN) and zero momentum included; int8 codes."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 80))
+    short, long = rng.integers(-2, 3, n).astype(float), rng.integers(-2, 3, n).astype(float)
+    change, gradient = rng.integers(-1, 2, n).astype(float), rng.integers(-1, 2, n).astype(float)
+    for values in (short, long, change, gradient):
+        values[rng.random(n) < 0.1] = np.nan
+    got = signal_codes(short, long, change, gradient)
+    assert got.dtype == np.int8 and got.tolist() == _rule_bar_by_bar(short, long, change, gradient).tolist()

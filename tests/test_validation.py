@@ -145,3 +145,26 @@ def test_every_message_in_full():
             "column 'timestamp' has a out-of-order timestamp at row 1 (2024-01-01 00:00:00); timestamps must be "
             "strictly increasing: sort the rows and drop duplicates")):
         check_frame(two)  # two bars are enough to be out of order
+
+
+@pytest.mark.parametrize("unit", ["ns", "s"])
+@pytest.mark.parametrize("row", [0, 1, 3, 5])
+def test_a_missing_timestamp_anywhere_is_named_whatever_the_order_around_it(unit, row):
+    """NaT is the smallest tick: a one-pass 'strictly rising' test must not let one through (first, inside, last)."""
+    stamps = pd.Series(pd.date_range("2024-01-01", periods=6, freq="D")).astype(f"datetime64[{unit}]")
+    stamps[row] = pd.NaT
+    frame = pd.DataFrame({"timestamp": stamps, "futures_price": 4000.0, "open_interest": 1e4})
+    with pytest.raises(ValueError, match=rf"'timestamp' has a missing value at row {row} "):
+        check_frame(frame)
+    check_frame(frame.drop(index=row).reset_index(drop=True))  # rising ticks pass
+
+
+def test_numeric_columns_whose_sum_overflows_are_still_finite():
+    """The one-sum proof of 'all finite' gives way to the full check when the sum itself overflows."""
+    frame = pd.DataFrame({"timestamp": pd.date_range("2024-01-01", periods=3, freq="D"),
+                          "futures_price": [1.5e308, 1.5e308, 1.0], "open_interest": [-1e308, -1e308, 1.0]})
+    assert check_frame(frame, numeric=("open_interest",), positive=("futures_price",)) is frame
+    with pytest.raises(ValueError, match=r"'open_interest' must be > 0, first bad value at row 0"):
+        check_frame(frame, positive=("open_interest",))
+    with pytest.raises(ValueError, match=r"'futures_price' has missing or infinite values, first at row 2"):
+        check_frame(frame.assign(futures_price=[1.5e308, 1.5e308, np.inf]), positive=("futures_price",))

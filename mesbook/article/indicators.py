@@ -36,7 +36,7 @@ def calculate_indicators(
     check_frame(df, positive=("open_interest",), timestamp=False)
     out = df.copy(deep=False)  # copy-on-write: adding columns never touches the caller's frame
     for name, column in oi_indicators(df["open_interest"], short_sma_window, long_sma_window, gradient_window).items():
-        out[name] = column
+        out[name] = pd.Series(column, index=out.index, copy=False)  # the new array itself, not a copy of it
     return out
 
 

@@ -84,7 +84,7 @@ def run_trading_simulation(
     return SimulationResult(
         final_value=float(equity[-1]),
         trades=trades,
-        equity=pd.Series(equity, index=pd.Index(times, name="timestamp"), name="equity"),
+        equity=pd.Series(equity, index=pd.Index(times, name="timestamp"), name="equity", copy=False),
         initial_cash=terms.initial_cash,
         signal_counts=count_signals(codes),
     )

@@ -2,8 +2,9 @@
 
 The grader (:mod:`~mesbook.classroom.sandbox`) starts it as the sandbox's only command, on the grader's
 prepared copy of the submission in the scratch folder. It is started as a script, not as a module of the
-package, and loads :mod:`~mesbook.classroom.runner` (which needs only nbformat and nbclient) from beside
-it: a sandbox then starts in a fraction of the time importing the whole package takes. It
+package, and loads :mod:`~mesbook.classroom.runner` (which needs only jupyter_client, nbformat and nbclient)
+from beside it: a sandbox then starts in a fraction of the time importing the whole package takes. It
+starts the kernel before it loads nbformat and nbclient, so the two load while the kernel boots. It
 
 1. sets hard resource limits (memory, processes, file size, open files, no core dumps) that nothing
    started after it can raise, and, when it starts as root (the sandbox of a root grader), switches to
@@ -102,9 +103,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.chdir(folder)
     _silence()
     runner = _runner()
-    nb = runner.nbformat.read(args.notebook, as_version=4)
+    km = runner.start_kernel(folder)  # the kernel boots while nbformat and nbclient load here
+    try:
+        import nbformat
+
+        nb = nbformat.read(args.notebook, as_version=4)
+    except BaseException:
+        runner.stop_kernel(km)
+        raise
     outcome = runner.run_notebook(nb, args.timeout, folder, first_counted_cell=args.first_cell,
-                                  output_limit=int(limits["output"]))
+                                  output_limit=int(limits["output"]), km=km)
     _write_outcome(folder, {"stopped_at": outcome.stopped_at, "reason": outcome.reason, "seconds": outcome.seconds})
     return 0
 

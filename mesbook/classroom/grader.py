@@ -10,7 +10,8 @@ then, given those bytes and the student's seed:
    (:mod:`~mesbook.classroom.sandbox`), within the timeout;
 3. reads back the answer record and the run's outcome as untrusted files, and judges the last answer to
    each question with :func:`mesbook.exercises.matches` against the answer computed here, in the grader,
-   on the student's seed: no code of the student's runs where the judging happens;
+   on the student's seed (:func:`solve_ahead`, while the sandbox runs): no code of the student's runs
+   where the answers are computed and judged;
 4. deletes the scratch folder.
 
 Nothing in a submission stops the grading: a missing or unreadable file, a cell that raises, a cell that
@@ -25,6 +26,7 @@ import errno
 import json
 import os
 import stat
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -208,6 +210,27 @@ def judge(sub: Submission, answers: Mapping[str, Any], calls: Mapping[str, list]
     return tuple(rows)
 
 
+def solve_ahead(chapter: str, seed: int) -> threading.Thread:
+    """Start computing the right answers of ``chapter`` for ``seed`` in this process, in a thread of its own,
+    and return it (``join()`` it before judging).
+
+    The answers depend on the seed alone, never on the notebook, so they are computed while the sandbox
+    runs the student's notebook instead of after it; :func:`~mesbook.exercises.base.solution` keeps them
+    for :func:`judge`. No code of the student's runs in this process, and nothing of theirs is read here.
+    A question whose answer can't be computed is left to :func:`judge`, which says why.
+    """
+    def solve() -> None:
+        for key in chapter_questions(chapter):
+            try:
+                solution(key, seed)
+            except Exception:  # noqa: BLE001 - judge() computes it again and notes the error
+                pass
+
+    thread = threading.Thread(target=solve, name=f"expected answers of {chapter}", daemon=True)
+    thread.start()
+    return thread
+
+
 def _outcome(scratch: str, run) -> tuple[Optional[int], str]:
     """Where the run stopped and why, from the executor's outcome file (the student's, so checked)."""
     if run.stopped:
@@ -237,12 +260,14 @@ def grade_submission(sub: Submission, settings: GradeSettings = GradeSettings())
         bad = Submission(sub.student, sub.chapter, sub.seed, None, f"not a readable notebook ({exc})")
         return NotebookGrade(judge(bad, {}, {}, None, ""), 0.0, "unreadable")
     warning = tag_warning(nb, sub.seed)
+    expected = solve_ahead(sub.chapter, sub.seed)
     scratch = make_scratch()
     try:
         try:
             first, calls = _prepare(nb, sub.seed, scratch, settings.unsafe)
         except Exception as exc:  # noqa: BLE001 - cells of a shape nbformat reads but can't write back
             bad = replace(sub, content=None, problem=f"not a readable notebook ({type(exc).__name__})")
+            expected.join()
             return NotebookGrade(judge(bad, {}, {}, None, ""), 0.0, "unreadable")
         run = run_sandboxed(scratch, NOTEBOOK_FILE, settings.timeout, first, settings.limits, settings.unsafe)
         stopped_at, reason = _outcome(scratch, run)
@@ -254,6 +279,7 @@ def grade_submission(sub: Submission, settings: GradeSettings = GradeSettings())
             answers, sub = {}, replace(sub, problem=f"no answer: its answer record can't be used ({exc})")
     finally:
         remove_scratch(scratch)
+    expected.join()
     rows = judge(sub, answers, calls, stopped_at, reason)
     return NotebookGrade(rows, time.monotonic() - started, reason, warning)
 

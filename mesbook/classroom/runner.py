@@ -11,16 +11,13 @@ caps the cell output kept in memory: what a notebook prints beyond it is dropped
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Optional, Union
-
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from typing import Any, Optional, Union
 
 #: Environment of every kernel started here: no display, and every HTTP(S) proxy a closed local port.
 KERNEL_ENV: dict[str, str] = {
@@ -30,6 +27,31 @@ KERNEL_ENV: dict[str, str] = {
     "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
     "no_proxy": "", "NO_PROXY": "", "PIP_NO_INDEX": "1",
 }
+#: The kernel every notebook runs in, with its input history kept in memory (as nbclient starts one).
+KERNEL_NAME, KERNEL_ARGUMENTS = "python3", ("--HistoryManager.hist_file=:memory:",)
+
+
+def start_kernel(workdir: Union[str, os.PathLike]) -> Any:
+    """Start a fresh kernel in ``workdir`` (:data:`KERNEL_NAME`, this Python, :data:`KERNEL_ENV`, its own log
+    lines sent nowhere) and return its manager, for :func:`run_notebook`'s ``km``.
+
+    Only ``jupyter_client`` is imported for it, so a caller that starts the kernel first (the sandbox's
+    executor) loads nbformat and nbclient while the kernel boots, instead of before.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=os.fspath(workdir),
+                              env={**os.environ, **KERNEL_ENV}, stderr=subprocess.DEVNULL)
+    return km
+
+
+def stop_kernel(km: Any) -> None:
+    """Shut down a kernel of :func:`start_kernel` that no :func:`run_notebook` will use."""
+    from jupyter_core.utils import run_sync
+
+    run_sync(km.shutdown_kernel)(now=True)
 
 
 def _output_size(content: dict) -> int:
@@ -40,18 +62,24 @@ def _output_size(content: dict) -> int:
     return size + sum(len(str(line)) for line in content.get("traceback") or [])
 
 
-class _CappedClient(NotebookClient):
-    """nbclient that keeps at most ``output_limit`` characters of cell output in all (None: no limit)."""
+@functools.lru_cache(maxsize=None)
+def _capped_client() -> type:
+    """nbclient's NotebookClient keeping at most ``output_limit`` characters of cell output in all (None: no
+    limit); made on first use, so that importing this module imports no nbclient."""
+    from nbclient import NotebookClient
 
-    output_limit: Optional[int] = None
-    kept: int = 0
+    class CappedClient(NotebookClient):
+        output_limit: Optional[int] = None
+        kept: int = 0
 
-    def output(self, outs, msg, display_id, cell_index):
-        if self.output_limit is not None:
-            self.kept += _output_size(msg.get("content") or {})
-            if self.kept > self.output_limit:
-                return None
-        return super().output(outs, msg, display_id, cell_index)
+        def output(self, outs, msg, display_id, cell_index):
+            if self.output_limit is not None:
+                self.kept += _output_size(msg.get("content") or {})
+                if self.kept > self.output_limit:
+                    return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return CappedClient
 
 
 @dataclass(frozen=True)
@@ -67,32 +95,39 @@ class RunOutcome:
         return self.stopped_at is None
 
 
-def _error_line(exc: CellExecutionError) -> str:
+def _error_line(exc: Exception) -> str:
     name, value = getattr(exc, "ename", "") or "error", getattr(exc, "evalue", "") or ""
     line = f"{name}: {value}" if value else name
     return line if len(line) <= 160 else line[:157] + "..."
 
 
-def run_notebook(nb: nbformat.NotebookNode, timeout: float, workdir: Union[str, os.PathLike],
-                 first_counted_cell: int = 0, output_limit: Optional[int] = None) -> RunOutcome:
+def run_notebook(nb: Any, timeout: float, workdir: Union[str, os.PathLike], first_counted_cell: int = 0,
+                 output_limit: Optional[int] = None, km: Any = None) -> RunOutcome:
     """Run the code cells of ``nb`` in order (outputs are stored in ``nb``), for ``timeout`` seconds at most.
 
     ``timeout`` is the budget of the whole notebook, in seconds, counted from the moment the kernel is up;
     each cell gets what the cells before it left. Cell numbers in the returned reason count from 1 and skip the first ``first_counted_cell``
-    cells (those the caller inserted), so they match the notebook the caller was given.
+    cells (those the caller inserted), so they match the notebook the caller was given. ``km`` is a kernel
+    :func:`start_kernel` started in ``workdir`` (default: one started here); it is shut down at the end.
     """
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     start = time.monotonic()
-    client = _CappedClient(nb, kernel_name="python3", allow_errors=False, interrupt_on_timeout=False,
-                           shutdown_kernel="immediate", startup_timeout=60, record_timing=False,
-                           resources={"metadata": {"path": os.fspath(workdir)}})
+    km = start_kernel(workdir) if km is None else km
+    try:
+        client = _capped_client()(nb, km=km, kernel_name=KERNEL_NAME, allow_errors=False,
+                                  interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=60,
+                                  record_timing=False, resources={"metadata": {"path": os.fspath(workdir)}})
+    except BaseException:
+        stop_kernel(km)
+        raise
     client.output_limit = output_limit
-    env = {**os.environ, **KERNEL_ENV}
 
     def cell_name(index: int) -> str:
         return f"cell {index - first_counted_cell + 1}"
 
     stopped_at, reason = None, ""
-    with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):  # not the kernel's own log lines
+    with client.setup_kernel(cleanup_kc=True):  # shuts the kernel down at the end, as if the client had started it
         deadline = time.monotonic() + float(timeout)  # the budget starts once the kernel is up
         for index, cell in enumerate(nb.cells):
             if cell.get("cell_type") != "code":

@@ -29,6 +29,7 @@ then protects the instructor's files (``--unsafe-no-sandbox``).
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import json
@@ -38,6 +39,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -54,6 +56,8 @@ SCRATCH = "/scratch"
 #: Files of ``/etc`` a kernel needs (those that exist are shown read-only).
 ETC_FILES: tuple[str, ...] = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/timezone",
                               "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/host.conf")
+#: matplotlib's configuration and cache folder inside a sandbox (in its own /tmp).
+MPL_DIR = "/tmp/matplotlib"
 #: Seconds a sandbox may take beyond the notebook's budget (bwrap, Python and the kernel starting) before
 #: the grader stops it.
 START_ALLOWANCE: float = 90.0
@@ -159,7 +163,7 @@ def environment() -> dict[str, str]:
     return {
         "HOME": SCRATCH, "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
         "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg", "MPLCONFIGDIR": MPL_DIR, "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "IPYTHONDIR": "/tmp/ipython",
         "JUPYTER_RUNTIME_DIR": "/tmp/jupyter/runtime", "JUPYTER_DATA_DIR": "/tmp/jupyter/data",
         "JUPYTER_CONFIG_DIR": "/tmp/jupyter/config", "XDG_CACHE_HOME": "/tmp/cache",
@@ -194,10 +198,40 @@ def bwrap_command(scratch: str, command: Sequence[str], limits: Limits, root: bo
     for name in ETC_FILES:
         if os.path.isfile(name):
             args += ["--ro-bind", name, name]
+    fonts = font_list()
+    if fonts is not None:  # read-only: a kernel reads it, and can't change what the next sandbox gets
+        args += ["--perms", "1777", "--dir", MPL_DIR, "--ro-bind", fonts, f"{MPL_DIR}/{os.path.basename(fonts)}"]
     args += ["--bind", scratch, SCRATCH, "--remount-ro", "/", "--clearenv"]
     for key, value in environment().items():
         args += ["--setenv", key, value]
     return [*args, "--", *command]
+
+
+_fonts: list[str] = []
+
+
+def font_list() -> Optional[str]:
+    """matplotlib's list of this machine's fonts, made once per grading process, in the grader, for every
+    sandbox to start from (bound read-only into its matplotlib folder): without it, each kernel searches
+    the system's fonts again before its first figure (a tenth of a second here, seconds where many fonts
+    are installed). It names font files and nothing else. None, and each kernel makes its own as before,
+    when matplotlib is missing or a font lies outside the folders a sandbox sees."""
+    if _fonts and os.path.isfile(_fonts[0]):
+        return _fonts[0]
+    try:
+        from matplotlib import font_manager
+    except ImportError:  # pragma: no cover - matplotlib is pinned
+        return None
+    manager = font_manager.FontManager()  # the fonts on this machine now, not the grader's own cache
+    if not all(exposed(font.fname) for font in [*manager.ttflist, *manager.afmlist]):
+        return None
+    folder = tempfile.mkdtemp(prefix="mesbook-fonts-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = os.path.join(folder, f"fontlist-v{font_manager.FontManager.__version__}.json")
+    font_manager.json_dump(manager, path)
+    os.chmod(path, 0o644)
+    _fonts[:] = [path]
+    return path
 
 
 def executor_command(notebook: str, timeout: float, first_counted_cell: int, limits: Limits,
@@ -313,8 +347,6 @@ def probe() -> None:
 
 def make_scratch() -> str:
     """A new, private scratch folder for one submission."""
-    import tempfile
-
     return tempfile.mkdtemp(prefix="mesbook-scratch-")
 
 

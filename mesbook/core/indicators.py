@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pandas._libs.window.aggregations import roll_mean as _roll_mean  # pandas' rolling-mean kernel (pinned)
+
+try:  # the kernel behind Series.rolling(w).mean() (pandas is pinned; rolling_mean falls back to the public call)
+    from pandas._libs.window.aggregations import roll_mean as _roll_mean
+except ImportError:  # pragma: no cover
+    _roll_mean = None
 
 #: The indicator columns, in the order :func:`mesbook.calculate_indicators` adds them.
 INDICATOR_COLUMNS: tuple[str, ...] = ("oi_change", "oi_gradient", "oi_short_sma", "oi_long_sma")
@@ -29,26 +33,43 @@ def centred_gradient(values: np.ndarray) -> np.ndarray:
 
 
 def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
-    """Trailing mean over ``window`` bars, NaN until the window is full: ``values.rolling(window).mean()``
-    bit for bit.
+    """Trailing mean over ``window`` bars, NaN until the window is full: ``values.rolling(window).mean()`` as
+    a new array of the caller's own (pandas' algorithm, bit for bit; see :func:`rolling_means`)."""
+    return rolling_means(values, window)[0]
 
-    pandas sums each window with a compensated running sum, which a cumulative sum cannot reproduce on
-    open interest that is not whole, so its own compiled kernel is called on the array, as ``Rolling.mean``
-    calls it (float64 values, inf as NaN, the trailing bounds, ``min_periods`` = the window) but without
-    building a Rolling object: about a sixth of the cost on a chapter's series. Anything else (an extension
-    dtype, a window that is not a whole number ≥ 1) goes through pandas itself. A test holds the two equal.
+
+def rolling_means(values: pd.Series, *windows: int) -> list[np.ndarray]:
+    """:func:`rolling_mean` for each of ``windows``, reading the series once.
+
+    What ``Series.rolling(window).mean()`` computes, called without its wrapper: the same Cython kernel on
+    the same input (float64, infinities as NaN) and the same window bounds (trailing, clipped to the
+    series), with ``min_periods`` = ``window``. The wrapper's bounds and result Series cost as much again
+    as the kernel on a million bars; ``tests/test_indicators.py`` holds the two equal bit for bit. Anything
+    else (not a Series of plain numbers, an extension dtype, a window that is not a whole number ≥ 1, another
+    pandas than the pinned one) goes through pandas itself.
     """
     plain = values.to_numpy() if isinstance(values, pd.Series) else None
-    whole = isinstance(window, (int, np.integer)) and not isinstance(window, bool) and window >= 1
-    if plain is None or plain.dtype.kind not in "iuf" or not len(plain) or not whole:
-        return values.rolling(window=window).mean().to_numpy()
-    x = plain.astype(np.float64)
-    infinite = np.isinf(x)
-    if infinite.any():
-        x = np.where(infinite, np.nan, x)
-    end = np.arange(1, len(x) + 1, dtype=np.int64)
-    start = np.clip(end - int(window), 0, len(x))
-    return _roll_mean(x, start, end, int(window))
+    whole = all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in windows)
+    if _roll_mean is None or plain is None or plain.dtype.kind not in "iuf" or not whole:
+        return [values.rolling(window=window).mean().to_numpy().copy() for window in windows]
+    windows = tuple(int(w) for w in windows)
+    data = plain if plain.dtype == np.float64 else plain.astype(np.float64)
+    n = len(data)
+    if n == 0:
+        return [data.copy() for _ in windows]
+    with np.errstate(all="ignore"):
+        if not np.isfinite(data.sum()):  # a finite sum: no infinity (and no NaN) anywhere
+            infinite = np.isinf(data)
+            if infinite.any():
+                data = np.where(infinite, np.nan, data)
+        end = np.arange(1, n + 1, dtype=np.int64)  # already within [0, n]: pandas' clip leaves it as it is
+        start = np.empty(n, dtype=np.int64)
+        means = []
+        for window in windows:
+            np.subtract(end, window, out=start)
+            np.maximum(start, 0, out=start)  # pandas' clip to [0, n] (end − window < n)
+            means.append(_roll_mean(data, start, end, window))
+        return means
 
 
 def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
@@ -58,8 +79,25 @@ def lagged_oi(open_interest: pd.Series, lag: int) -> pd.Series:
 
 
 def fill_warmup(values: np.ndarray, warmup: str) -> np.ndarray:
-    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``)."""
-    return np.nan_to_num(values, nan=0.0) if warmup == "fill_zero" else values
+    """The article's 0 in place of undefined warm-up values (``"fill_zero"``), or NaN kept (``"skip"``).
+
+    ``"fill_zero"`` returns a new array, ``numpy.nan_to_num(values, nan=0.0)``: NaN becomes 0 and an infinity
+    the largest finite number of its sign."""
+    if warmup != "fill_zero":
+        return values
+    values = np.asarray(values)
+    if values.dtype.kind != "f":
+        return np.nan_to_num(values, nan=0.0)
+    return _zero_undefined(values.copy())
+
+
+def _zero_undefined(values: np.ndarray) -> np.ndarray:
+    """``numpy.nan_to_num(values, nan=0.0)`` written into ``values`` (a float array of the caller's own), in
+    one pass that finds the few undefined bars instead of three over every bar."""
+    undefined = np.flatnonzero(~np.isfinite(values))
+    if len(undefined):
+        values[undefined] = np.nan_to_num(values[undefined], nan=0.0)
+    return values
 
 
 def oi_indicators(
@@ -93,13 +131,18 @@ def oi_indicators(
         earlier = np.full(len(values), np.nan)
         earlier[gradient_window:] = values[:-gradient_window]
         grad = (values - earlier) / gradient_window
-    columns = {
-        "oi_change": np.r_[np.nan, np.diff(values)][: len(values)],
+    change = np.empty(len(values))
+    change[:1] = np.nan
+    np.subtract(values[1:], values[:-1], out=change[1:])
+    columns = {  # every array new and this function's own, so the warm-up is filled in place
+        "oi_change": change,
         "oi_gradient": grad,
-        "oi_short_sma": rolling_mean(oi, short_sma_window),
-        "oi_long_sma": rolling_mean(oi, long_sma_window),
     }
-    return {name: fill_warmup(column, warmup) for name, column in columns.items()}
+    columns["oi_short_sma"], columns["oi_long_sma"] = rolling_means(oi, short_sma_window, long_sma_window)
+    if warmup != "fill_zero":
+        return columns
+    return {name: _zero_undefined(column) for name, column in columns.items()}
 
 
-__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean"]
+__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean",
+           "rolling_means"]

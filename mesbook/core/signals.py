@@ -15,24 +15,28 @@ from ..constants import SIGNAL_LABELS
 
 # Integer codes behind the signal labels: 0 HOLD, 1 BUY, 2 SELL (positions in SIGNAL_LABELS).
 HOLD_CODE, BUY_CODE, SELL_CODE = 0, 1, 2
+_LABELS = pd.CategoricalDtype(list(SIGNAL_LABELS))
 
 
 def signal_codes(short: np.ndarray, long: np.ndarray, change: np.ndarray, gradient: np.ndarray) -> np.ndarray:
     """Vectorized rule on plain arrays; returns int8 codes (0 HOLD, 1 BUY, 2 SELL)."""
-    above, below = short > long, short < long
-    was_at_or_below = np.r_[False, short[:-1] <= long[:-1]]
-    was_at_or_above = np.r_[False, short[:-1] >= long[:-1]]
-    buy = above & was_at_or_below & ((change > 0) | (gradient > 0))
-    sell = below & was_at_or_above & ((change < 0) | (gradient < 0))
-    codes = np.zeros(len(short), dtype=np.int8)
-    codes[buy] = BUY_CODE
-    codes[sell & ~buy] = SELL_CODE
+    n = len(short)
+    buy, sell = np.greater(short, long), np.less(short, long)  # crossed above / below on this bar...
+    if n:
+        buy[0] = sell[0] = False  # ...and bar 0 has no previous bar
+        buy[1:] &= np.less_equal(short[:-1], long[:-1])  # was at or below on the previous bar
+        sell[1:] &= np.greater_equal(short[:-1], long[:-1])  # was at or above
+    buy &= np.greater(change, 0) | np.greater(gradient, 0)
+    sell &= np.less(change, 0) | np.less(gradient, 0)
+    # short > long and short < long exclude each other, so a bar is never both: 1 BUY, 2 SELL, else 0
+    codes = buy.view(np.int8)
+    codes += sell.view(np.int8) << 1
     return codes
 
 
 def labels_from_codes(codes: np.ndarray) -> pd.Categorical:
     """Turn signal codes into a categorical of "HOLD"/"BUY"/"SELL" strings."""
-    return pd.Categorical.from_codes(codes, categories=list(SIGNAL_LABELS))
+    return pd.Categorical.from_codes(codes, dtype=_LABELS)
 
 
 def delay_codes(codes: np.ndarray, delay: int) -> np.ndarray:

@@ -51,9 +51,8 @@ def position_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     bar) and closes where the next one opens, or on the last bar.
     """
     n = len(codes)
-    direction = _DIRECTION[codes]
-    candidates = np.flatnonzero(direction[: n - 1] != 0)
-    signs = direction[candidates]
+    candidates = np.flatnonzero(codes[: n - 1])  # BUY or SELL (codes 1, 2), never on the last bar
+    signs = _DIRECTION[codes[candidates]]
     changes = np.r_[True, signs[1:] != signs[:-1]] if len(signs) else np.zeros(0, dtype=bool)
     entries = candidates[changes]
     exits = np.r_[entries[1:], n - 1].astype(np.int64) if len(entries) else np.zeros(0, dtype=np.int64)
@@ -120,14 +119,31 @@ def article_run(price: np.ndarray, codes: np.ndarray, terms: Terms = ARTICLE_TER
 
 
 def article_equity(run: ArrayRun, price: np.ndarray, terms: Terms = ARTICLE_TERMS) -> np.ndarray:
-    """Account value per bar (dollars) of an :class:`ArrayRun`: cash plus the open option at intrinsic value."""
+    """Account value per bar (dollars) of an :class:`ArrayRun`: cash plus the open option at intrinsic value.
+
+    The same sums as :func:`equity_curve` over :func:`open_trade_index` and :func:`intrinsic_value`, bit for
+    bit, built trade by trade instead of bar by bar: the article's trades are back to back, so the open
+    trade's strike and side are its own values repeated over the bars it is held, and the realized P&L is
+    one level per stretch between exits. Two arrays as long as the data are written, instead of a dozen.
+    """
     n = len(price)
-    unrealized = np.zeros(n)
-    if len(run.entries):
-        span = slice(run.entries[0], run.exits[-1])
-        k = open_trade_index(n, run.entries, run.exits)[span]
-        unrealized[span] = intrinsic_value(run.signs[k], price[span], run.strikes[k]) * terms.multiplier - terms.premium
-    return equity_curve(run.exits, run.pnl, unrealized, terms.initial_cash)
+    if not len(run.entries):
+        return equity_curve(run.exits, run.pnl, np.zeros(n), terms.initial_cash)
+    # realized: initial cash + the P&L of every trade closed so far (the running sum, from 0.0, over exits)
+    levels = np.cumsum(np.r_[0.0, run.pnl])
+    np.add(terms.initial_cash, levels, out=levels)
+    equity = np.repeat(levels, np.diff(np.r_[0, run.exits, n]))
+    # unrealized, on the bars an option is held: max(0, sign × (F − K)) × multiplier − premium
+    span = slice(run.entries[0], run.exits[-1])
+    held = np.diff(np.r_[run.entries, run.exits[-1]])
+    value = np.repeat(run.strikes, held)
+    np.subtract(price[span], value, out=value)  # F − K, written over K
+    np.negative(value, out=value, where=np.repeat(run.signs < 0, held))  # (−1) × x, exactly
+    np.maximum(0.0, value, out=value)
+    value *= terms.multiplier
+    value -= terms.premium
+    equity[span] += value
+    return equity
 
 
 __all__ = ["ARTICLE_TERMS", "ArrayRun", "Terms", "affordable_trades", "article_equity", "article_run", "equity_curve", "open_trade_index",
