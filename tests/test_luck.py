@@ -156,3 +156,14 @@ def test_seed_sweep_refuses_keywords_that_are_not_run_articles():
         seed_sweep(range(2), data=mb.simulate_market_data(seed=1))
     with pytest.raises(ValueError, match="short_sma_window"):
         seed_sweep(range(2), short_sma_window=30, long_sma_window=10)
+
+
+def test_lead_mechanisms_rank_correlation_is_scipys_spearman_to_the_bit():
+    from mesbook.studies.luck import _spearman
+    rng = np.random.default_rng(5)
+    for n in (3, 17, 200, 201):
+        first = pd.Series(rng.normal(size=n))
+        for second in (pd.Series(rng.normal(size=n)), pd.Series(rng.integers(-4, 4, n)),  # ties
+                       first.rank() * 3.0 - 1.0, -first):
+            assert _spearman(first, second) == first.corr(second, method="spearman")
+    assert np.isnan(_spearman(first, pd.Series(np.ones(n)))) and np.isnan(_spearman(pd.Series(np.ones(n)), first))

@@ -192,10 +192,21 @@ def lead_mechanism(first: pd.DataFrame, second: pd.DataFrame) -> pd.Series:
     out = {}
     for name, column in LEAD_CAUSES.items():
         difference = (first[column] - second[column]).astype(float)
-        out[f"rho {name}"] = (float(lead.corr(difference, method="spearman")) if difference.nunique() > 1
-                              else float("nan"))
+        out[f"rho {name}"] = _spearman(lead, difference)
         out[f"mean {name}"] = float(difference.mean())
     return pd.Series(out)
+
+
+def _spearman(first: pd.Series, second: pd.Series) -> float:
+    """Spearman's rank correlation of two Series without missing values (NaN when either never varies).
+
+    The Pearson correlation of their average ranks, computed as ``scipy.stats.spearmanr`` does (so the same
+    number to the bit) without importing ``scipy.stats``, which costs a chapter more than the whole study.
+    """
+    if first.nunique() < 2 or second.nunique() < 2:
+        return float("nan")
+    ranks = np.column_stack([first.rank().to_numpy(dtype=float), second.rank().to_numpy(dtype=float)])
+    return float(np.corrcoef(ranks, rowvar=False)[1, 0])
 
 
 __all__ = ["LEAD_CAUSES", "best_pairs", "lead_mechanism", "paired_difference", "seed_sweep", "sweep_summary"]
