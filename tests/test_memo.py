@@ -64,3 +64,33 @@ def test_monte_carlo_runs_once_per_sample_whatever_the_workers_and_copies_its_ar
     clear_memos()
     third = montecarlo.monte_carlo_runs(sample)
     assert len(calls) == 5 and third.t_statistic == second.t_statistic
+
+
+def test_the_paired_kernel_runs_each_variant_once_per_sample_and_hands_out_copies(monkeypatch):
+    import mesbook as mb
+    from mesbook.studies import ladder, paired
+
+    clear_memos()
+    runs = []
+    real = paired._one_market
+    monkeypatch.setattr(paired, "_one_market", lambda child, **kw: runs.append(len(kw["settings"])) or real(child, **kw))
+    sample = Sample("article", 3, 150, 5)
+    variants = {"article": mb.ARTICLE, "honest": mb.HONEST}
+    first = paired.paired_runs(variants, sample)
+    assert runs == [2, 2, 2]
+    kept = first.copy()
+    first.iloc[:, :] = 0  # a caller changing its frame
+    again = paired.paired_runs({"honest again": mb.HONEST, "realistic": mb.REALISTIC, "article": mb.ARTICLE}, sample)
+    assert runs == [2, 2, 2, 1, 1, 1]  # only REALISTIC is new
+    pd.testing.assert_frame_equal(again[[("pnl", "article"), ("trades", "article")]], kept[[("pnl", "article"), ("trades", "article")]])
+    assert again[("pnl", "honest again")].equals(kept[("pnl", "honest")])
+    paired.paired_runs(variants, sample, measures=["pnl"])  # other measures, other key
+    paired.paired_runs(variants, sample.replace(seed=6))  # other markets
+    assert runs[6:] == [2] * 6
+    # A ladder whose markets were run before costs nothing more, and equals its fresh computation.
+    clear_memos()
+    fresh = ladder.ladder_runs(sample)
+    count = len(runs)
+    for frame, again_frame in zip(fresh, ladder.ladder_runs(sample, workers=Workers(n_jobs=1))):
+        pd.testing.assert_frame_equal(frame, again_frame, check_exact=True)
+    assert len(runs) == count

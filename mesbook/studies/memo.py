@@ -41,6 +41,16 @@ class Memo:
             self._results.popitem(last=False)
         return result
 
+    def find(self, key: Hashable) -> object:
+        """The result kept for ``key`` (now the most recently used), or ``None`` (also when ``key`` is unhashable)."""
+        try:
+            if key not in self._results:
+                return None
+        except TypeError:
+            return None
+        self._results.move_to_end(key)
+        return self._results[key]
+
     def clear(self) -> None:
         self._results.clear()
 

@@ -31,6 +31,7 @@ from ..engine.settings import BacktestSettings, check_settings
 from ..estimates import estimates
 from ..parallel import SERIAL, Workers
 from ..validation import check_number
+from .memo import Memo
 
 #: What :func:`paired_runs` can record per market and variant: net P&L (dollars), number of trades,
 #: maximum drawdown (percent of the peak, negative) and the market's annualized price volatility
@@ -74,9 +75,8 @@ def paired_runs(
         raise TypeError(f"workers must be a Workers, e.g. Workers(n_jobs=-1), got {type(workers).__name__}")
     initial_cash = check_number("initial_cash", initial_cash)
     measures = _measures(measures)
-    work = partial(_one_market, sample=sample, settings=[s for _, s in pairs], measures=measures, windows=windows,
-                   initial_cash=initial_cash)
-    values = np.array(workers.map(work, sample.children(), desc=desc))  # markets x measures x variants
+    values = np.stack(_columns([s for _, s in pairs], sample, measures, windows,
+                                initial_cash, workers, desc), axis=2)
     names = [name for name, _ in pairs]
     index = pd.RangeIndex(sample.markets, name="market")
     frames = {}
@@ -145,6 +145,28 @@ def _measures(measures: Sequence[str]) -> list[str]:
     if unknown or not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(f"measures {chosen} are not a list of distinct names from {MEASURES}")
     return chosen
+
+
+#: One variant's ``markets x measures`` values by (sample, settings, measures, windows, initial cash): a chapter's
+#: studies, its canonical numbers and its self-check run the same settings on the same markets (the ladder's
+#: rungs, the no-edge rows), and each variant is run once.
+_VARIANTS = Memo(size=256)
+
+
+def _columns(settings: list[BacktestSettings], sample: Sample, measures: list[str], windows: Windows,
+             initial_cash: float, workers: Workers, desc: str) -> list[np.ndarray]:
+    """Each of ``settings``' ``markets x measures`` values; those not kept yet run in one pass over the markets."""
+    keys = [(sample, s, tuple(measures), windows, initial_cash) for s in settings]
+    columns = [_VARIANTS.find(key) for key in keys]
+    todo = [j for j, column in enumerate(columns) if column is None]
+    if todo:
+        work = partial(_one_market, sample=sample, settings=[settings[j] for j in todo], measures=measures,
+                       windows=windows, initial_cash=initial_cash)
+        values = np.array(workers.map(work, sample.children(), desc=desc))  # markets x measures x variants
+        for n, j in enumerate(todo):
+            columns[j] = values[:, :, n]
+            _VARIANTS.get(keys[j], lambda n=n: values[:, :, n].copy())
+    return columns
 
 
 def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list[BacktestSettings],
