@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from mesbook.data.synthetic import Sample
@@ -94,3 +95,42 @@ def test_the_paired_kernel_runs_each_variant_once_per_sample_and_hands_out_copie
     for frame, again_frame in zip(fresh, ladder.ladder_runs(sample, workers=Workers(n_jobs=1))):
         pd.testing.assert_frame_equal(frame, again_frame, check_exact=True)
     assert len(runs) == count
+
+
+def test_a_frame_key_is_the_frames_content_and_text_columns_are_never_keys():
+    import mesbook as mb
+    from mesbook.studies.memo import frame_key
+
+    book, again = mb.simulate_market_data(seed=7), mb.simulate_market_data(seed=7)
+    assert frame_key(book) == frame_key(again) and hash(frame_key(book)) == hash(frame_key(again))
+    assert frame_key(book.iloc[100:300]) == frame_key(again.iloc[100:300])
+    for other in (mb.simulate_market_data(seed=8), book.iloc[101:301], book.iloc[:, :2],
+                  book.rename(columns={"open_interest": "oi"}), book.assign(open_interest=book["open_interest"].astype("float32")),
+                  book.set_axis(book.index + 1)):
+        assert frame_key(other) != frame_key(book.iloc[100:300]) and frame_key(other) != frame_key(book)
+    changed = book.copy()
+    changed.loc[499, "futures_price"] += 1e-9
+    assert frame_key(changed) != frame_key(book)
+    for unkeyed in (book.assign(signal="BUY"), book.assign(signal=pd.Categorical(["BUY"] * 500)), 7):
+        key = frame_key(unkeyed)
+        with pytest.raises(TypeError):
+            hash(key)
+
+
+def test_a_sweep_is_computed_once_per_market_content_and_arguments(monkeypatch):
+    import mesbook as mb
+    from mesbook.studies import sweep
+
+    clear_memos()
+    calls = []
+    real = sweep._sweep
+    monkeypatch.setattr(sweep, "_sweep", lambda *args: calls.append(args) or real(*args))
+    first = sweep.sweep_windows(mb.simulate_market_data(seed=7), (5, 10), (20, 30))
+    first.loc[0, "net_pnl"] = 1e9
+    second = sweep.sweep_windows(mb.simulate_market_data(seed=7), [5, 10], [20, 30], workers=Workers(n_jobs=1))
+    assert len(calls) == 1 and second.loc[0, "net_pnl"] != 1e9
+    pd.testing.assert_frame_equal(second, real(*calls[0]))
+    sweep.sweep_windows(mb.simulate_market_data(seed=7), (5, 10), (20, 30), statistic="trades")
+    sweep.sweep_windows(mb.simulate_market_data(seed=8), (5, 10), (20, 30))
+    sweep.sweep_windows(mb.simulate_market_data(seed=7), (5, 10), (20, 30), settings=mb.HONEST)
+    assert len(calls) == 4

@@ -13,6 +13,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import numpy as np
+import pandas as pd
+
 R = TypeVar("R")
 
 _MEMOS: list["Memo"] = []
@@ -55,10 +58,21 @@ class Memo:
         self._results.clear()
 
 
+def frame_key(data: object) -> Hashable:
+    """A frame's content as a key: its index, column names, dtypes and every column's bytes, so two frames with the
+    same numbers (a chapter's market and the self-check's, simulated again) are one key. A frame with any column
+    that is not plain numbers or times (text, categories) gives an unhashable key: computed afresh each time."""
+    parts = [("index", getattr(data, "index", None))] + list(data.items()) if hasattr(data, "items") else []
+    if not parts or not all(isinstance(values, (pd.Series, pd.Index)) and isinstance(values.dtype, np.dtype)
+                            and values.dtype.kind in "biufmM" for _, values in parts):
+        return [id(data)]  # unhashable: never kept
+    return tuple((name, str(values.dtype), values.to_numpy().tobytes()) for name, values in parts)
+
+
 def clear_memos() -> None:
     """Forget every study result kept so far."""
     for memo in _MEMOS:
         memo.clear()
 
 
-__all__ = ["Memo", "clear_memos"]
+__all__ = ["Memo", "clear_memos", "frame_key"]

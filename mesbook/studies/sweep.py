@@ -28,9 +28,10 @@ from ..engine.backtest import run_backtest
 from ..engine.fastpath import FastMarket, supports_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
-from ..parallel import chunk
+from ..parallel import Workers, chunk
 from ..validation import check_frame, check_int, check_number
 from .keywords import workers_of
+from .memo import Memo, frame_key
 
 __all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "resolve_statistic", "sweep_heatmap", "sweep_windows", "window_grid"]
 
@@ -98,6 +99,18 @@ def sweep_windows(
     initial_cash = check_number("initial_cash", initial_cash)
     check_frame(data, positive=("futures_price", "open_interest"))
     periods_per_year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
+    key = (frame_key(data), tuple(grid), settings, label, statistic, initial_cash, periods_per_year)
+    return _SWEEPS.get(key, lambda: _sweep(data, grid, settings, label, statistic, initial_cash, periods_per_year,
+                                           workers)).copy()
+
+
+#: Sweeps by (the market's content, grid, settings, statistic, cash, year): the chapter 8 heatmap, its explorer and
+#: its self-check ask for the same sweep, and a walk-forward's folds for the same slices.
+_SWEEPS = Memo(size=64)
+
+
+def _sweep(data: pd.DataFrame, grid: list[tuple[int, int, int]], settings: BacktestSettings, label: str,
+           statistic: str, initial_cash: float, periods_per_year: float, workers: Workers) -> pd.DataFrame:
     count = workers.count
     pieces = chunk(grid, 1 if count == 1 else 4 * count)  # a few chunks per worker balance the load
     if supports_fast_path(settings):  # each distinct window once, before the work is split
