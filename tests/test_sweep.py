@@ -150,3 +150,19 @@ def test_sweep_leaders_lists_the_top_and_the_article():
     assert tuple(leaders.iloc[-1][["short", "long"]]) == (10, 30)
     assert list(leaders["net P&L ($)"]) == [5.0, 4.0, 1.0]
     assert list(leaders["share of pairs it beats (%)"]) == [100.0, 75.0, 0.0]
+
+
+@pytest.mark.parametrize("statistic", ["net_pnl", "sharpe", "trades", "Sortino Ratio"])
+def test_an_engine_sweep_reads_each_statistic_as_the_full_backtest_table_has_it(statistic):
+    """Off the fast path a sweep skips the statistics table for net P&L and Sharpe: the values are the table's."""
+    import mesbook as mb
+    from mesbook.studies.memo import clear_memos
+    from mesbook.studies.sweep import resolve_statistic
+
+    clear_memos()
+    data = mb.simulate_realistic_market(400, seed=3)
+    for settings in (mb.REALISTIC, mb.HONEST):
+        table = mb.sweep_windows(data, (4, 10), (20, 30), settings=settings, statistic=statistic)
+        full = [mb.run_backtest(data, settings, short_sma_window=s, long_sma_window=l).stats[resolve_statistic(statistic)]
+                for s, l in zip(table["short"], table["long"])]
+        assert table[statistic].tolist() == full and table[statistic].dtype == pd.Series(full).dtype

@@ -179,11 +179,20 @@ def _statistic(label: str, equity: np.ndarray, run: ArrayRun, market: FastMarket
 
 def _engine_chunk(combos: Sequence[tuple[int, int, int]], data: pd.DataFrame, *, label: str,
                   settings: BacktestSettings, initial_cash: float, periods_per_year: float) -> list[Any]:
-    return [
-        run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
-                     initial_cash=initial_cash, periods_per_year=periods_per_year).stats[label]
-        for s, l, g in combos
-    ]
+    """The statistic of each combination's backtest; net P&L and the Sharpe ratio are computed from the equity as
+    ``compute_stats`` computes them, without the rest of its table."""
+    table = label not in ("Net P&L [$]", "Sharpe Ratio")
+    out = []
+    for s, l, g in combos:
+        result = run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
+                              initial_cash=initial_cash, periods_per_year=periods_per_year, statistics=table)
+        if label == "Net P&L [$]":
+            out.append(float(result.equity.to_numpy(dtype=float)[-1] - initial_cash))
+        elif label == "Sharpe Ratio":
+            out.append(sharpe_ratio(bar_returns(result.equity).to_numpy(), periods_per_year))
+        else:
+            out.append(result.stats[label])
+    return out
 
 
 def _windows(name: str, values: object) -> list[int]:
