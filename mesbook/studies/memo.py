@@ -5,7 +5,8 @@ A chapter runs a study, its canonical numbers (:mod:`mesbook.studies.canonical`)
 results by their arguments, so the second and third asks cost nothing. What a memo keeps is never handed
 out as such: the study returns a copy to each caller, so no caller can change what another one reads.
 Arguments that cannot be a key (unhashable values, a ``SeedSequence`` whose equal twins hash apart) are
-computed afresh each time. :func:`clear_memos` forgets every result (for timing a first computation).
+computed afresh each time. :func:`frame_key` turns a market frame into a key by its content, so that the same
+market simulated twice is one key. :func:`clear_memos` forgets every result (for timing a first computation).
 """
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ the same market, so differences between variants are *paired* and the market noi
 
 * :func:`paired_runs` — the per-market frame: markets down, ``(measure, variant)`` across. The markets
   are spread over a :class:`~mesbook.parallel.Workers` (local processes or a Dask cluster); the numbers
-  do not depend on how.
+  do not depend on how. Each variant's values are kept per process by (sample, settings, measures,
+  windows, cash), so a later study that runs the same settings on the same markets only runs what is new.
+  The backtests skip the statistics table; the drawdown is :func:`max_drawdown_percent`, the table's own.
 * :func:`paired_summary` — one table per measure: ``mean``, ``std_error``, and the mean paired
   ``change`` (with ``change_std_error``) against the first variant or the previous one, computed by
   :func:`mesbook.estimates.estimates`.
