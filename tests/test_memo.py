@@ -1,6 +1,8 @@
 """Study results computed once per process (mesbook.studies.memo): shared by later asks, never corrupted by one."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import pandas as pd
@@ -134,3 +136,44 @@ def test_a_sweep_is_computed_once_per_market_content_and_arguments(monkeypatch):
     sweep.sweep_windows(mb.simulate_market_data(seed=8), (5, 10), (20, 30))
     sweep.sweep_windows(mb.simulate_market_data(seed=7), (5, 10), (20, 30), settings=mb.HONEST)
     assert len(calls) == 4
+
+
+def test_a_smaller_sample_of_the_same_markets_is_read_from_a_larger_one_kept(monkeypatch):
+    """Market i of a sample does not depend on how many it has: its first markets are the smaller sample's, to the bit."""
+    import mesbook as mb
+    from mesbook.studies import paired
+
+    for generator, coupling in (("article", 0.0), ("realistic", 0.05)):
+        big = Sample(generator, 7, 150, 4, coupling)
+        clear_memos()
+        fresh_runs = paired.paired_runs({"a": mb.ARTICLE, "r": mb.REALISTIC}, big.first(3), measures=["pnl", "trades"])
+        fresh_mc = montecarlo.monte_carlo_runs(big.first(3))
+        clear_memos()
+        paired.paired_runs({"r": mb.REALISTIC, "a": mb.ARTICLE}, big, measures=["pnl", "trades"])
+        montecarlo.monte_carlo_runs(big)
+        calls = []
+        monkeypatch.setattr(paired, "_one_market", lambda *a, **k: calls.append(a))
+        monkeypatch.setattr(montecarlo, "_run", lambda *a: calls.append(a))
+        pd.testing.assert_frame_equal(paired.paired_runs({"a": mb.ARTICLE, "r": mb.REALISTIC}, big.first(3),
+                                                         measures=["pnl", "trades"]), fresh_runs, check_exact=True)
+        small = montecarlo.monte_carlo_runs(big.first(3))
+        assert not calls
+        for name in ("strategy_pnl", "random_pnl", "trades"):
+            np.testing.assert_array_equal(getattr(small, name), getattr(fresh_mc, name))
+            assert getattr(small, name).dtype == getattr(fresh_mc, name).dtype
+        assert (small.t_statistic, small.p_value, small.num_paths) == (fresh_mc.t_statistic, fresh_mc.p_value, 3)
+        assert small == dataclasses.replace(fresh_mc, strategy_pnl=small.strategy_pnl, random_pnl=small.random_pnl,
+                                            trades=small.trades)
+        monkeypatch.undo()
+    # Other markets (another seed), other settings or another measure are never read from it.
+    clear_memos()
+    paired.paired_runs({"a": mb.ARTICLE}, Sample("article", 7, 150, 4))
+    cash = float(mb.INITIAL_CASH)
+    assert paired._kept((Sample("article", 3, 150, 4), mb.ARTICLE, ("pnl", "trades"), paired.ARTICLE_WINDOWS,
+                         cash)) is not None
+    for sample, variants, measures in ((Sample("article", 3, 150, 5), {"a": mb.ARTICLE}, ["pnl", "trades"]),
+                                       (Sample("article", 3, 150, 4), {"h": mb.HONEST}, ["pnl", "trades"]),
+                                       (Sample("article", 3, 150, 4), {"a": mb.ARTICLE}, ["pnl"]),
+                                       (Sample("article", 3, 160, 4), {"a": mb.ARTICLE}, ["pnl", "trades"])):
+        assert paired._kept((sample, variants[next(iter(variants))], tuple(measures), paired.ARTICLE_WINDOWS,
+                             cash)) is None

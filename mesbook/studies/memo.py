@@ -55,6 +55,10 @@ class Memo:
         self._results.move_to_end(key)
         return self._results[key]
 
+    def keys(self) -> list[Hashable]:
+        """The keys kept, least recently used first."""
+        return list(self._results)
+
     def clear(self) -> None:
         self._results.clear()
 

@@ -7,7 +7,8 @@ the same market, so differences between variants are *paired* and the market noi
 * :func:`paired_runs` — the per-market frame: markets down, ``(measure, variant)`` across. The markets
   are spread over a :class:`~mesbook.parallel.Workers` (local processes or a Dask cluster); the numbers
   do not depend on how. Each variant's values are kept per process by (sample, settings, measures,
-  windows, cash), so a later study that runs the same settings on the same markets only runs what is new.
+  windows, cash), so a later study that runs the same settings on the same markets only runs what is new
+  (a sample's first markets are read from a larger one kept: market ``i`` does not depend on the count).
   The backtests skip the statistics table; the drawdown is :func:`max_drawdown_percent`, the table's own.
 * :func:`paired_summary` — one table per measure: ``mean``, ``std_error``, and the mean paired
   ``change`` (with ``change_std_error``) against the first variant or the previous one, computed by
@@ -168,7 +169,7 @@ def _columns(settings: list[BacktestSettings], sample: Sample, measures: list[st
              initial_cash: float, workers: Workers, desc: str) -> list[np.ndarray]:
     """Each of ``settings``' ``markets x measures`` values; those not kept yet run in one pass over the markets."""
     keys = [(sample, s, tuple(measures), windows, initial_cash) for s in settings]
-    columns = [_VARIANTS.find(key) for key in keys]
+    columns = [_kept(key) for key in keys]
     todo = [j for j, column in enumerate(columns) if column is None]
     if todo:
         work = partial(_one_market, sample=sample, settings=[settings[j] for j in todo], measures=measures,
@@ -178,6 +179,19 @@ def _columns(settings: list[BacktestSettings], sample: Sample, measures: list[st
             columns[j] = values[:, :, n]
             _VARIANTS.get(keys[j], lambda n=n: values[:, :, n].copy())
     return columns
+
+
+def _kept(key: tuple) -> Optional[np.ndarray]:
+    """The values kept for ``key``, or the first rows of those kept for a larger sample of the same markets (market
+    ``i`` of a sample does not depend on how many it has); ``None`` when neither is kept."""
+    found = _VARIANTS.find(key)
+    if found is not None:
+        return found
+    sample, rest = key[0], key[1:]
+    for other in _VARIANTS.keys():
+        if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
+            return _VARIANTS.find(other)[: sample.markets]
+    return None
 
 
 def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list[BacktestSettings],
