@@ -10,6 +10,7 @@ market simulated twice is one key. :func:`clear_memos` forgets every result (for
 """
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -64,14 +65,20 @@ class Memo:
 
 
 def frame_key(data: object) -> Hashable:
-    """A frame's content as a key: its index, column names, dtypes and every column's bytes, so two frames with the
-    same numbers (a chapter's market and the self-check's, simulated again) are one key. A frame with any column
-    that is not plain numbers or times (text, categories) gives an unhashable key: computed afresh each time."""
+    """A frame's content as a key: its index, column names, dtypes, lengths and a digest of every column's bytes, so
+    two frames with the same numbers (a chapter's market and the self-check's, simulated again) are one key. A frame
+    with any column that is not plain numbers or times (text, categories) gives an unhashable key: computed afresh
+    each time."""
     parts = [("index", getattr(data, "index", None))] + list(data.items()) if hasattr(data, "items") else []
     if not parts or not all(isinstance(values, (pd.Series, pd.Index)) and isinstance(values.dtype, np.dtype)
                             and values.dtype.kind in "biufmM" for _, values in parts):
         return [id(data)]  # unhashable: never kept
-    return tuple((name, str(values.dtype), values.to_numpy().tobytes()) for name, values in parts)
+    return tuple((name, str(values.dtype), len(values), _digest(values.to_numpy())) for name, values in parts)
+
+
+def _digest(values: np.ndarray) -> bytes:
+    """A 256-bit BLAKE2 digest of an array's bytes: a key that stays small however long the market is."""
+    return hashlib.blake2b(np.ascontiguousarray(values).view(np.uint8), digest_size=32).digest()
 
 
 def clear_memos() -> None:
