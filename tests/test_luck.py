@@ -126,3 +126,58 @@ def test_fair_breakeven_days_on_hand_built_cases():
     assert fair_breakeven_days() == pytest.approx((2.5 * np.sqrt(2 * np.pi) / 1.5) ** 2)  # the article's option
     with pytest.raises(ValueError, match="premium_points"):
         fair_breakeven_days(0.0, 1.0)
+
+
+def _one_run_at_a_time(seeds, coin_flip=False, **article_kwargs):
+    """The sweep as it was first written: run_article per seed, its trade log read back (the reference)."""
+    from mesbook.article.simulation import entry_moneyness, run_trading_simulation
+    rows = []
+    for seed in seeds:
+        frame, result = mb.run_article(seed=int(seed), **article_kwargs)
+        if coin_flip:
+            acting = frame["signal"].astype(str).to_numpy() != "HOLD"
+            coins = np.random.default_rng(int(seed) + 1_000_000).integers(0, 2, acting.sum())
+            labels = frame["signal"].astype(str).to_numpy().copy()
+            labels[acting] = np.where(coins == 1, "BUY", "SELL")
+            terms = {k: v for k, v in article_kwargs.items() if k in ("initial_cash", "premium", "strike_interval")}
+            result = run_trading_simulation(frame.assign(signal=labels), **terms)
+        summary, trades = result.summary(), result.trades
+        moneyness = entry_moneyness(trades).to_numpy()
+        held = (trades["exit_bar"] - trades["entry_bar"]).to_numpy()
+        calls = (trades["option_type"] == "CALL").to_numpy()
+        rows.append({"seed": int(seed), "final value ($)": summary.final_value, "net P&L ($)": summary.net_pnl,
+                     "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate,
+                     "in the money at entry": int((moneyness > 0).sum()),
+                     "intrinsic at entry ($)": float(5 * moneyness.clip(min=0).sum()),
+                     "bars held": int(held.sum()), "call bars − put bars": int(held[calls].sum() - held[~calls].sum())})
+    return pd.DataFrame(rows).set_index("seed")
+
+
+@pytest.mark.parametrize("coin_flip", [False, True])
+@pytest.mark.parametrize("kwargs", [{}, {"premium": 25.0}, {"strike_interval": 0.25},
+                                    {"short_sma_window": 3, "long_sma_window": 7, "num_periods": 120},
+                                    {"initial_cash": 60.0, "premium": 30.0}])  # the account runs dry part-way
+def test_seed_sweep_on_arrays_is_the_one_run_at_a_time_sweep_to_the_bit(kwargs, coin_flip):
+    from mesbook.studies.memo import clear_memos
+    clear_memos()
+    seeds = [0, 3, 7, 11, 42, 199]
+    pd.testing.assert_frame_equal(seed_sweep(seeds, coin_flip=coin_flip, **kwargs),
+                                  _one_run_at_a_time(seeds, coin_flip, **kwargs), check_exact=True)
+
+
+def test_seed_sweep_refuses_keywords_that_are_not_run_articles():
+    with pytest.raises(TypeError, match="data"):
+        seed_sweep(range(2), data=mb.simulate_market_data(seed=1))
+    with pytest.raises(ValueError, match="short_sma_window"):
+        seed_sweep(range(2), short_sma_window=30, long_sma_window=10)
+
+
+def test_lead_mechanisms_rank_correlation_is_scipys_spearman_to_the_bit():
+    from mesbook.studies.luck import _spearman
+    rng = np.random.default_rng(5)
+    for n in (3, 17, 200, 201):
+        first = pd.Series(rng.normal(size=n))
+        for second in (pd.Series(rng.normal(size=n)), pd.Series(rng.integers(-4, 4, n)),  # ties
+                       first.rank() * 3.0 - 1.0, -first):
+            assert _spearman(first, second) == first.corr(second, method="spearman")
+    assert np.isnan(_spearman(first, pd.Series(np.ones(n)))) and np.isnan(_spearman(pd.Series(np.ones(n)), first))

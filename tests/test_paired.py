@@ -117,3 +117,28 @@ def test_bad_arguments_name_the_fix():
         paired_runs(VARIANTS, two, windows={"short_sma_window": 5})
     with pytest.raises(TypeError, match="workers must be a Workers"):
         paired_runs(VARIANTS, two, workers=2)
+
+
+def test_the_kernels_measures_are_the_full_backtests_to_the_bit():
+    """The kernel skips the statistics table and takes the drawdown itself: the numbers are the table's."""
+    from mesbook.studies.memo import clear_memos
+    from mesbook.studies.paired import max_drawdown_percent
+    from mesbook.studies.risk_rules import RISK_RULES
+
+    clear_memos()
+    import mesbook as mb
+    variants = {name: mb.REALISTIC.replace(**changes) for name, changes in RISK_RULES.items()}
+    variants["article"] = mb.ARTICLE
+    sample = Sample("realistic", 4, 300, 11)
+    runs = paired_runs(variants, sample, measures=["pnl", "trades", "max_drawdown"])
+    for i, child in enumerate(sample.children()):
+        data = sample.market(child)
+        for name, settings in variants.items():
+            full = mb.run_backtest(data, settings)
+            assert runs.loc[i, ("pnl", name)] == full.net_pnl
+            assert runs.loc[i, ("trades", name)] == len(full.trades)
+            assert runs.loc[i, ("max_drawdown", name)] == full.stats["Max. Drawdown [%]"]
+    flat = pd.Series([100.0, 100.0, 100.0])
+    assert max_drawdown_percent(flat) == 0.0 and str(max_drawdown_percent(flat)) == "0.0"
+    assert max_drawdown_percent(pd.Series([100.0, 80.0, 120.0, 90.0])) == pytest.approx(-25.0)
+    assert np.isnan(max_drawdown_percent(pd.Series([-5.0, -1.0])))

@@ -161,3 +161,19 @@ def test_neighbour_contrast_on_a_hand_built_grid():
     assert out.loc["nearest", ["short", "long"]].tolist() == [4, 30]  # 30 and 50 tie at 10 away: the shorter
     assert out.loc["nearest below zero", ["long", "net_pnl"]].tolist() == [20, -1.0]  # not 6/30: another row
     assert list(neighbour_contrast(table.assign(net_pnl=table["net_pnl"].abs())).index) == ["nearest"]
+
+
+@pytest.mark.parametrize("statistic", ["net_pnl", "sharpe", "trades", "Sortino Ratio"])
+def test_an_engine_sweep_reads_each_statistic_as_the_full_backtest_table_has_it(statistic):
+    """Off the fast path a sweep skips the statistics table for net P&L and Sharpe: the values are the table's."""
+    import mesbook as mb
+    from mesbook.studies.memo import clear_memos
+    from mesbook.studies.sweep import resolve_statistic
+
+    clear_memos()
+    data = mb.simulate_realistic_market(400, seed=3)
+    for settings in (mb.REALISTIC, mb.HONEST):
+        table = mb.sweep_windows(data, (4, 10), (20, 30), settings=settings, statistic=statistic)
+        full = [mb.run_backtest(data, settings, short_sma_window=s, long_sma_window=l).stats[resolve_statistic(statistic)]
+                for s, l in zip(table["short"], table["long"])]
+        assert table[statistic].tolist() == full and table[statistic].dtype == pd.Series(full).dtype

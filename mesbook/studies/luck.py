@@ -17,10 +17,14 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..article.simulation import entry_moneyness, run_article, run_trading_simulation
-from ..constants import FUTURES_MULTIPLIER, OPTION_PREMIUM_FIXED
-from ..core.market import ARTICLE_PRICE_VOLATILITY
+from ..constants import (FUTURES_MULTIPLIER, INITIAL_CASH, NUM_PERIODS, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW,
+                         OI_SHORT_SMA_WINDOW, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL)
+from ..core.indicators import fill_warmup
+from ..core.market import ARTICLE_PRICE_VOLATILITY, article_walks
+from ..core.signals import BUY_CODE, HOLD_CODE, SELL_CODE, signal_codes
+from ..core.trades import Terms, article_equity, article_run
 from ..estimates import estimate, one_sided_t_test
+from ..validation import check_int, check_windows
 from .memo import Memo
 from .samples import BEST_PAIRS_SEEDS, SEED_SWEEP, SWEEP_LONGS, SWEEP_SHORTS, book_market
 from .sweep import STATISTIC_NAMES, sweep_rank, sweep_windows
@@ -29,7 +33,8 @@ from .sweep import STATISTIC_NAMES, sweep_rank, sweep_windows
 def seed_sweep(seeds: Iterable[int] = SEED_SWEEP, *, coin_flip: bool = False, **article_kwargs) -> pd.DataFrame:
     """Run the article's bot once per seed; one row per seed with its summary numbers.
 
-    ``article_kwargs`` go to :func:`mesbook.run_article` (windows, premium, cash...). With
+    ``article_kwargs`` are :func:`mesbook.run_article`'s keywords but ``data`` and ``seed`` (the bars, the
+    windows, premium, cash, strike grid). With
     ``coin_flip=True`` every BUY/SELL label is replaced by a fair coin (seeded by the seed + 1,000,000),
     keeping the bars on which the bot acts: a bot that ignores open interest when it picks a side.
     Columns: final value and net P&L (dollars), trades, win rate (%), how many trades started in the money
@@ -37,42 +42,75 @@ def seed_sweep(seeds: Iterable[int] = SEED_SWEEP, *, coin_flip: bool = False, **
     their intrinsic values at entry (dollars, at the article's $5 a point), the bars all trades were held, and
     ``call bars − put bars``: how many more bars the run held a call than a put.
 
-    A sweep is computed once per process for the same seeds and arguments (a chapter, its canonical numbers
-    and its self-check ask for the same sweep): each call returns its own copy.
+    Each row is what ``run_article(seed=s, **article_kwargs)`` gives, computed on arrays: every seed's open
+    interest goes through the indicators as one 2-D array, and the markets with their signals are kept per
+    process for the same seeds, bars and windows, so sweeps that differ only in the trading terms (premium,
+    cash, strike grid, coin-flip sides) share them. A sweep is computed once per process for the same seeds
+    and arguments (a chapter, its canonical numbers and its self-check ask for the same sweep): each call
+    returns its own copy.
     """
     seeds = tuple(int(seed) for seed in seeds)
+    stray = sorted(set(article_kwargs) - set(_ARTICLE_KEYWORDS))
+    if stray:
+        raise TypeError(f"seed_sweep got {stray}; it takes run_article's keywords {list(_ARTICLE_KEYWORDS)} "
+                        "(each seed makes its own market)")
     # Each keyword's type is part of the key, so that premium=25 and premium=25.0 are not taken for each other.
     key = (seeds, coin_flip, tuple(sorted((k, type(v), v) for k, v in article_kwargs.items())))
     return _SWEEPS.get(key, lambda: _seed_sweep(seeds, coin_flip, article_kwargs)).copy()
 
 
+#: The keywords of :func:`mesbook.run_article` a sweep passes on, with their defaults.
+_ARTICLE_KEYWORDS: dict[str, object] = {
+    "num_periods": NUM_PERIODS, "short_sma_window": OI_SHORT_SMA_WINDOW, "long_sma_window": OI_LONG_SMA_WINDOW,
+    "gradient_window": OI_GRADIENT_WINDOW, "initial_cash": INITIAL_CASH, "premium": OPTION_PREMIUM_FIXED,
+    "strike_interval": STRIKE_INTERVAL}
 #: Sweeps by (seeds, coin_flip, keywords with their types).
 _SWEEPS = Memo()
+#: The seeds' markets and signals by (seeds, bars, windows): what sweeps with other terms share.
+_MARKETS = Memo(size=4)
 
 
 def _seed_sweep(seeds: tuple[int, ...], coin_flip: bool, article_kwargs: dict) -> pd.DataFrame:
+    given = {**_ARTICLE_KEYWORDS, **article_kwargs}
+    num_periods = check_int("num_periods", given["num_periods"])
+    windows = check_windows(given["short_sma_window"], given["long_sma_window"], given["gradient_window"])
+    terms = Terms(given["initial_cash"], given["premium"], FUTURES_MULTIPLIER, given["strike_interval"])
+    prices, codes = _MARKETS.get((seeds, num_periods, windows), lambda: _article_signals(seeds, num_periods, windows))
     rows = []
-    for seed in seeds:
-        frame, result = run_article(seed=int(seed), **article_kwargs)
+    for seed, price, signal in zip(seeds, prices.T, codes.T):
         if coin_flip:
-            acting = frame["signal"].astype(str).to_numpy() != "HOLD"
-            coins = np.random.default_rng(int(seed) + 1_000_000).integers(0, 2, acting.sum())
-            labels = frame["signal"].astype(str).to_numpy().copy()
-            labels[acting] = np.where(coins == 1, "BUY", "SELL")
-            frame = frame.assign(signal=labels)
-            cash_premium = {k: v for k, v in article_kwargs.items()
-                            if k in ("initial_cash", "premium", "strike_interval")}
-            result = run_trading_simulation(frame, **cash_premium)
-        summary = result.summary()
-        moneyness = entry_moneyness(result.trades).to_numpy()
-        held = (result.trades["exit_bar"] - result.trades["entry_bar"]).to_numpy()
-        calls = (result.trades["option_type"] == "CALL").to_numpy()
-        rows.append({"seed": int(seed), "final value ($)": summary.final_value, "net P&L ($)": summary.net_pnl,
-                     "trades": summary.num_trades, "win rate (%)": 100 * summary.win_rate,
+            acting = signal != HOLD_CODE
+            coins = np.random.default_rng(seed + 1_000_000).integers(0, 2, acting.sum())
+            signal = signal.copy()
+            signal[acting] = np.where(coins == 1, BUY_CODE, SELL_CODE)
+        run = article_run(price, signal, terms)
+        final_value = float(article_equity(run, price, terms)[-1])
+        moneyness = np.where(run.signs > 0, 1.0, -1.0) * (price[run.entries] - run.strikes)
+        held, calls = run.exits - run.entries, run.signs > 0
+        trades = len(run.pnl)
+        rows.append({"seed": seed, "final value ($)": final_value, "net P&L ($)": final_value - terms.initial_cash,
+                     "trades": trades, "win rate (%)": 100 * (int((run.pnl > 0).sum()) / trades if trades else 0.0),
                      "in the money at entry": int((moneyness > 0).sum()),
                      "intrinsic at entry ($)": float(FUTURES_MULTIPLIER * moneyness.clip(min=0).sum()),
                      "bars held": int(held.sum()), "call bars − put bars": int(held[calls].sum() - held[~calls].sum())})
     return pd.DataFrame(rows).set_index("seed")
+
+
+def _article_signals(seeds: tuple[int, ...], num_periods: int, windows: tuple[int, int, int]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Each seed's article market (``simulate_market_data(num_periods, seed=s)``) and its signal codes, one
+    column per seed: the indicators of every market at once (pandas' rolling mean runs column by column, so
+    each column is the one-market result to the bit)."""
+    walks = [article_walks(np.random.default_rng(seed).normal, num_periods) for seed in seeds]
+    prices = np.column_stack([price for price, _ in walks]) if walks else np.zeros((num_periods, 0))
+    oi = np.column_stack([oi for _, oi in walks]) if walks else np.zeros((num_periods, 0))
+    short, long, _ = windows
+    averages = [fill_warmup(pd.DataFrame(oi).rolling(window=w).mean().to_numpy(), "fill_zero") for w in (short, long)]
+    change = fill_warmup(np.vstack([np.full((1, len(seeds)), np.nan), np.diff(oi, axis=0)]), "fill_zero")
+    gradient = np.gradient(oi, axis=0) if num_periods > 1 else np.zeros_like(oi)
+    codes = np.column_stack([signal_codes(averages[0][:, i], averages[1][:, i], change[:, i], gradient[:, i])
+                             for i in range(len(seeds))]) if seeds else np.zeros((num_periods, 0), dtype=np.int8)
+    return prices, codes
 
 
 def sweep_summary(*sweeps: pd.DataFrame, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
@@ -156,10 +194,22 @@ def lead_mechanism(first: pd.DataFrame, second: pd.DataFrame) -> pd.Series:
     out = {}
     for name, column in LEAD_CAUSES.items():
         difference = (first[column] - second[column]).astype(float)
-        out[f"rho {name}"] = (float(lead.corr(difference, method="spearman")) if difference.nunique() > 1
-                              else float("nan"))
+        out[f"rho {name}"] = _spearman(lead, difference)
         out[f"mean {name}"] = float(difference.mean())
     return pd.Series(out)
+
+
+def _spearman(first: pd.Series, second: pd.Series) -> float:
+    """Spearman's rank correlation of two Series without missing values (NaN when either never varies).
+
+    The Pearson correlation of their average ranks, computed as ``scipy.stats.spearmanr`` does (so the same
+    number to the bit) without importing ``scipy.stats``, which costs a chapter more than the whole study.
+    """
+    if first.nunique() < 2 or second.nunique() < 2:
+        return float("nan")
+    ranks = np.column_stack([first.rank().to_numpy(dtype=float), second.rank().to_numpy(dtype=float)])
+    return float(np.corrcoef(ranks, rowvar=False)[1, 0])
+
 
 
 #: The mean of max(0, Z) for a standard normal Z, 1 / √(2π): what an at-the-money option pays on average, per

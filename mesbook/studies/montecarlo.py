@@ -149,7 +149,7 @@ def monte_carlo_runs(sample: Sample, settings: BacktestSettings = ARTICLE, *, wi
 
     A sample with an int seed is run once per process for the same arguments (a chapter, its canonical numbers
     and its self-check ask for the same test; the workers do not change the answer): each call returns its
-    own copy of the arrays.
+    own copy of the arrays. A smaller sample of the same markets is read from the first paths of a larger one kept.
     """
     random_draws = check_int("random_draws", random_draws)
     if random_types not in RANDOM_TYPES:
@@ -161,7 +161,7 @@ def monte_carlo_runs(sample: Sample, settings: BacktestSettings = ARTICLE, *, wi
     key = (sample, settings, windows, random_draws, random_types)
     if not isinstance(sample.seed, numbers.Integral):  # a SeedSequence: equal ones hash apart, no key
         return _run(*key, workers)
-    result = _RUNS.get(key, lambda: _run(*key, workers))
+    result = _RUNS.get(key, lambda: _computed(key, workers))
     return dataclasses.replace(result, strategy_pnl=result.strategy_pnl.copy(), random_pnl=result.random_pnl.copy(),
                                trades=result.trades.copy())
 
@@ -181,6 +181,29 @@ def _run(sample: Sample, settings: BacktestSettings, windows: Windows, random_dr
                    random_types=random_types)
     parts = workers.map(work, tasks, shared=shared, desc="Monte Carlo paths")
     strategy, random, trades = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    return _result(sample, settings, random_draws, strategy, random, trades)
+
+
+def _computed(key: tuple, workers: Workers) -> MonteCarloResult:
+    first = _first_paths(key)
+    return _run(*key, workers) if first is None else first
+
+
+def _first_paths(key: tuple) -> Optional[MonteCarloResult]:
+    """The result for ``key`` from one kept for a larger sample of the same markets: its first paths (path ``i``
+    and its twins do not depend on how many paths there are), tested again; ``None`` when none is kept."""
+    sample, rest = key[0], key[1:]
+    for other in _RUNS.keys():
+        if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
+            big = _RUNS.find(other)
+            n = sample.markets
+            return _result(sample, rest[0], rest[2], big.strategy_pnl[:n].copy(), big.random_pnl[:n].copy(),
+                           big.trades[:n].copy())
+    return None
+
+
+def _result(sample: Sample, settings: BacktestSettings, random_draws: int, strategy: np.ndarray, random: np.ndarray,
+            trades: np.ndarray) -> MonteCarloResult:
     t_statistic, p_value = one_sided_t_test(strategy - random)
     return MonteCarloResult(strategy, random, trades, p_value, t_statistic, sample.generator, sample.coupling,
                             sample.bars, random_draws, settings)

@@ -6,7 +6,10 @@ the same market, so differences between variants are *paired* and the market noi
 
 * :func:`paired_runs` — the per-market frame: markets down, ``(measure, variant)`` across. The markets
   are spread over a :class:`~mesbook.parallel.Workers` (local processes or a Dask cluster); the numbers
-  do not depend on how.
+  do not depend on how. Each variant's values are kept per process by (sample, settings, measures,
+  windows, cash), so a later study that runs the same settings on the same markets only runs what is new
+  (a sample's first markets are read from a larger one kept: market ``i`` does not depend on the count).
+  The backtests skip the statistics table; the drawdown is :func:`max_drawdown_percent`, the table's own.
 * :func:`paired_summary` — one table per measure: ``mean``, ``std_error``, and the mean paired
   ``change`` (with ``change_std_error``) against the first variant or the previous one, computed by
   :func:`mesbook.estimates.estimates`.
@@ -29,8 +32,10 @@ from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
 from ..engine.settings import BacktestSettings, check_settings
 from ..estimates import estimates
+from ..metrics import drawdown
 from ..parallel import SERIAL, Workers
 from ..validation import check_number
+from .memo import Memo
 
 #: What :func:`paired_runs` can record per market and variant: net P&L (dollars), number of trades,
 #: maximum drawdown (percent of the peak, negative) and the market's annualized price volatility
@@ -74,9 +79,8 @@ def paired_runs(
         raise TypeError(f"workers must be a Workers, e.g. Workers(n_jobs=-1), got {type(workers).__name__}")
     initial_cash = check_number("initial_cash", initial_cash)
     measures = _measures(measures)
-    work = partial(_one_market, sample=sample, settings=[s for _, s in pairs], measures=measures, windows=windows,
-                   initial_cash=initial_cash)
-    values = np.array(workers.map(work, sample.children(), desc=desc))  # markets x measures x variants
+    values = np.stack(_columns([s for _, s in pairs], sample, measures, windows,
+                                initial_cash, workers, desc), axis=2)
     names = [name for name, _ in pairs]
     index = pd.RangeIndex(sample.markets, name="market")
     frames = {}
@@ -118,6 +122,14 @@ def market_volatility(data: pd.DataFrame, periods_per_year: Optional[float] = No
     return float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(year))
 
 
+def max_drawdown_percent(equity: pd.Series) -> float:
+    """The deepest :func:`mesbook.metrics.drawdown` of ``equity``, percent (≤ 0; NaN when no drawdown is defined):
+    the statistics table's "Max. Drawdown [%]" to the bit, without computing the rest of the table."""
+    depth = drawdown(equity).to_numpy()
+    depth = depth[~np.isnan(depth)]
+    return 100.0 * float(depth.min()) + 0.0 if len(depth) else np.nan  # + 0.0 turns −0.0 into 0.0
+
+
 def _variants(variants: Variants) -> list[tuple[str, BacktestSettings]]:
     if isinstance(variants, Mapping):
         pairs = list(variants.items())
@@ -147,25 +159,60 @@ def _measures(measures: Sequence[str]) -> list[str]:
     return chosen
 
 
+#: One variant's ``markets x measures`` values by (sample, settings, measures, windows, initial cash): a chapter's
+#: studies, its canonical numbers and its self-check run the same settings on the same markets (the ladder's
+#: rungs, the no-edge rows), and each variant is run once.
+_VARIANTS = Memo(size=256)
+
+
+def _columns(settings: list[BacktestSettings], sample: Sample, measures: list[str], windows: Windows,
+             initial_cash: float, workers: Workers, desc: str) -> list[np.ndarray]:
+    """Each of ``settings``' ``markets x measures`` values; those not kept yet run in one pass over the markets."""
+    keys = [(sample, s, tuple(measures), windows, initial_cash) for s in settings]
+    columns = [_kept(key) for key in keys]
+    todo = [j for j, column in enumerate(columns) if column is None]
+    if todo:
+        work = partial(_one_market, sample=sample, settings=[settings[j] for j in todo], measures=measures,
+                       windows=windows, initial_cash=initial_cash)
+        values = np.array(workers.map(work, sample.children(), desc=desc))  # markets x measures x variants
+        for n, j in enumerate(todo):
+            columns[j] = values[:, :, n]
+            _VARIANTS.get(keys[j], lambda n=n: values[:, :, n].copy())
+    return columns
+
+
+def _kept(key: tuple) -> Optional[np.ndarray]:
+    """The values kept for ``key``, or the first rows of those kept for a larger sample of the same markets (market
+    ``i`` of a sample does not depend on how many it has); ``None`` when neither is kept."""
+    found = _VARIANTS.find(key)
+    if found is not None:
+        return found
+    sample, rest = key[0], key[1:]
+    for other in _VARIANTS.keys():
+        if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
+            return _VARIANTS.find(other)[: sample.markets]
+    return None
+
+
 def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list[BacktestSettings],
                 measures: list[str], windows: Windows, initial_cash: float) -> np.ndarray:
     """``measures x variants`` values on the market of ``child``."""
     data = sample.market(child)
-    statistics = "max_drawdown" in measures
     out = np.empty((len(measures), len(settings)))
     volatility = market_volatility(data) if "volatility" in measures else np.nan
     for j, s in enumerate(settings):
-        result = run_backtest(data, s, initial_cash=initial_cash, statistics=statistics, **windows.keywords())
+        result = run_backtest(data, s, initial_cash=initial_cash, statistics=False, **windows.keywords())
         for k, measure in enumerate(measures):
             if measure == "pnl":
                 out[k, j] = result.net_pnl
             elif measure == "trades":
                 out[k, j] = len(result.trades)
             elif measure == "max_drawdown":
-                out[k, j] = result.stats["Max. Drawdown [%]"]
+                out[k, j] = max_drawdown_percent(result.equity)
             else:
                 out[k, j] = volatility
     return out
 
 
-__all__ = ["AGAINST", "MEASURES", "SUMMARY_COLUMNS", "market_volatility", "paired_runs", "paired_summary"]
+__all__ = ["AGAINST", "MEASURES", "SUMMARY_COLUMNS", "market_volatility", "max_drawdown_percent", "paired_runs",
+           "paired_summary"]

@@ -28,9 +28,10 @@ from ..engine.backtest import run_backtest
 from ..engine.fastpath import FastMarket, supports_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
-from ..parallel import chunk
+from ..parallel import Workers, chunk
 from ..validation import check_frame, check_int, check_number
 from .keywords import workers_of
+from .memo import Memo, frame_key
 
 __all__ = ["STATISTIC_ALIASES", "WINDOW_COLUMNS", "neighbour_contrast", "resolve_statistic", "sweep_heatmap",
            "sweep_windows", "window_grid"]
@@ -99,6 +100,18 @@ def sweep_windows(
     initial_cash = check_number("initial_cash", initial_cash)
     check_frame(data, positive=("futures_price", "open_interest"))
     periods_per_year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
+    key = (frame_key(data), tuple(grid), settings, label, statistic, initial_cash, periods_per_year)
+    return _SWEEPS.get(key, lambda: _sweep(data, grid, settings, label, statistic, initial_cash, periods_per_year,
+                                           workers)).copy()
+
+
+#: Sweeps by (the market's content, grid, settings, statistic, cash, year): the chapter 8 heatmap, its explorer and
+#: its self-check ask for the same sweep, and a walk-forward's folds for the same slices.
+_SWEEPS = Memo(size=64)
+
+
+def _sweep(data: pd.DataFrame, grid: list[tuple[int, int, int]], settings: BacktestSettings, label: str,
+           statistic: str, initial_cash: float, periods_per_year: float, workers: Workers) -> pd.DataFrame:
     count = workers.count
     pieces = chunk(grid, 1 if count == 1 else 4 * count)  # a few chunks per worker balance the load
     if supports_fast_path(settings):  # each distinct window once, before the work is split
@@ -167,11 +180,20 @@ def _statistic(label: str, equity: np.ndarray, run: ArrayRun, market: FastMarket
 
 def _engine_chunk(combos: Sequence[tuple[int, int, int]], data: pd.DataFrame, *, label: str,
                   settings: BacktestSettings, initial_cash: float, periods_per_year: float) -> list[Any]:
-    return [
-        run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
-                     initial_cash=initial_cash, periods_per_year=periods_per_year).stats[label]
-        for s, l, g in combos
-    ]
+    """The statistic of each combination's backtest; net P&L and the Sharpe ratio are computed from the equity as
+    ``compute_stats`` computes them, without the rest of its table."""
+    table = label not in ("Net P&L [$]", "Sharpe Ratio")
+    out = []
+    for s, l, g in combos:
+        result = run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
+                              initial_cash=initial_cash, periods_per_year=periods_per_year, statistics=table)
+        if label == "Net P&L [$]":
+            out.append(float(result.equity.to_numpy(dtype=float)[-1] - initial_cash))
+        elif label == "Sharpe Ratio":
+            out.append(sharpe_ratio(bar_returns(result.equity).to_numpy(), periods_per_year))
+        else:
+            out.append(result.stats[label])
+    return out
 
 
 def _windows(name: str, values: object) -> list[int]:
