@@ -562,6 +562,9 @@ TYPED, TEXT = ["timestamp[ns]", "double", "double"], ["string", "string", "strin
     ("2024-01-02,4000,20000\n", {"decimal": ","}, TEXT),
     ("2024-01-02,4000,20000\n", {"thousands": ","}, TEXT),
     ("2024-01-02,inf,20000\n", {}, TEXT),  # refused by the text path, which names it
+    ("2024-01-02,NA,20000\n", {}, TEXT),  # a missing value: the text path names it
+    ("2024-01-02,4000.25,\n", {}, TEXT),
+    ("NA,4000.25,20000\n", {}, TEXT),
     ("2024-01-02,4000.25,20000\n", {"date_format": "%Y-%m-%d"}, ["string", "double", "double"]),
 ])
 def test_the_common_file_is_split_in_one_typed_pass(rows, options, types):
@@ -586,6 +589,8 @@ def test_a_mapped_header_is_split_in_one_typed_pass():
     'timestamp,"futures_price","open_interest"\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n',
     "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,caf\u00e9\n2024-01-03,4001.5,20010,th\u00e9\n",
     "timestamp,futures_price,open_interest\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n,,\n,,\n",
+    # every field quoted (as some exports write): the text's first byte opens a field
+    '"timestamp","futures_price","open_interest"\n"2024-01-02","4000.25","20000"\n"2024-01-03","4001.5","20010"\n',
 ])
 def test_common_files_never_need_the_scan(text, monkeypatch):
     """Separators, quoted values and empty or 'NA' fields are split by pyarrow exactly (no fallback to the scan)."""
@@ -597,6 +602,24 @@ def test_common_files_never_need_the_scan(text, monkeypatch):
     monkeypatch.setattr(records, "scan", no_scan)
     frame, _ = load(text)
     assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+
+
+def test_a_quote_at_the_last_byte_closes_its_field_without_the_scan(monkeypatch):
+    """A file cut after a closing quote (no line break) is split by pyarrow, and its last line noted."""
+    import mesbook.data.loading.records as records
+
+    monkeypatch.setattr(records, "scan", lambda *args: pytest.fail("the file went through the diagnostic scan"))
+    frame, note = load(H + '2024-01-02,4000.25,20000\n"2024-01-03","4001.5","20010"')
+    assert frame["open_interest"].tolist() == [20000.0, 20010.0]
+    assert "the last line (line 3) has no line break at its end" in note
+
+
+@pytest.mark.parametrize("text, message", [
+    ('"timestamp"x,futures_price,open_interest\n2024-01-02,4000.25,20000\n', "line 1: ',' expected after '\"'"),
+    (H + '2024-01-02,4000.25,"20000"x\n', "line 2: ',' expected after '\"'"),
+])
+def test_text_after_a_closing_quote_at_either_end_is_refused_by_the_scan(text, message):
+    assert message in refused(text)
 
 
 @pytest.mark.parametrize("text, options", [

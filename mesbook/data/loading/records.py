@@ -27,9 +27,10 @@ from .source import Text
 #: Separators the sniffer chooses from.
 SEPARATORS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 20
-# A quote that neither opens a field (after a separator or a line end), closes one (before them), nor is doubled:
+# A quote between two characters that neither opens a field (after a separator or a line end), closes one (before
+# them), nor is doubled; a quote at the text's first or last byte opens or closes a field:
 # pyarrow reads '"a"b' as 'ab' where the csv module refuses it, so such a file is read by the diagnostic scan.
-_ODD_QUOTE = b'(?<![%s\\r\\n"])"(?![%s\\r\\n"])'
+_ODD_QUOTE = b'(?<=[^%s\\r\\n"])"(?=[^%s\\r\\n"])'
 
 
 @dataclass
@@ -47,8 +48,7 @@ class Records:
         """Column ``index`` as a pandas Series (Arrow-backed text for a CSV)."""
         if index not in self._series:
             column = self.columns[index]
-            self._series[index] = (column.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-                                   .reset_index(drop=True))
+            self._series[index] = column.to_pandas().reset_index(drop=True)  # text: pandas 3's str (Arrow-backed)
         return self._series[index]
 
     def take(self, positions: np.ndarray) -> "Records":
@@ -114,7 +114,7 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
         if not any(name.strip() for name in header):
             return None  # blank lines above the header
         body = view[len(first_line.encode("utf-8")):]
-    quoted = text.data.find(b'"', text.start) >= 0
+    quoted = b'"' in text.data  # a byte-order mark (before text.start) holds no quote
     if quoted and re.search(_ODD_QUOTE % (re.escape(sep.encode()), re.escape(sep.encode())), view):
         return None
     if not bytes(body[:65536]).strip():
@@ -145,9 +145,9 @@ def _arrow_split(body, header: list[str], sep: str, quoted: bool, types: dict) -
             pa.py_buffer(body),
             read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=False),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={n: types.get(i, pa.string()) for i, n in enumerate(names)},
-                                                null_values=[], strings_can_be_null=False,
-                                                quoted_strings_can_be_null=False))
+            # text is never null (strings_can_be_null=False by default); a null in a typed column makes
+            # _split_typed fall back to text
+            convert_options=pcsv.ConvertOptions(column_types={n: types.get(i, pa.string()) for i, n in enumerate(names)}))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     return [table.column(i) for i in range(len(names))]
