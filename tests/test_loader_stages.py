@@ -637,3 +637,49 @@ def test_plain_numbers_split_as_text_are_read_by_arrow_without_deciding_marks(te
     monkeypatch.setattr(loader, "number_marks", no_marks)
     frame, _ = load(text, **options)
     assert frame["futures_price"].tolist() == [999.5, 1000.25]
+
+
+# -- the front: stamps=, and a prices-only file with open interest attached by release time ----------------------
+
+def test_bar_start_stamps_move_to_each_bars_close():
+    frame, _ = load(H + "2024-01-02 10:00,4000.25,20000\n2024-01-02 10:01,4001.5,20010\n", stamps="start")
+    assert frame["timestamp"].tolist() == times("2024-01-02 10:01", "2024-01-02 10:02")
+    frame, _ = load(H + "2024-01-02 10:00,4000.25,20000\n2024-01-02 10:01,4001.5,20010\n", stamps="end")
+    assert frame["timestamp"].tolist() == times("2024-01-02 10:00", "2024-01-02 10:01")
+
+
+PRICES = "timestamp,futures_price\n2024-01-02,4000.25\n2024-01-03,4001.5\n2024-01-04,4002.75\n"
+
+
+def oi_table() -> pd.DataFrame:
+    return pd.DataFrame({"as_of": pd.to_datetime(["2024-01-02", "2024-01-03"]), "open_interest": [21000.0, 22000.0],
+                         "released": pd.to_datetime(["2024-01-03 09:00", "2024-01-04 16:00"])})
+
+
+def test_a_prices_only_file_gets_the_open_interest_released_by_each_close():
+    """Daily bars close at 15:00 CT: the 2 January bar closes before any figure is out (dropped), the 3 January bar
+    gets the figure released at 09:00 that day, and so does the 4 January bar: the next is out at 16:00, after it."""
+    table = oi_table()
+    frame, note = load(PRICES, open_interest=table)
+    assert frame["timestamp"].tolist() == times("2024-01-03", "2024-01-04")
+    assert frame.index.tolist() == [0, 1]
+    assert frame["futures_price"].tolist() == [4001.5, 4002.75]
+    assert frame["open_interest"].tolist() == [21000.0, 21000.0]
+    assert frame["oi_as_of"].tolist() == times("2024-01-02", "2024-01-02")
+    assert frame["oi_released"].tolist() == times("2024-01-03 09:00", "2024-01-03 09:00")
+    assert table.equals(oi_table())  # the caller's table is not modified
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"stamps": "middle"}, "stamps must be one of ('start', 'end'): does the file stamp each bar at its start or its "
+                           "end? got 'middle'"),
+    ({"oi_release": object()}, "oi_release= says when an attached open-interest series is released; pass the series "
+                               "as open_interest= (or 'cftc'), or drop oi_release= to read the file's own column"),
+    ({"open_interest": "CFTC"}, "open_interest must be 'cftc' (the packaged weekly CFTC series), an OI table or "
+                                "Series, or None (the file's column); got 'CFTC'"),
+    ({"open_interest": "cftc", "roll": "open_interest"},
+     "roll='open_interest' needs the file's open interest, and open_interest= attaches it from elsewhere; pass "
+     "roll='volume' or symbol="),
+])
+def test_a_bad_front_argument_is_refused_naming_it(kwargs, message):
+    assert refused(PRICES, **kwargs) == message
