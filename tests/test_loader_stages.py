@@ -683,3 +683,10 @@ def test_a_prices_only_file_gets_the_open_interest_released_by_each_close():
 ])
 def test_a_bad_front_argument_is_refused_naming_it(kwargs, message):
     assert refused(PRICES, **kwargs) == message
+
+
+def test_a_file_with_its_own_open_interest_and_an_attached_one_is_refused():
+    text = "timestamp,futures_price,Open Interest\n2024-01-03,4001.5,20000\n"
+    assert refused(text, open_interest=oi_table()) == (
+        "the buffer has an open-interest column ('Open Interest') and open_interest= attaches it from elsewhere; "
+        "drop open_interest= to read the file's own")

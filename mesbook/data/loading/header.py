@@ -24,7 +24,7 @@ SEPARATORS = (",", ";", "\t", "|")
 
 def normalise(name: str) -> str:
     """The market column a header names, ignoring case, spaces, ``_``, ``-`` and ``.``; else a squeezed key."""
-    key = re.sub(r"[\s_\-.\ufeff]+", "", name.lower())
+    key = re.sub("[\\s_\\-.\ufeff]+", "", name.lower())  # not raw: \ufeff (a byte-order mark) is one character
     return next((column for column in MARKET_COLUMNS if column.replace("_", "") == key), key)
 
 
