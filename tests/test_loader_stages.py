@@ -635,6 +635,7 @@ def test_plain_numbers_split_as_text_are_read_by_arrow_without_deciding_marks(te
         raise AssertionError("the numbers took the pandas path that decides the marks")
 
     monkeypatch.setattr(loader, "number_marks", no_marks)
+    monkeypatch.setattr(loader, "numbers", no_marks)
     frame, _ = load(text, **options)
     assert frame["futures_price"].tolist() == [999.5, 1000.25]
 
@@ -690,3 +691,12 @@ def test_a_file_with_its_own_open_interest_and_an_attached_one_is_refused():
     assert refused(text, open_interest=oi_table()) == (
         "the buffer has an open-interest column ('Open Interest') and open_interest= attaches it from elsewhere; "
         "drop open_interest= to read the file's own")
+
+
+@pytest.mark.parametrize("name", ["timestamp,futures_price,open_interest", "a;b"])
+def test_a_table_file_of_one_column_gets_no_separator_hint(name):
+    """sep= splits CSV lines, not the column names of a Parquet file: no hint proposes it there."""
+    frame = pd.DataFrame({name: ["2024-01-02,4000.25,20000"]})
+    assert refused(parquet(frame)) == (
+        f"the buffer is missing column(s) ['timestamp', 'futures_price', 'open_interest']; its header has [{name!r}]. "
+        f"{MUST}")

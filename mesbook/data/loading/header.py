@@ -9,7 +9,7 @@ what is asked.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,7 +32,7 @@ def describe(header: list[str]) -> str:
     return ", ".join(repr(h) for h in header)
 
 
-def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", list[str]]:
+def market_names(records: "Records", sep: Optional[str], load: Load) -> tuple["Records", list[str]]:
     """The column names the value stages read: the market columns named, every other column as written."""
     from . import layouts  # the vendor layouts read values, which needs the records
 
@@ -99,9 +99,10 @@ def _market_key(name: str, mapped: dict[str, str]) -> str:
     return mapped[name] if name in mapped else normalise(name)
 
 
-def _glued(hints: list[str], header: list[str], sep: str) -> list[str]:
-    """A header read as one column: the separator that splits it into the market columns replaces other hints."""
-    if len(header) != 1:
+def _glued(hints: list[str], header: list[str], sep: Optional[str]) -> list[str]:
+    """A CSV header read as one column: the separator that splits it into the market columns replaces other hints
+    (``sep`` is None for a Parquet or Feather file, whose columns no separator splits)."""
+    if len(header) != 1 or sep is None:
         return hints
     fits = [d for d in (*SEPARATORS, " ") if set(MARKET_COLUMNS) <= {normalise(n) for n in header[0].split(d)}]
     if fits:
