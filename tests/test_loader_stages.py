@@ -668,7 +668,41 @@ def test_a_prices_only_file_gets_the_open_interest_released_by_each_close():
     assert frame["open_interest"].tolist() == [21000.0, 21000.0]
     assert frame["oi_as_of"].tolist() == times("2024-01-02", "2024-01-02")
     assert frame["oi_released"].tolist() == times("2024-01-03 09:00", "2024-01-03 09:00")
+    assert list(frame.columns) == ["timestamp", "futures_price", "open_interest", "oi_as_of", "oi_released"]
     assert table.equals(oi_table())  # the caller's table is not modified
+
+
+def test_oi_release_decides_when_each_attached_figure_is_out():
+    """FixedDelay(1 h): each as-of day's figure is out at 16:00 that day (its 15:00 close + 1 h), so the 4 January
+    bar gets the 3 January figure, which the table's own 'released' column would hold back until 16:00 on the 4th."""
+    from mesbook.data.release import FixedDelay
+
+    frame, _ = load(PRICES, open_interest=oi_table(), oi_release=FixedDelay(pd.Timedelta("1h")))
+    assert frame["timestamp"].tolist() == times("2024-01-03", "2024-01-04")
+    assert frame["open_interest"].tolist() == [21000.0, 22000.0]
+    assert frame["oi_released"].tolist() == times("2024-01-02 16:00", "2024-01-03 16:00")
+
+
+def test_open_interest_cftc_attaches_the_packaged_weekly_figure_by_its_release():
+    """The CFTC publishes Tuesday's positions on Friday at 3:30 p.m. ET (14:30 CT): the daily bars of 4 to 7 March
+    2024 get the figure as of 27 February (out 1 March); the bar of Friday 8 March, closing at 15:00 CT, the one
+    as of 5 March."""
+    from mesbook.data.real import load_cftc_open_interest
+
+    text = "timestamp,futures_price\n" + "".join(f"2024-03-0{d},{5100 + d}\n" for d in range(4, 9))
+    frame, _ = load(text, open_interest="cftc")
+    assert frame["oi_as_of"].tolist() == times(*["2024-02-27"] * 4, "2024-03-05")
+    assert frame["oi_released"].tolist() == times(*["2024-03-01 14:30"] * 4, "2024-03-08 14:30")
+    cftc = load_cftc_open_interest().set_index("as_of")["open_interest"]
+    assert frame["open_interest"].tolist() == [cftc[pd.Timestamp("2024-02-27")]] * 4 + [cftc[pd.Timestamp("2024-03-05")]]
+
+
+def test_the_data_note_points_at_the_callers_line():
+    from mesbook.data.loader import DataNote
+
+    with pytest.warns(DataNote) as caught:
+        load_market_data(io.StringIO(TWO_DAYS.replace(",", ";")))
+    assert [w.filename for w in caught] == [__file__]
 
 
 @pytest.mark.parametrize("kwargs, message", [
