@@ -697,13 +697,6 @@ def test_open_interest_cftc_attaches_the_packaged_weekly_figure_by_its_release()
     assert frame["open_interest"].tolist() == [cftc[pd.Timestamp("2024-02-27")]] * 4 + [cftc[pd.Timestamp("2024-03-05")]]
 
 
-def test_the_data_note_points_at_the_callers_line():
-    from mesbook.data.loader import DataNote
-
-    with pytest.warns(DataNote) as caught:
-        load_market_data(io.StringIO(TWO_DAYS.replace(",", ";")))
-    assert [w.filename for w in caught] == [__file__]
-
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"stamps": "middle"}, "stamps must be one of ('start', 'end'): does the file stamp each bar at its start or its "
