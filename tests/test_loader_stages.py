@@ -727,3 +727,9 @@ def test_a_table_file_of_one_column_gets_no_separator_hint(name):
     assert refused(parquet(frame)) == (
         f"the buffer is missing column(s) ['timestamp', 'futures_price', 'open_interest']; its header has [{name!r}]. "
         f"{MUST}")
+
+
+def test_symbol_on_a_prices_only_file_without_a_symbol_column_quotes_its_header():
+    assert refused(PRICES, open_interest=oi_table(), symbol="MESH4") == (
+        "symbol='MESH4' picks rows by the column naming each instrument, and the buffer has none I know "
+        "(['timestamp', 'futures_price']); name it with columns={'symbol': ...}")

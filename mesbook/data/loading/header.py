@@ -87,12 +87,12 @@ PRICES_ONLY_HINT = ("for a prices-only file, pass open_interest='cftc' to attach
 
 
 def _placeholder(records: "Records") -> "Records":
+    """The records with a last column of ones; the header stays as written (messages quote the file's header)."""
     import numpy as np
 
     from .records import Records
 
-    return Records([*records.header, "open_interest"],
-                   [*records.columns, pa.chunked_array([pa.array(np.ones(len(records)))])])
+    return Records(records.header, [*records.columns, pa.chunked_array([pa.array(np.ones(len(records)))])])
 
 
 def _market_key(name: str, mapped: dict[str, str]) -> str:

@@ -35,7 +35,8 @@ _ODD_QUOTE = b'(?<=[^%s\\r\\n"])"(?=[^%s\\r\\n"])'
 
 @dataclass
 class Records:
-    """The header as written and one column per header field (Arrow arrays: text, or typed from a table file)."""
+    """The header as written and one column per header field (Arrow arrays: text, or typed from a table file);
+    a prices-only file's placeholder open interest is one more column, without a header field."""
 
     header: list[str]
     columns: list[pa.ChunkedArray]
@@ -202,7 +203,7 @@ def _drop_trailing_blank(records: Records, blank: np.ndarray, load: Load) -> Rec
         raise ValueError(f"{load.source} has a header but no data rows (it is empty below line 1); "
                          "add one line per bar")
     first_blank = int(np.flatnonzero(blank)[0])
-    if first_blank < filled[-1]:
+    if not blank[first_blank:].all():  # a filled row below the first blank one
         raise ValueError(f"{load.source} {load.lines.where(first_blank)} is an empty row between data rows; "
                          "delete it (or fill in the missing bar)")
     load.note(f"dropped {len(blank) - first_blank} empty row(s) at the end (from {load.lines.where(first_blank)})")
