@@ -194,7 +194,7 @@ def _blank_rows(columns: list[pa.ChunkedArray]) -> Optional[np.ndarray]:
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return None
-    return np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+    return blank.to_numpy()  # a ChunkedArray's: a bool array (CSV text is never null)
 
 
 def _drop_trailing_blank(records: Records, blank: np.ndarray, load: Load) -> Records:
