@@ -733,3 +733,13 @@ def test_symbol_on_a_prices_only_file_without_a_symbol_column_quotes_its_header(
     assert refused(PRICES, open_interest=oi_table(), symbol="MESH4") == (
         "symbol='MESH4' picks rows by the column naming each instrument, and the buffer has none I know "
         "(['timestamp', 'futures_price']); name it with columns={'symbol': ...}")
+
+
+def test_a_quoted_value_holding_a_line_break_and_separators_is_one_field():
+    """Its second line has the header's field count: split line by line it would pass for a row of its own."""
+    text = ('timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,"x\n2024-01-03,4001.5,20010,y"\n'
+            "2024-01-04,4002.75,20020,z\n")
+    frame, _ = load(text)
+    assert frame["timestamp"].tolist() == times("2024-01-02", "2024-01-04")
+    assert frame["note"].tolist() == ["x\n2024-01-03,4001.5,20010,y", "z"]
+    assert split_types(text) == ["string"] * 4  # read by the scan, which counts the lines
