@@ -589,6 +589,7 @@ def test_a_mapped_header_is_split_in_one_typed_pass():
     'timestamp,"futures_price","open_interest"\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n',
     "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,caf\u00e9\n2024-01-03,4001.5,20010,th\u00e9\n",
     "timestamp,futures_price,open_interest\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n,,\n,,\n",
+    "timestamp,futures_price,open_interest\r2024-01-02,4000.25,20000\r2024-01-03,4001.5,20010\r",  # old Mac line ends
     # every field quoted (as some exports write): the text's first byte opens a field
     '"timestamp","futures_price","open_interest"\n"2024-01-02","4000.25","20000"\n"2024-01-03","4001.5","20010"\n',
 ])

@@ -74,7 +74,7 @@ def _head(text: Text) -> str:
         return text.text
     chunk = bytes(view[:_HEAD_BYTES])
     cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-    return chunk[: cut if cut > 0 else len(chunk)].decode("utf-8", "ignore")
+    return chunk[: cut if cut > 0 else len(chunk)].decode(errors="ignore")  # UTF-8; a cut character dropped
 
 
 def _split(line: str, sep: str) -> list[str]:
@@ -109,16 +109,16 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
         load.lines = Lines(first=1)
     else:
         first_line = re.match(r"[^\r\n]*(\r\n|\r|\n|$)", head).group(0)
-        if '"' in first_line and first_line.count('"') % 2 or len(first_line) == len(head) < len(view):
-            return None  # a header spanning lines, or longer than the head read
-        header = _split(first_line.rstrip("\r\n"), sep)
+        if '"' in first_line and first_line.count('"') % 2 or not first_line.endswith(("\n", "\r")):
+            return None  # a header spanning lines, longer than the head read, or the text's only line
+        header = _split(first_line, sep)  # the csv module drops the line end
         if not any(name.strip() for name in header):
             return None  # blank lines above the header
         body = view[len(first_line.encode("utf-8")):]
     quoted = b'"' in text.data  # a byte-order mark (before text.start) holds no quote
     if quoted and re.search(_ODD_QUOTE % (re.escape(sep.encode()), re.escape(sep.encode())), view):
         return None
-    if not bytes(body[:65536]).strip():
+    if not re.search(rb"\S", body):
         return None  # no data rows (or only blank ones): the scan says which
     columns = _split_typed(body, header, sep, quoted, load)
     if columns is None:
