@@ -744,3 +744,14 @@ def test_a_quoted_value_holding_a_line_break_and_separators_is_one_field():
     assert frame["timestamp"].tolist() == times("2024-01-02", "2024-01-04")
     assert frame["note"].tolist() == ["x\n2024-01-03,4001.5,20010,y", "z"]
     assert split_types(text) == ["string"] * 4  # read by the scan, which counts the lines
+
+
+def test_a_row_over_a_mebibyte_is_split_by_pyarrow_in_one_block(monkeypatch):
+    """pyarrow reads 16 MiB blocks: a 1.5 MB note (over its default 1 MiB block, and over the csv module's field
+    limit, which the scan would refuse) is read without the scan."""
+    import mesbook.data.loading.records as records
+
+    monkeypatch.setattr(records, "scan", lambda *args: pytest.fail("the file went through the diagnostic scan"))
+    note = "n" * 1_500_000
+    frame, _ = load(f"{H[:-1]},note\n2024-01-02,4000.25,20000,{note}\n2024-01-03,4001.5,20010,b\n")
+    assert frame["note"].tolist() == [note, "b"]

@@ -68,13 +68,13 @@ def read_records(text: Text, load: Load) -> tuple[Records, str]:
 
 
 def _head(text: Text) -> str:
-    """The first lines of the text (whole lines only, unless the text is shorter)."""
+    """The first lines of the text, each with its line end (whole lines only, unless the first is longer)."""
     view = text.view
     if len(view) <= _HEAD_BYTES:
         return text.text
     chunk = bytes(view[:_HEAD_BYTES])
-    cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-    return chunk[: cut if cut > 0 else len(chunk)].decode(errors="ignore")  # UTF-8; a cut character dropped
+    cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1  # just after the last line end (0: none in the chunk)
+    return chunk[: cut or len(chunk)].decode(errors="ignore")  # UTF-8; a cut character dropped
 
 
 def _split(line: str, sep: str) -> list[str]:
