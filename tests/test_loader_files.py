@@ -303,8 +303,9 @@ MIB = 1 << 20
 
 @pytest.mark.parametrize("data, head", [
     (b"a,b\n" * (MIB // 4), "a,b\n" * (MIB // 4)),                 # exactly the head's size: read whole
-    (b"a,b\n" * (MIB // 4) + b"c", "a,b\n" * (MIB // 4)),      # longer: cut after its last line break
-    (b"a,b\r" * (MIB // 4) + b"c", "a,b\r" * (MIB // 4)),
+    (b"a,b\n" * (MIB // 4 - 1) + b"a,bc", "a,b\n" * (MIB // 4 - 1) + "a,bc"),  # that size, no line end: whole
+    (b"a,b\n" * (MIB // 4 - 1) + b"a,bcd", "a,b\n" * (MIB // 4 - 1)),  # longer: cut after its last line break
+    (b"a,b\r" * (MIB // 4 - 1) + b"a,bcd", "a,b\r" * (MIB // 4 - 1)),
     (b"x" * (MIB + 1), "x" * MIB),                                 # no line break in it: all of it
     (b"\n" + b"x" * MIB, "\n"),                                    # a break only at its first byte: that line
     (b"a\n" + b"x" * MIB, "a\n"),                                  # a break at its second byte: the first line
