@@ -303,14 +303,15 @@ MIB = 1 << 20
 
 @pytest.mark.parametrize("data, head", [
     (b"a,b\n" * (MIB // 4), "a,b\n" * (MIB // 4)),                 # exactly the head's size: read whole
-    (b"a,b\n" * (MIB // 4) + b"c", "a,b\n" * (MIB // 4 - 1) + "a,b"),  # longer: cut at its last line break
-    (b"a,b\r" * (MIB // 4) + b"c", "a,b\r" * (MIB // 4 - 1) + "a,b"),
+    (b"a,b\n" * (MIB // 4 - 1) + b"a,bc", "a,b\n" * (MIB // 4 - 1) + "a,bc"),  # that size, no line end: whole
+    (b"a,b\n" * (MIB // 4 - 1) + b"a,bcd", "a,b\n" * (MIB // 4 - 1)),  # longer: cut after its last line break
+    (b"a,b\r" * (MIB // 4 - 1) + b"a,bcd", "a,b\r" * (MIB // 4 - 1)),
     (b"x" * (MIB + 1), "x" * MIB),                                 # no line break in it: all of it
-    (b"\n" + b"x" * MIB, "\n" + "x" * (MIB - 1)),                  # a break only at its first byte: all of it
-    (b"a\n" + b"x" * MIB, "a"),                                    # a break at its second byte: the first line
+    (b"\n" + b"x" * MIB, "\n"),                                    # a break only at its first byte: that line
+    (b"a\n" + b"x" * MIB, "a\n"),                                  # a break at its second byte: the first line
     (b"a" + "\u00e9".encode() * (MIB // 2), "a" + "\u00e9" * (MIB // 2 - 1)),  # a character cut at its end: left out
 ])
-def test_the_head_is_the_first_mib_cut_at_its_last_line_break(data, head):
+def test_the_head_is_the_first_mib_cut_after_its_last_line_break(data, head):
     from mesbook.data.loading.records import _head
     from mesbook.data.loading.source import Text
 

@@ -562,6 +562,9 @@ TYPED, TEXT = ["timestamp[ns]", "double", "double"], ["string", "string", "strin
     ("2024-01-02,4000,20000\n", {"decimal": ","}, TEXT),
     ("2024-01-02,4000,20000\n", {"thousands": ","}, TEXT),
     ("2024-01-02,inf,20000\n", {}, TEXT),  # refused by the text path, which names it
+    ("2024-01-02,NA,20000\n", {}, TEXT),  # a missing value: the text path names it
+    ("2024-01-02,4000.25,\n", {}, TEXT),
+    ("NA,4000.25,20000\n", {}, TEXT),
     ("2024-01-02,4000.25,20000\n", {"date_format": "%Y-%m-%d"}, ["string", "double", "double"]),
 ])
 def test_the_common_file_is_split_in_one_typed_pass(rows, options, types):
@@ -586,6 +589,9 @@ def test_a_mapped_header_is_split_in_one_typed_pass():
     'timestamp,"futures_price","open_interest"\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n',
     "timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,caf\u00e9\n2024-01-03,4001.5,20010,th\u00e9\n",
     "timestamp,futures_price,open_interest\n2024-01-02,4000.25,20000\n2024-01-03,4001.5,20010\n,,\n,,\n",
+    "timestamp,futures_price,open_interest\r2024-01-02,4000.25,20000\r2024-01-03,4001.5,20010\r",  # old Mac line ends
+    # every field quoted (as some exports write): the text's first byte opens a field
+    '"timestamp","futures_price","open_interest"\n"2024-01-02","4000.25","20000"\n"2024-01-03","4001.5","20010"\n',
 ])
 def test_common_files_never_need_the_scan(text, monkeypatch):
     """Separators, quoted values and empty or 'NA' fields are split by pyarrow exactly (no fallback to the scan)."""
@@ -597,6 +603,24 @@ def test_common_files_never_need_the_scan(text, monkeypatch):
     monkeypatch.setattr(records, "scan", no_scan)
     frame, _ = load(text)
     assert frame["futures_price"].tolist() == [4000.25, 4001.5]
+
+
+def test_a_quote_at_the_last_byte_closes_its_field_without_the_scan(monkeypatch):
+    """A file cut after a closing quote (no line break) is split by pyarrow, and its last line noted."""
+    import mesbook.data.loading.records as records
+
+    monkeypatch.setattr(records, "scan", lambda *args: pytest.fail("the file went through the diagnostic scan"))
+    frame, note = load(H + '2024-01-02,4000.25,20000\n"2024-01-03","4001.5","20010"')
+    assert frame["open_interest"].tolist() == [20000.0, 20010.0]
+    assert "the last line (line 3) has no line break at its end" in note
+
+
+@pytest.mark.parametrize("text, message", [
+    ('"timestamp"x,futures_price,open_interest\n2024-01-02,4000.25,20000\n', "line 1: ',' expected after '\"'"),
+    (H + '2024-01-02,4000.25,"20000"x\n', "line 2: ',' expected after '\"'"),
+])
+def test_text_after_a_closing_quote_at_either_end_is_refused_by_the_scan(text, message):
+    assert message in refused(text)
 
 
 @pytest.mark.parametrize("text, options", [
@@ -612,5 +636,122 @@ def test_plain_numbers_split_as_text_are_read_by_arrow_without_deciding_marks(te
         raise AssertionError("the numbers took the pandas path that decides the marks")
 
     monkeypatch.setattr(loader, "number_marks", no_marks)
+    monkeypatch.setattr(loader, "numbers", no_marks)
     frame, _ = load(text, **options)
     assert frame["futures_price"].tolist() == [999.5, 1000.25]
+
+
+# -- the front: stamps=, and a prices-only file with open interest attached by release time ----------------------
+
+def test_bar_start_stamps_move_to_each_bars_close():
+    frame, _ = load(H + "2024-01-02 10:00,4000.25,20000\n2024-01-02 10:01,4001.5,20010\n", stamps="start")
+    assert frame["timestamp"].tolist() == times("2024-01-02 10:01", "2024-01-02 10:02")
+    frame, _ = load(H + "2024-01-02 10:00,4000.25,20000\n2024-01-02 10:01,4001.5,20010\n", stamps="end")
+    assert frame["timestamp"].tolist() == times("2024-01-02 10:00", "2024-01-02 10:01")
+
+
+PRICES = "timestamp,futures_price\n2024-01-02,4000.25\n2024-01-03,4001.5\n2024-01-04,4002.75\n"
+
+
+def oi_table() -> pd.DataFrame:
+    return pd.DataFrame({"as_of": pd.to_datetime(["2024-01-02", "2024-01-03"]), "open_interest": [21000.0, 22000.0],
+                         "released": pd.to_datetime(["2024-01-03 09:00", "2024-01-04 16:00"])})
+
+
+def test_a_prices_only_file_gets_the_open_interest_released_by_each_close():
+    """Daily bars close at 15:00 CT: the 2 January bar closes before any figure is out (dropped), the 3 January bar
+    gets the figure released at 09:00 that day, and so does the 4 January bar: the next is out at 16:00, after it."""
+    table = oi_table()
+    frame, note = load(PRICES, open_interest=table)
+    assert frame["timestamp"].tolist() == times("2024-01-03", "2024-01-04")
+    assert frame.index.tolist() == [0, 1]
+    assert frame["futures_price"].tolist() == [4001.5, 4002.75]
+    assert frame["open_interest"].tolist() == [21000.0, 21000.0]
+    assert frame["oi_as_of"].tolist() == times("2024-01-02", "2024-01-02")
+    assert frame["oi_released"].tolist() == times("2024-01-03 09:00", "2024-01-03 09:00")
+    assert list(frame.columns) == ["timestamp", "futures_price", "open_interest", "oi_as_of", "oi_released"]
+    assert table.equals(oi_table())  # the caller's table is not modified
+
+
+def test_oi_release_decides_when_each_attached_figure_is_out():
+    """FixedDelay(1 h): each as-of day's figure is out at 16:00 that day (its 15:00 close + 1 h), so the 4 January
+    bar gets the 3 January figure, which the table's own 'released' column would hold back until 16:00 on the 4th."""
+    from mesbook.data.release import FixedDelay
+
+    frame, _ = load(PRICES, open_interest=oi_table(), oi_release=FixedDelay(pd.Timedelta("1h")))
+    assert frame["timestamp"].tolist() == times("2024-01-03", "2024-01-04")
+    assert frame["open_interest"].tolist() == [21000.0, 22000.0]
+    assert frame["oi_released"].tolist() == times("2024-01-02 16:00", "2024-01-03 16:00")
+
+
+def test_open_interest_cftc_attaches_the_packaged_weekly_figure_by_its_release():
+    """The CFTC publishes Tuesday's positions on Friday at 3:30 p.m. ET (14:30 CT): the daily bars of 4 to 7 March
+    2024 get the figure as of 27 February (out 1 March); the bar of Friday 8 March, closing at 15:00 CT, the one
+    as of 5 March."""
+    from mesbook.data.real import load_cftc_open_interest
+
+    text = "timestamp,futures_price\n" + "".join(f"2024-03-0{d},{5100 + d}\n" for d in range(4, 9))
+    frame, _ = load(text, open_interest="cftc")
+    assert frame["oi_as_of"].tolist() == times(*["2024-02-27"] * 4, "2024-03-05")
+    assert frame["oi_released"].tolist() == times(*["2024-03-01 14:30"] * 4, "2024-03-08 14:30")
+    cftc = load_cftc_open_interest().set_index("as_of")["open_interest"]
+    assert frame["open_interest"].tolist() == [cftc[pd.Timestamp("2024-02-27")]] * 4 + [cftc[pd.Timestamp("2024-03-05")]]
+
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"stamps": "middle"}, "stamps must be one of ('start', 'end'): does the file stamp each bar at its start or its "
+                           "end? got 'middle'"),
+    ({"oi_release": object()}, "oi_release= says when an attached open-interest series is released; pass the series "
+                               "as open_interest= (or 'cftc'), or drop oi_release= to read the file's own column"),
+    ({"open_interest": "CFTC"}, "open_interest must be 'cftc' (the packaged weekly CFTC series), an OI table or "
+                                "Series, or None (the file's column); got 'CFTC'"),
+    ({"open_interest": "cftc", "roll": "open_interest"},
+     "roll='open_interest' needs the file's open interest, and open_interest= attaches it from elsewhere; pass "
+     "roll='volume' or symbol="),
+])
+def test_a_bad_front_argument_is_refused_naming_it(kwargs, message):
+    assert refused(PRICES, **kwargs) == message
+
+
+def test_a_file_with_its_own_open_interest_and_an_attached_one_is_refused():
+    text = "timestamp,futures_price,Open Interest\n2024-01-03,4001.5,20000\n"
+    assert refused(text, open_interest=oi_table()) == (
+        "the buffer has an open-interest column ('Open Interest') and open_interest= attaches it from elsewhere; "
+        "drop open_interest= to read the file's own")
+
+
+@pytest.mark.parametrize("name", ["timestamp,futures_price,open_interest", "a;b"])
+def test_a_table_file_of_one_column_gets_no_separator_hint(name):
+    """sep= splits CSV lines, not the column names of a Parquet file: no hint proposes it there."""
+    frame = pd.DataFrame({name: ["2024-01-02,4000.25,20000"]})
+    assert refused(parquet(frame)) == (
+        f"the buffer is missing column(s) ['timestamp', 'futures_price', 'open_interest']; its header has [{name!r}]. "
+        f"{MUST}")
+
+
+def test_symbol_on_a_prices_only_file_without_a_symbol_column_quotes_its_header():
+    assert refused(PRICES, open_interest=oi_table(), symbol="MESH4") == (
+        "symbol='MESH4' picks rows by the column naming each instrument, and the buffer has none I know "
+        "(['timestamp', 'futures_price']); name it with columns={'symbol': ...}")
+
+
+def test_a_quoted_value_holding_a_line_break_and_separators_is_one_field():
+    """Its second line has the header's field count: split line by line it would pass for a row of its own."""
+    text = ('timestamp,futures_price,open_interest,note\n2024-01-02,4000.25,20000,"x\n2024-01-03,4001.5,20010,y"\n'
+            "2024-01-04,4002.75,20020,z\n")
+    frame, _ = load(text)
+    assert frame["timestamp"].tolist() == times("2024-01-02", "2024-01-04")
+    assert frame["note"].tolist() == ["x\n2024-01-03,4001.5,20010,y", "z"]
+    assert split_types(text) == ["string"] * 4  # read by the scan, which counts the lines
+
+
+def test_a_row_over_a_mebibyte_is_split_by_pyarrow_in_one_block(monkeypatch):
+    """pyarrow reads 16 MiB blocks: a 1.5 MB note (over its default 1 MiB block, and over the csv module's field
+    limit, which the scan would refuse) is read without the scan."""
+    import mesbook.data.loading.records as records
+
+    monkeypatch.setattr(records, "scan", lambda *args: pytest.fail("the file went through the diagnostic scan"))
+    note = "n" * 1_500_000
+    frame, _ = load(f"{H[:-1]},note\n2024-01-02,4000.25,20000,{note}\n2024-01-03,4001.5,20010,b\n")
+    assert frame["note"].tolist() == [note, "b"]

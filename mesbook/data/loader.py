@@ -124,20 +124,20 @@ def load_market_data(
                          f"None (the file's column); got {open_interest!r}")
     options = Options(sep=sep, date_format=date_format, dayfirst=dayfirst, tz=tz, encoding=encoding, decimal=decimal,
                       thousands=thousands,
-                      columns=dict(columns) if isinstance(columns, Mapping) else {} if columns is None else columns,
+                      columns={} if columns is None else columns,
                       names=None if names is None else tuple(names) if not isinstance(names, str) else names,
                       symbol=symbol, roll=roll, price_scale=price_scale, prices_only=open_interest is not None)
     load = Load(options)
     content = read_source(path_or_buffer, load)
     if isinstance(content, tuple):
-        records, sep_used = read_table(*content, load), ","
+        records, sep_used = read_table(*content, load), None  # no separator: no sep= hint for a table file
     else:
         records, sep_used = read_records(content, load)
     del content  # the columns are copies: the file's bytes are freed before the values are read
     records, names_ = market_names(records, sep_used, load)
     records = layouts.select_instrument(records, names_, load)
     df = _values(load, records, names_)
-    df = layouts.finish(load, records, names_, df)
+    df = layouts.finish(load, names_, df)
     checks.check_values(load, df)
     if load.notes:
         warnings.warn(f"{load.source}: " + "; ".join(load.notes), DataNote, stacklevel=2)

@@ -59,7 +59,7 @@ class Options:
         for name in ("decimal", "thousands"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or len(value) != 1 or value.isdigit() or
-                                      value in "[]\\^"):  # no mark, and none a pattern could mistake
+                                      value in ("[", "]", "\\", "^")):  # no mark, none a pattern could mistake
                 raise ValueError(f"{name} must be one non-digit character such as '.' or ',', got {value!r}")
         if self.decimal is not None and self.decimal == self.thousands:
             raise ValueError(f"decimal and thousands must differ, both are {self.decimal!r}")
@@ -77,7 +77,7 @@ class Options:
         if ("date" in self.columns) != ("time" in self.columns):
             raise ValueError("columns names 'date' or 'time' alone: name both, the two columns that together make the "
                              "timestamp (or the one 'timestamp' column)")
-        if "timestamp" in self.columns and ({"date", "time"} & set(self.columns)):
+        if "timestamp" in self.columns and "date" in self.columns:  # 'time' comes with 'date' (checked above)
             raise ValueError("columns names 'timestamp' and also 'date'/'time': name the one timestamp column, or the "
                              "date and time columns that make it")
         if self.names is not None and (isinstance(self.names, str) or not all(isinstance(n, str) for n in self.names)):

@@ -9,7 +9,7 @@ what is asked.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,7 +24,7 @@ SEPARATORS = (",", ";", "\t", "|")
 
 def normalise(name: str) -> str:
     """The market column a header names, ignoring case, spaces, ``_``, ``-`` and ``.``; else a squeezed key."""
-    key = re.sub(r"[\s_\-.\ufeff]+", "", name.lower())
+    key = re.sub("[\\s_\\-.\ufeff]+", "", name.lower())  # not raw: \ufeff (a byte-order mark) is one character
     return next((column for column in MARKET_COLUMNS if column.replace("_", "") == key), key)
 
 
@@ -32,7 +32,7 @@ def describe(header: list[str]) -> str:
     return ", ".join(repr(h) for h in header)
 
 
-def market_names(records: "Records", sep: str, load: Load) -> tuple["Records", list[str]]:
+def market_names(records: "Records", sep: Optional[str], load: Load) -> tuple["Records", list[str]]:
     """The column names the value stages read: the market columns named, every other column as written."""
     from . import layouts  # the vendor layouts read values, which needs the records
 
@@ -87,21 +87,22 @@ PRICES_ONLY_HINT = ("for a prices-only file, pass open_interest='cftc' to attach
 
 
 def _placeholder(records: "Records") -> "Records":
+    """The records with a last column of ones; the header stays as written (messages quote the file's header)."""
     import numpy as np
 
     from .records import Records
 
-    return Records([*records.header, "open_interest"],
-                   [*records.columns, pa.chunked_array([pa.array(np.ones(len(records)))])])
+    return Records(records.header, [*records.columns, pa.chunked_array([pa.array(np.ones(len(records)))])])
 
 
 def _market_key(name: str, mapped: dict[str, str]) -> str:
     return mapped[name] if name in mapped else normalise(name)
 
 
-def _glued(hints: list[str], header: list[str], sep: str) -> list[str]:
-    """A header read as one column: the separator that splits it into the market columns replaces other hints."""
-    if len(header) != 1:
+def _glued(hints: list[str], header: list[str], sep: Optional[str]) -> list[str]:
+    """A CSV header read as one column: the separator that splits it into the market columns replaces other hints
+    (``sep`` is None for a Parquet or Feather file, whose columns no separator splits)."""
+    if len(header) != 1 or sep is None:
         return hints
     fits = [d for d in (*SEPARATORS, " ") if set(MARKET_COLUMNS) <= {normalise(n) for n in header[0].split(d)}]
     if fits:

@@ -319,7 +319,7 @@ def several_instruments(load: Load, df: pd.DataFrame, position: int) -> None:
 
 # -- after the values are read -------------------------------------------------------------------------------
 
-def finish(load: Load, records, names: list[str], df: pd.DataFrame) -> pd.DataFrame:
+def finish(load: Load, names: list[str], df: pd.DataFrame) -> pd.DataFrame:
     """Previous-day open interest moved to its day, the front-month roll, and ``price_scale=``."""
     source = load.sources.get("open_interest", "")  # none in a prices-only file that open_interest= completes
     if key(source) in PREVIOUS_DAY_OI:

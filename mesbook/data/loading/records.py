@@ -27,14 +27,16 @@ from .source import Text
 #: Separators the sniffer chooses from.
 SEPARATORS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 20
-# A quote that neither opens a field (after a separator or a line end), closes one (before them), nor is doubled:
+# A quote between two characters that neither opens a field (after a separator or a line end), closes one (before
+# them), nor is doubled; a quote at the text's first or last byte opens or closes a field:
 # pyarrow reads '"a"b' as 'ab' where the csv module refuses it, so such a file is read by the diagnostic scan.
-_ODD_QUOTE = b'(?<![%s\\r\\n"])"(?![%s\\r\\n"])'
+_ODD_QUOTE = b'(?<=[^%s\\r\\n"])"(?=[^%s\\r\\n"])'
 
 
 @dataclass
 class Records:
-    """The header as written and one column per header field (Arrow arrays: text, or typed from a table file)."""
+    """The header as written and one column per header field (Arrow arrays: text, or typed from a table file);
+    a prices-only file's placeholder open interest is one more column, without a header field."""
 
     header: list[str]
     columns: list[pa.ChunkedArray]
@@ -47,8 +49,7 @@ class Records:
         """Column ``index`` as a pandas Series (Arrow-backed text for a CSV)."""
         if index not in self._series:
             column = self.columns[index]
-            self._series[index] = (column.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-                                   .reset_index(drop=True))
+            self._series[index] = column.to_pandas().reset_index(drop=True)  # text: pandas 3's str (Arrow-backed)
         return self._series[index]
 
     def take(self, positions: np.ndarray) -> "Records":
@@ -67,13 +68,13 @@ def read_records(text: Text, load: Load) -> tuple[Records, str]:
 
 
 def _head(text: Text) -> str:
-    """The first lines of the text (whole lines only, unless the text is shorter)."""
+    """The first lines of the text, each with its line end (whole lines only, unless the first is longer)."""
     view = text.view
     if len(view) <= _HEAD_BYTES:
         return text.text
     chunk = bytes(view[:_HEAD_BYTES])
-    cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-    return chunk[: cut if cut > 0 else len(chunk)].decode("utf-8", "ignore")
+    cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1  # just after the last line end (0: none in the chunk)
+    return chunk[: cut or len(chunk)].decode(errors="ignore")  # UTF-8; a cut character dropped
 
 
 def _split(line: str, sep: str) -> list[str]:
@@ -108,16 +109,16 @@ def _fast(text: Text, head: str, sep: str, load: Load) -> Optional[Records]:
         load.lines = Lines(first=1)
     else:
         first_line = re.match(r"[^\r\n]*(\r\n|\r|\n|$)", head).group(0)
-        if '"' in first_line and first_line.count('"') % 2 or len(first_line) == len(head) < len(view):
-            return None  # a header spanning lines, or longer than the head read
-        header = _split(first_line.rstrip("\r\n"), sep)
+        if '"' in first_line and first_line.count('"') % 2 or not first_line.endswith(("\n", "\r")):
+            return None  # a header spanning lines, longer than the head read, or the text's only line
+        header = _split(first_line, sep)  # the csv module drops the line end
         if not any(name.strip() for name in header):
             return None  # blank lines above the header
         body = view[len(first_line.encode("utf-8")):]
-    quoted = text.data.find(b'"', text.start) >= 0
+    quoted = b'"' in text.data  # a byte-order mark (before text.start) holds no quote
     if quoted and re.search(_ODD_QUOTE % (re.escape(sep.encode()), re.escape(sep.encode())), view):
         return None
-    if not bytes(body[:65536]).strip():
+    if not re.search(rb"\S", body):
         return None  # no data rows (or only blank ones): the scan says which
     columns = _split_typed(body, header, sep, quoted, load)
     if columns is None:
@@ -145,9 +146,9 @@ def _arrow_split(body, header: list[str], sep: str, quoted: bool, types: dict) -
             pa.py_buffer(body),
             read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=False),
             parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={n: types.get(i, pa.string()) for i, n in enumerate(names)},
-                                                null_values=[], strings_can_be_null=False,
-                                                quoted_strings_can_be_null=False))
+            # text is never null (strings_can_be_null=False by default); a null in a typed column makes
+            # _split_typed fall back to text
+            convert_options=pcsv.ConvertOptions(column_types={n: types.get(i, pa.string()) for i, n in enumerate(names)}))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     return [table.column(i) for i in range(len(names))]
@@ -193,7 +194,7 @@ def _blank_rows(columns: list[pa.ChunkedArray]) -> Optional[np.ndarray]:
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return None
-    return np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+    return blank.to_numpy()  # a ChunkedArray's: a bool array (CSV text is never null)
 
 
 def _drop_trailing_blank(records: Records, blank: np.ndarray, load: Load) -> Records:
@@ -202,7 +203,7 @@ def _drop_trailing_blank(records: Records, blank: np.ndarray, load: Load) -> Rec
         raise ValueError(f"{load.source} has a header but no data rows (it is empty below line 1); "
                          "add one line per bar")
     first_blank = int(np.flatnonzero(blank)[0])
-    if first_blank < filled[-1]:
+    if not blank[first_blank:].all():  # a filled row below the first blank one
         raise ValueError(f"{load.source} {load.lines.where(first_blank)} is an empty row between data rows; "
                          "delete it (or fill in the missing bar)")
     load.note(f"dropped {len(blank) - first_blank} empty row(s) at the end (from {load.lines.where(first_blank)})")
