@@ -124,6 +124,9 @@ class Outputs:
             raise UsageError(f"{flag} {target}: cannot write output: {exc}") from exc
 
     def commit(self) -> None:
+        """Rename every temporary file onto its target. A Ctrl-C pressed during the renames comes too late to stop
+        the run: once the last rename is done the outputs are complete, so it is taken and dropped here (were it
+        raised after them, the run would end saying that no output file was written, next to the new files)."""
         with _ctrl_c_held():
             for flag, temporary in list(self._temporary.items()):
                 try:
@@ -131,6 +134,8 @@ class Outputs:
                 except OSError as exc:
                     raise UsageError(f"{flag} {self.targets[flag]}: cannot write output: {exc}") from exc
                 del self._temporary[flag]
+            if hasattr(signal, "sigpending") and signal.SIGINT in signal.sigpending():
+                signal.sigwait({signal.SIGINT})
 
     def discard(self) -> None:
         for temporary in self._temporary.values():

@@ -40,11 +40,10 @@ def outputs_args(folder: Path) -> list[str]:
             str(folder / "run.json"), "--plot", str(folder / "run.png")]
 
 
-@pytest.mark.parametrize("moment", ["backtest", "writing"])
-def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
-    """Ctrl-C during the million-bar backtest (once past the imports), or as the first output's temporary file
-    appears (the moment a file exists that must not be left behind)."""
-    out = tmp_path / "out"
+def _interrupted_run(tmp_path: Path, moment: str, attempt: int) -> tuple[subprocess.Popen, str, str, Path] | None:
+    """One run of the CLI, sent SIGINT at ``moment``; None when the run got past the moment before the signal
+    landed (a loaded machine can deschedule this process long enough for the child to finish its outputs)."""
+    out = tmp_path / f"out{attempt}"
     out.mkdir()
     args = ["--seed", "1", "--periods", "1000000", "--settings", "honest", "--trades-out", str(out / "trades.csv"),
             "--json", str(out / "run.json"), "--plot", str(out / "run.png")]
@@ -59,9 +58,26 @@ def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
         time.sleep(0.005)  # "backtest": the imports take about 200 MB, the million-bar run grows past 250 MB
     assert proc.poll() is None, "the run ended before it could be interrupted"
     if moment == "writing":
-        assert [p.name for p in out.iterdir()][0].endswith(".part")  # the outputs are being written
+        assert all(p.name.endswith(".part") for p in out.iterdir())  # the outputs are being written, none finished
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
+    if proc.returncode == 0 and moment == "writing":
+        # the signal came after the last output was renamed into place: the run was over, not interrupted
+        assert sorted(p.name for p in out.iterdir()) == ["run.json", "run.png", "trades.csv"]
+        return None
+    return proc, stdout, stderr, out
+
+
+@pytest.mark.parametrize("moment", ["backtest", "writing"])
+def test_sigint_leaves_no_output_file_and_one_line(tmp_path, moment):
+    """Ctrl-C during the million-bar backtest (once past the imports), or as the first output's temporary file
+    appears (the moment a file exists that must not be left behind)."""
+    for attempt in range(5):
+        run = _interrupted_run(tmp_path, moment, attempt)
+        if run is not None:
+            break
+    assert run is not None, "five runs finished their outputs before SIGINT reached them"
+    proc, stdout, stderr, out = run
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert stderr.splitlines() == ["mesbook: interrupted (Ctrl-C); no output file was written"], stderr
     assert "Traceback" not in stdout + stderr
@@ -174,6 +190,26 @@ def test_outputs_all_written_then_renamed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
     assert (tmp_path / "a.txt").read_text() == "A"
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~commandline._umask()  # not mkstemp's 0600
+
+
+def test_a_ctrl_c_during_the_renames_is_taken_after_them_and_dropped(tmp_path, monkeypatch):
+    """Ctrl-C pressed while the outputs are renamed: every rename still happens, and no KeyboardInterrupt follows
+    (the outputs are complete; the run must not end saying that none was written)."""
+    outputs = Outputs({"--a": str(tmp_path / "a.txt"), "--b": str(tmp_path / "b.txt")})
+    outputs.write("--a", lambda path: Path(path).write_text("A"))
+    outputs.write("--b", lambda path: Path(path).write_text("B"))
+    replace = os.replace
+
+    def replace_and_press_ctrl_c(source, target):
+        replace(source, target)
+        if target.endswith("a.txt"):
+            os.kill(os.getpid(), signal.SIGINT)  # held off until the renames are done
+
+    monkeypatch.setattr(commandline.os, "replace", replace_and_press_ctrl_c)
+    outputs.commit()  # raises KeyboardInterrupt here, or below, when the pending Ctrl-C is not taken
+    time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    assert signal.SIGINT not in signal.sigpending()
 
 
 def test_outputs_discarded_after_a_failed_writer(tmp_path):
