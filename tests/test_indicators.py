@@ -215,3 +215,13 @@ def test_indicators_fill_as_nan_to_num_does(warmup, gradient, lag, name):
             assert _same_bits(got[column], want), column
     x = np.array([np.nan, np.inf, -np.inf, -0.0, 1.5])
     assert _same_bits(fill_warmup(x, "fill_zero"), np.nan_to_num(x, nan=0.0)) and np.isnan(x[0])
+
+
+def test_the_warm_up_fill_works_on_many_markets_side_by_side():
+    """A 2-D array (bars × markets, as the seed sweep reads them) is filled as nan_to_num fills it."""
+    x = np.arange(24, dtype=float).reshape(6, 4)
+    x[:3, 1] = np.nan
+    x[5, 3] = np.inf
+    x[0, :] = -np.inf
+    got = fill_warmup(x, "fill_zero")
+    assert _same_bits(got, np.nan_to_num(x, nan=0.0)) and np.isnan(x[1, 1])  # the input is left as it was

@@ -92,10 +92,11 @@ def fill_warmup(values: np.ndarray, warmup: str) -> np.ndarray:
 
 
 def _zero_undefined(values: np.ndarray) -> np.ndarray:
-    """``numpy.nan_to_num(values, nan=0.0)`` written into ``values`` (a float array of the caller's own), in
-    one pass that finds the few undefined bars instead of three over every bar."""
-    undefined = np.flatnonzero(~np.isfinite(values))
-    if len(undefined):
+    """``numpy.nan_to_num(values, nan=0.0)`` written into ``values`` (a float array of the caller's own, of any
+    shape: one market's column or many markets' columns side by side), in one pass that finds the few undefined
+    bars instead of three over every bar."""
+    undefined = ~np.isfinite(values)
+    if undefined.any():
         values[undefined] = np.nan_to_num(values[undefined], nan=0.0)
     return values
 
