@@ -1,0 +1,93 @@
+"""What a market's timestamps alone decide, computed once per distinct set of timestamps.
+
+Studies run :func:`mesbook.run_backtest` hundreds of times on the same bars (a seed sweep draws new prices
+and OI on one calendar; the look-ahead audit runs one market under several settings). The option
+calendar of those bars (each bar's expiry and the bar it settles in), the release schedule of their open
+interest and the quarterly roll window are the same every time, and computing them costs more than the
+rest of a short run. :class:`BarMemo` keeps them.
+
+The key is everything that decides the value: the timestamps' content (their dtype with its time zone and
+unit, their number and a 128-bit BLAKE2b digest of their int64 ticks, so two equal indexes share an entry
+and any changed stamp makes a new one), plus the caller's other inputs (a cycle, a duration, a release
+rule). Values are numpy arrays made read-only, so no caller can change what the next one reads; a caller
+indexes them, which copies. Each memo holds at most :data:`SIZE` entries, the least recently used dropped
+first. Timestamps that are not datetimes (strings, objects) are not memoized: the callers compute afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable, Optional
+
+import numpy as np
+import pandas as pd
+
+#: Entries each memo keeps (the least recently used is dropped first).
+SIZE: int = 64
+
+
+def times_key(timestamps: object) -> Optional[tuple]:
+    """``(dtype, length, digest)`` of a DatetimeIndex or datetime Series, a key that determines every value
+    computed from it; None for anything else (those are not memoized)."""
+    if not isinstance(timestamps, (pd.DatetimeIndex, pd.Series)):
+        return None
+    if not pd.api.types.is_datetime64_any_dtype(timestamps.dtype):
+        return None
+    ticks = np.ascontiguousarray(timestamps.array.asi8)
+    return str(timestamps.dtype), len(ticks), hashlib.blake2b(ticks.view(np.uint8), digest_size=16).digest()
+
+
+def _frozen(value: object) -> object:
+    """``value`` with every numpy array in it (itself, or inside a tuple) made read-only."""
+    if isinstance(value, tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
+
+
+class BarMemo:
+    """A bounded least-recently-used memo of read-only arrays (or tuples of them), one per key."""
+
+    def __init__(self, size: int = SIZE):
+        self.size = size
+        self._store: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Optional[tuple], compute: Callable[[], object]) -> object:
+        """The value of ``key``, computed by ``compute()`` on first use; ``key`` None: always computed."""
+        if key is None:
+            return compute()
+        with self._lock:
+            if key in self._store:
+                self._store.move_to_end(key)
+                return self._store[key]
+        value = _frozen(compute())
+        with self._lock:
+            self._store[key] = value
+            while len(self._store) > self.size:
+                self._store.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._store.clear()
+
+
+#: Per-bar option schedules of :func:`mesbook.run_backtest` (expiry on the pricer's clock, settlement bar).
+EXPIRIES = BarMemo()
+#: Release schedules of open interest (the source bar of each bar's known figure) and roll windows.
+SIGNALS = BarMemo()
+
+
+def clear() -> None:
+    """Empty every memo of this module."""
+    EXPIRIES.clear()
+    SIGNALS.clear()
+
+
+__all__ = ["BarMemo", "EXPIRIES", "SIGNALS", "SIZE", "clear", "times_key"]
