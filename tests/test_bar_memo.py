@@ -133,3 +133,22 @@ def test_a_changed_stamp_gets_its_own_roll_window(roll):
     assert not np.array_equal(want_a, want_late)
     assert np.array_equal(blocked(stamps()), want_a) and np.array_equal(blocked(late), want_late)
     assert not blocked(stamps()).flags.writeable
+
+
+def test_a_run_clock_is_memoized_on_the_stamps_and_a_warning_clock_is_not():
+    import warnings
+
+    from mesbook.clock import ClockNote, bar_clock
+    from mesbook.engine.bar_memo import clock_of
+    daily, weekly = pd.Series(stamps()), pd.Series(pd.date_range(START, periods=30, freq="W-FRI"))
+    assert clock_of(daily) == bar_clock(daily) and clock_of(daily).periods_per_year == 252
+    assert clock_of(weekly) == bar_clock(weekly) and clock_of(weekly).periods_per_year == 52
+    assert clock_of(daily, 100.0).periods_per_year == 100.0 and clock_of(daily).periods_per_year == 252
+    # daily bars half stamped at midnight, half at 16:00: a clock that warns, on every call
+    days = pd.bdate_range("2024-01-01", periods=60)
+    gapped = pd.Series(days.where(np.arange(60) < 30, days + pd.Timedelta(hours=16)))
+    for _ in range(2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert clock_of(gapped) == bar_clock(gapped)
+        assert sum(issubclass(w.category, ClockNote) for w in caught) == 2  # ours and bar_clock's

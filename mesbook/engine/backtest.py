@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from ..clock import BarClock, bar_clock, exchange_times, is_date_only
+from ..clock import BarClock, exchange_times, is_date_only
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -256,7 +256,7 @@ def run_clock(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: 
     realized volatility) and no year was given."""
     if periods_per_year is None and not statistics and settings.volatility != "realized":
         return None
-    return bar_clock(data["timestamp"], periods_per_year)
+    return bar_memo.clock_of(data["timestamp"], periods_per_year)  # bar_clock, once per distinct stamps
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,14 @@
 Studies run :func:`mesbook.run_backtest` hundreds of times on the same bars (a seed sweep draws new prices
 and OI on one calendar; the look-ahead audit runs one market under several settings). The option
 calendar of those bars (each bar's expiry and the bar it settles in), the release schedule of their open
-interest and the quarterly roll window are the same every time, and computing them costs more than the
-rest of a short run. :class:`BarMemo` keeps them.
+interest, the quarterly roll window and the bar clock are the same every time, and computing them costs
+more than the rest of a short run. :class:`BarMemo` keeps them.
 
 The key is everything that decides the value: the timestamps' content (their dtype with its time zone and
 unit, their number and a 128-bit BLAKE2b digest of their int64 ticks, so two equal indexes share an entry
 and any changed stamp makes a new one), plus the caller's other inputs (a cycle, a duration, a release
-rule). Values are numpy arrays made read-only, so no caller can change what the next one reads; a caller
-indexes them, which copies. Each memo holds at most :data:`SIZE` entries, the least recently used dropped
+rule). Values are numpy arrays made read-only (or a frozen :class:`~mesbook.clock.BarClock`), so no
+caller can change what the next one reads; a caller indexes them, which copies. Each memo holds at most :data:`SIZE` entries, the least recently used dropped
 first. Timestamps that are not datetimes (strings, objects) are not memoized: the callers compute afresh.
 """
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Callable, Hashable, Optional
 
 import numpy as np
 import pandas as pd
+
+from ..clock import BarClock, bar_clock
 
 #: Entries each memo keeps (the least recently used is dropped first).
 SIZE: int = 64
@@ -55,8 +57,10 @@ class BarMemo:
         self._store: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Optional[tuple], compute: Callable[[], object]) -> object:
-        """The value of ``key``, computed by ``compute()`` on first use; ``key`` None: always computed."""
+    def get(self, key: Optional[tuple], compute: Callable[[], object],
+            keep: Optional[Callable[[object], bool]] = None) -> object:
+        """The value of ``key``, computed by ``compute()`` on first use; ``key`` None: always computed. A
+        value for which ``keep(value)`` is false is returned without being kept (computed again next time)."""
         if key is None:
             return compute()
         with self._lock:
@@ -64,6 +68,8 @@ class BarMemo:
                 self._store.move_to_end(key)
                 return self._store[key]
         value = _frozen(compute())
+        if keep is not None and not keep(value):
+            return value
         with self._lock:
             self._store[key] = value
             while len(self._store) > self.size:
@@ -80,6 +86,8 @@ class BarMemo:
 
 #: Per-bar option schedules of :func:`mesbook.run_backtest` (expiry on the pricer's clock, settlement bar).
 EXPIRIES = BarMemo()
+#: Bar clocks (:func:`mesbook.clock.bar_clock`) of runs (:func:`clock_of`).
+CLOCKS = BarMemo()
 #: Release schedules of open interest (the source bar of each bar's known figure) and roll windows.
 SIGNALS = BarMemo()
 
@@ -88,6 +96,20 @@ def clear() -> None:
     """Empty every memo of this module."""
     EXPIRIES.clear()
     SIGNALS.clear()
+    CLOCKS.clear()
 
 
-__all__ = ["BarMemo", "EXPIRIES", "SIGNALS", "SIZE", "clear", "times_key"]
+def clock_of(timestamps: object, periods_per_year: Optional[float] = None) -> BarClock:
+    """:func:`mesbook.clock.bar_clock` of ``timestamps`` (a frozen value), memoized on them and
+    ``periods_per_year``; a clock that warned (irregular spacing, a :class:`~mesbook.clock.ClockNote`) is not
+    kept, so every call on those bars warns as before."""
+    stamps = times_key(timestamps)
+    try:
+        hash(periods_per_year)
+    except TypeError:
+        stamps = None
+    key = None if stamps is None else ("clock", stamps, periods_per_year)
+    return CLOCKS.get(key, lambda: bar_clock(timestamps, periods_per_year), keep=lambda c: c.given or not c.notes)
+
+
+__all__ = ["BarMemo", "CLOCKS", "EXPIRIES", "SIGNALS", "SIZE", "clear", "clock_of", "times_key"]
