@@ -152,3 +152,16 @@ def test_a_run_clock_is_memoized_on_the_stamps_and_a_warning_clock_is_not():
             warnings.simplefilter("always")
             assert clock_of(gapped) == bar_clock(gapped)
         assert sum(issubclass(w.category, ClockNote) for w in caught) == 2  # ours and bar_clock's
+
+
+def test_the_memo_is_bounded_in_bytes():
+    memo = BarMemo(size=100, max_bytes=3 * 8 * 10)  # three arrays of ten float64
+    for key in range(5):
+        memo.get((key,), lambda: np.zeros(10))
+    assert len(memo) == 3 and memo.nbytes == 240
+    big = memo.get(("big",), lambda: np.zeros(100))  # larger than the memo: returned, not kept
+    assert len(big) == 100 and ("big",) not in memo._store and memo.nbytes == 240
+    memo.get((7,), lambda: (np.zeros(10), np.zeros(10)))  # a pair counts both arrays
+    assert len(memo) == 2 and memo.nbytes == 240
+    memo.clear()
+    assert len(memo) == 0 and memo.nbytes == 0

@@ -9,9 +9,10 @@ more than the rest of a short run. :class:`BarMemo` keeps them.
 The key is everything that decides the value: the timestamps' content (their dtype with its time zone and
 unit, their number and a 128-bit BLAKE2b digest of their int64 ticks, so two equal indexes share an entry
 and any changed stamp makes a new one), plus the caller's other inputs (a cycle, a duration, a release
-rule). Values are numpy arrays made read-only (or a frozen :class:`~mesbook.clock.BarClock`), so no
-caller can change what the next one reads; a caller indexes them, which copies. Each memo holds at most :data:`SIZE` entries, the least recently used dropped
-first. Timestamps that are not datetimes (strings, objects) are not memoized: the callers compute afresh.
+rule). Values are numpy arrays made read-only (or a frozen :class:`~mesbook.clock.BarClock`), so no caller can
+change what the next one reads; a caller indexes them, which copies. Each memo holds at most :data:`SIZE`
+entries and :data:`MAX_BYTES` bytes, the least recently used dropped first. Timestamps that are not datetimes
+(strings, objects) are not memoized: the callers compute afresh.
 """
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ import pandas as pd
 
 from ..clock import BarClock, bar_clock
 
-#: Entries each memo keeps (the least recently used is dropped first).
-SIZE: int = 64
+#: Entries each memo keeps at most (the least recently used is dropped first): enough for the look-ahead
+#: audit's truncated copies of a book market (one per bar), which two audits of one market share.
+SIZE: int = 1024
+#: Bytes of arrays each memo keeps at most (a million-bar schedule is 16 MB): memory stays bounded on long data.
+MAX_BYTES: int = 64 * 2**20
 
 
 def times_key(timestamps: object) -> Optional[tuple]:
@@ -40,6 +44,13 @@ def times_key(timestamps: object) -> Optional[tuple]:
     return str(timestamps.dtype), len(ticks), hashlib.blake2b(ticks.view(np.uint8), digest_size=16).digest()
 
 
+def _nbytes(value: object) -> int:
+    """Bytes of the numpy arrays in ``value`` (itself, or inside a tuple)."""
+    if isinstance(value, tuple):
+        return sum(_nbytes(v) for v in value)
+    return value.nbytes if isinstance(value, np.ndarray) else 0
+
+
 def _frozen(value: object) -> object:
     """``value`` with every numpy array in it (itself, or inside a tuple) made read-only."""
     if isinstance(value, tuple):
@@ -50,10 +61,11 @@ def _frozen(value: object) -> object:
 
 
 class BarMemo:
-    """A bounded least-recently-used memo of read-only arrays (or tuples of them), one per key."""
+    """A least-recently-used memo of read-only arrays (or tuples of them), one per key, bounded in entries
+    (``size``) and in bytes of arrays (``max_bytes``; a value larger than that is not kept)."""
 
-    def __init__(self, size: int = SIZE):
-        self.size = size
+    def __init__(self, size: int = SIZE, max_bytes: int = MAX_BYTES):
+        self.size, self.max_bytes, self.nbytes = size, max_bytes, 0
         self._store: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -68,12 +80,14 @@ class BarMemo:
                 self._store.move_to_end(key)
                 return self._store[key]
         value = _frozen(compute())
-        if keep is not None and not keep(value):
+        if (keep is not None and not keep(value)) or _nbytes(value) > self.max_bytes:
             return value
         with self._lock:
-            self._store[key] = value
-            while len(self._store) > self.size:
-                self._store.popitem(last=False)
+            if key not in self._store:
+                self._store[key] = value
+                self.nbytes += _nbytes(value)
+            while len(self._store) > self.size or self.nbytes > self.max_bytes:
+                self.nbytes -= _nbytes(self._store.popitem(last=False)[1])
         return value
 
     def __len__(self) -> int:
@@ -82,6 +96,7 @@ class BarMemo:
     def clear(self) -> None:
         with self._lock:
             self._store.clear()
+            self.nbytes = 0
 
 
 #: Per-bar option schedules of :func:`mesbook.run_backtest` (expiry on the pricer's clock, settlement bar).
@@ -112,4 +127,4 @@ def clock_of(timestamps: object, periods_per_year: Optional[float] = None) -> Ba
     return CLOCKS.get(key, lambda: bar_clock(timestamps, periods_per_year), keep=lambda c: c.given or not c.notes)
 
 
-__all__ = ["BarMemo", "CLOCKS", "EXPIRIES", "SIGNALS", "SIZE", "clear", "clock_of", "times_key"]
+__all__ = ["BarMemo", "CLOCKS", "EXPIRIES", "MAX_BYTES", "SIGNALS", "SIZE", "clear", "clock_of", "times_key"]
