@@ -72,6 +72,7 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
 _DELTA_SEARCH_STRIKES = 2
 _DAY_NS = 86_400 * 10**9
 _UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+_MAX_SECONDS = 9.2e12  # whole seconds a datetime64[us] holds either side of 1970
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
 
@@ -587,8 +588,6 @@ def _trade_frame(columns: dict[str, np.ndarray], m: Market) -> pd.DataFrame:
         **{c: columns[c] for c in ("entry_premium", "exit_premium", "gross_pnl", "costs", "expiry_day", "outlay")},
     })
 
-
-_MAX_SECONDS = 9.2e12  # whole seconds a datetime64[us] holds either side of 1970
 
 
 def expiry_stamps(expiry_day: np.ndarray) -> np.ndarray | pd.DatetimeIndex:
