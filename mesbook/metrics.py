@@ -72,7 +72,9 @@ def _check_equity(equity: object) -> pd.Series:
         )
     if len(equity) == 0:
         raise ValueError("equity is empty; pass an equity curve with at least one bar")
-    check_frame(equity.to_frame("equity"), numeric=("equity",), timestamp=False)
+    plain = equity.to_numpy()
+    if plain.dtype.kind not in "iuf" or not np.isfinite(plain).all():  # plain finite numbers pass as they are
+        check_frame(equity.to_frame("equity"), numeric=("equity",), timestamp=False)  # names the first bad row
     index = equity.index
     increasing = index.is_monotonic_increasing and index.is_unique
     if isinstance(index, pd.DatetimeIndex) and (index.hasnans or not increasing):

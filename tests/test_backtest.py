@@ -453,3 +453,18 @@ def test_chained_trades_are_the_account_loops_trades_bit_for_bit(case, seed, mon
         assert chained[0] is not None  # the trades were chained on arrays
     elif seed == 0:
         assert chained[0] is None  # this small account runs out: the loop kept the books
+
+
+def test_expiry_stamps_are_what_pandas_parses_from_whole_seconds():
+    from mesbook.engine.backtest import expiry_stamps
+    rng = np.random.default_rng(7)
+    cases = [rng.uniform(-1e5, 3e5, 40), np.r_[np.nan, 19_797.35416666, 19_797.0, np.nan], np.full(2, np.nan),
+             np.empty(0), np.r_[1e8, -1e8], np.r_[1e9]]  # the last is past datetime64[us]: pandas refuses it
+    for days in cases[:-1]:
+        want = pd.DataFrame({"expiry": pd.to_datetime(np.round(days * 86_400), unit="s")})
+        pd.testing.assert_frame_equal(pd.DataFrame({"expiry": expiry_stamps(days)}), want)
+    with pytest.raises(Exception) as ours:
+        expiry_stamps(cases[-1])
+    with pytest.raises(Exception) as theirs:
+        pd.to_datetime(np.round(cases[-1] * 86_400), unit="s")
+    assert type(ours.value) is type(theirs.value)

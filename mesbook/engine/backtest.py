@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from ..clock import BarClock, bar_clock, exchange_times, is_date_only
+from ..clock import BarClock, exchange_times, is_date_only
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -59,6 +59,8 @@ from ..options.pricing import price_option
 from ..options.volatility import realized_volatility
 from ..results import TRADE_COLUMNS, SimulationResult, count_signals
 from ..validation import check_frame, check_number
+from . import bar_memo
+from .bar_memo import times_key
 from .decisions import decision_codes
 from .rules import contracts_to_buy, drawdown_halted, first_trigger
 from .settings import ARTICLE, BacktestSettings, check_settings
@@ -70,6 +72,7 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
 _DELTA_SEARCH_STRIKES = 2
 _DAY_NS = 86_400 * 10**9
 _UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+_MAX_SECONDS = 9.2e12  # whole seconds a datetime64[us] holds either side of 1970
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
 
@@ -254,7 +257,7 @@ def run_clock(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: 
     realized volatility) and no year was given."""
     if periods_per_year is None and not statistics and settings.volatility != "realized":
         return None
-    return bar_clock(data["timestamp"], periods_per_year)
+    return bar_memo.clock_of(data["timestamp"], periods_per_year)  # bar_clock, once per distinct stamps
 
 
 @dataclass(frozen=True)
@@ -283,10 +286,8 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     reason = np.where(has_opposite, "signal", "end").astype(object)
     expiry_day = np.full(len(events), np.nan)
     if s.expiry_cycle and len(events):
-        # chosen over every bar, so that date-only or not is decided by the data, not by the entry bars
-        expiry = first_expiry_after(m.times, pd.Timedelta(days=s.min_days_to_expiry), s.expiry_cycle)[events]
-        expiry_day = m.expiry_day(expiry, s.expiry_cycle)
-        settle_bar = settlement_bars(m.times, expiry, s.expiry_cycle)
+        every_day, every_settle = _expiry_schedule(m, s.min_days_to_expiry, s.expiry_cycle)
+        expiry_day, settle_bar = every_day[events], every_settle[events]  # copies of the memo's arrays
         expires = (settle_bar >= 0) & (settle_bar <= exit_bar)  # the data reach the expiry moment
         exit_bar = np.where(expires, settle_bar, exit_bar)
         reason[expires] = "expiry"
@@ -298,6 +299,15 @@ def _plan_events(events: np.ndarray, signs: np.ndarray, pricer: Pricer, interval
     settled = reason == "expiry"
     exit_mid[settled] = intrinsic_value(signs[settled], futures[settled], strike[settled])
     return _Plan(strike, expiry_day, entry_mid, exit_bar, reason, exit_mid)
+
+
+def _expiry_schedule(m: Market, min_days: int, cycle: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per bar, the expiry an entry there would buy (on the clock of :attr:`Market.day`) and the bar it
+    settles in (-1 past the data); decided by the timestamps alone, so memoized on them (:mod:`.bar_memo`)."""
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        expiry = first_expiry_after(m.times, pd.Timedelta(days=min_days), cycle)
+        return m.expiry_day(expiry, cycle), settlement_bars(m.times, expiry, cycle)
+    return bar_memo.EXPIRIES.get((times_key(m.times), min_days, cycle), compute)
 
 
 def _trade_loop(
@@ -568,12 +578,24 @@ def _columns(**fields) -> dict[str, np.ndarray]:
 
 def _trade_frame(columns: dict[str, np.ndarray], m: Market) -> pd.DataFrame:
     """The trade log, one frame made from its columns: the article's, the engine's, two bookkeeping ones."""
-    entry, exit_, expiry_day = columns["entry_bar"], columns["exit_bar"], columns["expiry_day"]
+    entry, exit_, stamps = columns["entry_bar"], columns["exit_bar"], m.times.values  # numpy: no index built
     return pd.DataFrame({
-        "entry_time": m.times[entry], "exit_time": m.times[exit_], "entry_bar": entry, "exit_bar": exit_,
+        "entry_time": stamps[entry], "exit_time": stamps[exit_], "entry_bar": entry, "exit_bar": exit_,
         "option_type": np.where(columns["sign"] > 0, "CALL", "PUT"),
         **{c: columns[c] for c in ("strike", "entry_price", "exit_price", "premium", "pnl", "contracts")},
-        "expiry": pd.to_datetime(np.round(expiry_day * 86_400), unit="s"),  # expiry moments are whole seconds
+        "expiry": expiry_stamps(columns["expiry_day"]),
         "exit_reason": columns["exit_reason"],
         **{c: columns[c] for c in ("entry_premium", "exit_premium", "gross_pnl", "costs", "expiry_day", "outlay")},
     })
+
+
+
+def expiry_stamps(expiry_day: np.ndarray) -> np.ndarray | pd.DatetimeIndex:
+    """Expiry moments from days since 1970 (NaN: none): whole seconds, as ``pd.to_datetime(seconds,
+    unit="s")`` gives them (datetime64[us], NaT for NaN), made on the integers without a parse."""
+    seconds = np.round(expiry_day * 86_400)  # expiry moments are whole seconds
+    known = ~np.isnan(seconds)
+    if not np.all(np.abs(seconds[known]) < _MAX_SECONDS):
+        return pd.to_datetime(seconds, unit="s")  # out of range: pandas says so
+    ticks = np.where(known, seconds, 0).astype(np.int64) * 10**6
+    return np.where(known, ticks, np.iinfo(np.int64).min).view("datetime64[us]")

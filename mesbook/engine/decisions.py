@@ -28,9 +28,24 @@ from ..clock import bar_moments, exchange_times
 from ..core.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
 from ..core.signals import delay_codes, signal_codes
 from ..core.windows import Windows
-from ..data.release import ReleaseRule, latest_released
+from ..data.release import CftcSchedule, FixedDelay, NextBusinessDay, ReleaseRule, latest_released
 from ..options.calendar import roll_window, roll_window_mask
+from . import bar_memo
 from .settings import ARTICLE, BacktestSettings, check_settings
+
+
+#: Release rules whose moments come from the as-of moments alone (not from other columns of the table).
+_TABLE_FREE = (CftcSchedule, FixedDelay, NextBusinessDay)
+
+
+def _key(kind: str, value: object, timestamps: object) -> Optional[tuple]:
+    """The memo key of ``kind`` of ``value`` on ``timestamps`` (:mod:`.bar_memo`); None when either has none."""
+    stamps = bar_memo.times_key(timestamps)
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return None if stamps is None else (kind, type(value), value, stamps)
 
 
 def needs_times(settings: BacktestSettings) -> bool:
@@ -52,10 +67,14 @@ def known_oi(open_interest: pd.Series, lag: object, timestamps: Optional[object]
         return lagged_oi(open_interest, lag)
     if timestamps is None:
         raise ValueError("an oi_release rule needs the bars' timestamps; pass timestamps=data['timestamp']")
-    as_of = exchange_times(timestamps)
-    frame = open_interest.to_frame("open_interest") if table is None else table  # the columns a rule may read
-    released = pd.DatetimeIndex(lag.release_moments(as_of, frame))
-    source = latest_released(released, bar_moments(as_of))
+    def compute() -> np.ndarray:
+        as_of = exchange_times(timestamps)
+        frame = open_interest.to_frame("open_interest") if table is None else table  # the columns a rule may read
+        released = pd.DatetimeIndex(lag.release_moments(as_of, frame))
+        return latest_released(released, bar_moments(as_of))
+
+    # a rule that reads only the as-of moments gives the same source bars for the same timestamps
+    source = bar_memo.SIGNALS.get(_key("release", lag, timestamps) if type(lag) in _TABLE_FREE else None, compute)
     values = open_interest.to_numpy(dtype=float)[np.maximum(source, 0)]
     return pd.Series(np.where(source >= 0, values, np.nan), index=open_interest.index)
 
@@ -82,10 +101,13 @@ class SignalCache:
         self._means: dict[int, np.ndarray] = {}
         self._momentum: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocked: Optional[np.ndarray] = None
-        if isinstance(settings.roll_filter, pd.Timedelta):
-            self._blocked = roll_window(exchange_times(pd.Series(timestamps)), settings.roll_filter)
-        elif settings.roll_filter:
-            self._blocked = roll_window_mask(pd.DatetimeIndex(timestamps), settings.roll_filter)
+        roll = settings.roll_filter
+        if isinstance(roll, pd.Timedelta):  # memoized on the timestamps (read-only: only read below)
+            self._blocked = bar_memo.SIGNALS.get(_key("roll window", roll, timestamps),
+                                                 lambda: roll_window(exchange_times(pd.Series(timestamps)), roll))
+        elif roll:
+            self._blocked = bar_memo.SIGNALS.get(_key("roll bars", roll, timestamps),
+                                                 lambda: roll_window_mask(pd.DatetimeIndex(timestamps), roll))
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE) -> "SignalCache":
