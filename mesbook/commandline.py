@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from typing import Callable, NoReturn
 
 
@@ -67,16 +68,26 @@ def raise_on_ctrl_c() -> None:
 
 
 @contextlib.contextmanager
-def _ctrl_c_held():
-    """Ctrl-C waits until the block is done (then raises KeyboardInterrupt as usual)."""
-    blocked = hasattr(signal, "pthread_sigmask")
-    if blocked:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _ctrl_c_held(late: str = "raise"):
+    """Ctrl-C waits until the block is done; then it is handled as usual (``late="raise"``) or dropped
+    (``late="drop"``: the block finished the work the Ctrl-C would have undone).
+
+    Python runs a signal's handler in the main thread whichever thread the signal reached, so the handler is
+    swapped for one that notes the press. (Blocking the signal in this thread would not hold it off: a thread
+    of numpy's or pyarrow's pools would take it, and the main thread would raise KeyboardInterrupt at once.)
+    Outside the main thread, where handlers cannot be set, the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
     try:
         yield
     finally:
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if pressed and late == "raise":
+        signal.raise_signal(signal.SIGINT)  # the handler that was in place takes it now
 
 
 def _umask() -> int:
@@ -116,7 +127,7 @@ class Outputs:
         with _ctrl_c_held():  # a temporary file exists only once it is listed for discard()
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
             self._temporary[flag] = temporary
-        os.close(handle)
+            os.close(handle)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is private; the output gets the usual mode
         try:
             writer(temporary)
@@ -125,17 +136,15 @@ class Outputs:
 
     def commit(self) -> None:
         """Rename every temporary file onto its target. A Ctrl-C pressed during the renames comes too late to stop
-        the run: once the last rename is done the outputs are complete, so it is taken and dropped here (were it
-        raised after them, the run would end saying that no output file was written, next to the new files)."""
-        with _ctrl_c_held():
+        the run: once the last rename is done the outputs are complete, so it is dropped (were it raised after
+        them, the run would end saying that no output file was written, next to the new files)."""
+        with _ctrl_c_held(late="drop"):
             for flag, temporary in list(self._temporary.items()):
                 try:
                     os.replace(temporary, self.targets[flag])
                 except OSError as exc:
                     raise UsageError(f"{flag} {self.targets[flag]}: cannot write output: {exc}") from exc
                 del self._temporary[flag]
-            if hasattr(signal, "sigpending") and signal.SIGINT in signal.sigpending():
-                signal.sigwait({signal.SIGINT})
 
     def discard(self) -> None:
         for temporary in self._temporary.values():

@@ -192,24 +192,69 @@ def test_outputs_all_written_then_renamed(tmp_path):
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~commandline._umask()  # not mkstemp's 0600
 
 
-def test_a_ctrl_c_during_the_renames_is_taken_after_them_and_dropped(tmp_path, monkeypatch):
+class _PoolThread:
+    """A thread started before the work, as a library's pool thread is (so it does not inherit a signal mask the
+    work sets): ``press()`` has SIGINT reach it, not the main thread. Only the main thread's Python handler can
+    then hold the Ctrl-C off."""
+
+    def __init__(self) -> None:
+        import threading
+        self._go, self._done = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import threading
+        self._go.wait()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        self._done.set()
+
+    def press(self) -> None:
+        self._go.set()
+        self._done.wait(5)
+
+
+@pytest.mark.parametrize("thread", ["main", "other"])
+def test_a_ctrl_c_during_the_renames_is_held_and_dropped(tmp_path, monkeypatch, thread):
     """Ctrl-C pressed while the outputs are renamed: every rename still happens, and no KeyboardInterrupt follows
-    (the outputs are complete; the run must not end saying that none was written)."""
+    (the outputs are complete; the run must not end saying that none was written), whichever thread it hit."""
     outputs = Outputs({"--a": str(tmp_path / "a.txt"), "--b": str(tmp_path / "b.txt")})
     outputs.write("--a", lambda path: Path(path).write_text("A"))
     outputs.write("--b", lambda path: Path(path).write_text("B"))
-    replace = os.replace
+    replace, pool = os.replace, _PoolThread()
 
     def replace_and_press_ctrl_c(source, target):
         replace(source, target)
         if target.endswith("a.txt"):
-            os.kill(os.getpid(), signal.SIGINT)  # held off until the renames are done
+            if thread == "main":
+                signal.raise_signal(signal.SIGINT)
+            else:
+                pool.press()
+            time.sleep(0.05)  # a handler runs here, if one is going to
 
     monkeypatch.setattr(commandline.os, "replace", replace_and_press_ctrl_c)
-    outputs.commit()  # raises KeyboardInterrupt here, or below, when the pending Ctrl-C is not taken
+    outputs.commit()
     time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
-    assert signal.SIGINT not in signal.sigpending()
+
+
+def test_a_ctrl_c_while_a_temporary_file_is_made_is_raised_once_it_is_listed(tmp_path, monkeypatch):
+    """Ctrl-C between the temporary file's creation and its listing for discard() waits for the listing, then
+    raises KeyboardInterrupt as usual, so discard() removes the file."""
+    outputs = Outputs({"--a": str(tmp_path / "a.txt")})
+    mkstemp, pool = commandline.tempfile.mkstemp, _PoolThread()
+
+    def mkstemp_and_press_ctrl_c(*args, **kwargs):
+        made = mkstemp(*args, **kwargs)
+        pool.press()
+        time.sleep(0.05)
+        return made
+
+    monkeypatch.setattr(commandline.tempfile, "mkstemp", mkstemp_and_press_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write("--a", lambda path: Path(path).write_text("A"))
+    outputs.discard()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_outputs_discarded_after_a_failed_writer(tmp_path):
