@@ -152,6 +152,17 @@ def test_rolling_mean_columns_is_rolling_means_per_column():
                 np.testing.assert_array_equal(mean[:, j], want)
 
 
+def test_first_changes_keeps_the_first_copy_that_changed():
+    """Hand-built: two cuts of three copies each; the answer is the first changed bar of the first copy that
+    changed anything (not the earliest bar over all copies)."""
+    changed = np.zeros((6, 6), dtype=bool)
+    changed[[4, 5], 1] = True  # cut 0: copy 1 changes bars 4 and 5
+    changed[2, 2] = True  # cut 0: copy 2 changes bar 2, earlier, but copy 1 came first
+    changed[3, 3] = True  # cut 1: copy 0 changes bar 3; copies 1 and 2 change nothing
+    np.testing.assert_array_equal(audit._first_changes(changed, 3), [4, 3])
+    np.testing.assert_array_equal(audit._first_changes(np.zeros((4, 4), dtype=bool), 2), [-1, -1])
+
+
 def test_decision_columns_refuses_what_it_cannot_do():
     oi = np.ones((10, 2))
     with pytest.raises(ValueError, match="timestamps"):

@@ -185,12 +185,16 @@ def _scrambled_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Win
         # bar by bar, whether a copy changed a decision at or before its own cut (later bars may differ freely)
         upto = np.repeat(np.asarray(batch), n_scrambles)
         changed = (codes != full[:, None]) & (np.arange(n)[:, None] <= upto)
-        first = np.where(changed.any(axis=0), changed.argmax(axis=0), -1).reshape(len(batch), n_scrambles)
-        # the first copy (in scramble order) that changed anything, as the per-copy loop keeps
-        hit = first >= 0
-        found[begin:begin + len(batch)] = np.where(hit.any(axis=1), first[np.arange(len(batch)), hit.argmax(axis=1)],
-                                                   -1)
+        found[begin:begin + len(batch)] = _first_changes(changed, n_scrambles)
     return found
+
+
+def _first_changes(changed: np.ndarray, n_scrambles: int) -> np.ndarray:
+    """Per cut, from ``changed`` (bars × copies, each cut's ``n_scrambles`` copies side by side): the first
+    changed bar of the first copy (in scramble order) that changed any, or −1, as the per-copy loop keeps."""
+    first = np.where(changed.any(axis=0), changed.argmax(axis=0), -1).reshape(-1, n_scrambles)
+    hit = first >= 0
+    return np.where(hit.any(axis=1), first[np.arange(len(first)), hit.argmax(axis=1)], -1)
 
 
 def _numeric_columns(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, bool]]:
