@@ -17,7 +17,7 @@ from mesbook.data.release import CftcSchedule, FixedDelay, NextBusinessDay
 from mesbook.engine.decisions import decision_codes, decision_columns
 from mesbook.engine.settings import ARTICLE, REALISTIC
 from mesbook.studies import audit
-from mesbook.studies.audit import backtest_signals, crossover_bars, lookahead_audit, scramble_after
+from mesbook.studies.audit import article_signals, backtest_signals, crossover_bars, lookahead_audit, scramble_after
 
 
 def old_scramble_after(data: pd.DataFrame, t: int, seed=None) -> pd.DataFrame:
@@ -43,19 +43,26 @@ def first_change(full, other, upto):
     return int(differs[0]) if len(differs) else -1
 
 
+def article_labels(data, windows):
+    return np.asarray(mb.generate_signals(mb.calculate_indicators(data, *windows))["signal"].astype(object))
+
+
 def per_copy_audit(settings, windows, data, cuts, n_scrambles, seed=0) -> pd.DataFrame:
-    """The audit's checks table computed the old way: one frame and one ``decision_codes`` call per copy."""
-    full = decision_codes(data, settings, windows)
+    """The audit's checks table computed the old way: one frame and one ``decision_codes`` call per copy
+    (``settings=None``: the article's pipeline, ``calculate_indicators`` and ``generate_signals``, per copy)."""
+    def decide(frame):
+        return article_labels(frame, windows) if settings is None else decision_codes(frame, settings, windows)
+
+    full = decide(data)
     entropy = np.random.SeedSequence(seed).entropy
     rows = []
     for t in sorted(set(cuts)):
         scrambled = -1
         for j in range(n_scrambles):
             child = np.random.SeedSequence(entropy, spawn_key=(t, j))
-            altered = decision_codes(old_scramble_after(data, t, child), settings, windows)
+            altered = decide(old_scramble_after(data, t, child))
             scrambled = first_change(full, altered, t + 1) if scrambled < 0 else scrambled
-        truncated = decision_codes(data.iloc[: t + 1], settings, windows)
-        rows.append((t, scrambled, first_change(full, truncated, t + 1)))
+        rows.append((t, scrambled, first_change(full, decide(data.iloc[: t + 1]), t + 1)))
     return pd.DataFrame(rows, columns=["cut", "scrambled_bar", "truncated_bar"])
 
 
@@ -93,6 +100,10 @@ CASES = [
     (integer_oi_market, ARTICLE.replace(oi_release=CftcSchedule()), Windows(3, 8, 2)),
     (hourly_market, REALISTIC.replace(oi_release=NextBusinessDay(), roll_filter=pd.Timedelta(days=7)), Windows()),
     (hourly_market, ARTICLE, Windows(5, 20, 3)),
+    (article_market, None, Windows()),  # None: the article's pipeline, article_signals
+    (article_market, None, Windows(5, 20, 5)),
+    (realistic_market, None, Windows()),
+    (integer_oi_market, None, Windows(3, 8, 2)),
 ]
 
 
@@ -108,7 +119,8 @@ def test_array_path_equals_the_per_copy_path(make, settings, windows, monkeypatc
     cuts = audit_cuts(data, windows)
     expected = per_copy_audit(settings, windows, data, cuts, n_scrambles=4, seed=3)
     monkeypatch.setattr(audit, "_CELLS_PER_PASS", 5_000)  # several passes, each of a few cuts' copies
-    result = lookahead_audit(backtest_signals(settings, windows=windows), data, cuts, n_scrambles=4, seed=3)
+    strategy = article_signals(*windows) if settings is None else backtest_signals(settings, windows=windows)
+    result = lookahead_audit(strategy, data, cuts, n_scrambles=4, seed=3)
     pd.testing.assert_frame_equal(result.checks, expected)
     pd.testing.assert_frame_equal(data, before)
 
@@ -129,7 +141,7 @@ def test_scramble_after_is_the_old_scramble(make):
         pd.testing.assert_frame_equal(scramble_after(data, t, seed), old_scramble_after(data, t, seed))
 
 
-@pytest.mark.parametrize("make, settings, windows", CASES)
+@pytest.mark.parametrize("make, settings, windows", [case for case in CASES if case[1] is not None])
 def test_decision_columns_is_decision_codes_per_column(make, settings, windows):
     data = make()
     copies = [scramble_after(data, t, t) for t in (0, 40, 150, len(data) - 2)]

@@ -30,6 +30,7 @@ import pandas as pd
 from ..article.indicators import calculate_indicators
 from ..article.signals import generate_signals
 from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..core.signals import codes_from_labels
 from ..core.windows import Windows
 from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
@@ -153,10 +154,16 @@ _CELLS_PER_PASS = 1 << 20
 
 def _signals_on_arrays(strategy: Strategy) -> Optional[tuple[BacktestSettings, Windows]]:
     """The settings and windows of a :func:`backtest_signals` strategy whose signals read open interest only
-    (:func:`mesbook.engine.decisions.reads_oi_only`): its scrambled copies are decided on arrays."""
-    if isinstance(strategy, partial) and strategy.func is _backtest_signals and not strategy.args:
-        settings, windows = strategy.keywords.get("settings"), strategy.keywords.get("windows")
-        if isinstance(settings, BacktestSettings) and isinstance(windows, Windows) and reads_oi_only(settings):
+    (:func:`mesbook.engine.decisions.reads_oi_only`), or of :func:`article_signals` (the article's pipeline is
+    the ``ARTICLE`` settings' rule): its scrambled copies are decided on arrays."""
+    if not isinstance(strategy, partial) or strategy.args:
+        return None
+    windows = strategy.keywords.get("windows")
+    if strategy.func is _article_signals and isinstance(windows, Windows):
+        return ARTICLE, windows
+    if strategy.func is _backtest_signals and isinstance(windows, Windows):
+        settings = strategy.keywords.get("settings")
+        if isinstance(settings, BacktestSettings) and reads_oi_only(settings):
             return settings, windows
     return None
 
@@ -170,6 +177,8 @@ def _scrambled_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Win
     :func:`mesbook.engine.decisions.decision_columns`, no frame per copy."""
     settings, windows = on_arrays
     n = len(data)
+    if full.dtype.kind == "O":  # the article's labels, compared as the codes they name
+        full = codes_from_labels(pd.Series(full))
     timestamps = data["timestamp"] if needs_times(settings) else None
     found = np.full(len(cuts), -1)
     per_pass = max(1, _CELLS_PER_PASS // max(n * max(n_scrambles, 1), 1))
