@@ -13,6 +13,9 @@ bit for bit (tested). Codes are 0 HOLD, 1 BUY, 2 SELL; means and changes are in 
   applied), before any fill delay;
 * :meth:`SignalCache.codes` — the codes the engine trades on: decisions delayed by ``fill_delay`` bars.
 
+:func:`decision_columns` decides many OI series on the same bars at once (bars × series, one 2-D pass), each
+column what :func:`decision_codes` gives its frame: the look-ahead audit's scrambled copies go through it.
+
 Time enters twice, both from the timestamps: an ``oi_release`` rule gives each bar the latest figure
 released by its close (:func:`known_oi`), and a ``roll_filter`` given as a duration blocks
 the bars that open within it after a quarterly expiry moment (:func:`mesbook.options.calendar.roll_window`).

@@ -15,7 +15,10 @@ A *strategy* is any callable ``data -> output``. The output may be signals (code
 (Series/array) or a :class:`~mesbook.results.SimulationResult` (its equity is compared). A backtest
 closes its position on the last bar of its data, so for equity outputs the truncated run's own last bar
 is not compared; signals are compared up to and including bar t. Ready-made strategies:
-:func:`article_signals`, :func:`backtest_signals` and :func:`backtest_equity`.
+:func:`article_signals`, :func:`backtest_signals` and :func:`backtest_equity`. The scrambled copies of the first
+two (when the settings read open interest only) are decided side by side on arrays
+(:func:`mesbook.engine.decisions.decision_columns`), with the draws :func:`scramble_after` makes, and no frame
+per copy; ``tests/test_audit_arrays.py`` holds the result equal to deciding each copy's frame.
 """
 from __future__ import annotations
 
