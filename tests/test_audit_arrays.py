@@ -78,8 +78,8 @@ def integer_oi_market() -> pd.DataFrame:
     """Weekly (Tuesday) bars of whole-number OI after an integer and a text column: the generator's draws for
     the earlier columns count."""
     data = mb.simulate_market_data(300, seed=4)
-    return pd.DataFrame({"timestamp": pd.date_range("2020-01-07", periods=300, freq="W-TUE"), "volume": np.arange(300, dtype=np.int64) % 17,
-                         "note": ["x"] * 300, "futures_price": data["futures_price"],
+    return pd.DataFrame({"timestamp": pd.date_range("2020-01-07", periods=300, freq="W-TUE"),
+                         "volume": np.arange(300, dtype=np.int64) % 17, "note": ["x"] * 300, "futures_price": data["futures_price"],
                          "open_interest": data["open_interest"].round().astype(np.int64)})
 
 

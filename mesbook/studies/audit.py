@@ -236,7 +236,9 @@ def _scramble_arrays(columns: dict[str, tuple[np.ndarray, bool]], t: int, seed: 
     return out
 
 
-def _scrambled_frame(data: pd.DataFrame, columns: dict[str, tuple[np.ndarray, bool]], t: int, seed: Any) -> pd.DataFrame:
+def _scrambled_frame(data: pd.DataFrame, columns: dict[str, tuple[np.ndarray, bool]], t: int,
+                     seed: Any) -> pd.DataFrame:
+    """A copy of ``data`` with ``columns`` scrambled after position ``t`` (:func:`_scramble_arrays`)."""
     out = data.copy()
     for column, values in _scramble_arrays(columns, t, seed).items():
         out[column] = values
