@@ -123,27 +123,78 @@ def oi_indicators(
     not validated here.
     """
     oi = lagged_oi(open_interest, lag)
-    values = oi.to_numpy()
-    if gradient == "centred":
-        grad = centred_gradient(values)
-    elif gradient == "lagged":
-        grad = np.r_[np.nan, centred_gradient(values)[:-1]][: len(values)]
-    else:
-        earlier = np.full(len(values), np.nan)
-        earlier[gradient_window:] = values[:-gradient_window]
-        grad = (values - earlier) / gradient_window
-    change = np.empty(len(values))
-    change[:1] = np.nan
-    np.subtract(values[1:], values[:-1], out=change[1:])
-    columns = {  # every array new and this function's own, so the warm-up is filled in place
-        "oi_change": change,
-        "oi_gradient": grad,
-    }
+    columns = momentum(oi.to_numpy(), gradient, gradient_window)  # new arrays, this function's own
     columns["oi_short_sma"], columns["oi_long_sma"] = rolling_means(oi, short_sma_window, long_sma_window)
     if warmup != "fill_zero":
         return columns
     return {name: _zero_undefined(column) for name, column in columns.items()}
 
 
-__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "lagged_oi", "oi_indicators", "rolling_mean",
-           "rolling_means"]
+def momentum(values: np.ndarray, gradient: str, gradient_window: int) -> dict[str, np.ndarray]:
+    """``oi_change`` and ``oi_gradient`` (``gradient`` = "centred", "lagged" or "backward", as in
+    :func:`oi_indicators`) of ``values`` along its first axis: one market's bars, or many markets' bars side by
+    side (bars × markets), each column what it would be alone, bit for bit. New arrays, with NaN undefined."""
+    n = len(values)
+    if gradient in ("centred", "lagged"):
+        centred = np.gradient(values, axis=0) if n >= 2 else np.zeros(values.shape)
+        if gradient == "centred":
+            grad = centred
+        else:
+            grad = np.full(values.shape, np.nan)
+            grad[1:] = centred[:-1]
+    else:
+        earlier = np.full(values.shape, np.nan)
+        earlier[gradient_window:] = values[:-gradient_window]
+        grad = (values - earlier) / gradient_window
+    change = np.empty(values.shape)
+    change[:1] = np.nan
+    np.subtract(values[1:], values[:-1], out=change[1:])
+    return {"oi_change": change, "oi_gradient": grad}
+
+
+def rolling_mean_columns(values: np.ndarray, *windows: int) -> list[np.ndarray]:
+    """:func:`rolling_means` of each column of a 2-D float array (bars × markets), bit for bit, in one pass.
+
+    The columns are laid end to end and each window is clipped at its own column's first bar: pandas' kernel
+    starts its sums afresh wherever a window does not overlap the one before, so each column is summed as if
+    it were alone (``tests/test_indicators.py`` holds the two equal). Without the kernel, pandas' own
+    ``DataFrame.rolling``, which runs column by column."""
+    values = np.asarray(values, dtype=np.float64)
+    n, k = values.shape
+    whole = all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in windows)
+    if _roll_mean is None or not whole or n == 0 or k == 0:
+        frame = pd.DataFrame(values)
+        return [frame.rolling(window=w).mean().to_numpy().copy() for w in windows]
+    data = np.ravel(values, order="F")  # column after column
+    with np.errstate(all="ignore"):
+        if not np.isfinite(data.sum()):
+            infinite = np.isinf(data)
+            if infinite.any():
+                data = np.where(infinite, np.nan, data)
+    data = np.ascontiguousarray(data)
+    end = np.arange(1, n * k + 1, dtype=np.int64)
+    first = np.repeat(np.arange(k, dtype=np.int64) * n, n)  # each bar's column's first position
+    start = np.empty(n * k, dtype=np.int64)
+    means = []
+    for window in (int(w) for w in windows):
+        np.subtract(end, window, out=start)
+        np.maximum(start, first, out=start)
+        means.append(_roll_mean(data, start, end, window).reshape((n, k), order="F"))
+    return means
+
+
+def indicator_columns(values: np.ndarray, short_sma_window: int, long_sma_window: int, gradient_window: int, *,
+                      warmup: str = "fill_zero", gradient: str = "centred") -> dict[str, np.ndarray]:
+    """:func:`oi_indicators` (``lag=0``) of many OI series at once: ``values`` is bars × series (float
+    contracts, already as known at each bar), each result column what ``oi_indicators`` gives that series."""
+    values = np.asarray(values, dtype=np.float64)
+    columns = momentum(values, gradient, gradient_window)
+    columns["oi_short_sma"], columns["oi_long_sma"] = rolling_mean_columns(values, short_sma_window,
+                                                                           long_sma_window)
+    if warmup != "fill_zero":
+        return columns
+    return {name: _zero_undefined(column) for name, column in columns.items()}
+
+
+__all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "indicator_columns", "lagged_oi", "momentum",
+           "oi_indicators", "rolling_mean", "rolling_mean_columns", "rolling_means"]

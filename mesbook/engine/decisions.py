@@ -13,6 +13,9 @@ bit for bit (tested). Codes are 0 HOLD, 1 BUY, 2 SELL; means and changes are in 
   applied), before any fill delay;
 * :meth:`SignalCache.codes` — the codes the engine trades on: decisions delayed by ``fill_delay`` bars.
 
+:func:`decision_columns` decides many OI series on the same bars at once (bars × series, one 2-D pass), each
+column what :func:`decision_codes` gives its frame: the look-ahead audit's scrambled copies go through it.
+
 Time enters twice, both from the timestamps: an ``oi_release`` rule gives each bar the latest figure
 released by its close (:func:`known_oi`), and a ``roll_filter`` given as a duration blocks
 the bars that open within it after a quarterly expiry moment (:func:`mesbook.options.calendar.roll_window`).
@@ -25,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..clock import bar_moments, exchange_times
-from ..core.indicators import fill_warmup, lagged_oi, oi_indicators, rolling_mean
+from ..core.indicators import fill_warmup, indicator_columns, lagged_oi, oi_indicators, rolling_mean
 from ..core.signals import delay_codes, signal_codes
 from ..core.windows import Windows
 from ..data.release import CftcSchedule, FixedDelay, NextBusinessDay, ReleaseRule, latest_released
@@ -67,16 +70,32 @@ def known_oi(open_interest: pd.Series, lag: object, timestamps: Optional[object]
         return lagged_oi(open_interest, lag)
     if timestamps is None:
         raise ValueError("an oi_release rule needs the bars' timestamps; pass timestamps=data['timestamp']")
+    source = _release_source(lag, timestamps, open_interest.to_frame("open_interest") if table is None else table)
+    values = open_interest.to_numpy(dtype=float)[np.maximum(source, 0)]
+    return pd.Series(np.where(source >= 0, values, np.nan), index=open_interest.index)
+
+
+def _release_source(rule: ReleaseRule, timestamps: object, table: pd.DataFrame) -> np.ndarray:
+    """Per bar, the position of the latest bar whose OI ``rule`` released by this bar's close (−1 if none)."""
     def compute() -> np.ndarray:
         as_of = exchange_times(timestamps)
-        frame = open_interest.to_frame("open_interest") if table is None else table  # the columns a rule may read
-        released = pd.DatetimeIndex(lag.release_moments(as_of, frame))
+        released = pd.DatetimeIndex(rule.release_moments(as_of, table))  # the columns a rule may read
         return latest_released(released, bar_moments(as_of))
 
     # a rule that reads only the as-of moments gives the same source bars for the same timestamps
-    source = bar_memo.SIGNALS.get(_key("release", lag, timestamps) if type(lag) in _TABLE_FREE else None, compute)
-    values = open_interest.to_numpy(dtype=float)[np.maximum(source, 0)]
-    return pd.Series(np.where(source >= 0, values, np.nan), index=open_interest.index)
+    return bar_memo.SIGNALS.get(_key("release", rule, timestamps) if type(rule) in _TABLE_FREE else None, compute)
+
+
+def _blocked_bars(settings: BacktestSettings, timestamps: object) -> Optional[np.ndarray]:
+    """The bars the settings' roll filter blocks (booleans, memoized on the timestamps: read only), or None."""
+    roll = settings.roll_filter
+    if isinstance(roll, pd.Timedelta):
+        return bar_memo.SIGNALS.get(_key("roll window", roll, timestamps),
+                                    lambda: roll_window(exchange_times(pd.Series(timestamps)), roll))
+    if roll:
+        return bar_memo.SIGNALS.get(_key("roll bars", roll, timestamps),
+                                    lambda: roll_window_mask(pd.DatetimeIndex(timestamps), roll))
+    return None
 
 
 class SignalCache:
@@ -100,14 +119,7 @@ class SignalCache:
         self._lagged = known_oi(open_interest, rule, timestamps, table)
         self._means: dict[int, np.ndarray] = {}
         self._momentum: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._blocked: Optional[np.ndarray] = None
-        roll = settings.roll_filter
-        if isinstance(roll, pd.Timedelta):  # memoized on the timestamps (read-only: only read below)
-            self._blocked = bar_memo.SIGNALS.get(_key("roll window", roll, timestamps),
-                                                 lambda: roll_window(exchange_times(pd.Series(timestamps)), roll))
-        elif roll:
-            self._blocked = bar_memo.SIGNALS.get(_key("roll bars", roll, timestamps),
-                                                 lambda: roll_window_mask(pd.DatetimeIndex(timestamps), roll))
+        self._blocked = _blocked_bars(settings, timestamps)
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE) -> "SignalCache":
@@ -158,4 +170,47 @@ def decision_codes(data: pd.DataFrame, settings: BacktestSettings, windows: Wind
     return SignalCache.from_frame(data, settings).decisions(*windows)
 
 
-__all__ = ["SignalCache", "decision_codes", "known_oi", "needs_times"]
+def reads_oi_only(settings: BacktestSettings) -> bool:
+    """Whether the settings' signals read no column but ``open_interest`` (and the timestamps): no release rule,
+    or one that dates figures from the timestamps alone. Then :func:`decision_columns` applies."""
+    return settings.oi_release is None or type(settings.oi_release) in _TABLE_FREE
+
+
+def decision_columns(open_interest: np.ndarray, settings: BacktestSettings, windows: Windows,
+                     timestamps: Optional[object] = None) -> np.ndarray:
+    """:func:`decision_codes` of many OI series on the same bars at once, one column each.
+
+    ``open_interest`` is bars × series (contracts); ``timestamps`` are the bars' (needed when the settings read
+    time, :func:`needs_times`). Column j is, bit for bit, the codes of the market frame whose open interest is
+    column j (``tests/test_decisions.py``), computed in one 2-D pass with no frame per series. Only for settings
+    that read no other column (:func:`reads_oi_only`); a ``ValueError`` otherwise.
+    """
+    check_settings(settings)
+    if not reads_oi_only(settings):
+        raise ValueError(f"decision_columns reads open interest only, but oi_release={settings.oi_release!r} "
+                         "reads other columns of the market frame; use decision_codes on each frame")
+    if needs_times(settings) and timestamps is None:
+        raise ValueError("these settings read time (an oi_release rule or a roll_filter); pass "
+                         "timestamps=data['timestamp']")
+    oi = np.asarray(open_interest, dtype=float)
+    if oi.ndim != 2:
+        raise ValueError(f"open_interest must be bars × series (2-D), got shape {oi.shape}")
+    n = len(oi)
+    if settings.oi_release is not None:  # the figure of each bar's source bar, NaN before any is released
+        source = _release_source(settings.oi_release, timestamps, pd.DataFrame(index=range(n)))
+        known = np.where((source >= 0)[:, None], oi[np.maximum(source, 0)], np.nan)
+    elif settings.oi_lag:  # what Series.shift(lag) gives each column
+        known = np.full(oi.shape, np.nan)
+        known[settings.oi_lag:] = oi[: max(n - settings.oi_lag, 0)]
+    else:
+        known = oi
+    short, long, gradient_window = windows
+    ind = indicator_columns(known, short, long, gradient_window, warmup=settings.warmup, gradient=settings.gradient)
+    codes = signal_codes(ind["oi_short_sma"], ind["oi_long_sma"], ind["oi_change"], ind["oi_gradient"])
+    blocked = _blocked_bars(settings, timestamps)
+    if blocked is not None:
+        codes[blocked] = 0
+    return codes
+
+
+__all__ = ["SignalCache", "decision_codes", "decision_columns", "known_oi", "needs_times", "reads_oi_only"]

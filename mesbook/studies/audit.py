@@ -15,7 +15,10 @@ A *strategy* is any callable ``data -> output``. The output may be signals (code
 (Series/array) or a :class:`~mesbook.results.SimulationResult` (its equity is compared). A backtest
 closes its position on the last bar of its data, so for equity outputs the truncated run's own last bar
 is not compared; signals are compared up to and including bar t. Ready-made strategies:
-:func:`article_signals`, :func:`backtest_signals` and :func:`backtest_equity`.
+:func:`article_signals`, :func:`backtest_signals` and :func:`backtest_equity`. The scrambled copies of the first
+two (when the settings read open interest only) are decided side by side on arrays
+(:func:`mesbook.engine.decisions.decision_columns`), with the draws :func:`scramble_after` makes, and no frame
+per copy; ``tests/test_audit_arrays.py`` holds the result equal to deciding each copy's frame.
 """
 from __future__ import annotations
 
@@ -30,10 +33,11 @@ import pandas as pd
 from ..article.indicators import calculate_indicators
 from ..article.signals import generate_signals
 from ..constants import OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
+from ..core.signals import codes_from_labels
 from ..core.windows import Windows
 from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
-from ..engine.decisions import decision_codes
+from ..engine.decisions import decision_codes, decision_columns, needs_times, reads_oi_only
 from ..engine.settings import ARTICLE, REALISTIC, BacktestSettings, check_settings
 from ..estimates import estimate
 from ..parallel import chunk
@@ -120,18 +124,125 @@ def lookahead_audit(
 def _audit_cuts(cuts: list[int], *, strategy: Strategy, data: pd.DataFrame, full: np.ndarray, kind: str,
                 n_scrambles: int, entropy: int) -> list[tuple[int, int, int]]:
     """(cut, first changed bar when scrambled, first changed bar when truncated) for each of ``cuts``."""
+    columns = _numeric_columns(data)
+    on_arrays = _signals_on_arrays(strategy) if "open_interest" in columns else None
+    if on_arrays is not None:
+        # the generator draws column after column: the columns after open interest change none of its draws
+        names = list(columns)
+        drawn = {name: columns[name] for name in names[: names.index("open_interest") + 1]}
+        scrambled = _scrambled_on_arrays(cuts, on_arrays, data, drawn, full, n_scrambles, entropy)
     rows = []
-    for t in cuts:
-        scrambled = -1
-        for j in range(n_scrambles):
-            # Scramble j of bar t has its own seed: auditing more bars or more scrambles never changes it.
-            child = np.random.SeedSequence(entropy, spawn_key=(t, j))
-            altered, _ = _decisions(strategy(scramble_after(data, t, child)))
-            scrambled = _first_change(full, altered, t + 1) if scrambled < 0 else scrambled
+    for i, t in enumerate(cuts):
+        if on_arrays is None:
+            first = -1
+            for j in range(n_scrambles):
+                altered, _ = _decisions(strategy(_scrambled_frame(data, columns, t, _seed(entropy, t, j))))
+                first = _first_change(full, altered, t + 1) if first < 0 else first
+        else:
+            first = int(scrambled[i])
         truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
         compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
-        rows.append((t, scrambled, _first_change(full, truncated_out, compare)))
+        rows.append((t, first, _first_change(full, truncated_out, compare)))
     return rows
+
+
+def _seed(entropy: int, t: int, j: int) -> np.random.SeedSequence:
+    """The seed of scramble j of bar t: its own, so auditing more bars or more scrambles never changes it."""
+    return np.random.SeedSequence(entropy, spawn_key=(t, j))
+
+
+#: Cells (bars × scrambled copies) decided in one 2-D pass: a bound on the audit's memory, not on its result.
+_CELLS_PER_PASS = 1 << 20
+
+
+def _signals_on_arrays(strategy: Strategy) -> Optional[tuple[BacktestSettings, Windows]]:
+    """The settings and windows of a :func:`backtest_signals` strategy whose signals read open interest only
+    (:func:`mesbook.engine.decisions.reads_oi_only`), or of :func:`article_signals` (the article's pipeline is
+    the ``ARTICLE`` settings' rule): its scrambled copies are decided on arrays."""
+    if not isinstance(strategy, partial) or strategy.args:
+        return None
+    windows = strategy.keywords.get("windows")
+    if strategy.func is _article_signals and isinstance(windows, Windows):
+        return ARTICLE, windows
+    if strategy.func is _backtest_signals and isinstance(windows, Windows):
+        settings = strategy.keywords.get("settings")
+        if isinstance(settings, BacktestSettings) and reads_oi_only(settings):
+            return settings, windows
+    return None
+
+
+def _scrambled_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Windows], data: pd.DataFrame,
+                         columns: dict[str, tuple[np.ndarray, bool]], full: np.ndarray, n_scrambles: int,
+                         entropy: int) -> np.ndarray:
+    """Per cut t, the first bar ≤ t whose decision changed in any of its scrambled copies (−1 if none): what the
+    per-copy loop of :func:`_audit_cuts` finds, with each copy's open interest scrambled on arrays (the same
+    draws as :func:`scramble_after`) and all copies decided side by side by
+    :func:`mesbook.engine.decisions.decision_columns`, no frame per copy."""
+    settings, windows = on_arrays
+    n = len(data)
+    if full.dtype.kind == "O":  # the article's labels, compared as the codes they name
+        full = codes_from_labels(pd.Series(full))
+    timestamps = data["timestamp"] if needs_times(settings) else None
+    found = np.full(len(cuts), -1)
+    per_pass = max(1, _CELLS_PER_PASS // max(n * max(n_scrambles, 1), 1))
+    for begin in range(0, len(cuts), per_pass):
+        batch = cuts[begin:begin + per_pass]
+        if not n_scrambles or not batch:
+            continue
+        oi = np.empty((n, len(batch) * n_scrambles))
+        for i, t in enumerate(batch):
+            for j in range(n_scrambles):
+                oi[:, i * n_scrambles + j] = _scramble_arrays(columns, t, _seed(entropy, t, j))["open_interest"]
+        codes = decision_columns(oi, settings, windows, timestamps)
+        # bar by bar, whether a copy changed a decision at or before its own cut (later bars may differ freely)
+        upto = np.repeat(np.asarray(batch), n_scrambles)
+        changed = (codes != full[:, None]) & (np.arange(n)[:, None] <= upto)
+        found[begin:begin + len(batch)] = _first_changes(changed, n_scrambles)
+    return found
+
+
+def _first_changes(changed: np.ndarray, n_scrambles: int) -> np.ndarray:
+    """Per cut, from ``changed`` (bars × copies, each cut's ``n_scrambles`` copies side by side): the first
+    changed bar of the first copy (in scramble order) that changed any, or −1, as the per-copy loop keeps."""
+    first = np.where(changed.any(axis=0), changed.argmax(axis=0), -1).reshape(-1, n_scrambles)
+    hit = first >= 0
+    return np.where(hit.any(axis=1), first[np.arange(len(first)), hit.argmax(axis=1)], -1)
+
+
+def _numeric_columns(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, bool]]:
+    """The columns a scramble alters, in the frame's order: numeric, not boolean, not the timestamp; each with
+    its values and whether it is a float column (jittered as well as shuffled)."""
+    columns = {}
+    for column in data.columns:
+        series = data[column]
+        if column == "timestamp" or pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        columns[column] = series.to_numpy(), pd.api.types.is_float_dtype(series)
+    return columns
+
+
+def _scramble_arrays(columns: dict[str, tuple[np.ndarray, bool]], t: int, seed: Any) -> dict[str, np.ndarray]:
+    """Each of ``columns`` (from :func:`_numeric_columns`) with its values after position ``t`` shuffled, and
+    jittered by a factor in [0.5, 1.5] when float: new arrays, drawn column after column from one generator."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for column, (original, is_float) in columns.items():
+        values = original.copy()
+        part = rng.permutation(values[t + 1:])
+        if is_float:
+            part = part * rng.uniform(1 - _JITTER, 1 + _JITTER, len(part))
+        values[t + 1:] = part
+        out[column] = values
+    return out
+
+
+def _scrambled_frame(data: pd.DataFrame, columns: dict[str, tuple[np.ndarray, bool]], t: int,
+                     seed: Any) -> pd.DataFrame:
+    """A copy of ``data`` with ``columns`` scrambled after position ``t`` (:func:`_scramble_arrays`)."""
+    out = data.copy()
+    for column, values in _scramble_arrays(columns, t, seed).items():
+        out[column] = values
+    return out
 
 
 def scramble_after(data: pd.DataFrame, t: int, seed: Any = None) -> pd.DataFrame:
@@ -141,20 +252,7 @@ def scramble_after(data: pd.DataFrame, t: int, seed: Any = None) -> pd.DataFrame
     a random factor in [0.5, 1.5] per value (positive values stay positive); integer columns are
     only shuffled. ``seed`` is anything ``numpy.random.default_rng`` accepts.
     """
-    rng = np.random.default_rng(seed)
-    out = data.copy()
-    tail = slice(t + 1, len(data))
-    for column in data.columns:
-        series = data[column]
-        if column == "timestamp" or pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-            continue
-        values = series.to_numpy().copy()
-        part = rng.permutation(values[tail])
-        if pd.api.types.is_float_dtype(series):
-            part = part * rng.uniform(1 - _JITTER, 1 + _JITTER, len(part))
-        values[tail] = part
-        out[column] = values
-    return out
+    return _scrambled_frame(data, _numeric_columns(data), t, seed)
 
 
 def crossover_bars(data: pd.DataFrame, short_sma_window: int = OI_SHORT_SMA_WINDOW,
