@@ -68,8 +68,8 @@ def test_chapter_8_numbers_are_current(data):
         "ch8_sweep_article": usd(article, 0),
         "ch8_sweep_best": usd(best["net_pnl"]),
         "ch8_sweep_best_round": usd(best["net_pnl"], 0),
-        "ch8_nb_55": usd(cell[(8, 55)], 0),
-        "ch8_nb_45": usd(-cell[(8, 45)], 0),
+        "ch8_nb_near_pair": "8 / 55", "ch8_nb_near": usd(cell[(8, 55)], 0),
+        "ch8_nb_loss_pair": "8 / 45", "ch8_nb_loss": usd(-cell[(8, 45)], 0),
         "ch8_winners": str(len(pairs.groupby(["short", "long"]))),
         "ch8_wf_folds": str(len(folds)),
     })
