@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -62,20 +62,53 @@ class Summary:
         return "\n".join(lines)
 
 
+class DeferredFrame:
+    """A trade log not built yet: ``make()`` builds the frame of ``rows`` rows when it is first read.
+
+    A study over thousands of runs that reads only the P&L and the number of trades never builds it
+    (:attr:`SimulationResult.trade_count`); ``make`` must be picklable (a module function or a partial of one).
+    """
+
+    def __init__(self, make: Callable[[], pd.DataFrame], rows: int):
+        self.make, self.rows = make, int(rows)
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+class _BuiltOnRead:
+    """The ``trades`` field: holds a frame or a :class:`DeferredFrame`, and hands out a frame (built once)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = f"_{name}_stored"
+
+    def __get__(self, result: object, owner: Optional[type] = None) -> pd.DataFrame:
+        if result is None:
+            raise AttributeError(self.key)  # no default for the dataclass field
+        value = result.__dict__[self.key]
+        if isinstance(value, DeferredFrame):
+            value = result.__dict__[self.key] = value.make()
+        return value
+
+    def __set__(self, result: object, value: Union[pd.DataFrame, DeferredFrame]) -> None:
+        result.__dict__[self.key] = value
+
+
 @dataclass(frozen=True)
 class SimulationResult:
     """What a backtest returns.
 
     ``final_value`` — account value after the last bar, dollars.
     ``trades`` — one row per round trip (see ``TRADE_COLUMNS``); ``pnl`` in dollars, after premium and
-    any costs. ``equity`` — account value (cash + open option value) at each bar's close, dollars,
+    any costs (given as a frame or as a :class:`DeferredFrame`, built when first read). ``equity`` — account
+    value (cash + open option value) at each bar's close, dollars,
     indexed by timestamp. ``stats`` — optional statistics table (see :mod:`mesbook.metrics`).
     ``clock`` — the :class:`~mesbook.clock.BarClock` the run annualized with (:func:`mesbook.run_backtest`;
     None when nothing was annualized); ``windows`` — the OI windows (short, long, gradient) in bars.
     """
 
     final_value: float
-    trades: pd.DataFrame
+    trades: pd.DataFrame = _BuiltOnRead()
     equity: pd.Series
     initial_cash: float
     signal_counts: dict[str, int]
@@ -92,6 +125,11 @@ class SimulationResult:
     def net_pnl(self) -> float:
         """Final value minus initial cash, dollars."""
         return self.final_value - self.initial_cash
+
+    @property
+    def trade_count(self) -> int:
+        """Round trips in ``trades`` (its length), counted without building a deferred trade log."""
+        return len(self.__dict__[type(self).__dict__["trades"].key])
 
     def statistics(self, prices: Optional[pd.Series] = None, periods_per_year: Optional[float] = None) -> pd.Series:
         """The statistics table: ``stats`` when the backtest computed it, otherwise computed now.

@@ -10,11 +10,18 @@ import pandas as pd
 import pytest
 
 from mesbook import run_backtest as mb_run_backtest, simulate_market_data
-from mesbook.engine.backtest import _trade_loop, market_arrays
+from mesbook.engine import backtest as _engine
+from mesbook.engine.backtest import _trade_frame, market_arrays
 from mesbook.options.calendar import EXPIRY_TIMES
 from mesbook.engine.settings import ARTICLE, HONEST, Commission
 
 FEES = Commission()  # $0.92 a side
+
+
+def _trade_loop(codes, m, *args):
+    """The engine's trade loop with its columns made into the trade log (as run_backtest's ``trades``)."""
+    columns, unrealized = _engine._trade_loop(codes, m, *args)
+    return _trade_frame(columns, m), unrealized
 
 
 def engine_trades(times, prices, codes, settings, cash=100_000.0):
@@ -456,7 +463,7 @@ def test_chained_trades_are_the_account_loops_trades_bit_for_bit(case, seed, mon
 
 
 def test_expiry_stamps_are_what_pandas_parses_from_whole_seconds():
-    from mesbook.engine.backtest import expiry_stamps
+    from mesbook.options.calendar import expiry_stamps
     rng = np.random.default_rng(7)
     cases = [rng.uniform(-1e5, 3e5, 40), np.r_[np.nan, 19_797.35416666, 19_797.0, np.nan], np.full(2, np.nan),
              np.empty(0), np.r_[1e8, -1e8], np.r_[1e9]]  # the last is past datetime64[us]: pandas refuses it
@@ -468,3 +475,22 @@ def test_expiry_stamps_are_what_pandas_parses_from_whole_seconds():
     with pytest.raises(Exception) as theirs:
         pd.to_datetime(np.round(cases[-1] * 86_400), unit="s")
     assert type(ours.value) is type(theirs.value)
+
+
+@pytest.mark.parametrize("settings", [ARTICLE, HONEST])
+def test_a_run_without_statistics_builds_the_same_trade_log_only_when_read(settings):
+    """``statistics=False`` (the many-run studies) defers the trade log; read, it is the same frame to the bit."""
+    import pickle
+
+    data = simulate_market_data(400, seed=4)
+    full = mb_run_backtest(data, settings)
+    lean = mb_run_backtest(data, settings, statistics=False)
+    assert isinstance(lean.__dict__["_trades_stored"], _engine.DeferredFrame)  # not built by the run
+    assert lean.trade_count == full.trade_count == len(full.trades) > 0
+    assert isinstance(lean.__dict__["_trades_stored"], _engine.DeferredFrame)  # counting did not build it
+    copy = pickle.loads(pickle.dumps(lean))  # a worker's result travels unbuilt
+    pd.testing.assert_frame_equal(lean.trades, full.trades, check_exact=True)
+    assert lean.trades is lean.trades  # built once, then kept
+    pd.testing.assert_frame_equal(copy.trades, full.trades, check_exact=True)
+    assert (lean.final_value, lean.total_costs) == (full.final_value, full.total_costs)
+    pd.testing.assert_series_equal(lean.equity, full.equity, check_exact=True)

@@ -147,3 +147,22 @@ def test_monte_carlo_table():
         monte_carlo_table(null, names=["a", "b"])
     with pytest.raises(ValueError, match="at least one"):
         monte_carlo_table()
+
+
+@pytest.mark.parametrize("generator, coupling", [("realistic", 0.05), ("realistic", 0.0)])
+def test_arrays_path_equals_the_frame_path_exactly(generator, coupling):
+    """Monte Carlo reads each market's arrays (no frame per path); every number equals the run on the frame."""
+    from mesbook.core.windows import ARTICLE_WINDOWS
+    from mesbook.data.synthetic import Sample
+    from mesbook.engine.fastpath import FastMarket
+    from mesbook.studies.montecarlo import _random_entry_pnl
+    sample = Sample(generator, 4, 300, seed=5, coupling=coupling)
+    result = monte_carlo(num_paths=4, num_periods=300, seed=5, generator=generator, coupling=coupling,
+                         random_draws=7)
+    for path, child in enumerate(sample.children()):
+        market = FastMarket.from_frame(sample.market(child), ARTICLE, caller="monte_carlo")
+        run = market.run(ARTICLE_WINDOWS)
+        rng = np.random.default_rng(task_seeds(child, 1)[0])
+        assert result.strategy_pnl[path] == run.pnl.sum()
+        assert result.random_pnl[path] == _random_entry_pnl(rng, market, run, 7, "same")
+        assert result.trades[path] == len(run.pnl)

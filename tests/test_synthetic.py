@@ -428,3 +428,17 @@ def test_a_sample_is_checked_when_made(kwargs: dict, error: type, match: str) ->
         Sample(**{"generator": "article", "markets": 4, **kwargs})
     with pytest.raises(error, match=match):
         Sample("article", 4).replace(**kwargs)
+
+
+@pytest.mark.parametrize("generator", ["realistic", "realistic_driftless", "article", "article_driftless"])
+def test_market_columns_are_the_frame_exactly(generator):
+    """``frame=False`` gives the frame's columns as arrays, bit for bit (the Monte Carlo path reads these)."""
+    from mesbook.data.synthetic import Sample
+    sample = Sample(generator, 3, 250, seed=11, coupling=0.1 if generator == "realistic" else 0.0)
+    for child in sample.children():
+        frame, columns = sample.market(child), sample.market(child, frame=False)
+        assert list(columns) == list(frame.columns)
+        assert isinstance(columns["timestamp"], pd.DatetimeIndex)
+        pd.testing.assert_frame_equal(pd.DataFrame(columns), frame, check_exact=True)
+        for name in frame.columns:
+            assert np.array_equal(np.asarray(columns[name]), frame[name].to_numpy())

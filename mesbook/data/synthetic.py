@@ -65,7 +65,8 @@ def simulate_realistic_market(
     coupling: float = 0.0,
     coupling_lag: int = 1,
     coupling_windows: tuple[int, int] = (OI_SHORT_SMA_WINDOW, OI_LONG_SMA_WINDOW),
-) -> pd.DataFrame:
+    frame: bool = True,
+) -> pd.DataFrame | dict[str, object]:
     """Simulate a market frame with clustered, fat-tailed returns and a quarterly OI roll cycle.
 
     Bars are business days from ``start``. Returned columns:
@@ -103,6 +104,9 @@ def simulate_realistic_market(
     ``seed``: an int, a ``numpy.random.SeedSequence`` or ``Generator`` (bit-identical output for the same
     seed), or ``None`` for fresh OS entropy (unlike the article's generator, never the global NumPy
     state). Draws: ``num_periods`` price shocks, then ``num_periods`` OI noise terms.
+
+    ``frame=False`` returns the same columns as a dict of arrays (``timestamp`` a DatetimeIndex) without
+    building the frame: for studies that run thousands of markets and only read their arrays.
     """
     num_periods = check_int("num_periods", num_periods)
     dates, elapsed, in_roll, days_left = _calendar(start, num_periods)
@@ -134,15 +138,14 @@ def simulate_realistic_market(
         log_returns = annual_drift / TRADING_DAYS - variance / 2 + np.sqrt(variance) * shocks + edge
         futures_price = start_price * np.exp(np.cumsum(log_returns))
     _check_output(futures_price, open_interest)
-    return pd.DataFrame(
-        {
-            "timestamp": dates,
-            "futures_price": futures_price,
-            "open_interest": open_interest,
-            "volatility": np.sqrt(variance * TRADING_DAYS),
-            "days_to_expiry": days_left,
-        }
-    )
+    columns = {
+        "timestamp": dates,
+        "futures_price": futures_price,
+        "open_interest": open_interest,
+        "volatility": np.sqrt(variance * TRADING_DAYS),
+        "days_to_expiry": days_left,
+    }
+    return pd.DataFrame(columns) if frame else columns
 
 
 def garch_variance(shocks: np.ndarray, long_run_variance: float, alpha: float, beta: float) -> np.ndarray:
@@ -338,7 +341,8 @@ MARKET_GENERATORS: tuple[str, ...] = GENERATORS + DRIFTLESS_GENERATORS
 PATH_START = "2023-01-01"
 
 
-def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence, coupling: float = 0.0) -> pd.DataFrame:
+def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence, coupling: float = 0.0, *,
+                  frame: bool = True) -> pd.DataFrame | dict[str, object]:
     """One market frame from ``generator`` (one of :data:`MARKET_GENERATORS`) for one task seed.
 
     "article" is :func:`mesbook.simulate_market_data` drawn from ``default_rng(seed)`` (path ``i`` of
@@ -350,6 +354,8 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
     "realistic_driftless" has ``annual_drift=0`` (log returns average −variance/2, so the price is a
     martingale, as Black-76 assumes of a futures price). Open interest is unchanged, so the signals are
     the same bar for bar; only the price's trend is gone.
+
+    ``frame=False``: the same columns as a dict of arrays (``timestamp`` a DatetimeIndex), no frame built.
     """
     if generator in ("article", "article_driftless"):
         if coupling != 0:
@@ -357,10 +363,12 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
         drift = {} if generator == "article" else {"price_drift": 0.0}
         num_periods = check_int("num_periods", num_periods)
         price, oi = article_walks(np.random.default_rng(seed).normal, num_periods, **drift)
-        return market_frame(business_days(PATH_START, num_periods), price, oi)
+        dates = business_days(PATH_START, num_periods)
+        return market_frame(dates, price, oi) if frame else {"timestamp": dates, "futures_price": price, "open_interest": oi}
     if generator in ("realistic", "realistic_driftless"):
         drift = {} if generator == "realistic" else {"annual_drift": 0.0}
-        return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling, **drift)
+        return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling, frame=frame,
+                                         **drift)
     raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
 
 
@@ -398,9 +406,10 @@ class Sample:
         """The seed of each market, in order: child ``i`` of ``SeedSequence(seed)``."""
         return task_seeds(self.seed, self.markets)
 
-    def market(self, child: np.random.SeedSequence) -> pd.DataFrame:
-        """The market frame of one of :meth:`children` (``bars`` bars of the sample's generator)."""
-        return seeded_market(self.generator, self.bars, child, self.coupling)
+    def market(self, child: np.random.SeedSequence, *, frame: bool = True) -> pd.DataFrame | dict[str, object]:
+        """The market frame of one of :meth:`children` (``bars`` bars of the sample's generator);
+        ``frame=False``: its columns as a dict of arrays, the same numbers without building the frame."""
+        return seeded_market(self.generator, self.bars, child, self.coupling, frame=frame)
 
     def paths(self) -> MarketPaths:
         """Every market of an "article" sample at once, as arrays (one row per market, the same numbers as

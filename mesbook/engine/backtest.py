@@ -33,6 +33,7 @@ bar closes, and a date-only stamp is that day's 3:00 p.m. CT close.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Optional
 
 import numpy as np
@@ -53,11 +54,11 @@ from ..core.signals import delay_codes
 from ..core.trades import equity_curve
 from ..core.windows import Windows
 from ..metrics import compute_stats
-from ..options.calendar import expiry_moment, first_expiry_after, settlement_bars
+from ..options.calendar import expiry_moment, expiry_stamps, first_expiry_after, settlement_bars
 from ..options.greeks import black76_greeks
 from ..options.pricing import price_option
 from ..options.volatility import realized_volatility
-from ..results import TRADE_COLUMNS, SimulationResult, count_signals
+from ..results import TRADE_COLUMNS, DeferredFrame, SimulationResult, count_signals
 from ..validation import check_frame, check_number
 from . import bar_memo
 from .bar_memo import times_key
@@ -72,7 +73,6 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
 _DELTA_SEARCH_STRIKES = 2
 _DAY_NS = 86_400 * 10**9
 _UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
-_MAX_SECONDS = 9.2e12  # whole seconds a datetime64[us] holds either side of 1970
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
 
@@ -232,9 +232,12 @@ def run_backtest(
     codes = decision_codes(data, settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
     market = market_arrays(data, settings, clock.periods_per_year if clock else None)
-    trades, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
-    equity = pd.Series(equity_curve(trades["exit_bar"].to_numpy(), trades["pnl"].to_numpy(), unrealized, initial_cash),
+    columns, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
+    equity = pd.Series(equity_curve(columns["exit_bar"], columns["pnl"], unrealized, initial_cash),
                        index=pd.Index(market.times, name="timestamp"), name="equity")
+    # The trade log is a frame when read (or for the statistics): many-run studies read P&L and trade_count.
+    trades = _trade_frame(columns, market) if statistics else DeferredFrame(partial(_trade_frame, columns, market),
+                                                                            len(columns["pnl"]))
     stats = compute_stats(equity, trades, prices=pd.Series(market.close, index=equity.index),
                           periods_per_year=clock.periods_per_year, initial_cash=initial_cash) if statistics else None
     return SimulationResult(
@@ -243,7 +246,7 @@ def run_backtest(
         equity=equity,
         initial_cash=initial_cash,
         signal_counts=count_signals(codes),
-        total_costs=float(trades["costs"].sum()),
+        total_costs=float(columns["costs"].sum()),
         stats=stats,
         clock=clock,
         windows=windows,
@@ -312,14 +315,14 @@ def _expiry_schedule(m: Market, min_days: int, cycle: str) -> tuple[np.ndarray, 
 
 def _trade_loop(
     executed: np.ndarray, m: Market, s: BacktestSettings, initial_cash: float, multiplier: float, interval: float
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Open and close options event by event; returns (trade log, unrealized P&L per bar in dollars).
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Open and close options event by event; returns (trade log columns, unrealized P&L per bar in dollars).
 
     Everything that does not depend on the account (strikes, prices, scheduled exits) is computed for all
     events up front (:func:`_plan_events`). Without exit rules, a drawdown switch or equity sizing, each
     trade exits as planned, so the trades chain from one plan to the next and the account only has to
     pay for them: :func:`_chained_trades`, on arrays. Otherwise :func:`_account_trades` keeps the books
-    trade by trade. Either gives the trade log's columns as arrays, made into one frame at the end.
+    trade by trade. Either gives the trade log's columns as arrays (:func:`_trade_frame` makes the frame).
     """
     n = len(executed)
     events = np.flatnonzero(executed[: n - 1] != 0)
@@ -332,7 +335,7 @@ def _trade_loop(
         columns = _chained_trades(events, signs, plan, m, s, initial_cash, multiplier)
         if columns is None:
             columns = _account_trades(events, signs, plan, pricer, s, initial_cash, multiplier)
-    return _trade_frame(columns, m), _unrealized(columns, pricer, n, multiplier)
+    return columns, _unrealized(columns, pricer, n, multiplier)
 
 
 def _chained_trades(events: np.ndarray, signs: np.ndarray, plan: _Plan, m: Market, s: BacktestSettings,
@@ -587,15 +590,3 @@ def _trade_frame(columns: dict[str, np.ndarray], m: Market) -> pd.DataFrame:
         "exit_reason": columns["exit_reason"],
         **{c: columns[c] for c in ("entry_premium", "exit_premium", "gross_pnl", "costs", "expiry_day", "outlay")},
     })
-
-
-
-def expiry_stamps(expiry_day: np.ndarray) -> np.ndarray | pd.DatetimeIndex:
-    """Expiry moments from days since 1970 (NaN: none): whole seconds, as ``pd.to_datetime(seconds,
-    unit="s")`` gives them (datetime64[us], NaT for NaN), made on the integers without a parse."""
-    seconds = np.round(expiry_day * 86_400)  # expiry moments are whole seconds
-    known = ~np.isnan(seconds)
-    if not np.all(np.abs(seconds[known]) < _MAX_SECONDS):
-        return pd.to_datetime(seconds, unit="s")  # out of range: pandas says so
-    ticks = np.where(known, seconds, 0).astype(np.int64) * 10**6
-    return np.where(known, ticks, np.iinfo(np.int64).min).view("datetime64[us]")

@@ -66,6 +66,7 @@ DateLike = Union[str, _dt.date, np.datetime64, pd.Timestamp]
 # How far past a date the next expiry of a cycle can be, calendar days (a quarterly third Friday is at
 # most 13 weeks after the previous one); used to size the expiry grid behind the vectorized look-ups.
 _MAX_CYCLE_GAP_DAYS = 98
+_MAX_SECONDS = 9.2e12  # whole seconds a datetime64[us] holds either side of 1970
 
 
 def third_friday(year: int, month: int) -> pd.Timestamp:
@@ -205,6 +206,17 @@ def expiry_moment(expiries: object, cycle: str = "quarterly") -> pd.DatetimeInde
     cycle = _check_cycle(cycle)
     dates = _as_dates("expiries", [expiries] if _is_scalar_date(expiries) else expiries)
     return (dates + EXPIRY_TIMES[cycle]).rename("expiry_moment")
+
+
+def expiry_stamps(expiry_day: np.ndarray) -> np.ndarray | pd.DatetimeIndex:
+    """Expiry moments from days since 1970 (NaN: none): whole seconds, as ``pd.to_datetime(seconds,
+    unit="s")`` gives them (datetime64[us], NaT for NaN), made on the integers without a parse."""
+    seconds = np.round(expiry_day * 86_400)  # expiry moments are whole seconds
+    known = ~np.isnan(seconds)
+    if not np.all(np.abs(seconds[known]) < _MAX_SECONDS):
+        return pd.to_datetime(seconds, unit="s")  # out of range: pandas says so
+    ticks = np.where(known, seconds, 0).astype(np.int64) * 10**6
+    return np.where(known, ticks, np.iinfo(np.int64).min).view("datetime64[us]")
 
 
 def expiry_moments(start: DateLike, end: DateLike, cycle: str = "quarterly") -> pd.DatetimeIndex:

@@ -226,8 +226,9 @@ def _paths_chunk(tasks: list[tuple[int, np.random.SeedSequence]], shared: Option
         if shared is not None:
             price, oi, times = shared.prices[path], pd.Series(shared.oi[path]), shared.times
         else:
-            frame = sample.market(child)
-            price, oi, times = frame["futures_price"].to_numpy(), frame["open_interest"], frame["timestamp"]
+            columns = sample.market(child, frame=False)  # arrays: no frame built per path
+            price, times = columns["futures_price"], pd.Series(columns["timestamp"], name="timestamp")
+            oi = pd.Series(columns["open_interest"], name="open_interest")
         market = FastMarket(price, oi, times, settings, caller="monte_carlo")
         run = market.run(windows)
         rng = np.random.default_rng(task_seeds(child, 1)[0])

@@ -206,7 +206,7 @@ def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list
             if measure == "pnl":
                 out[k, j] = result.net_pnl
             elif measure == "trades":
-                out[k, j] = len(result.trades)
+                out[k, j] = result.trade_count  # the trade log is never built
             elif measure == "max_drawdown":
                 out[k, j] = max_drawdown_percent(result.equity)
             else:
