@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..constants import (FUTURES_MULTIPLIER, INITIAL_CASH, NUM_PERIODS, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW,
                          OI_SHORT_SMA_WINDOW, OPTION_PREMIUM_FIXED, STRIKE_INTERVAL)
-from ..core.indicators import fill_warmup
+from ..core.indicators import indicator_columns
 from ..core.market import ARTICLE_PRICE_VOLATILITY, article_walks
 from ..core.signals import BUY_CODE, HOLD_CODE, SELL_CODE, signal_codes
 from ..core.trades import Terms, article_equity, article_run
@@ -99,17 +99,13 @@ def _seed_sweep(seeds: tuple[int, ...], coin_flip: bool, article_kwargs: dict) -
 def _article_signals(seeds: tuple[int, ...], num_periods: int, windows: tuple[int, int, int]
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Each seed's article market (``simulate_market_data(num_periods, seed=s)``) and its signal codes, one
-    column per seed: the indicators of every market at once (pandas' rolling mean runs column by column, so
-    each column is the one-market result to the bit)."""
+    column per seed: the indicators of every market at once (:func:`~mesbook.core.indicators.indicator_columns`,
+    each column the one-market result to the bit)."""
     walks = [article_walks(np.random.default_rng(seed).normal, num_periods) for seed in seeds]
     prices = np.column_stack([price for price, _ in walks]) if walks else np.zeros((num_periods, 0))
     oi = np.column_stack([oi for _, oi in walks]) if walks else np.zeros((num_periods, 0))
-    short, long, _ = windows
-    averages = [fill_warmup(pd.DataFrame(oi).rolling(window=w).mean().to_numpy(), "fill_zero") for w in (short, long)]
-    change = fill_warmup(np.vstack([np.full((1, len(seeds)), np.nan), np.diff(oi, axis=0)]), "fill_zero")
-    gradient = np.gradient(oi, axis=0) if num_periods > 1 else np.zeros_like(oi)
-    codes = np.column_stack([signal_codes(averages[0][:, i], averages[1][:, i], change[:, i], gradient[:, i])
-                             for i in range(len(seeds))]) if seeds else np.zeros((num_periods, 0), dtype=np.int8)
+    columns = indicator_columns(oi, *windows)
+    codes = signal_codes(columns["oi_short_sma"], columns["oi_long_sma"], columns["oi_change"], columns["oi_gradient"])
     return prices, codes
 
 
