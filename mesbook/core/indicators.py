@@ -32,6 +32,23 @@ def centred_gradient(values: np.ndarray) -> np.ndarray:
     return np.gradient(values)
 
 
+def window_input(values: np.ndarray) -> np.ndarray:
+    """What pandas' rolling kernels read (as ``Series.rolling`` prepares it): ``values`` as float64 with
+    infinities as NaN; the array itself when it is float64 and holds no infinity (one sum tells)."""
+    data = values if values.dtype == np.float64 else values.astype(np.float64)
+    with np.errstate(all="ignore"):
+        if not np.isfinite(data.sum()):  # a finite sum: no infinity (and no NaN) anywhere
+            infinite = np.isinf(data)
+            if infinite.any():
+                data = np.where(infinite, np.nan, data)
+    return data
+
+
+def _whole(windows: tuple) -> bool:
+    """Whether every window is a whole number ≥ 1 (what the kernels are called with; else pandas decides)."""
+    return all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in windows)
+
+
 def rolling_mean(values: pd.Series, window: int) -> np.ndarray:
     """Trailing mean over ``window`` bars, NaN until the window is full: ``values.rolling(window).mean()`` as
     a new array of the caller's own (pandas' algorithm, bit for bit; see :func:`rolling_means`)."""
@@ -49,19 +66,14 @@ def rolling_means(values: pd.Series, *windows: int) -> list[np.ndarray]:
     pandas than the pinned one) goes through pandas itself.
     """
     plain = values.to_numpy() if isinstance(values, pd.Series) else None
-    whole = all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in windows)
-    if _roll_mean is None or plain is None or plain.dtype.kind not in "iuf" or not whole:
+    if _roll_mean is None or plain is None or plain.dtype.kind not in "iuf" or not _whole(windows):
         return [values.rolling(window=window).mean().to_numpy().copy() for window in windows]
     windows = tuple(int(w) for w in windows)
-    data = plain if plain.dtype == np.float64 else plain.astype(np.float64)
-    n = len(data)
+    n = len(plain)
     if n == 0:
-        return [data.copy() for _ in windows]
+        return [plain.astype(np.float64) for _ in windows]
+    data = window_input(plain)
     with np.errstate(all="ignore"):
-        if not np.isfinite(data.sum()):  # a finite sum: no infinity (and no NaN) anywhere
-            infinite = np.isinf(data)
-            if infinite.any():
-                data = np.where(infinite, np.nan, data)
         end = np.arange(1, n + 1, dtype=np.int64)  # already within [0, n]: pandas' clip leaves it as it is
         start = np.empty(n, dtype=np.int64)
         means = []
@@ -161,17 +173,10 @@ def rolling_mean_columns(values: np.ndarray, *windows: int) -> list[np.ndarray]:
     ``DataFrame.rolling``, which runs column by column."""
     values = np.asarray(values, dtype=np.float64)
     n, k = values.shape
-    whole = all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in windows)
-    if _roll_mean is None or not whole or n == 0 or k == 0:
+    if _roll_mean is None or not _whole(windows) or n == 0 or k == 0:
         frame = pd.DataFrame(values)
         return [frame.rolling(window=w).mean().to_numpy().copy() for w in windows]
-    data = np.ravel(values, order="F")  # column after column
-    with np.errstate(all="ignore"):
-        if not np.isfinite(data.sum()):
-            infinite = np.isinf(data)
-            if infinite.any():
-                data = np.where(infinite, np.nan, data)
-    data = np.ascontiguousarray(data)
+    data = np.ascontiguousarray(window_input(np.ravel(values, order="F")))  # column after column
     end = np.arange(1, n * k + 1, dtype=np.int64)
     first = np.repeat(np.arange(k, dtype=np.int64) * n, n)  # each bar's column's first position
     start = np.empty(n * k, dtype=np.int64)
@@ -197,4 +202,4 @@ def indicator_columns(values: np.ndarray, short_sma_window: int, long_sma_window
 
 
 __all__ = ["INDICATOR_COLUMNS", "centred_gradient", "fill_warmup", "indicator_columns", "lagged_oi", "momentum",
-           "oi_indicators", "rolling_mean", "rolling_mean_columns", "rolling_means"]
+           "oi_indicators", "rolling_mean", "rolling_mean_columns", "rolling_means", "window_input"]

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import TRADING_DAYS
+from ..core.indicators import window_input
 from ..validation import check_int, check_number
 
 try:  # the kernel behind Series.rolling(w).std() (pandas is pinned; without it, the public call)
@@ -39,7 +40,7 @@ def rolling_std(values: np.ndarray, window: int) -> np.ndarray:
     data = np.asarray(values, dtype=np.float64)
     if len(data) == 0:
         return data.copy()
-    data = np.where(np.isinf(data), np.nan, data)
+    data = window_input(data)
     end = np.arange(1, len(data) + 1, dtype=np.int64)
     start = np.maximum(end - window, 0)
     with np.errstate(all="ignore"):
