@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import distributed
 import numpy as np
+import pandas as pd
 import pytest
 
 import mesbook as mb
@@ -149,18 +150,35 @@ def test_monte_carlo_table():
         monte_carlo_table()
 
 
-@pytest.mark.parametrize("generator, coupling", [("realistic", 0.05), ("realistic", 0.0)])
-def test_arrays_path_equals_the_frame_path_exactly(generator, coupling):
-    """Monte Carlo reads each market's arrays (no frame per path); every number equals the run on the frame."""
+_SIGNAL_VARIANTS = {
+    "article": {},
+    "warm-up, lagged gradient, next-bar fill": {"warmup": "skip", "gradient": "lagged", "fill_delay": 1},
+    "OI lag 1, roll filter 5 bars": {"oi_lag": 1, "roll_filter": 5},
+    "next business day, backward gradient": {"oi_release": "next business day", "gradient": "backward"},
+    "roll filter 7 days": {"roll_filter": pd.Timedelta(days=7)},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_SIGNAL_VARIANTS))
+@pytest.mark.parametrize("generator, coupling", [("realistic", 0.05), ("realistic", 0.0), ("article", 0.0)])
+def test_arrays_path_equals_the_frame_path_exactly(generator, coupling, variant):
+    """Monte Carlo decides a chunk's paths in one 2-D pass and reads arrays (no frame per path); every number
+    equals the run of the market's own frame through FastMarket, for any signal settings of the fast path."""
     from mesbook.core.windows import ARTICLE_WINDOWS
+    from mesbook.data.release import NextBusinessDay
     from mesbook.data.synthetic import Sample
     from mesbook.engine.fastpath import FastMarket
     from mesbook.studies.montecarlo import _random_entry_pnl
-    sample = Sample(generator, 4, 300, seed=5, coupling=coupling)
-    result = monte_carlo(num_paths=4, num_periods=300, seed=5, generator=generator, coupling=coupling,
-                         random_draws=7)
+    changes = dict(_SIGNAL_VARIANTS[variant])
+    if changes.get("oi_release"):
+        changes["oi_release"] = NextBusinessDay()
+    settings = ARTICLE.replace(**changes)
+    sample = Sample(generator, 5, 300, seed=5, coupling=coupling)
+    result = monte_carlo(num_paths=5, num_periods=300, seed=5, generator=generator, coupling=coupling,
+                         settings=settings, random_draws=7)
+    assert result.trades.sum() > 0
     for path, child in enumerate(sample.children()):
-        market = FastMarket.from_frame(sample.market(child), ARTICLE, caller="monte_carlo")
+        market = FastMarket.from_frame(sample.market(child), settings, caller="monte_carlo")
         run = market.run(ARTICLE_WINDOWS)
         rng = np.random.default_rng(task_seeds(child, 1)[0])
         assert result.strategy_pnl[path] == run.pnl.sum()

@@ -40,10 +40,11 @@ def labels_from_codes(codes: np.ndarray) -> pd.Categorical:
 
 
 def delay_codes(codes: np.ndarray, delay: int) -> np.ndarray:
-    """Codes acted on ``delay`` bars after they were decided (HOLD in front); ``delay=0`` returns ``codes``."""
+    """Codes acted on ``delay`` bars after they were decided (HOLD in front); ``delay=0`` returns ``codes``. Bars run
+    down the first axis (a 2-D array is one series per column)."""
     if not delay:
         return codes
-    executed = np.zeros(len(codes), dtype=codes.dtype)
+    executed = np.zeros(codes.shape, dtype=codes.dtype)  # bars down: one series, or one column per series
     if delay < len(codes):
         executed[delay:] = codes[: len(codes) - delay]
     return executed

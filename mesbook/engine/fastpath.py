@@ -7,13 +7,16 @@ option at a time), a backtest reduces to a few array operations: signal codes
 runs (:func:`mesbook.core.trades.article_run`) and an intrinsic-value payoff. :func:`supports_fast_path`
 says when that holds; the results are then identical to :func:`mesbook.run_backtest` (tested).
 
-:class:`FastMarket` is the one runner: one market under such settings, which runs the bot for any
+:class:`PricedPath` executes signal codes on one price path; :class:`FastMarket` is the one runner of a market
+with its signals: one market under such settings, which runs the bot for any
 :class:`~mesbook.core.windows.Windows` (:meth:`FastMarket.run`), prices its account per bar
 (:meth:`FastMarket.equity`, :meth:`FastMarket.bar_pnl`) and builds the strategy's *random-entry twins*
 (:meth:`FastMarket.twins`): its own trades in another order, laid back to back from its first entry — the
 same number of trades, holding periods and time in the market, entered on bars that carry no signal. The
 window sweeps (:mod:`mesbook.studies.sweep`), the Monte Carlo (:mod:`mesbook.studies.montecarlo`) and the
 sweep's P&L matrix for the multiple tests (:mod:`mesbook.studies.sweep_matrix`) all run on it.
+Many markets on the same bars (a Monte Carlo chunk) get their codes in one 2-D pass
+(:func:`executed_columns`) and trade on :class:`PricedPath`, with the same numbers.
 Money is in dollars, prices and strikes in index points, OI in contracts.
 """
 from __future__ import annotations
@@ -28,7 +31,9 @@ from ..constants import FUTURES_MULTIPLIER, INITIAL_CASH
 from ..core.contract import intrinsic_value, nearest_strike
 from ..core.trades import ArrayRun, Terms, article_equity, article_run
 from ..validation import check_frame
-from .decisions import SignalCache, needs_times
+from ..core.signals import delay_codes
+from ..core.windows import Windows
+from .decisions import SignalCache, decision_columns, needs_times, reads_oi_only
 from .settings import ARTICLE, BacktestSettings, check_settings
 
 #: Settings that change which bars signal; the fast path handles any value of these.
@@ -58,45 +63,18 @@ def require_fast_path(settings: BacktestSettings, caller: str) -> None:
         )
 
 
-class FastMarket:
-    """One market on the fast path: prices (index points), timestamps and OI (contracts) under ``settings``.
+class PricedPath:
+    """The article's execution on one price path (index points) under trading ``terms``: trades from signal
+    codes (:meth:`execute`), the account per bar (:meth:`equity`, :meth:`bar_pnl`) and random-entry twins
+    (:meth:`twins`). :class:`FastMarket` adds the signals of one market; many markets on the same bars get
+    their codes at once from :func:`executed_columns` and run here."""
 
-    ``settings`` must pass :func:`require_fast_path` (``caller`` names who asked, in the error);
-    ``initial_cash`` is the account's starting value, dollars. Each trade pays the fixed premium of the
-    settings, ``fixed_premium_points`` × $5: the run's :class:`~mesbook.core.trades.Terms` are :attr:`terms`. Use :meth:`from_frame` for a market frame; the arrays given
-    here are taken as they are (checked once by the caller).
-    """
+    def __init__(self, price: np.ndarray, terms: Terms):
+        self.price, self.terms = price, terms
 
-    def __init__(self, price: np.ndarray, open_interest: pd.Series, times: pd.DatetimeIndex,
-                 settings: BacktestSettings = ARTICLE, *, initial_cash: float = INITIAL_CASH,
-                 caller: str = "the fast path"):
-        require_fast_path(settings, caller)
-        self.price = price
-        self.times = pd.DatetimeIndex(times)
-        self.cache = SignalCache(open_interest, settings, self.times if needs_times(settings) else None)
-        self.terms = Terms(initial_cash, settings.fixed_premium_points * FUTURES_MULTIPLIER)
-
-    @classmethod
-    def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE, *,
-                   initial_cash: float = INITIAL_CASH, caller: str = "the fast path") -> "FastMarket":
-        """The fast path on a market frame (``timestamp``, ``futures_price``, ``open_interest``), checked here."""
-        check_settings(settings)
-        require_fast_path(settings, caller)
-        Terms(initial_cash)  # a ValueError naming initial_cash before the frame is read
-        check_frame(data, positive=("futures_price", "open_interest"))
-        return cls(data["futures_price"].to_numpy(dtype=float), data["open_interest"], data["timestamp"], settings,
-                   initial_cash=initial_cash, caller=caller)
-
-    def warm(self, windows: Iterable[int]) -> "FastMarket":
-        """Compute the moving average of each distinct window now (e.g. before the work is split); returns self."""
-        for window in sorted(set(windows)):
-            self.cache.mean(window)
-        return self
-
-    def run(self, windows: Iterable[int]) -> ArrayRun:
-        """The article's trades for these windows (a :class:`~mesbook.core.windows.Windows` or
-        ``(short, long, gradient)``, bars): only those the account could pay for."""
-        return article_run(self.price, self.cache.codes(*windows), self.terms)
+    def execute(self, codes: np.ndarray) -> ArrayRun:
+        """The article's trades for executed signal ``codes`` (one per bar): only those the account could pay for."""
+        return article_run(self.price, codes, self.terms)
 
     def equity(self, run: ArrayRun) -> np.ndarray:
         """Account value per bar of ``run``, dollars: cash plus the open option at intrinsic value."""
@@ -125,4 +103,62 @@ class FastMarket:
         return ArrayRun(starts, starts + durations, signs, strikes, pnl)
 
 
-__all__ = ["EXECUTION_FIELDS", "FastMarket", "SIGNAL_FIELDS", "require_fast_path", "supports_fast_path"]
+def fast_terms(settings: BacktestSettings, initial_cash: float = INITIAL_CASH) -> Terms:
+    """The :class:`~mesbook.core.trades.Terms` of a fast-path run: ``initial_cash`` and the settings' fixed
+    premium, ``fixed_premium_points`` × $5 a point."""
+    return Terms(initial_cash, settings.fixed_premium_points * FUTURES_MULTIPLIER)
+
+
+class FastMarket(PricedPath):
+    """One market on the fast path: prices (index points), timestamps and OI (contracts) under ``settings``.
+
+    ``settings`` must pass :func:`require_fast_path` (``caller`` names who asked, in the error);
+    ``initial_cash`` is the account's starting value, dollars. Each trade pays the fixed premium of the
+    settings, ``fixed_premium_points`` × $5: the run's :class:`~mesbook.core.trades.Terms` are :attr:`terms`. Use :meth:`from_frame` for a market frame; the arrays given
+    here are taken as they are (checked once by the caller).
+    """
+
+    def __init__(self, price: np.ndarray, open_interest: pd.Series, times: pd.DatetimeIndex,
+                 settings: BacktestSettings = ARTICLE, *, initial_cash: float = INITIAL_CASH,
+                 caller: str = "the fast path"):
+        require_fast_path(settings, caller)
+        super().__init__(price, fast_terms(settings, initial_cash))
+        self.times = pd.DatetimeIndex(times)
+        self.cache = SignalCache(open_interest, settings, self.times if needs_times(settings) else None)
+
+    @classmethod
+    def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE, *,
+                   initial_cash: float = INITIAL_CASH, caller: str = "the fast path") -> "FastMarket":
+        """The fast path on a market frame (``timestamp``, ``futures_price``, ``open_interest``), checked here."""
+        check_settings(settings)
+        require_fast_path(settings, caller)
+        Terms(initial_cash)  # a ValueError naming initial_cash before the frame is read
+        check_frame(data, positive=("futures_price", "open_interest"))
+        return cls(data["futures_price"].to_numpy(dtype=float), data["open_interest"], data["timestamp"], settings,
+                   initial_cash=initial_cash, caller=caller)
+
+    def warm(self, windows: Iterable[int]) -> "FastMarket":
+        """Compute the moving average of each distinct window now (e.g. before the work is split); returns self."""
+        for window in sorted(set(windows)):
+            self.cache.mean(window)
+        return self
+
+    def run(self, windows: Iterable[int]) -> ArrayRun:
+        """The article's trades for these windows (a :class:`~mesbook.core.windows.Windows` or
+        ``(short, long, gradient)``, bars): only those the account could pay for."""
+        return self.execute(self.cache.codes(*windows))
+
+
+def executed_columns(open_interest: np.ndarray, settings: BacktestSettings, windows: Windows,
+                     timestamps: Optional[object] = None) -> Optional[np.ndarray]:
+    """The executed codes (bars × markets) of many markets on the same bars, one column per column of
+    ``open_interest`` (contracts): column j is ``FastMarket(...).cache.codes(*windows)`` of market j, bit for bit,
+    decided in one 2-D pass (:func:`~mesbook.engine.decisions.decision_columns`) and delayed by ``fill_delay``.
+    None when the settings' signals read a column other than open interest (then run each :class:`FastMarket`)."""
+    if not reads_oi_only(settings):
+        return None
+    return delay_codes(decision_columns(open_interest, settings, windows, timestamps), settings.fill_delay)
+
+
+__all__ = ["EXECUTION_FIELDS", "FastMarket", "PricedPath", "SIGNAL_FIELDS", "executed_columns", "fast_terms", "require_fast_path",
+           "supports_fast_path"]

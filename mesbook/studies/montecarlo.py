@@ -12,7 +12,9 @@ with ``coupling > 0`` (an OI-driven drift planted in the price, see
 The paths are a :class:`~mesbook.data.synthetic.Sample`: path ``i`` is drawn from child ``i`` of
 ``SeedSequence(seed)`` (:func:`mesbook.parallel.task_seeds`), its random entries from that child's own
 child. Results are therefore bit-identical for a seed, however the paths are spread over processes or a
-Dask cluster. The strategy and its twins run on the fast path (:class:`mesbook.engine.fastpath.FastMarket`);
+Dask cluster. The strategy and its twins run on the fast path (:mod:`mesbook.engine.fastpath`): a chunk of paths
+shares its bars, so their signals are decided in one 2-D pass (:func:`~mesbook.engine.fastpath.executed_columns`)
+and each path trades on arrays (:class:`~mesbook.engine.fastpath.PricedPath`);
 :func:`monte_carlo_runs` takes the values (sample, windows, workers), :func:`monte_carlo` the keyword form.
 Money is in dollars.
 """
@@ -31,7 +33,7 @@ from ..core.market import business_days
 from ..core.trades import ArrayRun
 from ..core.windows import ARTICLE_WINDOWS, Windows
 from ..data.synthetic import GENERATORS, PATH_START, Sample
-from ..engine.fastpath import FastMarket, require_fast_path
+from ..engine.fastpath import FastMarket, PricedPath, executed_columns, fast_terms, require_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..estimates import Estimate, estimate, one_sided_t_test
 from ..formatting import format_p
@@ -221,22 +223,38 @@ class _ArticlePaths:
 def _paths_chunk(tasks: list[tuple[int, np.random.SeedSequence]], shared: Optional[_ArticlePaths], *, sample: Sample,
                  settings: BacktestSettings, windows: Windows, random_draws: int,
                  random_types: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Strategy P&L, mean twin P&L and trades of each path of ``tasks``: the paths' signal codes are decided in one
+    2-D pass over their open interest (every path of a sample has the same bars), then each path trades on arrays."""
+    prices, oi, times = _chunk_paths(tasks, shared, sample)
+    codes = executed_columns(np.ascontiguousarray(oi.T), settings, windows, times)
+    terms = fast_terms(settings)
     out = np.zeros((3, len(tasks)))
-    for row, (path, child) in enumerate(tasks):
-        if shared is not None:
-            price, oi, times = shared.prices[path], pd.Series(shared.oi[path]), shared.times
+    for row, (_, child) in enumerate(tasks):
+        if codes is None:  # signals that read other columns: one market at a time
+            market = FastMarket(prices[row], pd.Series(oi[row], name="open_interest"),
+                                pd.Series(times, name="timestamp"), settings, caller="monte_carlo")
+            run = market.run(windows)
         else:
-            columns = sample.market(child, frame=False)  # arrays: no frame built per path
-            price, times = columns["futures_price"], pd.Series(columns["timestamp"], name="timestamp")
-            oi = pd.Series(columns["open_interest"], name="open_interest")
-        market = FastMarket(price, oi, times, settings, caller="monte_carlo")
-        run = market.run(windows)
+            market = PricedPath(prices[row], terms)
+            run = market.execute(codes[:, row])
         rng = np.random.default_rng(task_seeds(child, 1)[0])
         out[:, row] = run.pnl.sum(), _random_entry_pnl(rng, market, run, random_draws, random_types), len(run.pnl)
     return out[0], out[1], out[2].astype(np.int64)
 
 
-def _random_entry_pnl(rng: np.random.Generator, market: FastMarket, run: ArrayRun, draws: int,
+def _chunk_paths(tasks: list[tuple[int, np.random.SeedSequence]], shared: Optional[_ArticlePaths],
+                 sample: Sample) -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex]:
+    """Prices (index points) and OI (contracts) of the tasks' paths, one row each, and their common bars."""
+    if shared is not None:
+        rows = [path for path, _ in tasks]
+        return shared.prices[rows], shared.oi[rows], shared.times
+    markets = [sample.market(child, frame=False) for _, child in tasks]  # arrays: no frame built per path
+    times = markets[0]["timestamp"]
+    return (np.stack([m["futures_price"] for m in markets]), np.stack([m["open_interest"] for m in markets]),
+            pd.DatetimeIndex(times))
+
+
+def _random_entry_pnl(rng: np.random.Generator, market: PricedPath, run: ArrayRun, draws: int,
                       random_types: str) -> float:
     """Mean total P&L (dollars) of ``draws`` random-entry twins of the trades in ``run``.
 
