@@ -11,7 +11,8 @@ import pytest
 
 from mesbook import run_backtest as mb_run_backtest, simulate_market_data
 from mesbook.engine import backtest as _engine
-from mesbook.engine.backtest import _trade_frame, market_arrays
+from mesbook.engine.backtest import _trade_frame
+from mesbook.engine.prepared import PreparedMarket
 from mesbook.options.calendar import EXPIRY_TIMES
 from mesbook.engine.settings import ARTICLE, HONEST, Commission
 
@@ -28,7 +29,7 @@ def engine_trades(times, prices, codes, settings, cash=100_000.0):
     """The engine's trade log for hand-made executed codes (1 BUY, 2 SELL) on a hand-made market."""
     frame = pd.DataFrame({"timestamp": pd.DatetimeIndex(times), "futures_price": np.asarray(prices, dtype=float),
                           "open_interest": 1.0})
-    m = market_arrays(frame, settings, 252)
+    m = PreparedMarket(frame).arrays(settings, 252)
     trades, unrealized = _trade_loop(np.asarray(codes), m, settings, cash, 5.0, 5.0)
     return trades, unrealized
 
@@ -311,11 +312,11 @@ def test_years_to_expiry_by_hand():
     expiry = pd.DatetimeIndex(["2024-03-15"])
     days = pd.DataFrame({"timestamp": pd.DatetimeIndex(["2024-03-14", "2024-03-15", "2024-03-18"]),
                          "futures_price": 5000.0, "open_interest": 1.0})
-    m = market_arrays(days, ARTICLE, 252)
+    m = PreparedMarket(days).arrays(ARTICLE, 252)
     years = Pricer(ARTICLE, m).years(np.array([0, 1, 2]), np.repeat(m.expiry_day(expiry, "quarterly"), 3))
     np.testing.assert_array_equal(years, [1 / 365, 0.0, 0.0])  # a day before, on the day, after
     stamped = days.assign(timestamp=pd.DatetimeIndex(["2024-03-14 00:00", "2024-03-15 08:00", "2024-03-15 09:00"]))
-    m = market_arrays(stamped, ARTICLE, 252)
+    m = PreparedMarket(stamped).arrays(ARTICLE, 252)
     years = Pricer(ARTICLE, m).years(np.array([0, 1, 2]), np.repeat(m.expiry_day(expiry, "quarterly"), 3))
     np.testing.assert_allclose(years, [32.5 / 24 / 365, 0.5 / 24 / 365, 0.0], rtol=1e-9)
     np.testing.assert_allclose(years, time_to_expiry(stamped["timestamp"], expiry[0]) / pd.Timedelta(days=365),
@@ -388,7 +389,7 @@ def test_open_fills_exit_at_the_open_with_the_volatility_known_then():
                           "open_interest": 1.0, "open_price": [4995.0, 5005, 5015, 5025, 5035, 5045],
                           "volatility": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]})
     s = ARTICLE.replace(pricing="black76", mark="model", fill_price="open", volatility="column", rate=0.0)
-    m = market_arrays(frame, s, 252)
+    m = PreparedMarket(frame).arrays(s, 252)
     t, _ = _trade_loop(np.array([1, 0, 0, 2, 0, 0]), m, s, 100_000.0, 5.0, 5.0)
     call = t.iloc[0]
     assert call["exit_reason"] == "signal" and call["exit_price"] == 5025.0
@@ -446,7 +447,7 @@ def test_chained_trades_are_the_account_loops_trades_bit_for_bit(case, seed, mon
     rng = np.random.default_rng(seed)
     frame = simulate_market_data(300, seed=seed)
     codes = rng.choice([0, 1, 2], size=len(frame), p=[0.8, 0.1, 0.1])
-    m = market_arrays(frame, settings, 252)
+    m = PreparedMarket(frame).arrays(settings, 252)
     chained = []
     real_chain = engine._chained_trades
     monkeypatch.setattr(engine, "_chained_trades", lambda *a: chained.append(real_chain(*a)) or chained[-1])

@@ -8,7 +8,8 @@ import pytest
 
 from mesbook.data.release import FixedDelay, NextBusinessDay, ReleasedColumn
 from mesbook.engine import bar_memo
-from mesbook.engine.backtest import _expiry_schedule, market_arrays
+from mesbook.engine.backtest import _expiry_schedule
+from mesbook.engine.prepared import PreparedMarket
 from mesbook.engine.bar_memo import BarMemo, times_key
 from mesbook.engine.decisions import SignalCache, known_oi
 from mesbook.engine.settings import ARTICLE, REALISTIC
@@ -71,22 +72,22 @@ def test_the_memo_is_bounded_read_only_and_computes_once_per_key():
 
 def fresh_schedule(times: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     bar_memo.clear()
-    return _expiry_schedule(market_arrays(frame(times), REALISTIC, 252.0), 7, "quarterly")
+    return _expiry_schedule(PreparedMarket(frame(times)).arrays(REALISTIC, 252.0), 7, "quarterly")
 
 
 def test_a_changed_stamp_gets_its_own_expiry_schedule():
     b_fresh = fresh_schedule(stamps(moved=True))
     a_fresh = fresh_schedule(stamps())
     # a warmed by a, then b: b's own schedule, not a's (same first, last and length)
-    a_memo = _expiry_schedule(market_arrays(frame(stamps()), REALISTIC, 252.0), 7, "quarterly")
-    b_memo = _expiry_schedule(market_arrays(frame(stamps(moved=True)), REALISTIC, 252.0), 7, "quarterly")
+    a_memo = _expiry_schedule(PreparedMarket(frame(stamps())).arrays(REALISTIC, 252.0), 7, "quarterly")
+    b_memo = _expiry_schedule(PreparedMarket(frame(stamps(moved=True))).arrays(REALISTIC, 252.0), 7, "quarterly")
     assert not np.array_equal(a_fresh[0], b_fresh[0])  # the moved bar buys June, not March
     for got, want in zip(a_memo + b_memo, a_fresh + b_fresh):
         np.testing.assert_array_equal(got, want)
     # the cycle and the days are in the key too
-    weekly = _expiry_schedule(market_arrays(frame(stamps()), REALISTIC, 252.0), 7, "weekly")
+    weekly = _expiry_schedule(PreparedMarket(frame(stamps())).arrays(REALISTIC, 252.0), 7, "weekly")
     assert not np.array_equal(weekly[0], a_fresh[0])
-    assert not np.array_equal(_expiry_schedule(market_arrays(frame(stamps()), REALISTIC, 252.0), 0, "quarterly")[0],
+    assert not np.array_equal(_expiry_schedule(PreparedMarket(frame(stamps())).arrays(REALISTIC, 252.0), 0, "quarterly")[0],
                               a_fresh[0])
 
 

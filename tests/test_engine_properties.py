@@ -20,7 +20,8 @@ from hypothesis import assume, given, settings as hypothesis_settings, strategie
 import mesbook as mb
 from mesbook.core.contract import intrinsic_value
 from mesbook.clock import bar_moments
-from mesbook.engine.backtest import Pricer, market_arrays, run_backtest
+from mesbook.engine.backtest import Pricer, run_backtest
+from mesbook.engine.prepared import PreparedMarket
 from mesbook.options.calendar import expiry_moment
 from mesbook.engine.settings import ARTICLE, Commission
 from mesbook.metrics import drawdown
@@ -96,7 +97,7 @@ def expiry_moments(trades: pd.DataFrame, cycle: str) -> pd.Series:
 
 def marks_of(data: pd.DataFrame, settings, trade, bars: np.ndarray, year: float) -> np.ndarray:
     """The option's marks (points) at ``bars``, as the engine values it (``year``: the run's bars a year)."""
-    m = market_arrays(data, settings, year)
+    m = PreparedMarket(data).arrays(settings, year)
     sign = 1 if trade["option_type"] == "CALL" else -1
     return Pricer(settings, m).mark(bars, m.close[bars], trade["strike"], trade["expiry_day"], sign)
 

@@ -19,7 +19,7 @@ import mesbook as mb
 from clock_support import globex_bars
 from mesbook.clock import bar_clock, bar_moments, trade_dates
 from mesbook.data.release import NextBusinessDay, ReleaseNote, attach_open_interest
-from mesbook.engine.backtest import market_arrays
+from mesbook.engine.prepared import PreparedMarket
 from mesbook.engine.decisions import decision_codes
 from mesbook.core.windows import Windows
 from mesbook.options.calendar import expiry_moment
@@ -57,7 +57,7 @@ def test_the_same_path_gives_the_same_annualized_volatility_at_every_spacing():
         clock = bar_clock(data["timestamp"])
         error = 3 * sigma / np.sqrt(2 * (len(values) - 1))  # three standard errors of a sample volatility
         assert market_volatility(data) == pytest.approx(sigma, abs=error), (name, clock.describe())
-        vol = market_arrays(data, realistic, clock.periods_per_year).vol[realistic.vol_window:]
+        vol = PreparedMarket(data).arrays(realistic, clock.periods_per_year).vol[realistic.vol_window:]
         assert np.median(vol) == pytest.approx(sigma, abs=max(error, 0.015)), (name, clock.describe())
         # read as 252 bars a year (the old default), hourly bars look ~5 times calmer, minutes ~37 times
         if name != "daily":
@@ -223,7 +223,7 @@ def test_a_release_rule_on_a_hundred_thousand_business_days_is_one_bar_of_lag():
     by_bars = SignalCache.from_frame(data, mb.REALISTIC.replace(oi_release=None, oi_lag=1)).codes(10, 30, 5)
     np.testing.assert_array_equal(by_rule, by_bars)
     assert (by_rule != 0).sum() > 1000
-    days = market_arrays(data, mb.REALISTIC, 252.0).day
+    days = PreparedMarket(data).arrays(mb.REALISTIC, 252.0).day
     assert days[-1] - days[0] == (data["timestamp"].iloc[-1] - data["timestamp"].iloc[0]).days
 
 

@@ -3,6 +3,8 @@
 * :mod:`.settings` — :class:`~mesbook.engine.settings.BacktestSettings` and every preset
   (``ARTICLE``, ``REALISTIC``, ``HONEST``, ``WEEKLY``), plus the settings guard;
 * :mod:`.decisions` — the one cached signal path under settings;
+* :mod:`.prepared` — :class:`~mesbook.engine.prepared.PreparedMarket`, a frame checked once, with what its
+  backtests share (decisions, volatility, the option clock) computed once;
 * :mod:`.backtest` — :func:`~mesbook.engine.backtest.run_backtest`, fills, prices and the trade loop;
 * :mod:`.bar_memo` — what a market's timestamps alone decide (expiry schedule, OI release sources, roll
   window, bar clock), computed once per distinct timestamps;

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from ..clock import BarClock, exchange_times, is_date_only
+from ..clock import BarClock
 from ..constants import (
     FUTURES_MULTIPLIER,
     INITIAL_CASH,
@@ -54,15 +54,14 @@ from ..core.signals import delay_codes
 from ..core.trades import equity_curve
 from ..core.windows import Windows
 from ..metrics import compute_stats
-from ..options.calendar import expiry_moment, expiry_stamps, first_expiry_after, settlement_bars
+from ..options.calendar import expiry_stamps, first_expiry_after, settlement_bars
 from ..options.greeks import black76_greeks
 from ..options.pricing import price_option
-from ..options.volatility import realized_volatility
 from ..results import TRADE_COLUMNS, DeferredFrame, SimulationResult, count_signals
-from ..validation import check_frame, check_number
+from ..validation import check_number
 from . import bar_memo
 from .bar_memo import times_key
-from .decisions import decision_codes
+from .prepared import Market, PreparedMarket, prepared
 from .rules import contracts_to_buy, drawdown_halted, first_trigger
 from .settings import ARTICLE, BacktestSettings, check_settings
 
@@ -71,65 +70,8 @@ ENGINE_COLUMNS: tuple[str, ...] = ("contracts", "expiry", "exit_reason", "entry_
                                    "gross_pnl", "costs")
 # Listed strikes either side of the ideal one compared by the target-delta rule.
 _DELTA_SEARCH_STRIKES = 2
-_DAY_NS = 86_400 * 10**9
-_UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 #: Bars priced at first while a stop or take-profit is searched for; each further chunk is twice as long.
 _FIRST_CHUNK = 64
-
-
-@dataclass(frozen=True)
-class Market:
-    """Per-bar arrays the trade loop reads (prices in points, vol per year, days on the pricer's clock).
-
-    ``day`` is each bar's close in days since 1970-01-01 as option time is counted
-    (:func:`mesbook.options.calendar.time_to_expiry`): date-only bars count whole days (their date), bars
-    with a time of day their exact stamp. :meth:`expiry_day` puts expiries on the same clock.
-    """
-
-    close: np.ndarray
-    fill: np.ndarray
-    vol: np.ndarray
-    fill_vol: np.ndarray
-    day: np.ndarray
-    times: pd.DatetimeIndex
-    date_only: bool
-
-    def expiry_day(self, expiries: pd.DatetimeIndex, cycle: str) -> np.ndarray:
-        """Expiry dates on the clock of :attr:`day`: the date (date-only bars) or its expiry moment."""
-        when = pd.DatetimeIndex(expiries) if self.date_only else expiry_moment(expiries, cycle)
-        return _days(when)
-
-
-def _days(times: pd.DatetimeIndex) -> np.ndarray:
-    """Days since 1970-01-01 as floats (whole for midnights), in the index's own unit (dates past 2262, as a
-    million simulated business days reach, do not fit nanoseconds)."""
-    return times.asi8 / (_DAY_NS // _UNIT_NS[times.unit])
-
-
-def market_arrays(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
-    """The per-bar arrays of a run; ``periods_per_year`` (bars a year) annualizes realized volatility."""
-    close = data["futures_price"].to_numpy(dtype=float)
-    if settings.fill_price == "open":
-        check_frame(data, positive=("open_price",), timestamp=False)
-        fill = data["open_price"].to_numpy(dtype=float)
-    else:
-        fill = close
-    if settings.volatility == "column":
-        check_frame(data, positive=(settings.vol_column,), timestamp=False)
-        vol = data[settings.vol_column].to_numpy(dtype=float)
-    elif settings.volatility == "realized":
-        vol = realized_volatility(close, settings.vol_window, periods_per_year)
-        vol = np.where(np.isfinite(vol) & (vol > 0), vol, settings.constant_vol)  # warm-up: the constant
-    else:
-        vol = np.full(len(close), settings.constant_vol)
-    # An open fill cannot know the bar's own close: it prices with the volatility known the bar before.
-    fill_vol = np.r_[settings.constant_vol, vol[:-1]] if settings.fill_price == "open" else vol
-    # Options trade at implied volatility: the estimate scaled by the variance risk premium (if any).
-    vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
-    times = exchange_times(data["timestamp"])
-    date_only = is_date_only(times)
-    day = _days(times)  # date-only stamps are midnights already: their whole days
-    return Market(close, fill, vol, fill_vol, day, times, date_only)
 
 
 class Pricer:
@@ -194,7 +136,7 @@ class Pricer:
 
 
 def run_backtest(
-    data: pd.DataFrame,
+    data: pd.DataFrame | PreparedMarket,
     settings: BacktestSettings = ARTICLE,
     *,
     short_sma_window: int = OI_SHORT_SMA_WINDOW,
@@ -209,7 +151,9 @@ def run_backtest(
     """Backtest the OI crossover bot on ``data`` under ``settings``; returns a result with statistics.
 
     ``data`` is a market frame (``timestamp``, ``futures_price``, ``open_interest``; plus ``open_price``
-    for open fills or a volatility column when the settings ask for them). Trade-log money columns are
+    for open fills or a volatility column when the settings ask for them), or a
+    :class:`~mesbook.engine.prepared.PreparedMarket` of one (what many runs on one market share is then computed
+    once; the numbers are the same). Trade-log money columns are
     dollars: ``premium`` (paid per contract), ``gross_pnl`` (before costs), ``costs`` (commissions plus
     spread and slippage measured against the model mid) and ``pnl`` (= gross_pnl − costs);
     ``entry_premium``/``exit_premium`` are points per contract. ``stats`` is
@@ -224,14 +168,11 @@ def run_backtest(
     initial_cash = check_number("initial_cash", initial_cash)
     multiplier = check_number("multiplier", multiplier, strict=True)
     strike_interval = check_number("strike_interval", strike_interval, strict=True)
-    check_frame(data, positive=("futures_price", "open_interest"))
-    if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
-        data = data.assign(timestamp=exchange_times(data["timestamp"]))
-
-    clock = run_clock(data, settings, periods_per_year, statistics)
-    codes = decision_codes(data, settings, windows)
+    ready = prepared(data)  # checked once; a tz-aware timestamp column converted on a new frame
+    clock = run_clock(ready.data, settings, periods_per_year, statistics)
+    codes = ready.decisions(settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
-    market = market_arrays(data, settings, clock.periods_per_year if clock else None)
+    market = ready.arrays(settings, clock.periods_per_year if clock else None)
     columns, unrealized = _trade_loop(executed, market, settings, initial_cash, multiplier, strike_interval)
     equity = pd.Series(equity_curve(columns["exit_bar"], columns["pnl"], unrealized, initial_cash),
                        index=pd.Index(market.times, name="timestamp"), name="equity")

@@ -37,6 +37,9 @@ from . import bar_memo
 from .settings import ARTICLE, BacktestSettings, check_settings
 
 
+#: The settings that decide which bars signal (before any fill delay): two settings objects equal in these give
+#: the same :func:`decision_codes` on the same data.
+DECISION_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "oi_release", "roll_filter")
 #: Release rules whose moments come from the as-of moments alone (not from other columns of the table).
 _TABLE_FREE = (CftcSchedule, FixedDelay, NextBusinessDay)
 
@@ -213,4 +216,4 @@ def decision_columns(open_interest: np.ndarray, settings: BacktestSettings, wind
     return codes
 
 
-__all__ = ["SignalCache", "decision_codes", "decision_columns", "known_oi", "needs_times", "reads_oi_only"]
+__all__ = ["DECISION_FIELDS", "SignalCache", "decision_codes", "decision_columns", "known_oi", "needs_times", "reads_oi_only"]

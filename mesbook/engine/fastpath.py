@@ -33,12 +33,11 @@ from ..core.trades import ArrayRun, Terms, article_equity, article_run
 from ..validation import check_frame
 from ..core.signals import delay_codes
 from ..core.windows import Windows
-from .decisions import SignalCache, decision_columns, needs_times, reads_oi_only
+from .decisions import DECISION_FIELDS, SignalCache, decision_columns, needs_times, reads_oi_only
 from .settings import ARTICLE, BacktestSettings, check_settings
 
 #: Settings that change which bars signal; the fast path handles any value of these.
-SIGNAL_FIELDS: tuple[str, ...] = ("warmup", "gradient", "oi_lag", "oi_release", "roll_filter", "fill_delay",
-                                  "fixed_premium_points")
+SIGNAL_FIELDS: tuple[str, ...] = (*DECISION_FIELDS, "fill_delay", "fixed_premium_points")
 #: Settings that must keep the article's value for the fast path (they change how trades are executed).
 EXECUTION_FIELDS: tuple[str, ...] = (
     "position", "fill_price", "pricing", "mark", "exercise", "expiry_cycle", "strike", "commission", "slippage_ticks",

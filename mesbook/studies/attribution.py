@@ -26,7 +26,8 @@ import pandas as pd
 from ..clock import bar_clock
 from ..constants import FUTURES_MULTIPLIER
 from ..core.contract import intrinsic_value
-from ..engine.backtest import Pricer, market_arrays, run_backtest, segment_bars
+from ..engine.backtest import Pricer, run_backtest, segment_bars
+from ..engine.prepared import prepared
 from ..options.greeks import black76_greeks
 from ..results import SimulationResult
 from ..engine.settings import REALISTIC, BacktestSettings, check_settings
@@ -94,7 +95,7 @@ def attribute_pnl(
     elif not isinstance(result, SimulationResult) or "gross_pnl" not in result.trades.columns:
         raise TypeError("result must be a SimulationResult returned by run_backtest (its trades need gross_pnl)")
     year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
-    pricer = Pricer(settings, market_arrays(data, settings, year))
+    pricer = Pricer(settings, prepared(data).arrays(settings, year))
     trades = result.trades
     path = _value_paths(trades, pricer)
     bars = _bar_steps(path, pricer, trades["contracts"].to_numpy(dtype=float) * multiplier)

@@ -30,6 +30,7 @@ from ..constants import INITIAL_CASH
 from ..core.windows import ARTICLE_WINDOWS, Windows
 from ..data.synthetic import Sample
 from ..engine.backtest import run_backtest
+from ..engine.prepared import PreparedMarket
 from ..engine.settings import BacktestSettings, check_settings
 from ..estimates import estimates
 from ..metrics import drawdown
@@ -198,10 +199,11 @@ def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list
                 measures: list[str], windows: Windows, initial_cash: float) -> np.ndarray:
     """``measures x variants`` values on the market of ``child``."""
     data = sample.market(child)
+    market = PreparedMarket(data)  # checked once; what the variants share is computed once
     out = np.empty((len(measures), len(settings)))
     volatility = market_volatility(data) if "volatility" in measures else np.nan
     for j, s in enumerate(settings):
-        result = run_backtest(data, s, initial_cash=initial_cash, statistics=False, **windows.keywords())
+        result = run_backtest(market, s, initial_cash=initial_cash, statistics=False, **windows.keywords())
         for k, measure in enumerate(measures):
             if measure == "pnl":
                 out[k, j] = result.net_pnl

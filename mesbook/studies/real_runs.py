@@ -14,6 +14,7 @@ from typing import Mapping, Optional, Sequence
 import pandas as pd
 
 from ..engine.backtest import run_backtest
+from ..engine.prepared import PreparedMarket
 from ..data.real import OI_LAGS, weekly_market_from_real_data
 from ..results import SimulationResult
 from ..engine.settings import ARTICLE, WEEKLY, BacktestSettings
@@ -46,11 +47,11 @@ def real_data_runs(settings: Optional[Mapping[str, BacktestSettings]] = None,
     """
     settings = dict(REAL_SETTINGS if settings is None else settings)
     windows = dict(REAL_WINDOWS if windows is None else windows)
-    markets = dict(real_markets() if markets is None else markets)
+    ready = {lag: PreparedMarket(data) for lag, data in (real_markets() if markets is None else markets).items()}
     rows = []
     for name, s in settings.items():
         for label, (short, long) in windows.items():
-            for lag, data in markets.items():
+            for lag, data in ready.items():  # each frame checked and read once for every run on it
                 result = run_backtest(data, s, short_sma_window=int(short), long_sma_window=int(long))
                 rows.append((name, label, lag, len(data), len(result.trades), round(result.net_pnl, 2),
                              round(float(result.stats["Sharpe Ratio"]), 2),

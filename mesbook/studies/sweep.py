@@ -25,6 +25,7 @@ from ..clock import bar_clock
 from ..constants import INITIAL_CASH, OI_GRADIENT_WINDOW, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW
 from ..core.trades import ArrayRun
 from ..engine.backtest import run_backtest
+from ..engine.prepared import PreparedMarket
 from ..engine.fastpath import FastMarket, supports_fast_path
 from ..engine.settings import ARTICLE, BacktestSettings, check_settings
 from ..metrics import STAT_LABELS, bar_returns, compute_stats, sharpe_ratio
@@ -184,8 +185,9 @@ def _engine_chunk(combos: Sequence[tuple[int, int, int]], data: pd.DataFrame, *,
     ``compute_stats`` computes them, without the rest of its table."""
     table = label not in ("Net P&L [$]", "Sharpe Ratio")
     out = []
+    market = PreparedMarket(data)  # checked and read once for every combination
     for s, l, g in combos:
-        result = run_backtest(data, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
+        result = run_backtest(market, settings, short_sma_window=s, long_sma_window=l, gradient_window=g,
                               initial_cash=initial_cash, periods_per_year=periods_per_year, statistics=table)
         if label == "Net P&L [$]":
             out.append(float(result.equity.to_numpy(dtype=float)[-1] - initial_cash))
