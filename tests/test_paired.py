@@ -142,3 +142,32 @@ def test_the_kernels_measures_are_the_full_backtests_to_the_bit():
     assert max_drawdown_percent(flat) == 0.0 and str(max_drawdown_percent(flat)) == "0.0"
     assert max_drawdown_percent(pd.Series([100.0, 80.0, 120.0, 90.0])) == pytest.approx(-25.0)
     assert np.isnan(max_drawdown_percent(pd.Series([-5.0, -1.0])))
+
+
+def test_fast_variants_give_the_backtest_s_numbers_bit_for_bit():
+    """Variants that execute as the article does run on the fast path over the prepared market; every measure
+    equals run_backtest's on the same market (the ladder's first rungs, the caveats, other windows and cash)."""
+    from mesbook.data.release import NextBusinessDay
+    from mesbook.engine.fastpath import supports_fast_path
+    from mesbook.engine.prepared import PreparedMarket
+    from mesbook.studies.ladder import ladder_steps
+    from mesbook.studies.paired import _variant_run, max_drawdown_percent
+
+    fast = [s for _, s in ladder_steps() if supports_fast_path(s)] + [
+        ARTICLE.replace(oi_release=NextBusinessDay(), roll_filter=pd.Timedelta(days=7)),
+        ARTICLE.replace(fixed_premium_points=40.0), ARTICLE.replace(fill_delay=3, gradient="backward")]
+    assert len(fast) >= 8
+    checked = 0
+    for generator in ("article", "realistic"):
+        for child in task_seeds(11, 6):
+            data = seeded_market(generator, 300, child)
+            market = PreparedMarket(data)
+            for settings in fast:
+                for windows, cash in ((Windows(10, 30, 5), 100_000.0), (Windows(3, 8, 2), 60.0)):
+                    pnl, trades, equity = _variant_run(market, settings, windows, cash)
+                    result = run_backtest(data, settings, initial_cash=cash, statistics=False, **windows.keywords())
+                    assert (pnl, trades) == (result.net_pnl, result.trade_count)
+                    assert max_drawdown_percent(equity()) == max_drawdown_percent(result.equity)
+                    np.testing.assert_array_equal(equity().to_numpy(), result.equity.to_numpy())
+                    checked += trades > 0
+    assert checked > 100

@@ -34,6 +34,7 @@ from ..validation import check_frame
 from ..core.signals import delay_codes
 from ..core.windows import Windows
 from .decisions import DECISION_FIELDS, SignalCache, decision_columns, needs_times, reads_oi_only
+from .prepared import PreparedMarket
 from .settings import ARTICLE, BacktestSettings, check_settings
 
 #: Settings that change which bars signal; the fast path handles any value of these.
@@ -148,6 +149,18 @@ class FastMarket(PricedPath):
         return self.execute(self.cache.codes(*windows))
 
 
+def prepared_run(market: PreparedMarket, settings: BacktestSettings, windows: Windows,
+                 initial_cash: float = INITIAL_CASH) -> tuple[PricedPath, ArrayRun]:
+    """The fast path on a :class:`~mesbook.engine.prepared.PreparedMarket`: the market's decisions under
+    ``settings`` (the ones :func:`mesbook.run_backtest` reads, computed once for every variant that decides
+    alike), delayed by ``fill_delay`` and executed on its closes. Returns the path (for :meth:`PricedPath.equity`)
+    and the run; the trades, P&L and account are :func:`mesbook.run_backtest`'s on the same market, bit for bit
+    (tested). ``settings`` must pass :func:`require_fast_path`."""
+    require_fast_path(settings, "prepared_run")
+    path = PricedPath(market.close, fast_terms(settings, initial_cash))
+    return path, path.execute(delay_codes(market.decisions(settings, windows), settings.fill_delay))
+
+
 def executed_columns(open_interest: np.ndarray, settings: BacktestSettings, windows: Windows,
                      timestamps: Optional[object] = None) -> Optional[np.ndarray]:
     """The executed codes (bars × markets) of many markets on the same bars, one column per column of
@@ -159,5 +172,5 @@ def executed_columns(open_interest: np.ndarray, settings: BacktestSettings, wind
     return delay_codes(decision_columns(open_interest, settings, windows, timestamps), settings.fill_delay)
 
 
-__all__ = ["EXECUTION_FIELDS", "FastMarket", "PricedPath", "SIGNAL_FIELDS", "executed_columns", "fast_terms", "require_fast_path",
+__all__ = ["EXECUTION_FIELDS", "FastMarket", "PricedPath", "SIGNAL_FIELDS", "executed_columns", "fast_terms", "prepared_run", "require_fast_path",
            "supports_fast_path"]
