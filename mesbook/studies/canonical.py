@@ -345,7 +345,7 @@ def verdict_table() -> pd.DataFrame:
     add("overfitting", f"out-of-sample minus in-sample P&L of the window pair chosen in-sample (in-sample mean "
         f"{usd(folds['in_sample'].mean(), 0)}, out of sample {usd(folds['out_of_sample'].mean(), 0)})",
         f"{len(folds)} walk-forward folds of {WALK_FORWARD_FOLD} bars", gap["mean ($)"], gap["low 95 ($)"],
-        gap["high 95 ($)"], f"best of {sweep.n_strategies} pairs: SPA p = {format_p(sweep.spa_vs_random)} against "
+        gap["high 95 ($)"], f"best of {sweep.n_strategies} pairs: {sweep.test_name} p = {format_p(sweep.spa_vs_random)} against "
         f"random entries, deflated Sharpe {sweep.dsr:.2f}")
     honest = _honest_runs("article")["pnl"]
     add("volatility", "P&L change when fair options are bought at implied volatility (the variance premium)",

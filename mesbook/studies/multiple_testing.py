@@ -10,15 +10,16 @@ holds the corrections, each written once:
   (:func:`expected_max_sharpe`) and non-normal returns are accounted for. :func:`implied_trials` turns
   many correlated trials into the paper's "implied independent trials" (its Appendix A.3, eq. 9).
 * :func:`spa_test` and :func:`reality_check` — Hansen's (2005) test of superior predictive ability and
-  White's (2000) reality check, through ``arch.bootstrap.SPA``: can *any* of the strategies beat a
-  benchmark, after searching over all of them? Seeded, so bit-identical for a seed.
+  White's (2000) reality check (:mod:`mesbook.studies.spa`, held to ``arch.bootstrap.SPA`` in the tests): can
+  *any* of the strategies beat a benchmark, after searching over all of them? Seeded, so bit-identical for a
+  seed.
 * :func:`backtest_overfitting` — the probability of backtest overfitting (PBO) by combinatorially
   symmetric cross-validation, Bailey, Borwein, López de Prado & Zhu (2017), *Journal of Computational
   Finance* 20(4): how often the in-sample best pair ranks in the bottom half out of sample.
 * :func:`verdict` — all of the above on one P&L matrix, next to the raw best column
   (:class:`MultipleTestingVerdict`).
 
-Like ``arch``'s SPA, every statistic here takes a P&L (or loss) matrix — bars down, one column per
+Like the SPA test, every statistic here takes a P&L (or loss) matrix — bars down, one column per
 strategy — and nothing else; building it is the caller's job. For a window sweep that is
 :mod:`mesbook.studies.sweep_matrix` (the per-bar P&L of every pair and of its random-entry twin, and
 :func:`~mesbook.studies.sweep_matrix.sweep_verdict`).
@@ -46,6 +47,7 @@ from ..constants import TRADING_DAYS
 from ..formatting import format_p, usd
 from ..parallel import task_seeds
 from ..validation import check_int, check_number
+from .spa import BOOTSTRAPS, spa_pvalues
 
 __all__ = [
     "EULER_GAMMA",
@@ -237,16 +239,17 @@ def implied_trials(pnl: PnLLike) -> tuple[float, float]:
 
 
 # --------------------------------------------------------------------------------------------------
-# reality check and SPA (White 2000; Hansen 2005) through arch
+# reality check and SPA (White 2000; Hansen 2005)
 # --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SPAResult:
-    """Hansen's SPA p-values for "no strategy beats the benchmark", from ``arch.bootstrap.SPA``.
+    """The p-values of "no strategy beats the benchmark" (:func:`spa_test`).
 
-    ``lower``/``consistent``/``upper`` differ in how poor strategies are re-centred (Hansen 2005);
-    ``consistent`` is the SPA p-value, and ``upper`` without studentization is White's reality check.
-    ``best`` is the column with the highest mean P&L over the benchmark, ``best_mean`` that mean
-    (dollars per bar).
+    ``lower``/``consistent``/``upper`` differ in how poor strategies are re-centred (Hansen 2005; see
+    :mod:`mesbook.studies.spa`). With ``studentize`` True, ``consistent`` is Hansen's SPA p-value; with it
+    False the statistic is White's reality check and ``upper`` is White's p-value, ``consistent`` the same
+    statistic with Hansen's re-centring. ``best`` is the column with the highest mean P&L over the benchmark,
+    ``best_mean`` that mean (dollars per bar).
     """
 
     lower: float
@@ -266,11 +269,15 @@ def spa_test(pnl: PnLLike, benchmark: Optional[object] = None, *, reps: int = 10
     """Test whether any column of ``pnl`` (bars × strategies, dollars per bar; higher is better) beats
     ``benchmark`` (per-bar P&L of one strategy, same bars; ``None`` = zero, i.e. not trading).
 
-    Hansen's (2005) SPA test of the null "no strategy has a higher expected P&L than the benchmark",
-    White's (2000) reality check when ``studentize=False`` (its ``upper`` p-value). Losses given to
-    ``arch.bootstrap.SPA`` are minus the P&L. ``block_size`` is the mean block length in bars of the
-    ``bootstrap`` ("stationary", "circular" or "moving block"); ``None`` uses arch's √T. The bootstrap
-    draws from ``numpy.random.default_rng(seed)``, so a seed gives bit-identical p-values.
+    The null is "no strategy has a higher expected P&L than the benchmark". With ``studentize=True`` the
+    statistic is Hansen's (2005) ``T^SPA``, each strategy's mean edge divided by its standard error, and
+    ``consistent`` is his SPA p-value; with ``studentize=False`` the statistic is the best mean edge itself,
+    White's (2000) reality check (``upper`` is White's p-value), and the p-values are those of
+    ``arch.bootstrap.SPA`` 8.0.0 on losses equal to minus the P&L, bit for bit (whose ``studentize`` flag
+    changes none of them). :func:`mesbook.studies.spa.spa_pvalues` computes them. ``block_size`` is the
+    mean block length in bars of the ``bootstrap`` ("stationary", "circular" or "moving block"); ``None``
+    uses ⌊√T⌋. The bootstrap draws from ``numpy.random.default_rng(seed)``, so a seed gives bit-identical
+    p-values.
     """
     values = _pnl_matrix(pnl, min_bars=3)
     n, k = values.shape
@@ -285,21 +292,18 @@ def spa_test(pnl: PnLLike, benchmark: Optional[object] = None, *, reps: int = 10
         base = base[:, 0]
     reps = check_int("reps", reps, minimum=10)
     size = int(math.sqrt(n)) if block_size is None else check_int("block_size", block_size, maximum=n)
-    names = ("stationary", "sb", "circular", "cbb", "moving block", "mbb")
-    if bootstrap not in names:
-        raise ValueError(f"bootstrap={bootstrap!r} is unknown; use one of {names[::2]}")
+    if bootstrap not in BOOTSTRAPS:
+        raise ValueError(f"bootstrap={bootstrap!r} is unknown; use one of {tuple(dict.fromkeys(BOOTSTRAPS.values()))}")
     if not isinstance(studentize, bool):
         raise TypeError(f"studentize must be True or False, got {studentize!r}")
     rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else check_int("seed", seed, minimum=0))
-    from arch.bootstrap import SPA  # here, not at import: arch takes seconds to import, and only the test needs it
-
-    test = SPA(-base, -values, block_size=size, reps=reps, bootstrap=bootstrap, studentize=studentize, seed=rng)
-    test.compute()
-    p = test.pvalues
-    edge = (values - base[:, None]).mean(axis=0)
-    best = int(np.argmax(edge))
-    return SPAResult(float(p["lower"]), float(p["consistent"]), float(p["upper"]), _labels(pnl, k)[best],
-                     float(edge[best]), studentize, reps, size, bootstrap)
+    edge = values - base[:, None]
+    lower, consistent, upper = spa_pvalues(edge, block_size=size, reps=reps, bootstrap=bootstrap,
+                                           studentize=studentize, rng=rng)
+    means = edge.mean(axis=0)
+    best = int(np.argmax(means))
+    return SPAResult(lower, consistent, upper, _labels(pnl, k)[best], float(means[best]), studentize, reps, size,
+                     bootstrap)
 
 
 def reality_check(pnl: PnLLike, benchmark: Optional[object] = None, **options) -> float:
@@ -383,11 +387,11 @@ class MultipleTestingVerdict:
 
     Sharpe ratios are annualized (``periods_per_year``); P&L in dollars. ``dsr`` uses the implied
     independent trials (:func:`implied_trials`), ``dsr_all_trials`` counts every strategy as independent
-    (the paper's upper bound on the search). SPA p-values are Hansen's consistent ones (:func:`spa_test`;
-    :func:`reality_check` gives White's original on the same inputs). "vs no trading" compares with a
-    flat account, "vs random entries" each pair with its random-entry twin
-    (:func:`mesbook.studies.sweep_matrix.random_entry_pnl`);
-    NaN when not computed.
+    (the paper's upper bound on the search). ``spa_vs_flat`` and ``spa_vs_random`` are the ``consistent``
+    p-values of :func:`spa_test` (Hansen's re-centring) with ``studentized`` as asked: Hansen's SPA test when
+    True, White's reality check with Hansen's re-centring when False (:attr:`test_name` says which).
+    "vs no trading" compares with a flat account, "vs random entries" each pair with its random-entry twin
+    (:func:`mesbook.studies.sweep_matrix.random_entry_pnl`); NaN when not computed.
     """
 
     n_strategies: int
@@ -406,6 +410,13 @@ class MultipleTestingVerdict:
     periods_per_year: float
     reps: int
     seed: object
+    studentized: bool = False
+
+    @property
+    def test_name(self) -> str:
+        """What the two p-values test with: "SPA" (Hansen's studentized statistic) or "reality check" (White's
+        statistic, the best mean P&L itself), both re-centred as Hansen's consistent p-value."""
+        return "SPA" if self.studentized else "reality check"
 
     def table(self) -> pd.DataFrame:
         """The verdict as a two-column table (statistic, value as text) for a book cell."""
@@ -420,8 +431,8 @@ class MultipleTestingVerdict:
              f"{self.implied_trials:.1f} ({self.average_correlation:.2f})"),
             ("deflated Sharpe ratio: P(true Sharpe > 0)", f"{self.dsr:.3f}"),
             ("same, every strategy an independent trial", f"{self.dsr_all_trials:.3f}"),
-            ("SPA p-value vs no trading", format_p(self.spa_vs_flat)),
-            ("SPA p-value vs random entries", format_p(self.spa_vs_random)),
+            (f"{self.test_name} p-value vs no trading", format_p(self.spa_vs_flat)),
+            (f"{self.test_name} p-value vs random entries", format_p(self.spa_vs_random)),
             ("probability of backtest overfitting", f"{self.pbo:.2f}" if np.isfinite(self.pbo) else "n/a"),
         ]
         return pd.DataFrame(rows, columns=["statistic", "value"]).set_index("statistic")
@@ -431,14 +442,15 @@ class MultipleTestingVerdict:
 
 
 def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, periods_per_year: float = TRADING_DAYS,
-            reps: int = 1000, block_size: Optional[int] = None, n_blocks: int = 16,
+            reps: int = 1000, block_size: Optional[int] = None, n_blocks: int = 16, studentize: bool = False,
             seed: Union[int, np.random.SeedSequence] = 0) -> MultipleTestingVerdict:
     """Every multiple-testing statistic of this module on one P&L matrix (bars × strategies, dollars).
 
     ``random_pnl`` (same shape) is each strategy's own benchmark, e.g.
     :func:`mesbook.studies.sweep_matrix.random_entry_pnl`; the
-    "vs random entries" tests then run on ``pnl − random_pnl`` against zero. ``reps`` and
-    ``block_size`` go to the bootstraps (SPA seeded from children 0 and 1 of ``SeedSequence(seed)``);
+    "vs random entries" tests then run on ``pnl − random_pnl`` against zero. ``reps``, ``block_size`` and
+    ``studentize`` go to :func:`spa_test` (seeded from children 0 and 1 of ``SeedSequence(seed)``): the default,
+    ``False``, is the reality check with Hansen's re-centring, what the book shows; ``True`` Hansen's SPA test;
     ``n_blocks`` to :func:`backtest_overfitting` (0 skips it). Sharpe ratios are annualized with
     ``periods_per_year``.
     """
@@ -455,7 +467,7 @@ def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, per
     deflated = deflated_sharpe_ratio(sharpe[best], n, trials, variance, skew, kurtosis)
     every = deflated_sharpe_ratio(sharpe[best], n, m, variance, skew, kurtosis)
     seeds = task_seeds(seed, 2)
-    options = dict(reps=reps, block_size=block_size)
+    options = dict(reps=reps, block_size=block_size, studentize=studentize)
     spa_flat = spa_test(values, None, seed=seeds[0], **options)
     spa_random = np.nan
     if random_pnl is not None:
@@ -469,4 +481,4 @@ def verdict(pnl: pd.DataFrame, random_pnl: Optional[pd.DataFrame] = None, *, per
     root = math.sqrt(periods)
     return MultipleTestingVerdict(m, n, labels[best], float(values[:, best].sum()), float(sharpe[best] * root),
                    deflated.benchmark * root, trials, rho, deflated.probability, every.probability,
-                   spa_flat.consistent, float(spa_random), pbo, periods, spa_flat.reps, seed)
+                   spa_flat.consistent, float(spa_random), pbo, periods, spa_flat.reps, seed, studentize)

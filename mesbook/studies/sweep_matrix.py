@@ -1,7 +1,7 @@
 """A window sweep as a P&L matrix, for the multiple tests: every pair's per-bar P&L, and its random-entry twin's.
 
 The statistics of :mod:`mesbook.studies.multiple_testing` take a P&L matrix — bars down, one column per
-strategy — as ``arch``'s SPA takes a loss matrix. This module builds it for a window sweep, on the fast
+strategy — as the reality check and the SPA test take one. This module builds it for a window sweep, on the fast
 path (:class:`~mesbook.engine.fastpath.FastMarket`), from the same runs as
 :func:`mesbook.studies.sweep.sweep_windows` (tested):
 
@@ -79,7 +79,7 @@ def sweep_verdict(data: pd.DataFrame, shorts: Iterable[int], longs: Iterable[int
 
     Builds :func:`sweep_pnl` and, when ``random_draws`` > 0, :func:`random_entry_pnl` (seeded from child 2
     of ``SeedSequence(seed)``) for the grid, then calls the verdict with ``options`` (``seed``, ``reps``,
-    ``block_size``, ``n_blocks``, ``periods_per_year``). About a second for 400 pairs × 500 bars.
+    ``block_size``, ``n_blocks``, ``studentize``, ``periods_per_year``). About a second for 400 pairs × 500 bars.
     """
     pnl = sweep_pnl(data, shorts, longs, gradients, settings, initial_cash=initial_cash)
     twins = None
