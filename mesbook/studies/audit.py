@@ -131,6 +131,7 @@ def _audit_cuts(cuts: list[int], *, strategy: Strategy, data: pd.DataFrame, full
         names = list(columns)
         drawn = {name: columns[name] for name in names[: names.index("open_interest") + 1]}
         scrambled = _scrambled_on_arrays(cuts, on_arrays, data, drawn, full, n_scrambles, entropy)
+        truncated = _truncated_on_arrays(cuts, on_arrays, data, full)
     rows = []
     for i, t in enumerate(cuts):
         if on_arrays is None:
@@ -140,9 +141,12 @@ def _audit_cuts(cuts: list[int], *, strategy: Strategy, data: pd.DataFrame, full
                 first = _first_change(full, altered, t + 1) if first < 0 else first
         else:
             first = int(scrambled[i])
-        truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
-        compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
-        rows.append((t, first, _first_change(full, truncated_out, compare)))
+        if on_arrays is None:
+            truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
+            compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
+            rows.append((t, first, _first_change(full, truncated_out, compare)))
+        else:
+            rows.append((t, first, int(truncated[i])))
     return rows
 
 
@@ -198,6 +202,24 @@ def _scrambled_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Win
         upto = np.repeat(np.asarray(batch), n_scrambles)
         changed = (codes != full[:, None]) & (np.arange(n)[:, None] <= upto)
         found[begin:begin + len(batch)] = _first_changes(changed, n_scrambles)
+    return found
+
+
+def _truncated_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Windows], data: pd.DataFrame,
+                         full: np.ndarray) -> np.ndarray:
+    """Per cut t, the first bar ≤ t whose decision changed when the data end at t (−1 if none): the strategy's rule
+    run on each truncated open interest and its own timestamps by
+    :func:`mesbook.engine.decisions.decision_columns` (one column), the decisions the strategy gives
+    ``data.iloc[:t + 1]``, without a frame per cut."""
+    settings, windows = on_arrays
+    if full.dtype.kind == "O":  # the article's labels, compared as the codes they name
+        full = codes_from_labels(pd.Series(full))
+    oi = data["open_interest"].to_numpy(dtype=float)
+    stamps = data["timestamp"] if needs_times(settings) else None
+    found = np.full(len(cuts), -1)
+    for i, t in enumerate(cuts):
+        codes = decision_columns(oi[: t + 1, None], settings, windows, None if stamps is None else stamps.iloc[: t + 1])
+        found[i] = _first_change(full, codes[:, 0], t + 1)
     return found
 
 
