@@ -65,6 +65,17 @@ def check_frame(
     ``timestamp`` is true the frame needs a datetime ``timestamp`` column, strictly increasing. The frame
     is returned unchanged (not copied).
     """
+    checked_columns(df, numeric, positive, timestamp)
+    return df
+
+
+def checked_columns(
+    df: object,
+    numeric: Iterable[str] = (),
+    positive: Iterable[str] = (),
+    timestamp: bool = True,
+) -> dict[str, pd.Series]:
+    """:func:`check_frame`, returning the columns it checked by name (``timestamp`` first), each read once."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     if len(df) == 0:
@@ -77,12 +88,13 @@ def check_frame(
             f"missing column(s) {missing}; the DataFrame has {list(df.columns)}. "
             "Add them (see simulate_market_data or load_market_data for the expected layout)"
         )
-    for column in needed:
+    columns = {column: df[column] for column in needed}
+    for column, series in columns.items():
         if column == "timestamp":
-            _check_timestamps(df[column])
+            _check_timestamps(series)
         else:
-            _check_numeric(df[column], column, column in positive)
-    return df
+            _check_numeric(series, column, column in positive)
+    return columns
 
 
 def _first_bad_row(series: pd.Series, mask: np.ndarray) -> str:

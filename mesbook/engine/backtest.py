@@ -169,7 +169,7 @@ def run_backtest(
     multiplier = check_number("multiplier", multiplier, strict=True)
     strike_interval = check_number("strike_interval", strike_interval, strict=True)
     ready = prepared(data)  # checked once; a tz-aware timestamp column converted on a new frame
-    clock = run_clock(ready.data, settings, periods_per_year, statistics)
+    clock = run_clock(ready.stamps, settings, periods_per_year, statistics)
     codes = ready.decisions(settings, windows)
     executed = delay_codes(codes, settings.fill_delay)  # the signal of bar t is acted on at bar t + fill_delay
     market = ready.arrays(settings, clock.periods_per_year if clock else None)
@@ -194,14 +194,14 @@ def run_backtest(
     )
 
 
-def run_clock(data: pd.DataFrame, settings: BacktestSettings, periods_per_year: Optional[float],
+def run_clock(timestamps: pd.Series, settings: BacktestSettings, periods_per_year: Optional[float],
               statistics: bool = True) -> Optional[BarClock]:
-    """The clock a run annualizes with: :func:`mesbook.clock.bar_clock` of the data (``periods_per_year``
-    overriding its bars a year), or None when nothing in the run is annualized (no statistics, no
-    realized volatility) and no year was given."""
+    """The clock a run annualizes with: :func:`mesbook.clock.bar_clock` of the bars' ``timestamps``
+    (``periods_per_year`` overriding its bars a year), or None when nothing in the run is annualized (no
+    statistics, no realized volatility) and no year was given."""
     if periods_per_year is None and not statistics and settings.volatility != "realized":
         return None
-    return bar_memo.clock_of(data["timestamp"], periods_per_year)  # bar_clock, once per distinct stamps
+    return bar_memo.clock_of(timestamps, periods_per_year)  # bar_clock, once per distinct stamps
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from ..clock import exchange_times, is_date_only
 from ..core.windows import Windows
 from ..options.calendar import expiry_moment
 from ..options.volatility import realized_volatility
-from ..validation import check_frame
-from .decisions import DECISION_FIELDS, decision_codes
+from ..validation import check_frame, checked_columns
+from .decisions import DECISION_FIELDS, SignalCache, needs_times
 from .settings import BacktestSettings
 
 _DAY_NS = 86_400 * 10**9
@@ -77,12 +77,14 @@ class PreparedMarket:
     """
 
     def __init__(self, data: pd.DataFrame):
-        check_frame(data, positive=("futures_price", "open_interest"))
-        if isinstance(data["timestamp"].dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
-            data = data.assign(timestamp=exchange_times(data["timestamp"]))
-        self.data = data
-        self.close = _read_only(data["futures_price"].to_numpy(dtype=float, copy=True))
-        self.times = exchange_times(data["timestamp"])
+        columns = checked_columns(data, positive=("futures_price", "open_interest"))  # each column read once
+        stamps = columns["timestamp"]
+        if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # to the loader's convention, on a new frame
+            data = data.assign(timestamp=exchange_times(stamps))
+            stamps = data["timestamp"]
+        self.data, self.stamps, self.open_interest = data, stamps, columns["open_interest"]
+        self.close = _read_only(columns["futures_price"].to_numpy(dtype=float, copy=True))
+        self.times = exchange_times(stamps)
         self.date_only = is_date_only(self.times)
         self.day = _read_only(_days(self.times))  # date-only stamps are midnights already: their whole days
         self._kept: dict[tuple, np.ndarray] = {}
@@ -94,7 +96,9 @@ class PreparedMarket:
         """Signal codes per bar under ``settings`` and ``windows``, before any fill delay
         (:func:`mesbook.engine.decisions.decision_codes`), once per distinct :data:`DECISION_FIELDS` and windows."""
         key = ("decisions", windows, *(getattr(settings, name) for name in DECISION_FIELDS))
-        return self._keep(key, lambda: decision_codes(self.data, settings, windows))
+        # decision_codes on the frame, from the columns read when it was prepared (SignalCache.from_frame's inputs)
+        timed = (self.stamps, self.data) if needs_times(settings) else ()
+        return self._keep(key, lambda: SignalCache(self.open_interest, settings, *timed).decisions(*windows))
 
     def arrays(self, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
         """The per-bar arrays of a run under ``settings``; ``periods_per_year`` (bars a year) annualizes realized
