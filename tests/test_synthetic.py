@@ -442,3 +442,32 @@ def test_market_columns_are_the_frame_exactly(generator):
         pd.testing.assert_frame_equal(pd.DataFrame(columns), frame, check_exact=True)
         for name in frame.columns:
             assert np.array_equal(np.asarray(columns[name]), frame[name].to_numpy())
+
+
+@pytest.mark.parametrize("generator, coupling", [("realistic", 0.0), ("realistic", 0.05), ("realistic", -0.3),
+                                                 ("realistic_driftless", 0.0), ("article", 0.0),
+                                                 ("article_driftless", 0.0)])
+def test_many_markets_at_once_are_each_market_alone(generator, coupling):
+    """seeded_markets draws each market from its own seed and computes the rest on all rows together: every row is
+    the market seeded_market gives alone, bit for bit, and its bars are the same."""
+    from mesbook.data.synthetic import seeded_market, seeded_markets
+    from mesbook.parallel import task_seeds
+    seeds = task_seeds(13, 7)
+    many = seeded_markets(generator, 260, seeds, coupling)
+    assert many["futures_price"].shape == many["open_interest"].shape == (7, 260)
+    for row, seed in enumerate(seeds):
+        alone = seeded_market(generator, 260, seed, coupling, frame=False)
+        pd.testing.assert_index_equal(pd.DatetimeIndex(many["timestamp"]), pd.DatetimeIndex(alone["timestamp"]))
+        for name in ("futures_price", "open_interest"):
+            np.testing.assert_array_equal(many[name][row], alone[name])
+    assert seeded_markets(generator, 30, [], coupling)["futures_price"].shape == (0, 30)
+
+
+def test_the_trend_signal_of_many_series_is_each_series_alone():
+    from mesbook.data.synthetic import oi_trend_signal
+    rng = np.random.default_rng(4)
+    oi = 20_000 + np.cumsum(rng.normal(0, 50, (300, 5)), axis=0)
+    both = oi_trend_signal(oi, 4, 15)
+    assert set(np.unique(both)) == {-1.0, 0.0, 1.0}
+    for j in range(5):
+        np.testing.assert_array_equal(both[:, j], oi_trend_signal(oi[:, j], 4, 15))

@@ -20,6 +20,7 @@ named in :mod:`mesbook.studies.samples`.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
-from ..core.indicators import rolling_mean
+from ..core.indicators import rolling_mean, rolling_mean_columns
 from ..core.market import article_walks, business_days, market_frame
 from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
 from ..parallel import RandomSource, SeedLike, root_seed, seed_generator, task_seeds
@@ -108,6 +109,33 @@ def simulate_realistic_market(
     ``frame=False`` returns the same columns as a dict of arrays (``timestamp`` a DatetimeIndex) without
     building the frame: for studies that run thousands of markets and only read their arrays.
     """
+    dates, days_left, law = _realistic_setup(
+        num_periods, start, start_price=start_price, annual_vol=annual_vol, garch=garch, tail_dof=tail_dof,
+        annual_drift=annual_drift, oi_base=oi_base, roll_build=roll_build, roll_drop=roll_drop, oi_noise=oi_noise,
+        coupling=coupling, coupling_lag=coupling_lag, coupling_windows=coupling_windows)
+    futures_price, open_interest, variance = (row[0] for row in law.paths([seed_generator(seed)], num_periods))
+    columns = {
+        "timestamp": dates,
+        "futures_price": futures_price,
+        "open_interest": open_interest,
+        "volatility": np.sqrt(variance * TRADING_DAYS),
+        "days_to_expiry": days_left,
+    }
+    return pd.DataFrame(columns) if frame else columns
+
+
+def _realistic_defaults() -> dict[str, object]:
+    """The keyword defaults of :func:`simulate_realistic_market` (its law's parameters), from its signature."""
+    skip = {"num_periods", "seed", "start", "frame"}
+    return {name: p.default for name, p in inspect.signature(simulate_realistic_market).parameters.items()
+            if name not in skip}
+
+
+def _realistic_setup(num_periods: int, start: object, *, start_price: float, annual_vol: float,
+                     garch: tuple[float, float], tail_dof: float, annual_drift: float, oi_base: float,
+                     roll_build: float, roll_drop: float, oi_noise: float, coupling: float, coupling_lag: int,
+                     coupling_windows: tuple[int, int]) -> tuple[pd.DatetimeIndex, np.ndarray, "_RealisticLaw"]:
+    """The checked parameters of :func:`simulate_realistic_market`: its bars, days to expiry and law."""
     num_periods = check_int("num_periods", num_periods)
     dates, elapsed, in_roll, days_left = _calendar(start, num_periods)
     start_price = check_number("start_price", start_price, strict=True)
@@ -122,30 +150,51 @@ def simulate_realistic_market(
     coupling = check_number("coupling", coupling, minimum=-np.inf)
     coupling_lag = check_int("coupling_lag", coupling_lag, minimum=0)
     short_window, long_window = _check_coupling_windows(coupling_windows)
-    rng = seed_generator(seed)
+    law = _RealisticLaw(start_price, annual_vol**2 / TRADING_DAYS, alpha, beta, tail_dof, annual_drift, oi_base,
+                        _roll_lift(elapsed, in_roll, roll_build, roll_drop), oi_noise, coupling, coupling_lag,
+                        (short_window, long_window))
+    return dates, days_left, law
 
-    shocks = _unit_shocks(rng, tail_dof, num_periods)
-    oi_steps = rng.standard_normal(num_periods)
 
-    cycle = _roll_lift(elapsed, in_roll, roll_build, roll_drop)
-    daily_variance = annual_vol**2 / TRADING_DAYS
-    variance = garch_variance(shocks, daily_variance, alpha, beta)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
-        open_interest = oi_base * np.exp(cycle + oi_noise * np.cumsum(oi_steps))
-        edge = coupling * np.sqrt(daily_variance) * _lagged(
-            oi_trend_signal(open_interest, short_window, long_window), coupling_lag
-        )
-        log_returns = annual_drift / TRADING_DAYS - variance / 2 + np.sqrt(variance) * shocks + edge
-        futures_price = start_price * np.exp(np.cumsum(log_returns))
-    _check_output(futures_price, open_interest)
-    columns = {
-        "timestamp": dates,
-        "futures_price": futures_price,
-        "open_interest": open_interest,
-        "volatility": np.sqrt(variance * TRADING_DAYS),
-        "days_to_expiry": days_left,
-    }
-    return pd.DataFrame(columns) if frame else columns
+@dataclass(frozen=True)
+class _RealisticLaw:
+    """The realistic generator's checked parameters (see :func:`simulate_realistic_market`), daily variance
+    instead of annual volatility and the roll cycle's log-OI lift per bar; :meth:`paths` draws markets."""
+
+    start_price: float
+    daily_variance: float
+    alpha: float
+    beta: float
+    tail_dof: float
+    annual_drift: float
+    oi_base: float
+    cycle: np.ndarray
+    oi_noise: float
+    coupling: float
+    coupling_lag: int
+    coupling_windows: tuple[int, int]
+
+    def paths(self, generators: list[np.random.Generator], num_periods: int) -> tuple[np.ndarray, ...]:
+        """Prices, OI and daily variances of one market per generator (rows), each drawn from its own generator
+        in the documented order; every step after the draws and the GARCH recursion runs on all rows at once,
+        so a market is the same bits alone or among others."""
+        shocks = np.empty((len(generators), num_periods))
+        oi_steps = np.empty((len(generators), num_periods))
+        for row, rng in enumerate(generators):
+            shocks[row] = _unit_shocks(rng, self.tail_dof, num_periods)
+            oi_steps[row] = rng.standard_normal(num_periods)
+        variance = np.stack([garch_variance(row, self.daily_variance, self.alpha, self.beta) for row in shocks]) \
+            if len(shocks) else shocks
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked just below
+            open_interest = self.oi_base * np.exp(self.cycle + self.oi_noise * np.cumsum(oi_steps, axis=1))
+            edge = 0.0  # no coupling: no edge (the signal is not computed)
+            if self.coupling:
+                trend = oi_trend_signal(open_interest.T, *self.coupling_windows).T
+                edge = self.coupling * np.sqrt(self.daily_variance) * _lagged(trend, self.coupling_lag)
+            log_returns = self.annual_drift / TRADING_DAYS - variance / 2 + np.sqrt(variance) * shocks + edge
+            futures_price = self.start_price * np.exp(np.cumsum(log_returns, axis=1))
+        _check_output(futures_price, open_interest)
+        return futures_price, open_interest, variance
 
 
 def garch_variance(shocks: np.ndarray, long_run_variance: float, alpha: float, beta: float) -> np.ndarray:
@@ -228,12 +277,17 @@ def oi_trend_signal(
     """+1 where the short moving average of OI is above the long one, −1 below, 0 otherwise.
 
     Bar j uses OI up to and including bar j only (trailing averages, windows in bars); bars before the
-    long window fills are 0. This is the trend the article's crossover rule trades on.
+    long window fills are 0. This is the trend the article's crossover rule trades on. ``open_interest`` is
+    one series (bars), or bars × series: each column's signal, the same numbers as alone.
     """
     short_window, long_window = _check_window_pair(short_window, long_window, "short_window", "long_window")
-    series = pd.Series(np.asarray(open_interest, dtype=float))
-    difference = rolling_mean(series, short_window) - rolling_mean(series, long_window)
-    return np.nan_to_num(np.sign(difference), nan=0.0)
+    values = np.asarray(open_interest, dtype=float)
+    if values.ndim == 2:
+        short, long = rolling_mean_columns(values, short_window, long_window)
+    else:
+        series = pd.Series(values)
+        short, long = rolling_mean(series, short_window), rolling_mean(series, long_window)
+    return np.nan_to_num(np.sign(short - long), nan=0.0)
 
 
 def simulate_paths(num_paths: int, num_periods: int = NUM_PERIODS, seed: RandomSource = None) -> MarketPaths:
@@ -263,10 +317,15 @@ def simulate_paths(num_paths: int, num_periods: int = NUM_PERIODS, seed: RandomS
 
 
 def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
-    """``values`` shifted ``lag`` bars later, zeros in front (bar t gets the value of bar t − lag)."""
+    """``values`` shifted ``lag`` bars later along the last axis (bars), zeros in front (bar t gets the value of
+    bar t − lag)."""
     if lag == 0:
         return values
-    return np.r_[np.zeros(min(lag, len(values))), values[: max(len(values) - lag, 0)]]
+    out = np.zeros(values.shape)
+    bars = values.shape[-1]
+    if lag < bars:
+        out[..., lag:] = values[..., : bars - lag]
+    return out
 
 
 def _unit_shocks(rng: np.random.Generator, tail_dof: float, size: int) -> np.ndarray:
@@ -331,6 +390,7 @@ def _check_output(futures_price: np.ndarray, open_interest: np.ndarray) -> None:
             )
 
 
+_REALISTIC_DEFAULTS = _realistic_defaults()
 #: Market generators of the Monte Carlo and ladder studies.
 GENERATORS: tuple[str, str] = ("article", "realistic")
 #: The same generators with the price drift removed (see :func:`seeded_market`).
@@ -372,6 +432,26 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
     raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
 
 
+def seeded_markets(generator: str, num_periods: int, seeds: list[np.random.SeedSequence],
+                   coupling: float = 0.0) -> dict[str, object]:
+    """The markets of :func:`seeded_market` for each of ``seeds``, at once: ``timestamp`` (their shared bars),
+    ``futures_price`` and ``open_interest`` as 2-D arrays with one row per seed, the numbers each market has
+    alone. The realistic generators draw each market from its own seed and run the rest on all rows together."""
+    if generator not in MARKET_GENERATORS:
+        raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
+    if generator.startswith("article") or not seeds:
+        rows = [seeded_market(generator, num_periods, seed, coupling, frame=False) for seed in seeds]
+        if not rows:
+            return {"timestamp": business_days(PATH_START, check_int("num_periods", num_periods)),
+                    "futures_price": np.empty((0, num_periods)), "open_interest": np.empty((0, num_periods))}
+        return {"timestamp": rows[0]["timestamp"], **{name: np.stack([row[name] for row in rows])
+                                                      for name in ("futures_price", "open_interest")}}
+    drift = {} if generator == "realistic" else {"annual_drift": 0.0}
+    dates, _, law = _realistic_setup(num_periods, PATH_START, **{**_REALISTIC_DEFAULTS, "coupling": coupling, **drift})
+    futures_price, open_interest, _ = law.paths([seed_generator(seed) for seed in seeds], num_periods)
+    return {"timestamp": dates, "futures_price": futures_price, "open_interest": open_interest}
+
+
 @dataclass(frozen=True)
 class Sample:
     """``markets`` seeded markets of ``bars`` bars from ``generator`` (one of
@@ -410,6 +490,11 @@ class Sample:
         """The market frame of one of :meth:`children` (``bars`` bars of the sample's generator);
         ``frame=False``: its columns as a dict of arrays, the same numbers without building the frame."""
         return seeded_market(self.generator, self.bars, child, self.coupling, frame=frame)
+
+    def columns(self, children: list[np.random.SeedSequence]) -> dict[str, object]:
+        """The markets of some of :meth:`children` at once (:func:`seeded_markets`): their shared ``timestamp``
+        and 2-D ``futures_price`` and ``open_interest``, one row per child, the numbers of :meth:`market`."""
+        return seeded_markets(self.generator, self.bars, list(children), self.coupling)
 
     def paths(self) -> MarketPaths:
         """Every market of an "article" sample at once, as arrays (one row per market, the same numbers as

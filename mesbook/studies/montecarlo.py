@@ -248,10 +248,8 @@ def _chunk_paths(tasks: list[tuple[int, np.random.SeedSequence]], shared: Option
     if shared is not None:
         rows = [path for path, _ in tasks]
         return shared.prices[rows], shared.oi[rows], shared.times
-    markets = [sample.market(child, frame=False) for _, child in tasks]  # arrays: no frame built per path
-    times = markets[0]["timestamp"]
-    return (np.stack([m["futures_price"] for m in markets]), np.stack([m["open_interest"] for m in markets]),
-            pd.DatetimeIndex(times))
+    markets = sample.columns([child for _, child in tasks])  # every path of the chunk at once, no frame per path
+    return markets["futures_price"], markets["open_interest"], pd.DatetimeIndex(markets["timestamp"])
 
 
 def _random_entry_pnl(rng: np.random.Generator, market: PricedPath, run: ArrayRun, draws: int,
