@@ -3,8 +3,8 @@
 Three tables, every number a ratio measured in this one run (no timing is asserted anywhere in the tests):
 
 1. **Run All per chapter.** Each chapter of ``book/`` executed top to bottom in a fresh kernel by nbclient
-   (what nbval and ``make book`` do), as a ratio to the *floor*: a notebook that only imports ``mesbook``
-   and draws one figure (best of three runs). Goals: every chapter within 3x the floor (stretch 2x), all
+   (what nbval and ``make book`` do), best of :data:`CHAPTER_RUNS` runs, as a ratio to the *floor*: a notebook
+   that only imports ``mesbook`` and draws one figure (best of three runs). Goals: every chapter within 3x the floor (stretch 2x), all
    eleven within 25x. (This replaces the older table of the chapters against empty notebooks: an empty
    notebook does not import mesbook, so it measured the package's import as if it were the chapters' cost.)
 2. **Grading per notebook.** Each chapter with exercises: one student's answer key run plainly
@@ -41,6 +41,9 @@ FLOOR_CELLS = (
     "fig, ax = plt.subplots(figsize=(4, 3))\nax.plot([0, 1, 2], [0, 1, 0])\nplt.show()",
 )
 STUDENT = "bench.chapters"
+#: Fresh-kernel runs of each chapter; the best is kept, as for the floor (a kernel that stalls once on a shared
+#: machine says nothing about the chapter).
+CHAPTER_RUNS = 2
 GOAL_CHAPTER, STRETCH, GOAL_BOOK, GOAL_GRADE, GOAL_1M = 3.0, 2.0, 25.0, 1.2, 5.0
 
 
@@ -85,7 +88,8 @@ def chapters_table(floor: tuple[float, float]) -> dict[str, float]:
     print(f"  {'chapter':<32}{'seconds':>9}{'x floor':>9}{'CPU s':>9}{'x floor':>9}")
     ratios, cpu_ratios = {}, {}
     for path in _chosen():
-        seconds, cpu = run_all(nbformat.read(path, as_version=4))
+        runs = [run_all(nbformat.read(path, as_version=4)) for _ in range(CHAPTER_RUNS)]
+        seconds, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
         name = path.stem
         ratios[name], cpu_ratios[name] = seconds / floor[0], cpu / floor[1]
         flag = "" if ratios[name] <= GOAL_CHAPTER else f"   (goal <= {GOAL_CHAPTER:g}x)"
