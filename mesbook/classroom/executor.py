@@ -4,7 +4,8 @@ The grader (:mod:`~mesbook.classroom.sandbox`) starts it as the sandbox's only c
 prepared copy of the submission in the scratch folder. It is started as a script, not as a module of the
 package, and loads :mod:`~mesbook.classroom.runner` (which needs only jupyter_client, nbformat and nbclient)
 from beside it: a sandbox then starts in a fraction of the time importing the whole package takes. It
-starts the kernel before it loads nbformat and nbclient, so the two load while the kernel boots. It
+starts the kernel process first, with the standard library only (:func:`~mesbook.classroom.runner.launch_kernel`),
+so jupyter_client, nbformat and nbclient load while the kernel boots. It
 
 1. sets hard resource limits (memory, processes, file size, open files, no core dumps) that nothing
    started after it can raise, and, when it starts as root (the sandbox of a root grader), switches to
@@ -103,7 +104,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.chdir(folder)
     _silence()
     runner = _runner()
-    km = runner.start_kernel(folder)  # the kernel boots while nbformat and nbclient load here
+    launched = runner.launch_kernel(folder)  # the kernel boots while jupyter_client, nbformat and nbclient load
+    try:
+        km = runner.start_kernel(folder, launched)
+    except BaseException:
+        launched.process.kill()
+        raise
     try:
         import nbformat
 

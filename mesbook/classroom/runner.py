@@ -12,9 +12,15 @@ caps the cell output kept in memory: what a notebook prints beyond it is dropped
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
+import secrets
+import shutil
+import socket
 import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any, Optional, Union
@@ -29,21 +35,80 @@ KERNEL_ENV: dict[str, str] = {
 }
 #: The kernel every notebook runs in, with its input history kept in memory (as nbclient starts one).
 KERNEL_NAME, KERNEL_ARGUMENTS = "python3", ("--HistoryManager.hist_file=:memory:",)
+#: The kernel's five channels, one loopback port each.
+_CHANNELS: tuple[str, ...] = ("shell", "iopub", "stdin", "control", "hb")
 
 
-def start_kernel(workdir: Union[str, os.PathLike]) -> Any:
-    """Start a fresh kernel in ``workdir`` (:data:`KERNEL_NAME`, this Python, :data:`KERNEL_ENV`, its own log
-    lines sent nowhere) and return its manager, for :func:`run_notebook`'s ``km``.
+@dataclass(frozen=True)
+class LaunchedKernel:
+    """A kernel process started by :func:`launch_kernel`, and the connection file it reads (in a private folder)."""
 
-    Only ``jupyter_client`` is imported for it, so a caller that starts the kernel first (the sandbox's
-    executor) loads nbformat and nbclient while the kernel boots, instead of before.
+    process: subprocess.Popen
+    connection_file: str
+
+
+def launch_kernel(workdir: Union[str, os.PathLike]) -> LaunchedKernel:
+    """Start the kernel process now, with the standard library only (:data:`KERNEL_NAME`'s command on this Python,
+    :data:`KERNEL_ARGUMENTS`, :data:`KERNEL_ENV`, in ``workdir``, its log lines sent nowhere), as jupyter_client's
+    launcher starts it: a new session, stdin a pipe, ``JPY_PARENT_PID`` set. Its connection file (five free
+    loopback ports, a random message key) is written first, readable by this user only, in a folder of its own.
+
+    A caller that starts the kernel this way (the sandbox's executor) loads jupyter_client, nbformat and
+    nbclient while the kernel boots; :func:`start_kernel` then takes the kernel over.
     """
+    folder = tempfile.mkdtemp(prefix="mesbook-kernel-")
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in _CHANNELS]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        ports = {f"{name}_port": sock.getsockname()[1] for name, sock in zip(_CHANNELS, sockets)}
+    finally:
+        for sock in sockets:
+            sock.close()
+    info = {**ports, "ip": "127.0.0.1", "key": secrets.token_hex(32), "transport": "tcp",
+            "signature_scheme": "hmac-sha256", "kernel_name": KERNEL_NAME}
+    path = os.path.join(folder, "kernel.json")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+        json.dump(info, handle)
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", path, *KERNEL_ARGUMENTS]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.fspath(workdir),
+                               env={**os.environ, **KERNEL_ENV, "JPY_PARENT_PID": str(os.getpid())},
+                               start_new_session=True)
+    return LaunchedKernel(process, path)
+
+
+def start_kernel(workdir: Union[str, os.PathLike], launched: Optional[LaunchedKernel] = None) -> Any:
+    """The manager of a fresh kernel in ``workdir``, for :func:`run_notebook`'s ``km``: the kernel of ``launched``
+    (:func:`launch_kernel`; default: one launched here), taken over by a jupyter_client ``AsyncKernelManager``
+    as if it had started it, so nbclient runs, interrupts and shuts it down as usual."""
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=os.fspath(workdir),
-                              env={**os.environ, **KERNEL_ENV}, stderr=subprocess.DEVNULL)
+    class Adopted(LocalProvisioner):
+        """A local provisioner whose process is already running (the kernel of ``launched``)."""
+
+        async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+            self.connection_info = self.parent.get_connection_info()
+            kwargs.pop("extra_arguments", None)
+            return {**kwargs, "cmd": list(launched.process.args)}
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> dict:
+            self.process, self.pid = launched.process, launched.process.pid
+            try:
+                self.pgid = os.getpgid(self.pid)
+            except OSError:  # already gone: nbclient finds the kernel dead
+                self.pgid = None
+            self.cwd = kwargs.get("cwd")
+            return self.connection_info
+
+    launched = launch_kernel(workdir) if launched is None else launched
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, connection_file=launched.connection_file)
+    km.load_connection_file()
+    km.kernel_id = os.path.basename(os.path.dirname(launched.connection_file))
+    km.provisioner = Adopted(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+    run_sync(km.start_kernel)(cwd=os.fspath(workdir))
+    km.connection_folder = os.path.dirname(launched.connection_file)
     return km
 
 
@@ -51,7 +116,17 @@ def stop_kernel(km: Any) -> None:
     """Shut down a kernel of :func:`start_kernel` that no :func:`run_notebook` will use."""
     from jupyter_core.utils import run_sync
 
-    run_sync(km.shutdown_kernel)(now=True)
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    finally:
+        _remove_connection(km)
+
+
+def _remove_connection(km: Any) -> None:
+    """Remove the private folder of a kernel's connection file (:func:`launch_kernel`), if it has one."""
+    folder = getattr(km, "connection_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _output_size(content: dict) -> int:
@@ -127,25 +202,28 @@ def run_notebook(nb: Any, timeout: float, workdir: Union[str, os.PathLike], firs
         return f"cell {index - first_counted_cell + 1}"
 
     stopped_at, reason = None, ""
-    with client.setup_kernel(cleanup_kc=True):  # shuts the kernel down at the end, as if the client had started it
-        deadline = time.monotonic() + float(timeout)  # the budget starts once the kernel is up
-        for index, cell in enumerate(nb.cells):
-            if cell.get("cell_type") != "code":
-                continue
-            left = deadline - time.monotonic()
-            if left <= 0:
-                stopped_at, reason = index, f"timed out after {timeout:g} s (before {cell_name(index)})"
-                break
-            client.timeout = max(1, math.ceil(left))
-            try:
-                client.execute_cell(cell, index)
-            except CellTimeoutError:
-                stopped_at, reason = index, f"timed out after {timeout:g} s ({cell_name(index)} was still running)"
-                break
-            except CellExecutionError as exc:
-                stopped_at, reason = index, f"{cell_name(index)} raised {_error_line(exc)}"
-                break
-            except DeadKernelError:
-                stopped_at, reason = index, f"the kernel died in {cell_name(index)}"
-                break
+    try:
+        with client.setup_kernel(cleanup_kc=True):  # shuts the kernel down at the end, as if the client had started it
+            deadline = time.monotonic() + float(timeout)  # the budget starts once the kernel is up
+            for index, cell in enumerate(nb.cells):
+                if cell.get("cell_type") != "code":
+                    continue
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    stopped_at, reason = index, f"timed out after {timeout:g} s (before {cell_name(index)})"
+                    break
+                client.timeout = max(1, math.ceil(left))
+                try:
+                    client.execute_cell(cell, index)
+                except CellTimeoutError:
+                    stopped_at, reason = index, f"timed out after {timeout:g} s ({cell_name(index)} was still running)"
+                    break
+                except CellExecutionError as exc:
+                    stopped_at, reason = index, f"{cell_name(index)} raised {_error_line(exc)}"
+                    break
+                except DeadKernelError:
+                    stopped_at, reason = index, f"the kernel died in {cell_name(index)}"
+                    break
+    finally:
+        _remove_connection(km)
     return RunOutcome(stopped_at, reason, time.monotonic() - start)
