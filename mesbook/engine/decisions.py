@@ -78,11 +78,13 @@ def known_oi(open_interest: pd.Series, lag: object, timestamps: Optional[object]
     return pd.Series(np.where(source >= 0, values, np.nan), index=open_interest.index)
 
 
-def _release_source(rule: ReleaseRule, timestamps: object, table: pd.DataFrame) -> np.ndarray:
-    """Per bar, the position of the latest bar whose OI ``rule`` released by this bar's close (−1 if none)."""
+def _release_source(rule: ReleaseRule, timestamps: object, table: Optional[pd.DataFrame]) -> np.ndarray:
+    """Per bar, the position of the latest bar whose OI ``rule`` released by this bar's close (−1 if none);
+    ``table`` is the frame the rule may read (None: a frame of rows only, made when the rule is applied)."""
     def compute() -> np.ndarray:
         as_of = exchange_times(timestamps)
-        released = pd.DatetimeIndex(rule.release_moments(as_of, table))  # the columns a rule may read
+        rows = pd.DataFrame(index=range(len(as_of))) if table is None else table  # the columns a rule may read
+        released = pd.DatetimeIndex(rule.release_moments(as_of, rows))
         return latest_released(released, bar_moments(as_of))
 
     # a rule that reads only the as-of moments gives the same source bars for the same timestamps
@@ -200,7 +202,7 @@ def decision_columns(open_interest: np.ndarray, settings: BacktestSettings, wind
         raise ValueError(f"open_interest must be bars × series (2-D), got shape {oi.shape}")
     n = len(oi)
     if settings.oi_release is not None:  # the figure of each bar's source bar, NaN before any is released
-        source = _release_source(settings.oi_release, timestamps, pd.DataFrame(index=range(n)))
+        source = _release_source(settings.oi_release, timestamps, None)  # a table-free rule reads no column
         known = np.where((source >= 0)[:, None], oi[np.maximum(source, 0)], np.nan)
     elif settings.oi_lag:  # what Series.shift(lag) gives each column
         known = np.full(oi.shape, np.nan)
