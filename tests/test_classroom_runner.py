@@ -41,3 +41,21 @@ def test_a_kernel_stopped_before_it_ran_anything_is_shut_down_and_cleaned_up(tmp
     runner.stop_kernel(km)
     assert launched.process.poll() is not None
     assert not os.path.exists(os.path.dirname(launched.connection_file))
+
+
+def test_a_kernel_that_cannot_be_taken_over_is_killed_with_its_connection_file(tmp_path, monkeypatch):
+    from jupyter_client.manager import AsyncKernelManager
+
+    async def refuse(self, **kwargs):
+        raise RuntimeError("no manager today")
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_post_start_kernel", refuse)  # after the takeover began
+    launched = runner.launch_kernel(tmp_path)
+    try:
+        runner.start_kernel(tmp_path, launched)
+    except RuntimeError as exc:
+        assert "no manager today" in str(exc)
+    else:
+        raise AssertionError("start_kernel did not raise")
+    assert launched.process.poll() is not None
+    assert not os.path.exists(os.path.dirname(launched.connection_file))

@@ -71,7 +71,7 @@ def test_per_bar_sharpe_hand_values():
 
 
 # --------------------------------------------------------------------------------------------------
-# SPA and reality check through arch
+# SPA and reality check (mesbook's own, checked against arch in tests/test_spa.py)
 # --------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("mu", [0.0, 0.02, 0.04, 0.06])
 def test_spa_single_strategy_matches_the_normal_tail(mu):

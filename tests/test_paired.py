@@ -171,3 +171,13 @@ def test_fast_variants_give_the_backtest_s_numbers_bit_for_bit():
                     np.testing.assert_array_equal(equity().to_numpy(), result.equity.to_numpy())
                     checked += trades > 0
     assert checked > 100
+
+
+def test_a_fast_variant_is_refused_as_the_backtest_refuses_it():
+    """A variant run on the fast path still checks the columns its settings name, as run_backtest does."""
+    settings = ARTICLE.replace(volatility="column", vol_column="implied")
+    data = seeded_market("article", 200, task_seeds(1, 1)[0])
+    with pytest.raises(ValueError, match="implied"):
+        run_backtest(data, settings)
+    with pytest.raises(ValueError, match="implied"):
+        paired_runs({"article": ARTICLE, "column": settings}, Sample("article", 3, 200, seed=1))

@@ -95,3 +95,45 @@ def test_decisions_are_kept_per_deciding_settings_only():
     assert market.decisions(REALISTIC.replace(fill_delay=0), windows) is a  # the delay is applied after
     assert market.decisions(HONEST, windows) is not a  # a roll filter decides differently
     assert not np.array_equal(market.decisions(HONEST, windows), a)
+
+
+def _other_values() -> dict[str, list]:
+    """For each settings field, the values the presets (and a few more settings) give it other than ARTICLE's."""
+    import dataclasses
+
+    from mesbook.engine.settings import BacktestSettings
+    others = [REALISTIC, HONEST, WEEKLY, REALISTIC.replace(fill_price="open", fill_delay=0),
+              REALISTIC.replace(volatility="column", vol_column="volatility"), ARTICLE.replace(gradient="lagged"),
+              REALISTIC.replace(stop_loss=0.5, take_profit=1.0, max_drawdown=0.2), ARTICLE.replace(oi_lag=2),
+              ARTICLE.replace(fixed_premium_points=4.0), REALISTIC.replace(strike="offset", strike_offset=1)]
+    values: dict[str, list] = {}
+    for field in dataclasses.fields(BacktestSettings):
+        mine = getattr(ARTICLE, field.name)
+        values[field.name] = [v for v in dict.fromkeys(getattr(s, field.name) for s in others) if v != mine]
+    return values
+
+
+def test_a_field_outside_the_deciding_ones_never_changes_a_decision():
+    """PreparedMarket keeps decisions under DECISION_FIELDS: any other field must leave the codes as they are (and
+    every deciding field must be able to change them), or a kept decision would answer for other settings."""
+    from mesbook.engine.decisions import DECISION_FIELDS, decision_codes
+    data = _market(bars=400)
+    windows = Windows(10, 30, 5)
+    base = decision_codes(data, ARTICLE, windows)
+    tried = 0
+    for name, values in _other_values().items():
+        for value in values:
+            try:
+                settings = ARTICLE.replace(**{name: value})
+            except (ValueError, TypeError):  # a value that needs another field set with it
+                continue
+            codes = decision_codes(data, settings, windows)
+            if name in DECISION_FIELDS:
+                continue
+            tried += 1
+            assert np.array_equal(codes, base), f"{name}={value!r} changed the decisions but is not in DECISION_FIELDS"
+    assert tried >= 15
+    for name in DECISION_FIELDS:  # each deciding field moves some decision on this market
+        changed = [v for v in _other_values()[name] if not np.array_equal(
+            decision_codes(data, ARTICLE.replace(**{name: v}), windows), base)]
+        assert changed, f"{name} is in DECISION_FIELDS but no preset value of it changes a decision"

@@ -105,11 +105,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _silence()
     runner = _runner()
     launched = runner.launch_kernel(folder)  # the kernel boots while jupyter_client, nbformat and nbclient load
-    try:
-        km = runner.start_kernel(folder, launched)
-    except BaseException:
-        launched.process.kill()
-        raise
+    km = runner.start_kernel(folder, launched)  # on failure it kills the kernel and removes its connection file
     try:
         import nbformat
 

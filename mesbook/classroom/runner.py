@@ -17,6 +17,7 @@ import math
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,10 +72,24 @@ def launch_kernel(workdir: Union[str, os.PathLike]) -> LaunchedKernel:
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
         json.dump(info, handle)
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", path, *KERNEL_ARGUMENTS]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.fspath(workdir),
-                               env={**os.environ, **KERNEL_ENV, "JPY_PARENT_PID": str(os.getpid())},
-                               start_new_session=True)
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.fspath(workdir),
+                                   env={**os.environ, **KERNEL_ENV, "JPY_PARENT_PID": str(os.getpid())},
+                                   start_new_session=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return LaunchedKernel(process, path)
+
+
+def discard(launched: LaunchedKernel) -> None:
+    """Kill a launched kernel that no manager took over (its whole session) and remove its connection folder."""
+    try:
+        os.killpg(launched.process.pid, signal.SIGKILL)  # its own session: the kernel and anything it started
+    except OSError:  # already gone
+        pass
+    launched.process.wait()
+    shutil.rmtree(os.path.dirname(launched.connection_file), ignore_errors=True)
 
 
 def start_kernel(workdir: Union[str, os.PathLike], launched: Optional[LaunchedKernel] = None) -> Any:
@@ -103,12 +118,16 @@ def start_kernel(workdir: Union[str, os.PathLike], launched: Optional[LaunchedKe
             return self.connection_info
 
     launched = launch_kernel(workdir) if launched is None else launched
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME, connection_file=launched.connection_file)
-    km.load_connection_file()
-    km.kernel_id = os.path.basename(os.path.dirname(launched.connection_file))
-    km.provisioner = Adopted(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-    run_sync(km.start_kernel)(cwd=os.fspath(workdir))
-    km.connection_folder = os.path.dirname(launched.connection_file)
+    try:
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, connection_file=launched.connection_file)
+        km.load_connection_file()
+        km.kernel_id = os.path.basename(os.path.dirname(launched.connection_file))
+        km.connection_folder = os.path.dirname(launched.connection_file)
+        km.provisioner = Adopted(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+        run_sync(km.start_kernel)(cwd=os.fspath(workdir))
+    except BaseException:  # no manager holds the kernel: nothing of it may outlive this call
+        discard(launched)
+        raise
     return km
 
 

@@ -288,7 +288,7 @@ def run_sandboxed(scratch: str, notebook: str, timeout: float, first_counted_cel
     deadline = time.monotonic() + float(timeout) + START_ALLOWANCE
     if unsafe:
         command = executor_command(os.path.join(scratch, notebook), timeout, first_counted_cell, limits, None)
-        env = {**environment(), "HOME": scratch}
+        env = {**environment(), "HOME": scratch, "TMPDIR": scratch}  # the kernel's files go with the scratch folder
         return _wait(command, env, deadline, cwd=scratch)[0]
     root = as_root()
     read_end, write_end = os.pipe()

@@ -22,7 +22,7 @@ the bars that open within it after a quarterly expiry moment (:func:`mesbook.opt
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
@@ -129,9 +129,16 @@ class SignalCache:
     @classmethod
     def from_frame(cls, data: pd.DataFrame, settings: BacktestSettings = ARTICLE) -> "SignalCache":
         """The cache of a market frame's ``open_interest`` (and ``timestamp``, when the settings read time)."""
+        return cls.from_columns(data["open_interest"], lambda: data["timestamp"], data, settings)
+
+    @classmethod
+    def from_columns(cls, open_interest: pd.Series, timestamps: Callable[[], pd.Series], data: pd.DataFrame,
+                     settings: BacktestSettings = ARTICLE) -> "SignalCache":
+        """:meth:`from_frame` from columns already read: ``timestamps()`` gives the frame's ``timestamp`` column,
+        asked for only when the settings read time (then ``data`` is the table a release rule may read)."""
         if needs_times(settings):
-            return cls(data["open_interest"], settings, data["timestamp"], data)
-        return cls(data["open_interest"], settings)
+            return cls(open_interest, settings, timestamps(), data)
+        return cls(open_interest, settings)
 
     def __len__(self) -> int:
         return len(self._oi)

@@ -157,6 +157,8 @@ def prepared_run(market: PreparedMarket, settings: BacktestSettings, windows: Wi
     and the run; the trades, P&L and account are :func:`mesbook.run_backtest`'s on the same market, bit for bit
     (tested). ``settings`` must pass :func:`require_fast_path`."""
     require_fast_path(settings, "prepared_run")
+    if settings.volatility == "column":  # read by run_backtest even with a fixed premium: refused alike if unusable
+        market.column(settings.vol_column)
     path = PricedPath(market.close, fast_terms(settings, initial_cash))
     return path, path.execute(delay_codes(market.decisions(settings, windows), settings.fill_delay))
 

@@ -24,8 +24,8 @@ from ..clock import exchange_times, is_date_only
 from ..core.windows import Windows
 from ..options.calendar import expiry_moment
 from ..options.volatility import realized_volatility
-from ..validation import check_frame, checked_columns
-from .decisions import DECISION_FIELDS, SignalCache, needs_times
+from ..validation import checked_columns
+from .decisions import DECISION_FIELDS, SignalCache
 from .settings import BacktestSettings
 
 _DAY_NS = 86_400 * 10**9
@@ -96,17 +96,17 @@ class PreparedMarket:
         """Signal codes per bar under ``settings`` and ``windows``, before any fill delay
         (:func:`mesbook.engine.decisions.decision_codes`), once per distinct :data:`DECISION_FIELDS` and windows."""
         key = ("decisions", windows, *(getattr(settings, name) for name in DECISION_FIELDS))
-        # decision_codes on the frame, from the columns read when it was prepared (SignalCache.from_frame's inputs)
-        timed = (self.stamps, self.data) if needs_times(settings) else ()
-        return self._keep(key, lambda: SignalCache(self.open_interest, settings, *timed).decisions(*windows))
+        # decision_codes on the frame, from the columns read when it was prepared
+        return self._keep(key, lambda: SignalCache.from_columns(self.open_interest, lambda: self.stamps, self.data,
+                                                                settings).decisions(*windows))
 
     def arrays(self, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
         """The per-bar arrays of a run under ``settings``; ``periods_per_year`` (bars a year) annualizes realized
         volatility."""
         close = self.close
-        fill = self._column("open_price") if settings.fill_price == "open" else close
+        fill = self.column("open_price") if settings.fill_price == "open" else close
         if settings.volatility == "column":
-            vol = self._column(settings.vol_column)
+            vol = self.column(settings.vol_column)
         elif settings.volatility == "realized":
             vol = self._keep(("realized", settings.vol_window, periods_per_year),
                              lambda: realized_volatility(close, settings.vol_window, periods_per_year))
@@ -119,11 +119,11 @@ class PreparedMarket:
         vol, fill_vol = settings.implied_vol(vol), settings.implied_vol(fill_vol)
         return Market(close, fill, vol, fill_vol, self.day, self.times, self.date_only)
 
-    def _column(self, name: str) -> np.ndarray:
-        """A positive numeric column some settings read (``open_price``, a volatility column), checked once."""
+    def column(self, name: str) -> np.ndarray:
+        """A positive numeric column some settings read (``open_price``, a volatility column), checked and read
+        once (a ``ValueError``/``TypeError`` names it and its first bad row)."""
         def read() -> np.ndarray:
-            check_frame(self.data, positive=(name,), timestamp=False)
-            return self.data[name].to_numpy(dtype=float, copy=True)
+            return checked_columns(self.data, positive=(name,), timestamp=False)[name].to_numpy(dtype=float, copy=True)
         return self._keep(("column", name), read)
 
     def _keep(self, key: tuple, compute) -> np.ndarray:
