@@ -401,6 +401,13 @@ MARKET_GENERATORS: tuple[str, ...] = GENERATORS + DRIFTLESS_GENERATORS
 PATH_START = "2023-01-01"
 
 
+def _drift(generator: str) -> dict[str, float]:
+    """The keyword that takes the price drift out of a ``_driftless`` generator (none for the others)."""
+    if not generator.endswith("_driftless"):
+        return {}
+    return {"price_drift": 0.0} if generator.startswith("article") else {"annual_drift": 0.0}
+
+
 def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence, coupling: float = 0.0, *,
                   frame: bool = True) -> pd.DataFrame | dict[str, object]:
     """One market frame from ``generator`` (one of :data:`MARKET_GENERATORS`) for one task seed.
@@ -420,13 +427,13 @@ def seeded_market(generator: str, num_periods: int, seed: np.random.SeedSequence
     if generator in ("article", "article_driftless"):
         if coupling != 0:
             raise ValueError("the article generator draws price and OI independently; coupling needs generator='realistic'")
-        drift = {} if generator == "article" else {"price_drift": 0.0}
+        drift = _drift(generator)
         num_periods = check_int("num_periods", num_periods)
         price, oi = article_walks(np.random.default_rng(seed).normal, num_periods, **drift)
         dates = business_days(PATH_START, num_periods)
         return market_frame(dates, price, oi) if frame else {"timestamp": dates, "futures_price": price, "open_interest": oi}
     if generator in ("realistic", "realistic_driftless"):
-        drift = {} if generator == "realistic" else {"annual_drift": 0.0}
+        drift = _drift(generator)
         return simulate_realistic_market(num_periods, seed=seed, start=PATH_START, coupling=coupling, frame=frame,
                                          **drift)
     raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
@@ -446,7 +453,7 @@ def seeded_markets(generator: str, num_periods: int, seeds: list[np.random.SeedS
                     "futures_price": np.empty((0, num_periods)), "open_interest": np.empty((0, num_periods))}
         return {"timestamp": rows[0]["timestamp"], **{name: np.stack([row[name] for row in rows])
                                                       for name in ("futures_price", "open_interest")}}
-    drift = {} if generator == "realistic" else {"annual_drift": 0.0}
+    drift = _drift(generator)
     dates, _, law = _realistic_setup(num_periods, PATH_START, **{**_REALISTIC_DEFAULTS, "coupling": coupling, **drift})
     futures_price, open_interest, _ = law.paths([seed_generator(seed) for seed in seeds], num_periods)
     return {"timestamp": dates, "futures_price": futures_price, "open_interest": open_interest}
