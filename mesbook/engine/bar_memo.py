@@ -10,21 +10,18 @@ The key is everything that decides the value: the timestamps' content (their dty
 unit, their number and a 128-bit BLAKE2b digest of their int64 ticks, so two equal indexes share an entry
 and any changed stamp makes a new one), plus the caller's other inputs (a cycle, a duration, a release
 rule). Values are numpy arrays made read-only (or a frozen :class:`~mesbook.clock.BarClock`), so no caller can
-change what the next one reads; a caller indexes them, which copies. Each memo holds at most :data:`SIZE`
-entries and :data:`MAX_BYTES` bytes, the least recently used dropped first. Timestamps that are not datetimes
+change what the next one reads; a caller indexes them, which copies. Each memo (a :class:`mesbook.memo.Memo`)
+holds at most :data:`SIZE` entries and :data:`MAX_BYTES` bytes, the least recently used dropped first. Timestamps that are not datetimes
 (strings, objects) are not memoized: the callers compute afresh.
 """
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
-from typing import Callable, Hashable, Optional
+from typing import Optional
 
-import numpy as np
 import pandas as pd
 
 from ..clock import BarClock, bar_clock
+from ..memo import Memo, digest
 
 #: Entries each memo keeps at most (the least recently used is dropped first): enough for the look-ahead
 #: audit's truncated copies of a book market (one per bar), which two audits of one market share.
@@ -40,63 +37,16 @@ def times_key(timestamps: object) -> Optional[tuple]:
         return None
     if not pd.api.types.is_datetime64_any_dtype(timestamps.dtype):
         return None
-    ticks = np.ascontiguousarray(timestamps.array.asi8)
-    return str(timestamps.dtype), len(ticks), hashlib.blake2b(ticks.view(np.uint8), digest_size=16).digest()
+    ticks = timestamps.array.asi8
+    return str(timestamps.dtype), len(ticks), digest(ticks)
 
 
-def _nbytes(value: object) -> int:
-    """Bytes of the numpy arrays in ``value`` (itself, or inside a tuple)."""
-    if isinstance(value, tuple):
-        return sum(_nbytes(v) for v in value)
-    return value.nbytes if isinstance(value, np.ndarray) else 0
-
-
-def _frozen(value: object) -> object:
-    """``value`` with every numpy array in it (itself, or inside a tuple) made read-only."""
-    if isinstance(value, tuple):
-        return tuple(_frozen(v) for v in value)
-    if isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    return value
-
-
-class BarMemo:
-    """A least-recently-used memo of read-only arrays (or tuples of them), one per key, bounded in entries
+class BarMemo(Memo):
+    """A :class:`mesbook.memo.Memo` of read-only arrays (or tuples of them), one per key, bounded in entries
     (``size``) and in bytes of arrays (``max_bytes``; a value larger than that is not kept)."""
 
     def __init__(self, size: int = SIZE, max_bytes: int = MAX_BYTES):
-        self.size, self.max_bytes, self.nbytes = size, max_bytes, 0
-        self._store: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Optional[tuple], compute: Callable[[], object],
-            keep: Optional[Callable[[object], bool]] = None) -> object:
-        """The value of ``key``, computed by ``compute()`` on first use; ``key`` None: always computed. A
-        value for which ``keep(value)`` is false is returned without being kept (computed again next time)."""
-        if key is None:
-            return compute()
-        with self._lock:
-            if key in self._store:
-                self._store.move_to_end(key)
-                return self._store[key]
-        value = _frozen(compute())
-        if (keep is not None and not keep(value)) or _nbytes(value) > self.max_bytes:
-            return value
-        with self._lock:
-            if key not in self._store:
-                self._store[key] = value
-                self.nbytes += _nbytes(value)
-            while len(self._store) > self.size or self.nbytes > self.max_bytes:
-                self.nbytes -= _nbytes(self._store.popitem(last=False)[1])
-        return value
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._store.clear()
-            self.nbytes = 0
+        super().__init__(size, max_bytes, freeze=True)
 
 
 #: Per-bar option schedules of :func:`mesbook.run_backtest` (expiry on the pricer's clock, settlement bar).

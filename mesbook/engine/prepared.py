@@ -22,12 +22,15 @@ import pandas as pd
 
 from ..clock import exchange_times, is_date_only
 from ..core.windows import Windows
+from ..memo import Memo, frozen
 from ..options.calendar import expiry_moment
 from ..options.volatility import realized_volatility
 from ..validation import checked_columns
 from .decisions import DECISION_FIELDS, SignalCache
 from .settings import BacktestSettings
 
+#: Values a prepared market keeps at most: far more than the settings any study runs on one market.
+_KEPT = 1024
 _DAY_NS = 86_400 * 10**9
 _UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 
@@ -61,11 +64,6 @@ def _days(times: pd.DatetimeIndex) -> np.ndarray:
     return times.asi8 / (_DAY_NS // _UNIT_NS[times.unit])
 
 
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
 class PreparedMarket:
     """A market frame (``timestamp``, ``futures_price``, ``open_interest``, and the columns some settings read),
     checked once, with what its backtests share computed once each.
@@ -83,11 +81,12 @@ class PreparedMarket:
             data = data.assign(timestamp=exchange_times(stamps))
             stamps = data["timestamp"]
         self.data, self.stamps, self.open_interest = data, stamps, columns["open_interest"]
-        self.close = _read_only(columns["futures_price"].to_numpy(dtype=float, copy=True))
+        self.close = frozen(columns["futures_price"].to_numpy(dtype=float, copy=True))
         self.times = exchange_times(stamps)
         self.date_only = is_date_only(self.times)
-        self.day = _read_only(_days(self.times))  # date-only stamps are midnights already: their whole days
-        self._kept: dict[tuple, np.ndarray] = {}
+        self.day = frozen(_days(self.times))  # date-only stamps are midnights already: their whole days
+        # read-only arrays by (what, settings values): a key with an unhashable settings value is computed each time
+        self._kept = Memo(size=_KEPT, freeze=True)
 
     def __len__(self) -> int:
         return len(self.close)
@@ -97,7 +96,7 @@ class PreparedMarket:
         (:func:`mesbook.engine.decisions.decision_codes`), once per distinct :data:`DECISION_FIELDS` and windows."""
         key = ("decisions", windows, *(getattr(settings, name) for name in DECISION_FIELDS))
         # decision_codes on the frame, from the columns read when it was prepared
-        return self._keep(key, lambda: SignalCache.from_columns(self.open_interest, lambda: self.stamps, self.data,
+        return self._kept.get(key, lambda: SignalCache.from_columns(self.open_interest, lambda: self.stamps, self.data,
                                                                 settings).decisions(*windows))
 
     def arrays(self, settings: BacktestSettings, periods_per_year: Optional[float]) -> Market:
@@ -108,7 +107,7 @@ class PreparedMarket:
         if settings.volatility == "column":
             vol = self.column(settings.vol_column)
         elif settings.volatility == "realized":
-            vol = self._keep(("realized", settings.vol_window, periods_per_year),
+            vol = self._kept.get(("realized", settings.vol_window, periods_per_year),
                              lambda: realized_volatility(close, settings.vol_window, periods_per_year))
             vol = np.where(np.isfinite(vol) & (vol > 0), vol, settings.constant_vol)  # warm-up: the constant
         else:
@@ -124,16 +123,8 @@ class PreparedMarket:
         once (a ``ValueError``/``TypeError`` names it and its first bad row)."""
         def read() -> np.ndarray:
             return checked_columns(self.data, positive=(name,), timestamp=False)[name].to_numpy(dtype=float, copy=True)
-        return self._keep(("column", name), read)
+        return self._kept.get(("column", name), read)
 
-    def _keep(self, key: tuple, compute) -> np.ndarray:
-        try:
-            hash(key)
-        except TypeError:  # a settings value with no hash (none of the presets): computed each time
-            return compute()
-        if key not in self._kept:
-            self._kept[key] = _read_only(compute())
-        return self._kept[key]
 
 
 def prepared(data: pd.DataFrame | PreparedMarket) -> PreparedMarket:

@@ -10,58 +10,24 @@ market simulated twice is one key. :func:`clear_memos` forgets every result (for
 """
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import TypeVar
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
 
-R = TypeVar("R")
+from ..memo import Memo as _Memo
+from ..memo import digest
 
 _MEMOS: list["Memo"] = []
 
 
-class Memo:
-    """The results of one study by key, at most ``size`` of them (the least recently used go first)."""
+class Memo(_Memo):
+    """The results of one study by key, at most ``size`` of them (the least recently used go first): a
+    :class:`mesbook.memo.Memo` that :func:`clear_memos` empties."""
 
     def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self._results: OrderedDict[Hashable, object] = OrderedDict()
+        super().__init__(size)
         _MEMOS.append(self)
-
-    def get(self, key: Hashable, compute: Callable[[], R]) -> R:
-        """The result kept for ``key``, or ``compute()`` kept under it; ``compute()`` alone if ``key`` is unhashable."""
-        try:
-            hash(key)
-        except TypeError:
-            return compute()
-        if key in self._results:
-            self._results.move_to_end(key)
-            return self._results[key]  # type: ignore[return-value]
-        result = compute()
-        self._results[key] = result
-        while len(self._results) > self.size:
-            self._results.popitem(last=False)
-        return result
-
-    def find(self, key: Hashable) -> object:
-        """The result kept for ``key`` (now the most recently used), or ``None`` (also when ``key`` is unhashable)."""
-        try:
-            if key not in self._results:
-                return None
-        except TypeError:
-            return None
-        self._results.move_to_end(key)
-        return self._results[key]
-
-    def keys(self) -> list[Hashable]:
-        """The keys kept, least recently used first."""
-        return list(self._results)
-
-    def clear(self) -> None:
-        self._results.clear()
 
 
 def frame_key(data: object) -> Hashable:
@@ -73,12 +39,7 @@ def frame_key(data: object) -> Hashable:
     if not parts or not all(isinstance(values, (pd.Series, pd.Index)) and isinstance(values.dtype, np.dtype)
                             and values.dtype.kind in "biufmM" for _, values in parts):
         return [id(data)]  # unhashable: never kept
-    return tuple((name, str(values.dtype), len(values), _digest(values.to_numpy())) for name, values in parts)
-
-
-def _digest(values: np.ndarray) -> bytes:
-    """A 256-bit BLAKE2 digest of an array's bytes: a key that stays small however long the market is."""
-    return hashlib.blake2b(np.ascontiguousarray(values).view(np.uint8), digest_size=32).digest()
+    return tuple((name, str(values.dtype), len(values), digest(values.to_numpy(), 32)) for name, values in parts)
 
 
 def clear_memos() -> None:
