@@ -29,6 +29,16 @@ class Memo(_Memo):
         super().__init__(size)
         _MEMOS.append(self)
 
+    def kept_for_more_markets(self, key: tuple) -> object:
+        """The result kept for a key that differs from ``key`` only in its first item: a
+        :class:`~mesbook.data.synthetic.Sample` of more markets whose first ones are ``key[0]``'s (market ``i`` of a
+        sample does not depend on how many it has, so the caller takes the first results); ``None`` if none is."""
+        sample, rest = key[0], key[1:]
+        for other in self.keys():
+            if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
+                return self.find(other)
+        return None
+
 
 def frame_key(data: object) -> Hashable:
     """A frame's content as a key: its index, column names, dtypes, lengths and a digest of every column's bytes, so

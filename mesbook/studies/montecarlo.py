@@ -194,14 +194,13 @@ def _computed(key: tuple, workers: Workers) -> MonteCarloResult:
 def _first_paths(key: tuple) -> Optional[MonteCarloResult]:
     """The result for ``key`` from one kept for a larger sample of the same markets: its first paths (path ``i``
     and its twins do not depend on how many paths there are), tested again; ``None`` when none is kept."""
-    sample, rest = key[0], key[1:]
-    for other in _RUNS.keys():
-        if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
-            big = _RUNS.find(other)
-            n = sample.markets
-            return _result(sample, rest[0], rest[2], big.strategy_pnl[:n].copy(), big.random_pnl[:n].copy(),
-                           big.trades[:n].copy())
-    return None
+    big = _RUNS.kept_for_more_markets(key)
+    if big is None:
+        return None
+    sample, settings, _, random_draws, _ = key
+    n = sample.markets
+    return _result(sample, settings, random_draws, big.strategy_pnl[:n].copy(), big.random_pnl[:n].copy(),
+                   big.trades[:n].copy())
 
 
 def _result(sample: Sample, settings: BacktestSettings, random_draws: int, strategy: np.ndarray, random: np.ndarray,

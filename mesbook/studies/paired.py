@@ -189,11 +189,8 @@ def _kept(key: tuple) -> Optional[np.ndarray]:
     found = _VARIANTS.find(key)
     if found is not None:
         return found
-    sample, rest = key[0], key[1:]
-    for other in _VARIANTS.keys():
-        if other[1:] == rest and other[0].markets > sample.markets and other[0].first(sample.markets) == sample:
-            return _VARIANTS.find(other)[: sample.markets]
-    return None
+    more = _VARIANTS.kept_for_more_markets(key)
+    return None if more is None else more[: key[0].markets]
 
 
 def _one_market(child: np.random.SeedSequence, *, sample: Sample, settings: list[BacktestSettings],
