@@ -130,23 +130,19 @@ def _audit_cuts(cuts: list[int], *, strategy: Strategy, data: pd.DataFrame, full
         # the generator draws column after column: the columns after open interest change none of its draws
         names = list(columns)
         drawn = {name: columns[name] for name in names[: names.index("open_interest") + 1]}
-        scrambled = _scrambled_on_arrays(cuts, on_arrays, data, drawn, full, n_scrambles, entropy)
-        truncated = _truncated_on_arrays(cuts, on_arrays, data, full)
+        codes = codes_from_labels(pd.Series(full)) if full.dtype.kind == "O" else full  # the article's labels
+        scrambled = _scrambled_on_arrays(cuts, on_arrays, data, drawn, codes, n_scrambles, entropy)
+        truncated = _truncated_on_arrays(cuts, on_arrays, data, codes)
+        return [(t, int(first), int(cut)) for t, first, cut in zip(cuts, scrambled, truncated)]
     rows = []
-    for i, t in enumerate(cuts):
-        if on_arrays is None:
-            first = -1
-            for j in range(n_scrambles):
-                altered, _ = _decisions(strategy(_scrambled_frame(data, columns, t, _seed(entropy, t, j))))
-                first = _first_change(full, altered, t + 1) if first < 0 else first
-        else:
-            first = int(scrambled[i])
-        if on_arrays is None:
-            truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
-            compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
-            rows.append((t, first, _first_change(full, truncated_out, compare)))
-        else:
-            rows.append((t, first, int(truncated[i])))
+    for t in cuts:
+        first = -1
+        for j in range(n_scrambles):
+            altered, _ = _decisions(strategy(_scrambled_frame(data, columns, t, _seed(entropy, t, j))))
+            first = _first_change(full, altered, t + 1) if first < 0 else first
+        truncated_out, _ = _decisions(strategy(data.iloc[: t + 1]))
+        compare = t + 1 if kind == "signals" else t  # a backtest closes its position on its own last bar
+        rows.append((t, first, _first_change(full, truncated_out, compare)))
     return rows
 
 
@@ -181,11 +177,9 @@ def _scrambled_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Win
     """Per cut t, the first bar ≤ t whose decision changed in any of its scrambled copies (−1 if none): what the
     per-copy loop of :func:`_audit_cuts` finds, with each copy's open interest scrambled on arrays (the same
     draws as :func:`scramble_after`) and all copies decided side by side by
-    :func:`mesbook.engine.decisions.decision_columns`, no frame per copy."""
+    :func:`mesbook.engine.decisions.decision_columns`, no frame per copy. ``full`` is the decisions as codes."""
     settings, windows = on_arrays
     n = len(data)
-    if full.dtype.kind == "O":  # the article's labels, compared as the codes they name
-        full = codes_from_labels(pd.Series(full))
     timestamps = data["timestamp"] if needs_times(settings) else None
     found = np.full(len(cuts), -1)
     per_pass = max(1, _CELLS_PER_PASS // max(n * max(n_scrambles, 1), 1))
@@ -210,10 +204,8 @@ def _truncated_on_arrays(cuts: list[int], on_arrays: tuple[BacktestSettings, Win
     """Per cut t, the first bar ≤ t whose decision changed when the data end at t (−1 if none): the strategy's rule
     run on each truncated open interest and its own timestamps by
     :func:`mesbook.engine.decisions.decision_columns` (one column), the decisions the strategy gives
-    ``data.iloc[:t + 1]``, without a frame per cut."""
+    ``data.iloc[:t + 1]``, without a frame per cut. ``full`` is the decisions as codes."""
     settings, windows = on_arrays
-    if full.dtype.kind == "O":  # the article's labels, compared as the codes they name
-        full = codes_from_labels(pd.Series(full))
     oi = data["open_interest"].to_numpy(dtype=float)
     stamps = data["timestamp"] if needs_times(settings) else None
     found = np.full(len(cuts), -1)
