@@ -446,13 +446,12 @@ def seeded_markets(generator: str, num_periods: int, seeds: list[np.random.SeedS
     alone. The realistic generators draw each market from its own seed and run the rest on all rows together."""
     if generator not in MARKET_GENERATORS:
         raise ValueError(f"generator={generator!r} is not an option; choose one of {MARKET_GENERATORS}")
-    if generator.startswith("article") or not seeds:
+    if generator.startswith("article"):
         rows = [seeded_market(generator, num_periods, seed, coupling, frame=False) for seed in seeds]
-        if not rows:
-            return {"timestamp": business_days(PATH_START, check_int("num_periods", num_periods)),
-                    "futures_price": np.empty((0, num_periods)), "open_interest": np.empty((0, num_periods))}
-        return {"timestamp": rows[0]["timestamp"], **{name: np.stack([row[name] for row in rows])
-                                                      for name in ("futures_price", "open_interest")}}
+        empty = np.empty((0, check_int("num_periods", num_periods)))
+        return {"timestamp": business_days(PATH_START, num_periods),
+                **{name: np.stack([row[name] for row in rows]) if rows else empty
+                   for name in ("futures_price", "open_interest")}}
     drift = _drift(generator)
     dates, _, law = _realistic_setup(num_periods, PATH_START, **{**_REALISTIC_DEFAULTS, "coupling": coupling, **drift})
     futures_price, open_interest, _ = law.paths([seed_generator(seed) for seed in seeds], num_periods)
