@@ -26,10 +26,11 @@ INDICATOR_COLUMNS: tuple[str, ...] = ("oi_change", "oi_gradient", "oi_short_sma"
 
 
 def centred_gradient(values: np.ndarray) -> np.ndarray:
-    """``numpy.gradient`` of a 1-D series (contracts per bar); a single value has gradient 0."""
+    """``numpy.gradient`` along the bars (the first axis: one series, or series side by side), contracts per bar;
+    fewer than two bars have gradient 0."""
     if len(values) < 2:
-        return np.zeros(len(values))
-    return np.gradient(values)
+        return np.zeros(np.shape(values))
+    return np.gradient(values, axis=0)
 
 
 def window_input(values: np.ndarray) -> np.ndarray:
@@ -146,9 +147,8 @@ def momentum(values: np.ndarray, gradient: str, gradient_window: int) -> dict[st
     """``oi_change`` and ``oi_gradient`` (``gradient`` = "centred", "lagged" or "backward", as in
     :func:`oi_indicators`) of ``values`` along its first axis: one market's bars, or many markets' bars side by
     side (bars × markets), each column what it would be alone, bit for bit. New arrays, with NaN undefined."""
-    n = len(values)
     if gradient in ("centred", "lagged"):
-        centred = np.gradient(values, axis=0) if n >= 2 else np.zeros(values.shape)
+        centred = centred_gradient(values)
         if gradient == "centred":
             grad = centred
         else:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import NUM_PERIODS, OI_LONG_SMA_WINDOW, OI_SHORT_SMA_WINDOW, TRADING_DAYS
-from ..core.indicators import rolling_mean, rolling_mean_columns
+from ..core.indicators import rolling_mean_columns, rolling_means
 from ..core.market import article_walks, business_days, market_frame
 from ..options.calendar import ROLL_DAYS_BEFORE, days_to_expiry, option_expiries
 from ..parallel import RandomSource, SeedLike, root_seed, seed_generator, task_seeds
@@ -285,8 +285,7 @@ def oi_trend_signal(
     if values.ndim == 2:
         short, long = rolling_mean_columns(values, short_window, long_window)
     else:
-        series = pd.Series(values)
-        short, long = rolling_mean(series, short_window), rolling_mean(series, long_window)
+        short, long = rolling_means(pd.Series(values), short_window, long_window)
     return np.nan_to_num(np.sign(short - long), nan=0.0)
 
 
