@@ -26,20 +26,9 @@ import pandas as pd
 from .constants import TRADING_DAYS
 from .validation import check_frame, check_number
 
-__all__ = [
-    "DRAWDOWN_COLUMNS",
-    "STAT_LABELS",
-    "annualized_return",
-    "annualized_volatility",
-    "bar_returns",
-    "check_accounting",
-    "compute_stats",
-    "drawdown",
-    "drawdown_periods",
-    "format_stats",
-    "sharpe_ratio",
-    "sortino_ratio",
-]
+__all__ = ["DRAWDOWN_COLUMNS", "STAT_LABELS", "annualized_return", "annualized_volatility", "bar_returns",
+           "check_accounting", "compute_stats", "drawdown", "drawdown_periods", "format_stats", "max_drawdown_percent",
+           "sharpe_ratio", "sortino_ratio"]
 
 ReturnsLike = Union[pd.Series, np.ndarray, Sequence[float]]
 
@@ -279,6 +268,18 @@ def _drawdown_values(values: np.ndarray) -> np.ndarray:
     peak = np.maximum.accumulate(values)
     with np.errstate(over="ignore"):  # only a negative value under a subnormal peak overflows (to −inf)
         return np.divide(values, peak, out=np.full(len(values), np.nan), where=peak > 0) - 1.0
+
+
+def _deepest(drawdowns: np.ndarray) -> float:
+    """The deepest of per-bar drawdowns (:func:`_drawdown_values`), a fraction ≤ 0; NaN when none is defined."""
+    defined = drawdowns[~np.isnan(drawdowns)]
+    return float(defined.min()) if len(defined) else np.nan
+
+
+def max_drawdown_percent(equity: pd.Series) -> float:
+    """The statistics table's "Max. Drawdown [%]" of ``equity`` to the bit, without the rest of the table: the
+    deepest :func:`drawdown`, percent (≤ 0; NaN when no drawdown is defined)."""
+    return 100.0 * _deepest(_drawdown_values(_check_equity(equity).to_numpy(dtype=float))) + 0.0  # −0.0 → 0.0
 
 
 def drawdown_periods(equity: pd.Series) -> pd.DataFrame:
@@ -522,8 +523,7 @@ def compute_stats(
     returns = _return_values(values)
     annual = annualized_return(returns, periods)
     dd_all = _drawdown_values(values)
-    dd = dd_all[~np.isnan(dd_all)]
-    max_dd = float(dd.min()) if len(dd) else np.nan
+    max_dd = _deepest(dd_all)
     start, trough, end, _ = _drawdown_bounds(dd_all)
     depth = dd_all[trough]
 
@@ -541,7 +541,7 @@ def compute_stats(
         "Sharpe Ratio": sharpe_ratio(returns, periods, rate),
         "Sortino Ratio": sortino_ratio(returns, periods, rate),
         "Calmar Ratio": _ratio(annual, -max_dd),
-        "Max. Drawdown [%]": 100.0 * max_dd + 0.0,  # + 0.0 turns −0.0 into 0.0
+        "Max. Drawdown [%]": 100.0 * max_dd + 0.0,  # as max_drawdown_percent: + 0.0 turns −0.0 into 0.0
         "Avg. Drawdown [%]": 100.0 * float(_mean(depth)) if len(depth) else np.nan,
         **_drawdown_durations(index, start, end),
         **_trade_stats(trades, n_bars),

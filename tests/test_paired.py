@@ -122,7 +122,7 @@ def test_bad_arguments_name_the_fix():
 def test_the_kernels_measures_are_the_full_backtests_to_the_bit():
     """The kernel skips the statistics table and takes the drawdown itself: the numbers are the table's."""
     from mesbook.studies.memo import clear_memos
-    from mesbook.studies.paired import max_drawdown_percent
+    from mesbook.metrics import max_drawdown_percent
     from mesbook.studies.risk_rules import RISK_RULES
 
     clear_memos()
@@ -151,7 +151,8 @@ def test_fast_variants_give_the_backtest_s_numbers_bit_for_bit():
     from mesbook.engine.fastpath import supports_fast_path
     from mesbook.engine.prepared import PreparedMarket
     from mesbook.studies.ladder import ladder_steps
-    from mesbook.studies.paired import _variant_run, max_drawdown_percent
+    from mesbook.metrics import max_drawdown_percent
+    from mesbook.studies.paired import _variant_run
 
     fast = [s for _, s in ladder_steps() if supports_fast_path(s)] + [
         ARTICLE.replace(oi_release=NextBusinessDay(), roll_filter=pd.Timedelta(days=7)),

@@ -9,7 +9,8 @@ the same market, so differences between variants are *paired* and the market noi
   do not depend on how. Each variant's values are kept per process by (sample, settings, measures,
   windows, cash), so a later study that runs the same settings on the same markets only runs what is new
   (a sample's first markets are read from a larger one kept: market ``i`` does not depend on the count).
-  The backtests skip the statistics table; the drawdown is :func:`max_drawdown_percent`, the table's own.
+  The backtests skip the statistics table; the drawdown is :func:`mesbook.metrics.max_drawdown_percent`, the
+  table's own.
 * :func:`paired_summary` — one table per measure: ``mean``, ``std_error``, and the mean paired
   ``change`` (with ``change_std_error``) against the first variant or the previous one, computed by
   :func:`mesbook.estimates.estimates`.
@@ -34,7 +35,7 @@ from ..engine.fastpath import prepared_run, supports_fast_path
 from ..engine.prepared import PreparedMarket
 from ..engine.settings import BacktestSettings, check_settings
 from ..estimates import estimates
-from ..metrics import drawdown
+from ..metrics import max_drawdown_percent
 from ..parallel import SERIAL, Workers
 from ..validation import check_number
 from .memo import Memo
@@ -122,14 +123,6 @@ def market_volatility(data: pd.DataFrame, periods_per_year: Optional[float] = No
     prices = data["futures_price"].to_numpy(dtype=float)
     year = bar_clock(data["timestamp"], periods_per_year).periods_per_year
     return float(np.std(np.diff(np.log(prices)), ddof=1) * np.sqrt(year))
-
-
-def max_drawdown_percent(equity: pd.Series) -> float:
-    """The deepest :func:`mesbook.metrics.drawdown` of ``equity``, percent (≤ 0; NaN when no drawdown is defined):
-    the statistics table's "Max. Drawdown [%]" to the bit, without computing the rest of the table."""
-    depth = drawdown(equity).to_numpy()
-    depth = depth[~np.isnan(depth)]
-    return 100.0 * float(depth.min()) + 0.0 if len(depth) else np.nan  # + 0.0 turns −0.0 into 0.0
 
 
 def _variants(variants: Variants) -> list[tuple[str, BacktestSettings]]:
@@ -227,5 +220,5 @@ def _variant_run(market: PreparedMarket, settings: BacktestSettings, windows: Wi
     return result.net_pnl, result.trade_count, lambda: result.equity  # the trade log is never built
 
 
-__all__ = ["AGAINST", "MEASURES", "SUMMARY_COLUMNS", "market_volatility", "max_drawdown_percent", "paired_runs",
+__all__ = ["AGAINST", "MEASURES", "SUMMARY_COLUMNS", "market_volatility", "paired_runs",
            "paired_summary"]
